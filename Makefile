@@ -1,0 +1,154 @@
+# ngx_http_resources: a resource catalogue served by nginx from LMDB.
+#
+#   make          deps, then build/ngx_http_resources_module.so and
+#                 build/resources-load
+#   make run      build, load the sample catalogue, serve it on 127.0.0.1:8080
+#   make stop     stop what "make run" started
+#   make test     build, C unit tests, then every t/*.t with prove
+#   make deps     install the missing Debian packages (as root)
+#   make clean    remove build/ and t/servroot
+
+SHELL := /bin/bash
+
+NGX_SRC     ?= /usr/share/nginx/src
+NGINX       ?= /usr/sbin/nginx
+BUILD       := build
+MODULE      := $(BUILD)/ngx_http_resources_module.so
+LOADER      := $(BUILD)/resources-load
+RUN_PORT    ?= 8080
+
+# Debian packages: to build, to test, to run the demo
+DEPS := nginx nginx-dev liblmdb-dev lmdb-utils libpcre2-dev libutf8proc-dev \
+        libjansson-dev build-essential pkg-config curl \
+        libtest-base-perl libtest-longstring-perl libtext-diff-perl \
+        libjson-pp-perl
+
+CC          ?= gcc
+CFLAGS      ?= -O2 -g
+WARN        := -Wall -Wextra -Werror -Wno-unused-parameter
+ALL_CFLAGS  := -std=gnu99 $(WARN) $(CFLAGS) -Isrc -Isrc/loader \
+               $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
+LIBS        := -llmdb -lutf8proc -ljansson -lpcre2-8
+
+SHARED_SRCS := src/resources_text.c src/resources_query.c \
+               src/resources_postings.c src/resources_snapshot.c
+LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
+               src/loader/resources_listing.c
+HEADERS     := $(wildcard src/*.h src/loader/*.h)
+LIB_OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SHARED_SRCS) $(LOADER_SRCS))
+MODULE_SRCS := $(wildcard src/ngx_http_resources_*.c) $(SHARED_SRCS)
+
+UNIT_SRCS   := $(wildcard t/unit/test_*.c)
+UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+# workers run as nobody: their files must be reachable by nobody
+NOBODY_OK   := $(shell perl -e '$$> = getpwnam("nobody"); exit(-x $$ARGV[0] ? 0 : 1)' $(CURDIR) 2>/dev/null && echo yes)
+ifeq ($(NOBODY_OK),yes)
+RUN_DIR     ?= $(CURDIR)/$(BUILD)/run
+SERVROOT    ?= $(CURDIR)/t/servroot
+else
+RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
+SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
+endif
+
+.PHONY: all deps module loader unit test test-unit test-t run stop clean
+
+all: deps
+	@$(MAKE) --no-print-directory module loader
+
+deps:
+	@missing=""; \
+	for p in $(DEPS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "run as root: apt-get update && apt-get install -y$$missing"; \
+	    exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing
+
+# the module, against the nginx that Debian ships (nginx-dev)
+
+$(BUILD)/nginx/Makefile: config
+	@mkdir -p $(BUILD)/nginx
+	cd $(NGX_SRC) && . ./conf_flags && ./configure \
+	    --with-cc-opt="$$(dpkg-buildflags --get CFLAGS) -fPIC $$(dpkg-buildflags --get CPPFLAGS)" \
+	    --with-ld-opt="$$(dpkg-buildflags --get LDFLAGS) -fPIC" \
+	    "$${NGX_CONF_FLAGS[@]}" \
+	    --add-dynamic-module=$(CURDIR) --builddir=$(CURDIR)/$(BUILD)/nginx \
+	    > $(CURDIR)/$(BUILD)/nginx/configure.log 2>&1 \
+	    || { tail -20 $(CURDIR)/$(BUILD)/nginx/configure.log; exit 1; }
+
+module: $(MODULE)
+
+$(MODULE): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(HEADERS)
+	$(MAKE) --no-print-directory -f $(CURDIR)/$(BUILD)/nginx/Makefile -C $(NGX_SRC) modules
+	cp $(BUILD)/nginx/ngx_http_resources_module.so $@
+
+# the loader and the nginx-free code
+
+loader: $(LOADER)
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LOADER): $(BUILD)/obj/loader/resources_load.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# tests
+
+$(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -It/unit $< $(LIB_OBJS) -o $@ $(LIBS)
+
+unit: $(UNIT_BINS)
+
+test: all
+	@$(MAKE) --no-print-directory test-unit test-t
+
+test-unit: unit
+	prove -e '' $(UNIT_BINS)
+
+test-t: module loader
+	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
+	TEST_NGINX_SERVROOT=$(SERVROOT) \
+	TEST_RESOURCES_LOADER=$(CURDIR)/$(LOADER) \
+	    prove -r t/
+
+# the demo: Debian's nginx with conf/demo.conf, prefix $(RUN_DIR)
+
+run: all
+	@$(MAKE) --no-print-directory -s stop >/dev/null
+	@mkdir -p $(RUN_DIR)/logs $(RUN_DIR)/html $(RUN_DIR)/tmp
+	@chmod 755 $(RUN_DIR) $(RUN_DIR)/html
+	@cp $(MODULE) $(RUN_DIR)/ngx_http_resources_module.so
+	$(LOADER) -o $(RUN_DIR)/html/catalogue.mdb t/data/sample.jsonl
+	$(NGINX) -p $(RUN_DIR)/ -c $(CURDIR)/conf/demo.conf
+	@echo
+	@echo "Serving the sample catalogue on http://127.0.0.1:$(RUN_PORT)/resources"
+	@echo "Try:"
+	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources?kw=QPV'"
+	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources?q=tiers-lieu&facets=kw,type'"
+	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources/_meta'"
+	@echo "Stop it with: make stop"
+
+stop:
+	@pidfile=$(RUN_DIR)/logs/nginx.pid; \
+	if [ -s $$pidfile ] && kill -0 $$(cat $$pidfile) 2>/dev/null; then \
+	    pid=$$(cat $$pidfile); kill -QUIT $$pid; \
+	    for i in $$(seq 50); do kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+	    kill -0 $$pid 2>/dev/null && kill -KILL $$pid; \
+	    echo "stopped nginx (pid $$pid)"; \
+	else \
+	    echo "nothing to stop"; \
+	fi
+
+clean:
+	rm -rf $(BUILD) t/servroot

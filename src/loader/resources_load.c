@@ -1,0 +1,787 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * resources-load: catalogue in, snapshot out, published atomically.
+ *
+ *     resources-load [-knqV] [-f jsonl|listing] -o CATALOGUE.mdb FILE...
+ *     resources-load --dump CATALOGUE.mdb
+ *     resources-load --verify CATALOGUE.mdb
+ *
+ * Publishing: the snapshot is built in "<output>.tmp.<pid>" next to the
+ * output, checked (resources_snapshot_verify), synced, renamed over the
+ * output and the directory is synced.  Until the rename the published file
+ * is untouched; on any failure the temporary file is removed.  Temporary
+ * files left by a loader that died (its pid no longer runs) are removed.
+ *
+ * Exit status: 0 success, 1 bad data or a runtime error, 2 bad usage.
+ */
+
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "resources_build.h"
+#include "resources_listing.h"
+#include "resources_snapshot.h"
+#include "resources_text.h"
+#include "resources_util.h"
+
+
+#define RESOURCES_LOAD_VERSION   "0.1.0"
+
+#define RESOURCES_LINE_MAX       (16 * 1024 * 1024)
+#define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
+#define RESOURCES_SHOWN_MAX      20
+
+#define RESOURCES_FORMAT_AUTO    0
+#define RESOURCES_FORMAT_JSONL   1
+#define RESOURCES_FORMAT_LISTING 2
+
+
+typedef struct {
+    resources_build_t  *build;
+    const char         *file;
+    unsigned long       problems;
+    unsigned long       skipped;
+    unsigned long       records;
+    int                 skip_invalid;
+    int                 fatal;          /* a file could not be read */
+    int                 quiet;
+    int                 format;
+} resources_load_t;
+
+
+static const char  *resources_prog = "resources-load";
+static char        *resources_tmp_path;
+
+
+static void
+resources_usage(FILE *f)
+{
+    fprintf(f, "usage: %s [-knqV] [-f jsonl|listing] -o CATALOGUE.mdb FILE..."
+            " | --dump CATALOGUE.mdb | --verify CATALOGUE.mdb\n",
+            resources_prog);
+}
+
+
+static void
+resources_problem(resources_load_t *ld, unsigned long line, const char *fmt,
+    ...)
+{
+    va_list  ap;
+
+    ld->problems++;
+
+    if (ld->problems > RESOURCES_SHOWN_MAX) {
+        return;
+    }
+
+    if (line) {
+        fprintf(stderr, "%s: %s:%lu: ", resources_prog, ld->file, line);
+
+    } else {
+        fprintf(stderr, "%s: %s: ", resources_prog, ld->file);
+    }
+
+    if (ld->skip_invalid) {
+        fprintf(stderr, "skipped: ");
+    }
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+
+static void
+resources_fatal_cleanup(int signo)
+{
+    if (resources_tmp_path) {
+        unlink(resources_tmp_path);
+    }
+
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+
+static void
+resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
+{
+    char  err[512];
+
+    if (resources_build_add(ld->build, rec, err, sizeof(err)) != 0) {
+        ld->skipped++;
+        resources_problem(ld, line, "%s", err);
+        return;
+    }
+
+    ld->records++;
+}
+
+
+/* JSON Lines, read line by line: memory stays bounded by the longest line */
+
+static int
+resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
+{
+    int             c, too_long;
+    char           *line;
+    size_t          len, cap, n;
+    json_t         *rec;
+    json_error_t    jerr;
+
+    cap = 64 * 1024;
+    line = malloc(cap);
+    if (line == NULL) {
+        resources_problem(ld, 0, "out of memory");
+        return -1;
+    }
+
+    for ( ;; ) {
+        len = 0;
+        too_long = 0;
+
+        /* one line, without its "\n" */
+
+        while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+            if (len == RESOURCES_LINE_MAX) {
+                too_long = 1;
+                continue;
+            }
+
+            if (len == cap) {
+                cap *= 2;
+                line = realloc(line, cap);
+                if (line == NULL) {
+                    resources_problem(ld, lineno + 1, "out of memory");
+                    return -1;
+                }
+            }
+
+            line[len++] = (char) c;
+        }
+
+        if (c == EOF && len == 0 && !too_long) {
+            break;
+        }
+
+        lineno++;
+
+        if (ferror(f)) {
+            break;
+        }
+
+        if (too_long) {
+            ld->skipped++;
+            resources_problem(ld, lineno, "line is longer than %d bytes",
+                              RESOURCES_LINE_MAX);
+            continue;
+        }
+
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+
+        for (n = 0; n < len && (line[n] == ' ' || line[n] == '\t'); n++) {
+            /* void */
+        }
+
+        if (n == len) {
+            continue;                   /* blank line */
+        }
+
+        rec = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                         &jerr);
+        if (rec == NULL) {
+            ld->skipped++;
+
+            if (resources_utf8_valid((u_char *) line, len) != len) {
+                resources_problem(ld, lineno, "invalid UTF-8 (byte %zu)",
+                                  resources_utf8_valid((u_char *) line, len)
+                                  + 1);
+
+            } else {
+                resources_problem(ld, lineno, "invalid JSON: %s (column %d)",
+                                  jerr.text, jerr.column);
+            }
+
+            continue;
+        }
+
+        resources_add(ld, rec, lineno);
+        json_decref(rec);
+
+        if (c == EOF) {
+            break;
+        }
+    }
+
+    if (ferror(f)) {
+        resources_problem(ld, lineno, "read error: %s", strerror(errno));
+        free(line);
+        return -1;
+    }
+
+    free(line);
+
+    return 0;
+}
+
+
+static int
+resources_listing_record(void *data, json_t *rec, unsigned long line)
+{
+    resources_add(data, rec, line);
+
+    return 0;
+}
+
+
+static void
+resources_listing_error(void *data, unsigned long line, const char *message)
+{
+    resources_load_t  *ld = data;
+
+    ld->skipped++;
+    resources_problem(ld, line, "%s", message);
+}
+
+
+static int
+resources_read_listing(resources_load_t *ld, FILE *f, const char *head,
+    size_t head_len)
+{
+    int     rc;
+    char   *text;
+    size_t  len, cap, n;
+
+    cap = head_len + 64 * 1024;
+    text = malloc(cap);
+    if (text == NULL) {
+        resources_problem(ld, 0, "out of memory");
+        return -1;
+    }
+
+    memcpy(text, head, head_len);
+    len = head_len;
+
+    while ((n = fread(text + len, 1, cap - len, f)) > 0) {
+        len += n;
+
+        if (len > RESOURCES_LISTING_MAX) {
+            resources_problem(ld, 0, "a listing is at most %d bytes",
+                              RESOURCES_LISTING_MAX);
+            free(text);
+            return -1;
+        }
+
+        if (len == cap) {
+            cap *= 2;
+            text = realloc(text, cap);
+            if (text == NULL) {
+                resources_problem(ld, 0, "out of memory");
+                return -1;
+            }
+        }
+    }
+
+    if (ferror(f)) {
+        resources_problem(ld, 0, "read error: %s", strerror(errno));
+        free(text);
+        return -1;
+    }
+
+    rc = resources_listing_parse(text, len, resources_listing_record,
+                                 resources_listing_error, ld);
+
+    free(text);
+
+    return rc == 0 ? 0 : (rc < 0 && ld->skip_invalid ? 0 : -1);
+}
+
+
+static int
+resources_read_file(resources_load_t *ld, const char *path)
+{
+    int             rc, c, format;
+    char            head[4096];
+    FILE           *f;
+    size_t          n, i;
+    unsigned long   lines;
+
+    if (strcmp(path, "-") == 0) {
+        f = stdin;
+        ld->file = "-";
+
+    } else {
+        f = fopen(path, "r");
+        if (f == NULL) {
+            fprintf(stderr, "%s: %s: %s\n", resources_prog, path,
+                    strerror(errno));
+            ld->problems++;
+            ld->fatal = 1;
+            return -1;
+        }
+
+        ld->file = path;
+    }
+
+    format = ld->format;
+    lines = 0;
+
+    if (format == RESOURCES_FORMAT_AUTO) {
+
+        /* JSON Lines start with "{" (after white space); a listing doesn't */
+
+        n = 0;
+
+        while ((c = getc(f)) != EOF && n < sizeof(head)) {
+            head[n++] = (char) c;
+
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                break;
+            }
+        }
+
+        if (n == 0) {
+            resources_problem(ld, 0, "empty file");
+            rc = -1;
+            goto done;
+        }
+
+        format = (head[n - 1] == '{') ? RESOURCES_FORMAT_JSONL
+                                      : RESOURCES_FORMAT_LISTING;
+
+        if (format == RESOURCES_FORMAT_JSONL) {
+
+            /* put the "{" back; the blank lines before it are counted */
+
+            ungetc('{', f);
+
+            for (i = 0; i < n; i++) {
+                lines += (head[i] == '\n');
+            }
+        }
+
+    } else {
+        n = 0;
+    }
+
+    if (format == RESOURCES_FORMAT_JSONL) {
+        rc = resources_read_jsonl(ld, f, lines);
+
+    } else {
+        rc = resources_read_listing(ld, f, head, n);
+    }
+
+done:
+
+    if (f != stdin) {
+        fclose(f);
+    }
+
+    return rc;
+}
+
+
+/* removes "<base>.tmp.<pid>" files whose loader is gone */
+
+static void
+resources_clean_stale(const char *dir, const char *base)
+{
+    DIR            *d;
+    long            pid;
+    char           *end, path[4096];
+    size_t          blen;
+    struct dirent  *de;
+
+    d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+
+    blen = strlen(base);
+
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, base, blen) != 0
+            || strncmp(de->d_name + blen, ".tmp.", 5) != 0)
+        {
+            continue;
+        }
+
+        pid = strtol(de->d_name + blen + 5, &end, 10);
+
+        if (*end != '\0' || pid <= 0) {
+            continue;
+        }
+
+        if (kill((pid_t) pid, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+
+        if (unlink(path) == 0) {
+            fprintf(stderr, "%s: removed %s, left by a load that did not"
+                    " finish\n", resources_prog, path);
+        }
+    }
+
+    closedir(d);
+}
+
+
+static int
+resources_sync_dir(const char *dir)
+{
+    int  fd, rc;
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) {
+        return -1;
+    }
+
+    rc = fsync(fd);
+    close(fd);
+
+    return rc;
+}
+
+
+static int
+resources_dump(const char *path)
+{
+    char                   err[512];
+    uint32_t               i;
+    resources_record_t     rec;
+    resources_snapshot_t   s;
+
+    if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
+        return 1;
+    }
+
+    for (i = 0; i < s.header.ndocs; i++) {
+        if (resources_snapshot_record_at(&s, i, &rec) != 0) {
+            fprintf(stderr, "%s: %s: record %u is malformed\n",
+                    resources_prog, path, i);
+            resources_snapshot_close(&s);
+            return 1;
+        }
+
+        fwrite(rec.full, 1, rec.full_len, stdout);
+        putchar('\n');
+    }
+
+    resources_snapshot_close(&s);
+
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "%s: write error: %s\n", resources_prog,
+                strerror(errno));
+        return 1;
+    }
+
+    return 0;
+}
+
+
+static int
+resources_verify(const char *path, int quiet)
+{
+    char                   err[512], when[64];
+    time_t                 t;
+    resources_snapshot_t   s;
+
+    if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0
+        || resources_snapshot_verify(&s, err, sizeof(err)) != 0)
+    {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
+        return 1;
+    }
+
+    t = (time_t) s.header.built;
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+
+    if (!quiet) {
+        printf("%s: ok: %u resources (%u private), %u keywords, %u types,"
+               " %u words, %lld bytes, version %s, built %s\n",
+               path, s.header.ndocs, s.header.ndocs - s.header.npublic,
+               s.header.nkeywords[1], s.header.ntypes[1], s.header.nwords,
+               (long long) s.size, s.version, when);
+    }
+
+    resources_snapshot_close(&s);
+
+    return 0;
+}
+
+
+static double
+resources_now(void)
+{
+    struct timeval  tv;
+
+    gettimeofday(&tv, NULL);
+
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                      c, i, rc, dry_run;
+    char                     err[512], *out, *dir_copy, *base_copy, *dir,
+                            *base, *dump, *verify;
+    double                   start;
+    size_t                   len;
+    resources_load_t         ld;
+    resources_build_stats_t  st;
+
+    static const struct option  longopts[] = {
+        { "skip-invalid", no_argument, NULL, 'k' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "dump", required_argument, NULL, 'D' },
+        { "verify", required_argument, NULL, 'W' },
+        { "version", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+
+    memset(&ld, 0, sizeof(resources_load_t));
+    out = NULL;
+    dump = NULL;
+    verify = NULL;
+    dry_run = 0;
+    dir_copy = NULL;
+    base_copy = NULL;
+    rc = 1;
+
+    while ((c = getopt_long(argc, argv, "knqf:o:Vh", longopts, NULL)) != -1) {
+        switch (c) {
+
+        case 'k':
+            ld.skip_invalid = 1;
+            break;
+
+        case 'n':
+            dry_run = 1;
+            break;
+
+        case 'q':
+            ld.quiet = 1;
+            break;
+
+        case 'f':
+            if (strcmp(optarg, "jsonl") == 0) {
+                ld.format = RESOURCES_FORMAT_JSONL;
+
+            } else if (strcmp(optarg, "listing") == 0) {
+                ld.format = RESOURCES_FORMAT_LISTING;
+
+            } else {
+                fprintf(stderr, "%s: unknown format \"%s\" (jsonl or"
+                        " listing)\n", resources_prog, optarg);
+                return 2;
+            }
+
+            break;
+
+        case 'o':
+            out = optarg;
+            break;
+
+        case 'D':
+            dump = optarg;
+            break;
+
+        case 'W':
+            verify = optarg;
+            break;
+
+        case 'V':
+            printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
+                   RESOURCES_LOAD_VERSION, RESOURCES_SCHEMA,
+                   MDB_VERSION_STRING);
+            return 0;
+
+        case 'h':
+            resources_usage(stdout);
+            return 0;
+
+        default:
+            resources_usage(stderr);
+            return 2;
+        }
+    }
+
+    if (dump || verify) {
+        if (optind != argc || out || (dump && verify)) {
+            resources_usage(stderr);
+            return 2;
+        }
+
+        return dump ? resources_dump(dump) : resources_verify(verify, ld.quiet);
+    }
+
+    if (optind == argc || (out == NULL && !dry_run)) {
+        resources_usage(stderr);
+        return 2;
+    }
+
+    start = resources_now();
+
+    /* the temporary file: next to the output, or in TMPDIR for -n alone */
+
+    if (out) {
+        dir_copy = strdup(out);
+        base_copy = strdup(out);
+        if (dir_copy == NULL || base_copy == NULL) {
+            resources_oom();
+        }
+
+        dir = dirname(dir_copy);
+        base = basename(base_copy);
+
+        len = strlen(out) + 32;
+        resources_tmp_path = resources_xmalloc(len);
+        snprintf(resources_tmp_path, len, "%s.tmp.%ld", out, (long) getpid());
+
+        resources_clean_stale(dir, base);
+
+    } else {
+        dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        base = NULL;
+
+        len = strlen(dir) + 64;
+        resources_tmp_path = resources_xmalloc(len);
+        snprintf(resources_tmp_path, len, "%s/resources-load.tmp.%ld", dir,
+                 (long) getpid());
+    }
+
+    signal(SIGINT, resources_fatal_cleanup);
+    signal(SIGTERM, resources_fatal_cleanup);
+    signal(SIGHUP, resources_fatal_cleanup);
+
+    ld.build = resources_build_create(resources_tmp_path, err, sizeof(err));
+    if (ld.build == NULL) {
+        fprintf(stderr, "%s: %s\n", resources_prog, err);
+        goto failed;
+    }
+
+    for (i = optind; i < argc; i++) {
+        if (resources_read_file(&ld, argv[i]) != 0) {
+            ld.fatal = 1;
+        }
+    }
+
+    if (ld.problems > RESOURCES_SHOWN_MAX) {
+        fprintf(stderr, "%s: %lu more problems not shown\n", resources_prog,
+                ld.problems - RESOURCES_SHOWN_MAX);
+    }
+
+    if (ld.fatal || (ld.problems && !ld.skip_invalid)) {
+        fprintf(stderr, "%s: %lu problem%s: nothing was published%s\n",
+                resources_prog, ld.problems, ld.problems == 1 ? "" : "s",
+                out ? "" : " (dry run)");
+        goto failed;
+    }
+
+    if (ld.records == 0) {
+        fprintf(stderr, "%s: no resource to publish\n", resources_prog);
+        goto failed;
+    }
+
+    if (resources_build_finish(ld.build, &st, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", resources_prog, err);
+        goto failed;
+    }
+
+    resources_build_free(ld.build);
+    ld.build = NULL;
+
+    /* check what was written before anyone can see it */
+
+    if (resources_verify(resources_tmp_path, 1) != 0) {
+        fprintf(stderr, "%s: the new snapshot failed verification: nothing"
+                " was published\n", resources_prog);
+        goto failed;
+    }
+
+    if (dry_run) {
+        unlink(resources_tmp_path);
+
+        if (!ld.quiet) {
+            printf("%s: dry run: %u resources (%u private), %u keywords,"
+                   " %u types, %llu bytes, version %s, %.2f s: nothing was"
+                   " published\n", resources_prog, st.ndocs, st.nprivate,
+                   st.nkeywords, st.ntypes, (unsigned long long) st.size,
+                   st.version, resources_now() - start);
+        }
+
+        rc = 0;
+        goto done;
+    }
+
+    if (chmod(resources_tmp_path, 0644) != 0
+        || rename(resources_tmp_path, out) != 0)
+    {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, out, strerror(errno));
+        goto failed;
+    }
+
+    if (resources_sync_dir(dir) != 0) {
+        fprintf(stderr, "%s: %s: fsync: %s\n", resources_prog, dir,
+                strerror(errno));
+        rc = 1;
+        goto done;
+    }
+
+    if (!ld.quiet) {
+        printf("%s: published %s: %u resources (%u private), %u keywords,"
+               " %u types, %llu bytes, version %s, %.2f s%s\n",
+               resources_prog, out, st.ndocs, st.nprivate, st.nkeywords,
+               st.ntypes, (unsigned long long) st.size, st.version,
+               resources_now() - start,
+               ld.skipped ? " (some records skipped)" : "");
+    }
+
+    rc = 0;
+    goto done;
+
+failed:
+
+    resources_build_free(ld.build);
+    ld.build = NULL;
+    unlink(resources_tmp_path);
+    rc = 1;
+
+done:
+
+    (void) base;
+    free(resources_tmp_path);
+    resources_tmp_path = NULL;
+    free(dir_copy);
+    free(base_copy);
+
+    return rc;
+}

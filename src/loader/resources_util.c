@@ -1,0 +1,249 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resources_util.h"
+
+
+#define RESOURCES_ARENA_BLOCK  (1024 * 1024)
+
+
+struct resources_arena_block_s {
+    resources_arena_block_t  *prev;
+    u_char                    data[];
+};
+
+
+void
+resources_oom(void)
+{
+    fprintf(stderr, "resources-load: out of memory\n");
+    exit(1);
+}
+
+
+void *
+resources_xmalloc(size_t size)
+{
+    void  *p;
+
+    p = malloc(size ? size : 1);
+    if (p == NULL) {
+        resources_oom();
+    }
+
+    return p;
+}
+
+
+void *
+resources_xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size ? size : 1);
+    if (p == NULL) {
+        resources_oom();
+    }
+
+    return p;
+}
+
+
+void
+resources_arena_init(resources_arena_t *a)
+{
+    memset(a, 0, sizeof(resources_arena_t));
+}
+
+
+void *
+resources_arena_alloc(resources_arena_t *a, size_t size)
+{
+    size_t                    bsize;
+    resources_arena_block_t  *b;
+    void                     *p;
+
+    size = (size + 7) & ~(size_t) 7;
+
+    if (a->block == NULL || a->size - a->used < size) {
+        bsize = size > RESOURCES_ARENA_BLOCK ? size : RESOURCES_ARENA_BLOCK;
+
+        b = resources_xmalloc(sizeof(resources_arena_block_t) + bsize);
+        b->prev = a->block;
+        a->block = b;
+        a->used = 0;
+        a->size = bsize;
+    }
+
+    p = a->block->data + a->used;
+    a->used += size;
+    a->total += size;
+
+    return p;
+}
+
+
+u_char *
+resources_arena_dup(resources_arena_t *a, const u_char *s, size_t len)
+{
+    u_char  *p;
+
+    p = resources_arena_alloc(a, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+
+    return p;
+}
+
+
+void
+resources_arena_free(resources_arena_t *a)
+{
+    resources_arena_block_t  *b, *prev;
+
+    for (b = a->block; b; b = prev) {
+        prev = b->prev;
+        free(b);
+    }
+
+    resources_arena_init(a);
+}
+
+
+void
+resources_vec_push(resources_vec_t *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 4;
+        v->elts = resources_xrealloc(v->elts, v->cap * sizeof(uint32_t));
+    }
+
+    v->elts[v->n++] = x;
+}
+
+
+void
+resources_vec_free(resources_vec_t *v)
+{
+    free(v->elts);
+    v->elts = NULL;
+    v->n = 0;
+    v->cap = 0;
+}
+
+
+uint64_t
+resources_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    size_t         i;
+    const u_char  *p;
+
+    p = data;
+
+    for (i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+
+    return h;
+}
+
+
+static uint32_t
+resources_hash_key(const u_char *key, size_t len)
+{
+    uint64_t  h;
+
+    h = resources_fnv1a(0xcbf29ce484222325ULL, key, len);
+
+    return (uint32_t) (h ^ (h >> 32));
+}
+
+
+void
+resources_hash_init(resources_hash_t *h, resources_arena_t *arena)
+{
+    h->size = 1024;
+    h->n = 0;
+    h->arena = arena;
+    h->slots = resources_xmalloc(h->size * sizeof(resources_slot_t));
+    memset(h->slots, 0, h->size * sizeof(resources_slot_t));
+}
+
+
+static resources_slot_t *
+resources_hash_lookup(resources_slot_t *slots, size_t size, const u_char *key,
+    size_t len, uint32_t hash)
+{
+    size_t             i;
+    resources_slot_t  *s;
+
+    for (i = hash & (size - 1); ; i = (i + 1) & (size - 1)) {
+        s = &slots[i];
+
+        if (s->key == NULL) {
+            return s;
+        }
+
+        if (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0)
+        {
+            return s;
+        }
+    }
+}
+
+
+resources_slot_t *
+resources_hash_find(resources_hash_t *h, const u_char *key, size_t len)
+{
+    return resources_hash_lookup(h->slots, h->size, key, len,
+                                 resources_hash_key(key, len));
+}
+
+
+void
+resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
+    const u_char *key, size_t len, uint32_t value)
+{
+    size_t             i, size;
+    resources_slot_t  *slots, *s;
+
+    slot->key = resources_arena_dup(h->arena, key, len);
+    slot->len = (uint32_t) len;
+    slot->hash = resources_hash_key(key, len);
+    slot->value = value;
+
+    if (++h->n * 2 < h->size) {
+        return;
+    }
+
+    size = h->size * 2;
+    slots = resources_xmalloc(size * sizeof(resources_slot_t));
+    memset(slots, 0, size * sizeof(resources_slot_t));
+
+    for (i = 0; i < h->size; i++) {
+        if (h->slots[i].key) {
+            s = resources_hash_lookup(slots, size, h->slots[i].key,
+                                      h->slots[i].len, h->slots[i].hash);
+            *s = h->slots[i];
+        }
+    }
+
+    free(h->slots);
+    h->slots = slots;
+    h->size = size;
+}
+
+
+void
+resources_hash_free(resources_hash_t *h)
+{
+    free(h->slots);
+    h->slots = NULL;
+    h->size = 0;
+    h->n = 0;
+}

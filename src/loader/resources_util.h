@@ -1,0 +1,76 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * The loader's memory: an arena for strings that live as long as the load,
+ * growable arrays of u32, and an open-addressing hash table from byte
+ * strings to u32 values.  Allocation failures are fatal: the loader says
+ * "out of memory" and exits 1 (resources_oom); nothing has been published.
+ */
+
+#ifndef _RESOURCES_UTIL_H_INCLUDED_
+#define _RESOURCES_UTIL_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+
+typedef struct resources_arena_block_s  resources_arena_block_t;
+
+typedef struct {
+    resources_arena_block_t  *block;
+    size_t                    used;
+    size_t                    size;
+    size_t                    total;       /* bytes handed out */
+} resources_arena_t;
+
+
+typedef struct {
+    uint32_t  *elts;
+    uint32_t   n;
+    uint32_t   cap;
+} resources_vec_t;
+
+
+typedef struct {
+    const u_char  *key;           /* in the arena */
+    uint32_t       len;
+    uint32_t       hash;
+    uint32_t       value;
+} resources_slot_t;
+
+typedef struct {
+    resources_slot_t   *slots;
+    size_t              size;      /* a power of 2 */
+    size_t              n;
+    resources_arena_t  *arena;
+} resources_hash_t;
+
+
+void resources_oom(void);
+void *resources_xmalloc(size_t size);
+void *resources_xrealloc(void *p, size_t size);
+
+void resources_arena_init(resources_arena_t *a);
+void *resources_arena_alloc(resources_arena_t *a, size_t size);
+u_char *resources_arena_dup(resources_arena_t *a, const u_char *s,
+    size_t len);
+void resources_arena_free(resources_arena_t *a);
+
+void resources_vec_push(resources_vec_t *v, uint32_t x);
+void resources_vec_free(resources_vec_t *v);
+
+void resources_hash_init(resources_hash_t *h, resources_arena_t *arena);
+/* the slot of key: found (slot->key != NULL) or to be filled */
+resources_slot_t *resources_hash_find(resources_hash_t *h, const u_char *key,
+    size_t len);
+/* fills an empty slot returned by find (the key is copied to the arena) */
+void resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
+    const u_char *key, size_t len, uint32_t value);
+void resources_hash_free(resources_hash_t *h);
+
+uint64_t resources_fnv1a(uint64_t h, const void *data, size_t len);
+
+
+#endif /* _RESOURCES_UTIL_H_INCLUDED_ */

@@ -1,0 +1,1399 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * The HTTP API (docs/api.md):
+ *
+ *     GET L, L/            the list, filtered, sorted, paged, with facets
+ *     GET L/<id>           one resource, full form
+ *     GET L/_meta          version, build time, counts, types
+ *     GET L/_keywords      keyword suggestions (?prefix=, ?limit=)
+ *     GET L/_types         type suggestions
+ *
+ * Everything a request computes lives in its pool; the records themselves
+ * are read from the snapshot's map (a lookup's body points into it).
+ */
+
+
+#include "ngx_http_resources_module.h"
+#include "resources_text.h"
+
+
+#define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
+#define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
+#define NGX_HTTP_RESOURCES_LISTS_MAX     RESOURCES_INTERSECT_MAX
+
+
+typedef struct {
+    ngx_http_request_t              *r;
+    ngx_http_resources_loc_conf_t   *rlcf;
+    resources_snapshot_t            *s;
+    u_char                           view;
+    ngx_uint_t                       vi;          /* view index */
+    resources_query_t                q;
+
+    resources_posting_t              lists[NGX_HTTP_RESOURCES_LISTS_MAX];
+    ngx_uint_t                       nlists;
+    ngx_uint_t                       nwords;
+    ngx_int_t                        total;
+    unsigned                         empty:1;     /* a term is unknown */
+    unsigned                         too_many:1;
+    unsigned                         failed:1;
+
+    /* the body being built */
+    ngx_chain_t                     *out;
+    ngx_chain_t                    **last;
+    ngx_buf_t                       *b;
+    off_t                            length;
+} ngx_http_resources_req_t;
+
+
+typedef struct {
+    uint32_t                         id;
+    uint32_t                         count;
+    const u_char                    *value;
+    size_t                           len;
+} ngx_http_resources_facet_t;
+
+
+static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq);
+static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
+    u_char *id, size_t len);
+static ngx_int_t ngx_http_resources_meta(ngx_http_resources_req_t *rq);
+static ngx_int_t ngx_http_resources_terms(ngx_http_resources_req_t *rq,
+    u_char kind);
+static ngx_int_t ngx_http_resources_send(ngx_http_resources_req_t *rq,
+    ngx_http_resources_snap_t *snap);
+static ngx_int_t ngx_http_resources_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *message);
+
+
+/* the body: appended to a chain of pool buffers */
+
+static u_char *
+ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size)
+{
+    size_t        bsize;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    b = rq->b;
+
+    if (b && (size_t) (b->end - b->last) >= size) {
+        return b->last;
+    }
+
+    bsize = ngx_max(size, 16384);
+
+    b = ngx_create_temp_buf(rq->r->pool, bsize);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    cl = ngx_alloc_chain_link(rq->r->pool);
+    if (cl == NULL) {
+        return NULL;
+    }
+
+    cl->buf = b;
+    cl->next = NULL;
+    *rq->last = cl;
+    rq->last = &cl->next;
+    rq->b = b;
+
+    return b->last;
+}
+
+
+static ngx_int_t
+ngx_http_resources_append(ngx_http_resources_req_t *rq, const u_char *data,
+    size_t len)
+{
+    u_char  *p;
+
+    p = ngx_http_resources_reserve(rq, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    rq->b->last = ngx_cpymem(p, data, len);
+    rq->length += len;
+
+    return NGX_OK;
+}
+
+
+#define ngx_http_resources_append_literal(rq, s)                              \
+    ngx_http_resources_append(rq, (u_char *) s, sizeof(s) - 1)
+
+
+/* a JSON string, quoted and escaped */
+
+static ngx_int_t
+ngx_http_resources_append_string(ngx_http_resources_req_t *rq,
+    const u_char *data, size_t len)
+{
+    u_char  *p, *start;
+    size_t   size;
+
+    size = len + ngx_escape_json(NULL, (u_char *) data, len) + 2;
+
+    p = ngx_http_resources_reserve(rq, size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    start = p;
+    *p++ = '"';
+    p = (u_char *) ngx_escape_json(p, (u_char *) data, len);
+    *p++ = '"';
+
+    rq->b->last = p;
+    rq->length += p - start;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_resources_append_int(ngx_http_resources_req_t *rq, int64_t v)
+{
+    u_char  *p, *start;
+
+    p = ngx_http_resources_reserve(rq, NGX_INT64_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    start = p;
+    p = ngx_sprintf(p, "%L", v);
+
+    rq->b->last = p;
+    rq->length += p - start;
+
+    return NGX_OK;
+}
+
+
+/* a body that points into the snapshot: no copy */
+
+static ngx_int_t
+ngx_http_resources_append_ref(ngx_http_resources_req_t *rq,
+    const u_char *data, size_t len)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    b = ngx_calloc_buf(rq->r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    cl = ngx_alloc_chain_link(rq->r->pool);
+    if (cl == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = (u_char *) data;
+    b->last = (u_char *) data + len;
+    b->memory = 1;
+
+    cl->buf = b;
+    cl->next = NULL;
+    *rq->last = cl;
+    rq->last = &cl->next;
+    rq->b = NULL;
+    rq->length += len;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_resources_handler(ngx_http_request_t *r)
+{
+    u_char                         *p;
+    size_t                          plen, len;
+    ngx_int_t                       rc;
+    ngx_str_t                       rest;
+    ngx_http_resources_req_t       *rq;
+    ngx_http_resources_ctx_t       *ctx;
+    ngx_http_resources_snap_t      *snap;
+    ngx_http_resources_loc_conf_t  *rlcf;
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_resources_error(r, NGX_HTTP_NOT_ALLOWED,
+                                        "only GET and HEAD are allowed");
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_resources_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->total = -1;
+    ngx_http_set_ctx(r, ctx, ngx_http_resources_module);
+
+    snap = ngx_http_resources_db_get(rlcf->db, r);
+
+    if (snap == NULL) {
+        return ngx_http_resources_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                        "the catalogue is not available yet");
+    }
+
+    ctx->snap = snap;
+
+    rq = ngx_pcalloc(r->pool, sizeof(ngx_http_resources_req_t));
+    if (rq == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rq->r = r;
+    rq->rlcf = rlcf;
+    rq->s = &snap->snap;
+    rq->view = rlcf->private ? RESOURCES_VIEW_ALL : RESOURCES_VIEW_PUBLIC;
+    rq->vi = RESOURCES_VIEW_INDEX(rq->view);
+    rq->last = &rq->out;
+    rq->total = -1;
+
+    /* the route: what follows the location's prefix */
+
+    plen = rlcf->prefix.len;
+
+    if (plen && rlcf->prefix.data[plen - 1] == '/') {
+        plen--;
+    }
+
+    if (r->uri.len < plen) {
+        rest.len = 0;
+        rest.data = r->uri.data;
+
+    } else {
+        rest.len = r->uri.len - plen;
+        rest.data = r->uri.data + plen;
+    }
+
+    if (rest.len > 0 && rest.data[0] != '/') {
+        return ngx_http_resources_error(r, NGX_HTTP_NOT_FOUND,
+                                        "no such route");
+    }
+
+    if (rest.len <= 1) {
+        rc = ngx_http_resources_list(rq);
+        ctx->total = rq->total;
+
+    } else {
+        p = rest.data + 1;
+        len = rest.len - 1;
+
+        if (len == 5 && ngx_strncmp(p, "_meta", 5) == 0) {
+            rc = ngx_http_resources_meta(rq);
+
+        } else if (len == 9 && ngx_strncmp(p, "_keywords", 9) == 0) {
+            rc = ngx_http_resources_terms(rq, RESOURCES_KIND_KEYWORD);
+
+        } else if (len == 6 && ngx_strncmp(p, "_types", 6) == 0) {
+            rc = ngx_http_resources_terms(rq, RESOURCES_KIND_TYPE);
+
+        } else {
+            rc = ngx_http_resources_lookup(rq, p, len);
+        }
+    }
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_resources_send(rq, snap);
+}
+
+
+static ngx_int_t
+ngx_http_resources_send(ngx_http_resources_req_t *rq,
+    ngx_http_resources_snap_t *snap)
+{
+    ngx_int_t            rc;
+    ngx_table_elt_t     *etag;
+    ngx_http_request_t  *r;
+
+    r = rq->r;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = rq->length;
+
+    ngx_str_set(&r->headers_out.content_type,
+                "application/json; charset=utf-8");
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type_lowcase = NULL;
+
+    r->headers_out.last_modified_time = (time_t) snap->snap.header.built;
+
+    etag = ngx_list_push(&r->headers_out.headers);
+    if (etag == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag->hash = 1;
+    ngx_str_set(&etag->key, "ETag");
+    etag->value = snap->etag;
+    r->headers_out.etag = etag;
+
+    if (rq->out) {
+        rq->b = NULL;
+
+        /* the last buffer */
+
+        ngx_chain_t  *cl;
+
+        for (cl = rq->out; cl->next; cl = cl->next) { /* void */ }
+
+        cl->buf->last_buf = (r == r->main) ? 1 : 0;
+        cl->buf->last_in_chain = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only || rq->out == NULL) {
+        return rc;
+    }
+
+    return ngx_http_output_filter(r, rq->out);
+}
+
+
+static ngx_int_t
+ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *message)
+{
+    size_t                          len;
+    ngx_int_t                       rc;
+    ngx_uint_t                      level;
+    ngx_buf_t                      *b;
+    ngx_chain_t                     out;
+    ngx_table_elt_t                *h;
+    ngx_http_resources_loc_conf_t  *rlcf;
+
+    len = ngx_strlen(message);
+
+    b = ngx_create_temp_buf(r->pool, len
+                            + ngx_escape_json(NULL, (u_char *) message, len)
+                            + sizeof("{\"error\":{\"status\":000,"
+                                     "\"message\":\"\"}}\n"));
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_sprintf(b->last, "{\"error\":{\"status\":%ui,\"message\":\"",
+                          status);
+    b->last = (u_char *) ngx_escape_json(b->last, (u_char *) message, len);
+    b->last = ngx_cpymem(b->last, "\"}}\n", 4);
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    ngx_str_set(&r->headers_out.content_type,
+                "application/json; charset=utf-8");
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (status == NGX_HTTP_NOT_ALLOWED) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "GET, HEAD");
+    }
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+        if (h->value.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Retry-After");
+        h->value.len = ngx_sprintf(h->value.data, "%T", rlcf->retry_after)
+                       - h->value.data;
+    }
+
+    /* a client's mistake is not the server's: info at most */
+
+    level = (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) ? NGX_LOG_ERR
+                                                       : NGX_LOG_INFO;
+
+    ngx_log_error(level, r->connection->log, 0, "resources: %ui: %s",
+                  status, message);
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* a lookup: one resource in full */
+
+static ngx_int_t
+ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
+    size_t len)
+{
+    uint32_t            docno;
+    resources_record_t  rec;
+
+    if (!resources_id_valid(id, len)
+        || resources_snapshot_id(rq->s, id, len, &docno) != 0
+        || resources_snapshot_record(rq->s, docno, &rec) != 0
+        || (rec.priv && rq->view != RESOURCES_VIEW_ALL))
+    {
+        return ngx_http_resources_error(rq->r, NGX_HTTP_NOT_FOUND,
+                                        "no resource with this id");
+    }
+
+    return ngx_http_resources_append_ref(rq, rec.full, rec.full_len);
+}
+
+
+/* q: the words, each a posting; the last one also as a prefix */
+
+static ngx_int_t
+ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len, resources_posting_t *p)
+{
+    int                   rc;
+    size_t                n, total, klen;
+    u_char                key[2 + RESOURCES_WORD_MAX];
+    uint32_t             *out, *work;
+    MDB_val               k, d;
+    MDB_cursor           *c;
+    resources_posting_t   lists[NGX_HTTP_RESOURCES_PREFIX_MAX];
+
+    klen = resources_post_key(key, rq->view, RESOURCES_KIND_WORD, word, len);
+
+    if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
+        return NGX_ERROR;
+    }
+
+    k.mv_size = klen;
+    k.mv_data = key;
+    n = 0;
+    total = 0;
+
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+         rc == 0 && n < NGX_HTTP_RESOURCES_PREFIX_MAX;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    {
+        if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
+            break;
+        }
+
+        lists[n].data = d.mv_data;
+        lists[n].n = d.mv_size / sizeof(uint32_t);
+        total += lists[n].n;
+        n++;
+    }
+
+    mdb_cursor_close(c);
+
+    p->scored = 1;
+
+    if (n == 1) {
+        p->data = lists[0].data;
+        p->n = lists[0].n;
+        return NGX_OK;
+    }
+
+    out = ngx_palloc(rq->r->pool, (total + 1) * 2 * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    work = out + total + 1;
+
+    p->n = resources_union(lists, n, out, work);
+    p->data = (u_char *) out;
+
+    return NGX_OK;
+}
+
+
+static int
+ngx_http_resources_word(void *data, const u_char *word, size_t len,
+    unsigned flags)
+{
+    ngx_http_resources_req_t  *rq = data;
+
+    resources_posting_t  *p;
+
+    if (flags & RESOURCES_WORD_STOP) {
+        return 0;
+    }
+
+    if (rq->nwords == NGX_HTTP_RESOURCES_WORDS_MAX) {
+        rq->too_many = 1;
+        return 1;
+    }
+
+    rq->nwords++;
+    p = &rq->lists[rq->nlists++];
+
+    if ((flags & RESOURCES_WORD_LAST) && len >= 2) {
+        if (ngx_http_resources_prefix(rq, word, len, p) != NGX_OK) {
+            rq->failed = 1;
+            return 1;
+        }
+
+    } else {
+        resources_snapshot_posting(rq->s, rq->view, RESOURCES_KIND_WORD,
+                                   word, len, p);
+        p->scored = 1;
+    }
+
+    if (p->n == 0) {
+        rq->empty = 1;
+    }
+
+    return 0;
+}
+
+
+static ssize_t
+ngx_http_resources_fold(ngx_http_resources_req_t *rq, resources_str_t *in,
+    u_char **out)
+{
+    size_t  cap;
+
+    cap = in->len * RESOURCES_FOLD_RATIO + 16;
+
+    *out = ngx_pnalloc(rq->r->pool, cap);
+    if (*out == NULL) {
+        return RESOURCES_TEXT_TOO_LONG;
+    }
+
+    return resources_fold(in->data, in->len, *out, cap);
+}
+
+
+/* the first docno in [lo, hi) whose date makes pred true (pred monotone) */
+
+#define NGX_HTTP_RESOURCES_DATE_LE    0   /* date <= v (0 counts as <=) */
+#define NGX_HTTP_RESOURCES_DATE_LT    1   /* date < v */
+
+static uint32_t
+ngx_http_resources_date_bound(resources_snapshot_t *s, uint32_t v, int op)
+{
+    uint32_t  lo, hi, mid, d;
+
+    lo = 0;
+    hi = s->header.ndocs;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        d = resources_snapshot_col(s->date, mid);
+
+        if (op == NGX_HTTP_RESOURCES_DATE_LE ? d <= v : d < v) {
+            hi = mid;
+
+        } else {
+            lo = mid + 1;
+        }
+    }
+
+    return lo;
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_resources_cmp_u64(const void *one, const void *two)
+{
+    uint64_t  x, y;
+
+    x = *(const uint64_t *) one;
+    y = *(const uint64_t *) two;
+
+    return (x > y) - (x < y);
+}
+
+
+/* oldest first, undated last, ties in input order (= docno order) */
+
+static void
+ngx_http_resources_oldest(resources_snapshot_t *s, uint32_t *res, size_t n,
+    uint32_t *out)
+{
+    size_t    u, i, j, k, lo, hi;
+    uint32_t  date;
+
+    /* u: the first undated one (undated are last in docno order) */
+
+    lo = 0;
+    hi = n;
+
+    while (lo < hi) {
+        i = lo + (hi - lo) / 2;
+
+        if (resources_snapshot_col(s->date, res[i]) == 0) {
+            hi = i;
+
+        } else {
+            lo = i + 1;
+        }
+    }
+
+    u = lo;
+    k = 0;
+    j = u;
+
+    while (j > 0) {
+        date = resources_snapshot_col(s->date, res[j - 1]);
+        i = j - 1;
+
+        while (i > 0 && resources_snapshot_col(s->date, res[i - 1]) == date) {
+            i--;
+        }
+
+        ngx_memcpy(out + k, res + i, (j - i) * sizeof(uint32_t));
+        k += j - i;
+        j = i;
+    }
+
+    ngx_memcpy(out + k, res + u, (n - u) * sizeof(uint32_t));
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_resources_cmp_facet(const void *one, const void *two)
+{
+    const ngx_http_resources_facet_t  *x = one, *y = two;
+
+    ngx_int_t  c;
+
+    if (x->count != y->count) {
+        return x->count > y->count ? -1 : 1;
+    }
+
+    c = ngx_memn2cmp((u_char *) x->value, (u_char *) y->value, x->len,
+                     y->len);
+    if (c != 0) {
+        return c < 0 ? -1 : 1;
+    }
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_resources_cmp_count(const void *one, const void *two)
+{
+    const ngx_http_resources_facet_t  *x = one, *y = two;
+
+    if (x->count != y->count) {
+        return x->count > y->count ? -1 : 1;
+    }
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+
+/*
+ * Writes "[{"value":...,"count":N},...]" for the (id, count) pairs of f:
+ * the most frequent first, ties by value; at most limit of them.  Values
+ * are looked up only for the pairs that can make the cut.
+ */
+
+static ngx_int_t
+ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
+    ngx_http_resources_facet_t *f, size_t n, size_t limit)
+{
+    size_t                  i, m;
+    resources_term_info_t   t;
+
+    ngx_qsort(f, n, sizeof(ngx_http_resources_facet_t),
+              ngx_http_resources_cmp_count);
+
+    m = n;
+
+    if (limit == 0) {
+        m = 0;
+
+    } else if (n > limit) {
+        for (m = limit; m < n && f[m].count == f[limit - 1].count; m++) {
+            /* void */
+        }
+    }
+
+    for (i = 0; i < m; i++) {
+        if (kind == 0) {
+            continue;                   /* values already set */
+        }
+
+        if (resources_snapshot_term(rq->s, kind, f[i].id, &t) != 0) {
+            return NGX_ERROR;
+        }
+
+        f[i].value = t.display;
+        f[i].len = t.display_len;
+    }
+
+    ngx_qsort(f, m, sizeof(ngx_http_resources_facet_t),
+              ngx_http_resources_cmp_facet);
+
+    if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < m && i < limit; i++) {
+        if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_literal(rq, "{\"value\":") != NGX_OK
+            || ngx_http_resources_append_string(rq, f[i].value, f[i].len)
+               != NGX_OK
+            || ngx_http_resources_append_literal(rq, ",\"count\":") != NGX_OK
+            || ngx_http_resources_append_int(rq, f[i].count) != NGX_OK
+            || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_resources_append_literal(rq, "]");
+}
+
+
+static ngx_int_t
+ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
+    size_t n, size_t limit)
+{
+    u_char                      *years;
+    size_t                       i, k, m, nterms;
+    uint32_t                     d, *counts, off, end, year, prev;
+    ngx_uint_t                   first;
+    resources_snapshot_t        *s;
+    ngx_http_resources_facet_t  *f;
+
+    s = rq->s;
+    first = 1;
+
+    if (ngx_http_resources_append_literal(rq, ",\"facets\":{") != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (rq->q.facets & RESOURCES_FACET_KW) {
+        nterms = s->header.nkeywords[1];
+
+        counts = ngx_pcalloc(rq->r->pool, (nterms + 1) * sizeof(uint32_t));
+        if (counts == NULL) {
+            return NGX_ERROR;
+        }
+
+        m = 0;
+
+        for (i = 0; i < n; i++) {
+            off = resources_snapshot_col(s->kwoff, res[i]);
+            end = resources_snapshot_col(s->kwoff, res[i] + 1);
+
+            for (k = off; k < end; k++) {
+                d = resources_snapshot_col(s->kwids, k);
+                m += (counts[d]++ == 0);
+            }
+        }
+
+        f = ngx_palloc(rq->r->pool,
+                       (m + 1) * sizeof(ngx_http_resources_facet_t));
+        if (f == NULL) {
+            return NGX_ERROR;
+        }
+
+        for (i = 0, k = 0; i < nterms; i++) {
+            if (counts[i]) {
+                f[k].id = (uint32_t) i;
+                f[k].count = counts[i];
+                k++;
+            }
+        }
+
+        if (ngx_http_resources_append_literal(rq, "\"kw\":") != NGX_OK
+            || ngx_http_resources_facet_out(rq, RESOURCES_KIND_KEYWORD, f, m,
+                                            limit)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        first = 0;
+    }
+
+    if (rq->q.facets & RESOURCES_FACET_TYPE) {
+        nterms = s->header.ntypes[1];
+
+        counts = ngx_pcalloc(rq->r->pool, (nterms + 1) * sizeof(uint32_t));
+        if (counts == NULL) {
+            return NGX_ERROR;
+        }
+
+        m = 0;
+
+        for (i = 0; i < n; i++) {
+            d = resources_snapshot_col(s->type, res[i]);
+            m += (counts[d]++ == 0);
+        }
+
+        f = ngx_palloc(rq->r->pool,
+                       (m + 1) * sizeof(ngx_http_resources_facet_t));
+        if (f == NULL) {
+            return NGX_ERROR;
+        }
+
+        for (i = 0, k = 0; i < nterms; i++) {
+            if (counts[i]) {
+                f[k].id = (uint32_t) i;
+                f[k].count = counts[i];
+                k++;
+            }
+        }
+
+        if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_literal(rq, "\"type\":") != NGX_OK
+            || ngx_http_resources_facet_out(rq, RESOURCES_KIND_TYPE, f, m,
+                                            limit)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        first = 0;
+    }
+
+    if (rq->q.facets & RESOURCES_FACET_YEAR) {
+
+        /* docnos are in date order: years come in runs */
+
+        f = ngx_palloc(rq->r->pool, 64 * sizeof(ngx_http_resources_facet_t));
+        years = ngx_pnalloc(rq->r->pool, 64 * 4);
+        if (f == NULL || years == NULL) {
+            return NGX_ERROR;
+        }
+
+        m = 0;
+        prev = 0;
+
+        for (i = 0; i < n; i++) {
+            year = resources_snapshot_col(s->date, res[i]) / 10000;
+
+            if (year == 0) {
+                break;                  /* undated, and all after it */
+            }
+
+            if (year != prev) {
+                if (m == 64) {
+                    break;
+                }
+
+                f[m].id = year;
+                f[m].count = 0;
+                f[m].value = years + m * 4;
+                f[m].len = 4;
+                ngx_sprintf(years + m * 4, "%04uD", year);
+                m++;
+                prev = year;
+            }
+
+            f[m - 1].count++;
+        }
+
+        if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_literal(rq, "\"year\":") != NGX_OK
+            || ngx_http_resources_facet_out(rq, 0, f, m, limit) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_resources_append_literal(rq, "}");
+}
+
+
+static ngx_int_t
+ngx_http_resources_list(ngx_http_resources_req_t *rq)
+{
+    u_char                *folded;
+    size_t                 i, n, cap, limit, offset, facet_limit;
+    ssize_t                flen;
+    uint32_t               lo, hi, *res, *score, *sorted;
+    uint64_t              *keys;
+    ngx_uint_t             sort;
+    resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
+    resources_record_t     rec;
+    resources_snapshot_t  *s;
+    ngx_http_request_t    *r;
+    char                   err[160];
+
+    r = rq->r;
+    s = rq->s;
+
+    folded = ngx_pnalloc(r->pool, r->args.len + 1);
+    if (folded == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resources_query_parse(r->args.data, r->args.len, folded,
+                              (int64_t) rq->rlcf->max_limit, &rq->q, err,
+                              sizeof(err))
+        != 0)
+    {
+        return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST, err);
+    }
+
+    /* keywords: all of them */
+
+    for (i = 0; i < rq->q.nkw; i++) {
+        flen = ngx_http_resources_fold(rq, &rq->q.kw[i], &folded);
+
+        if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = &rq->lists[rq->nlists++];
+
+        if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
+            p->n = 0;
+            rq->empty = 1;
+            continue;
+        }
+
+        resources_snapshot_posting(s, rq->view, RESOURCES_KIND_KEYWORD,
+                                   folded, (size_t) flen, p);
+        if (p->n == 0) {
+            rq->empty = 1;
+        }
+    }
+
+    /* types: any of them */
+
+    if (rq->q.ntype) {
+        n = 0;
+        cap = 0;
+
+        for (i = 0; i < rq->q.ntype; i++) {
+            flen = ngx_http_resources_fold(rq, &rq->q.type[i], &folded);
+
+            if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
+                continue;
+            }
+
+            resources_snapshot_posting(s, rq->view, RESOURCES_KIND_TYPE,
+                                       folded, (size_t) flen, &types[n]);
+            if (types[n].n) {
+                cap += types[n].n;
+                n++;
+            }
+        }
+
+        p = &rq->lists[rq->nlists++];
+        p->scored = 0;
+
+        if (n == 0) {
+            p->n = 0;
+            rq->empty = 1;
+
+        } else if (n == 1) {
+            *p = types[0];
+
+        } else {
+            res = ngx_palloc(r->pool, (cap + 1) * 2 * sizeof(uint32_t));
+            if (res == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            p->n = resources_union(types, n, res, res + cap + 1);
+            p->data = (u_char *) res;
+        }
+    }
+
+    /* q: every word that is not a stop word */
+
+    if (rq->q.q.len) {
+        flen = ngx_http_resources_fold(rq, &rq->q.q, &folded);
+
+        if (flen < 0) {
+            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "\"q\" cannot be read as text");
+        }
+
+        resources_words(folded, (size_t) flen, ngx_http_resources_word, rq);
+
+        if (rq->failed) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rq->too_many) {
+            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "\"q\" has more than 10 words");
+        }
+    }
+
+    if (rq->nlists == 0) {
+        resources_snapshot_posting(s, rq->view, RESOURCES_KIND_ALL,
+                                   (u_char *) "", 0, &rq->lists[0]);
+        rq->nlists = 1;
+    }
+
+    /* dates: a docno range, as docnos are in date order */
+
+    lo = 0;
+    hi = s->header.ndocs;
+
+    if (rq->q.from || rq->q.to) {
+        hi = ngx_http_resources_date_bound(s, rq->q.from ? rq->q.from : 1,
+                                           NGX_HTTP_RESOURCES_DATE_LT);
+        if (rq->q.to) {
+            lo = ngx_http_resources_date_bound(s, rq->q.to,
+                                               NGX_HTTP_RESOURCES_DATE_LE);
+        }
+    }
+
+    /* the result set, in docno order */
+
+    cap = SIZE_MAX;
+
+    for (i = 0; i < rq->nlists; i++) {
+        cap = ngx_min(cap, rq->lists[i].n);
+    }
+
+    res = ngx_palloc(r->pool, (cap + 1) * sizeof(uint32_t));
+    score = rq->nwords ? ngx_palloc(r->pool, (cap + 1) * sizeof(uint32_t))
+                       : NULL;
+    if (res == NULL || (rq->nwords && score == NULL)) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    n = rq->empty ? 0 : resources_intersect(rq->lists, rq->nlists, lo, hi,
+                                            res, score);
+
+    /* the order */
+
+    sort = rq->q.sort;
+
+    if (sort == RESOURCES_SORT_DEFAULT) {
+        sort = rq->nwords ? RESOURCES_SORT_RELEVANCE : RESOURCES_SORT_NEWEST;
+    }
+
+    if (sort == RESOURCES_SORT_RELEVANCE && rq->nwords == 0) {
+        sort = RESOURCES_SORT_NEWEST;
+    }
+
+    sorted = res;
+
+    if (n > 1 && sort != RESOURCES_SORT_NEWEST) {
+        sorted = ngx_palloc(r->pool, n * sizeof(uint32_t));
+        if (sorted == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (sort == RESOURCES_SORT_OLDEST) {
+            ngx_http_resources_oldest(s, res, n, sorted);
+
+        } else {
+            keys = ngx_palloc(r->pool, n * sizeof(uint64_t));
+            if (keys == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            for (i = 0; i < n; i++) {
+                if (sort == RESOURCES_SORT_TITLE) {
+                    keys[i] = (uint64_t) resources_snapshot_col(s->title,
+                                                                res[i]) << 32
+                              | res[i];
+
+                } else {
+                    keys[i] = (uint64_t) (UINT32_MAX - score[i]) << 32
+                              | res[i];
+                }
+            }
+
+            ngx_qsort(keys, n, sizeof(uint64_t), ngx_http_resources_cmp_u64);
+
+            for (i = 0; i < n; i++) {
+                sorted[i] = (uint32_t) keys[i];
+            }
+        }
+    }
+
+    /* the page */
+
+    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit
+                             : rq->rlcf->default_limit;
+    offset = rq->q.offset >= 0 ? (size_t) rq->q.offset : 0;
+    facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
+                                        : rq->rlcf->facet_limit;
+
+    if (ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, n) != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"offset\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, offset) != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"limit\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, limit) != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"items\":[") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = offset; i < n && i < offset + limit; i++) {
+        if (resources_snapshot_record(s, sorted[i], &rec) != 0) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "resources: record %uD of \"%s\" is unreadable",
+                          sorted[i], rq->rlcf->db->path.data);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if ((i > offset && ngx_http_resources_append_literal(rq, ",")
+                           != NGX_OK)
+            || ngx_http_resources_append(rq, rec.list, rec.list_len)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (ngx_http_resources_append_literal(rq, "]") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rq->q.facets
+        && ngx_http_resources_facets(rq, res, n, facet_limit) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_resources_append_literal(rq, "}\n") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rq->total = (ngx_int_t) n;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_resources_meta(ngx_http_resources_req_t *rq)
+{
+    u_char                      *p;
+    size_t                       i, m;
+    uint32_t                     ntypes;
+    resources_snapshot_t        *s;
+    resources_term_info_t        t;
+    ngx_http_resources_facet_t  *f;
+    u_char                       built[sizeof("1970-01-01T00:00:00Z")];
+    ngx_tm_t                     tm;
+
+    s = rq->s;
+    ntypes = s->header.ntypes[1];
+
+    f = ngx_palloc(rq->r->pool, (ntypes + 1)
+                                * sizeof(ngx_http_resources_facet_t));
+    if (f == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0, m = 0; i < ntypes; i++) {
+        if (resources_snapshot_term(s, RESOURCES_KIND_TYPE, (uint32_t) i, &t)
+            != 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (t.count[rq->vi]) {
+            f[m].id = t.id;
+            f[m].count = t.count[rq->vi];
+            f[m].value = t.display;
+            f[m].len = t.display_len;
+            m++;
+        }
+    }
+
+    ngx_gmtime((time_t) s->header.built, &tm);
+    p = ngx_sprintf(built, "%4d-%02d-%02dT%02d:%02d:%02dZ",
+                    tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                    tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec);
+
+    if (ngx_http_resources_append_literal(rq, "{\"version\":") != NGX_OK
+        || ngx_http_resources_append_string(rq, s->version,
+                                            RESOURCES_VERSION_LEN)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"built\":") != NGX_OK
+        || ngx_http_resources_append_string(rq, built, p - built) != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"total\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, rq->vi ? s->header.ndocs
+                                                    : s->header.npublic)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"keywords\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, s->header.nkeywords[rq->vi])
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"types\":") != NGX_OK
+        || ngx_http_resources_facet_out(rq, 0, f, m, m) != NGX_OK
+        || ngx_http_resources_append_literal(rq, "}\n") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* keyword or type suggestions: by folded prefix, most used first */
+
+static ngx_int_t
+ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
+{
+    int                          rc;
+    u_char                      *folded, *key;
+    size_t                       n, cap, limit, klen;
+    ssize_t                      flen;
+    MDB_val                      k, d;
+    MDB_cursor                  *c;
+    resources_term_t             rt;
+    ngx_http_request_t          *r;
+    ngx_http_resources_facet_t  *f, *nf;
+    char                         err[160];
+
+    r = rq->r;
+
+    folded = ngx_pnalloc(r->pool, r->args.len + 1);
+    if (folded == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resources_query_parse(r->args.data, r->args.len, folded,
+                              (int64_t) rq->rlcf->max_limit, &rq->q, err,
+                              sizeof(err))
+        != 0)
+    {
+        return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST, err);
+    }
+
+    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit : rq->rlcf->facet_limit;
+
+    flen = 0;
+    folded = NULL;
+
+    if (rq->q.prefix.len) {
+        flen = ngx_http_resources_fold(rq, &rq->q.prefix, &folded);
+
+        if (flen < 0 || flen > RESOURCES_TERM_MAX) {
+            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "\"prefix\" cannot be read as"
+                                            " text");
+        }
+    }
+
+    key = ngx_pnalloc(r->pool, flen + 1);
+    if (key == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    key[0] = kind;
+
+    if (flen) {
+        ngx_memcpy(key + 1, folded, flen);
+    }
+
+    klen = flen + 1;
+
+    cap = 64;
+    n = 0;
+
+    f = ngx_palloc(r->pool, cap * sizeof(ngx_http_resources_facet_t));
+    if (f == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (mdb_cursor_open(rq->s->txn, rq->s->terms, &c) != 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    k.mv_size = klen;
+    k.mv_data = key;
+
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+         rc == 0;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    {
+        if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
+            break;
+        }
+
+        if (d.mv_size < sizeof(resources_term_t)) {
+            break;
+        }
+
+        ngx_memcpy(&rt, d.mv_data, sizeof(resources_term_t));
+
+        if (rt.count[rq->vi] == 0
+            || sizeof(resources_term_t) + rt.display_len != d.mv_size)
+        {
+            continue;
+        }
+
+        if (n == cap) {
+            nf = ngx_palloc(r->pool,
+                            cap * 2 * sizeof(ngx_http_resources_facet_t));
+            if (nf == NULL) {
+                mdb_cursor_close(c);
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ngx_memcpy(nf, f, cap * sizeof(ngx_http_resources_facet_t));
+            f = nf;
+            cap *= 2;
+        }
+
+        f[n].id = rt.id;
+        f[n].count = rt.count[rq->vi];
+        f[n].value = (u_char *) d.mv_data + sizeof(resources_term_t);
+        f[n].len = rt.display_len;
+        n++;
+    }
+
+    mdb_cursor_close(c);
+
+    if (ngx_http_resources_append_literal(rq, "{\"items\":") != NGX_OK
+        || ngx_http_resources_facet_out(rq, 0, f, n, limit) != NGX_OK
+        || ngx_http_resources_append_literal(rq, "}\n") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}

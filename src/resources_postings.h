@@ -1,0 +1,56 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * Posting lists: sorted arrays of u32 entries (docno << 2 | field), read
+ * straight from the snapshot (unaligned) or from memory.  Nothing here
+ * allocates; the caller sizes the output arrays (the smallest input for an
+ * intersection, the sum of the inputs for a union).
+ */
+
+#ifndef _RESOURCES_POSTINGS_H_INCLUDED_
+#define _RESOURCES_POSTINGS_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+
+/* lists one intersection takes at most */
+#define RESOURCES_INTERSECT_MAX  32
+
+
+typedef struct {
+    const u_char  *data;      /* n u32 entries, any alignment */
+    size_t         n;
+    unsigned       scored:1;  /* a query word: add its field weight */
+} resources_posting_t;
+
+
+/* the score of a word found in a field: title > keywords > summary > body */
+extern const uint32_t  resources_field_weight[4];
+
+
+/* first index i >= from with docno(list[i]) >= docno, or n */
+size_t resources_gallop(const u_char *data, size_t n, size_t from,
+    uint32_t docno);
+
+/*
+ * Docnos in every list and in [lo, hi), in increasing order, into out.
+ * When score is not NULL, score[k] is the sum, over the scored lists, of
+ * the weight of the field of out[k].  The lists are reordered (smallest
+ * first).  Returns the number of docnos written.
+ */
+size_t resources_intersect(resources_posting_t *lists, size_t nlists,
+    uint32_t lo, uint32_t hi, uint32_t *out, uint32_t *score);
+
+/*
+ * The union of the lists, as entries (docno << 2 | best field) in
+ * increasing order, into out (room for the sum of the n's; work is as
+ * large).  Returns the number of entries written.
+ */
+size_t resources_union(const resources_posting_t *lists, size_t nlists,
+    uint32_t *out, uint32_t *work);
+
+
+#endif /* _RESOURCES_POSTINGS_H_INCLUDED_ */

@@ -1,0 +1,534 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ */
+
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "resources_snapshot.h"
+#include "resources_text.h"
+
+
+#define resources_snapshot_error(...)                                        \
+    do { snprintf(err, errlen, __VA_ARGS__); goto failed; } while (0)
+
+
+static int
+resources_snapshot_column(resources_snapshot_t *s, const char *name,
+    size_t esize, size_t n, const u_char **col, size_t *got)
+{
+    MDB_val  k, d;
+
+    k.mv_size = strlen(name);
+    k.mv_data = (void *) name;
+
+    if (mdb_get(s->txn, s->cols, &k, &d) != 0) {
+        return -1;
+    }
+
+    if (got) {
+        *got = d.mv_size / esize;
+
+        if (d.mv_size % esize) {
+            return -1;
+        }
+
+    } else if (d.mv_size != n * esize) {
+        return -1;
+    }
+
+    *col = d.mv_data;
+
+    return 0;
+}
+
+
+int
+resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
+    size_t errlen)
+{
+    int           rc, fd;
+    size_t        n, nkwoff;
+    uint32_t      i, prev, cur;
+    struct stat   sb;
+    MDB_val       k, d;
+    MDB_dbi       meta;
+    MDB_stat      mst;
+    MDB_envinfo   info;
+
+    memset(s, 0, sizeof(resources_snapshot_t));
+
+    rc = mdb_env_create(&s->env);
+    if (rc != 0) {
+        resources_snapshot_error("mdb_env_create: %s", mdb_strerror(rc));
+    }
+
+    mdb_env_set_maxdbs(s->env, RESOURCES_MAXDBS);
+
+    /*
+     * The loader's file records a huge map size; a size smaller than the
+     * data is rounded up by LMDB to exactly the pages in use, so the map
+     * covers the file and no more.
+     */
+
+    mdb_env_set_mapsize(s->env, 4096);
+
+    rc = mdb_env_open(s->env, path, MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR,
+                      0);
+    if (rc != 0) {
+        resources_snapshot_error("%s", rc == MDB_INVALID
+                                 ? "not an LMDB file" : mdb_strerror(rc));
+    }
+
+    /* nothing in the map may lie beyond the end of the file */
+
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &sb) != 0) {
+        resources_snapshot_error("fstat failed");
+    }
+
+    if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &mst) != 0)
+    {
+        resources_snapshot_error("cannot read the LMDB header");
+    }
+
+    if ((uint64_t) sb.st_size
+        < (uint64_t) (info.me_last_pgno + 1) * mst.ms_psize)
+    {
+        resources_snapshot_error("truncated: %lld bytes, %llu expected",
+                                 (long long) sb.st_size,
+                                 (unsigned long long) (info.me_last_pgno + 1)
+                                 * mst.ms_psize);
+    }
+
+    s->dev = sb.st_dev;
+    s->ino = sb.st_ino;
+    s->size = sb.st_size;
+
+    rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &s->txn);
+    if (rc != 0) {
+        resources_snapshot_error("mdb_txn_begin: %s", mdb_strerror(rc));
+    }
+
+    if (mdb_dbi_open(s->txn, RESOURCES_DB_META, 0, &meta) != 0) {
+        resources_snapshot_error("not a resources snapshot (no \"%s\")",
+                                 RESOURCES_DB_META);
+    }
+
+    k.mv_size = 6;
+    k.mv_data = "header";
+
+    if (mdb_get(s->txn, meta, &k, &d) != 0
+        || d.mv_size != sizeof(resources_header_t))
+    {
+        resources_snapshot_error("not a resources snapshot (no header)");
+    }
+
+    memcpy(&s->header, d.mv_data, sizeof(resources_header_t));
+
+    if (s->header.magic != RESOURCES_MAGIC) {
+        resources_snapshot_error("not a resources snapshot of this machine's"
+                                 " byte order");
+    }
+
+    if (s->header.schema != RESOURCES_SCHEMA) {
+        resources_snapshot_error("unknown schema version %u (this build reads"
+                                 " %u)", s->header.schema, RESOURCES_SCHEMA);
+    }
+
+    memcpy(s->version, s->header.version, RESOURCES_VERSION_LEN);
+    s->version[RESOURCES_VERSION_LEN] = '\0';
+
+    for (i = 0; i < RESOURCES_VERSION_LEN; i++) {
+        if (!((s->version[i] >= '0' && s->version[i] <= '9')
+              || (s->version[i] >= 'a' && s->version[i] <= 'f')))
+        {
+            resources_snapshot_error("bad content version in the header");
+        }
+    }
+
+    if (s->header.npublic > s->header.ndocs
+        || s->header.ndocs >= RESOURCES_MAX_DOCS)
+    {
+        resources_snapshot_error("bad counts in the header");
+    }
+
+    if ((rc = mdb_dbi_open(s->txn, RESOURCES_DB_DOCS, MDB_INTEGERKEY,
+                           &s->docs))
+        || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_IDS, 0, &s->ids))
+        || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_POST, 0, &s->post))
+        || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_TERMS, 0, &s->terms))
+        || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_TIDS, MDB_INTEGERKEY,
+                              &s->tids))
+        || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_COLS, 0, &s->cols)))
+    {
+        resources_snapshot_error("a database is missing: %s",
+                                 mdb_strerror(rc));
+    }
+
+    n = s->header.ndocs;
+
+    if (resources_snapshot_column(s, "order", 4, n, &s->order, NULL)
+        || resources_snapshot_column(s, "date", 4, n, &s->date, NULL)
+        || resources_snapshot_column(s, "private", 1, n, &s->priv, NULL)
+        || resources_snapshot_column(s, "type", 4, n, &s->type, NULL)
+        || resources_snapshot_column(s, "kwoff", 4, n + 1, &s->kwoff, NULL)
+        || resources_snapshot_column(s, "kwids", 4, 0, &s->kwids, &s->nkwids)
+        || resources_snapshot_column(s, "title", 4, n, &s->title, NULL))
+    {
+        resources_snapshot_error("a column is missing or has a wrong size");
+    }
+
+    /* what requests index with must stay in bounds */
+
+    nkwoff = n + 1;
+    prev = 0;
+
+    for (i = 0; i < nkwoff; i++) {
+        cur = resources_snapshot_col(s->kwoff, i);
+
+        if (cur < prev || cur > s->nkwids) {
+            resources_snapshot_error("the keyword column is inconsistent");
+        }
+
+        prev = cur;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (resources_snapshot_col(s->order, i) >= n
+            || resources_snapshot_col(s->title, i) >= n
+            || resources_snapshot_col(s->type, i) >= s->header.ntypes[1])
+        {
+            resources_snapshot_error("a column is inconsistent");
+        }
+    }
+
+    for (i = 0; i < s->nkwids; i++) {
+        if (resources_snapshot_col(s->kwids, i) >= s->header.nkeywords[1]) {
+            resources_snapshot_error("the keyword column is inconsistent");
+        }
+    }
+
+    return 0;
+
+failed:
+
+    resources_snapshot_close(s);
+
+    return -1;
+}
+
+
+void
+resources_snapshot_close(resources_snapshot_t *s)
+{
+    if (s->txn) {
+        mdb_txn_abort(s->txn);
+        s->txn = NULL;
+    }
+
+    if (s->env) {
+        mdb_env_close(s->env);
+        s->env = NULL;
+    }
+}
+
+
+static int
+resources_snapshot_decode(MDB_val *d, resources_record_t *rec)
+{
+    resources_doc_t  doc;
+
+    if (d->mv_size < sizeof(resources_doc_t)) {
+        return -1;
+    }
+
+    memcpy(&doc, d->mv_data, sizeof(resources_doc_t));
+
+    if ((uint64_t) sizeof(resources_doc_t) + doc.list_len + doc.full_len
+        + doc.id_len != d->mv_size)
+    {
+        return -1;
+    }
+
+    rec->list = (const u_char *) d->mv_data + sizeof(resources_doc_t);
+    rec->list_len = doc.list_len;
+    rec->full = rec->list + doc.list_len;
+    rec->full_len = doc.full_len;
+    rec->id = rec->full + doc.full_len;
+    rec->id_len = doc.id_len;
+    rec->priv = (doc.flags & RESOURCES_DOC_PRIVATE) != 0;
+
+    return 0;
+}
+
+
+int
+resources_snapshot_record_at(resources_snapshot_t *s, uint32_t ordinal,
+    resources_record_t *rec)
+{
+    MDB_val  k, d;
+
+    k.mv_size = sizeof(uint32_t);
+    k.mv_data = &ordinal;
+
+    if (mdb_get(s->txn, s->docs, &k, &d) != 0) {
+        return -1;
+    }
+
+    return resources_snapshot_decode(&d, rec);
+}
+
+
+int
+resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
+    resources_record_t *rec)
+{
+    if (docno >= s->header.ndocs) {
+        return -1;
+    }
+
+    return resources_snapshot_record_at(s,
+                                 resources_snapshot_col(s->order, docno), rec);
+}
+
+
+int
+resources_snapshot_id(resources_snapshot_t *s, const u_char *id, size_t len,
+    uint32_t *docno)
+{
+    MDB_val  k, d;
+
+    if (len == 0 || len > RESOURCES_ID_MAX) {
+        return -1;
+    }
+
+    k.mv_size = len;
+    k.mv_data = (void *) id;
+
+    if (mdb_get(s->txn, s->ids, &k, &d) != 0 || d.mv_size != 4) {
+        return -1;
+    }
+
+    *docno = resources_get_u32(d.mv_data);
+
+    return *docno < s->header.ndocs ? 0 : -1;
+}
+
+
+int
+resources_snapshot_posting(resources_snapshot_t *s, u_char view, u_char kind,
+    const u_char *term, size_t len, resources_posting_t *p)
+{
+    u_char   key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
+    MDB_val  k, d;
+
+    p->data = NULL;
+    p->n = 0;
+    p->scored = 0;
+
+    if (len > RESOURCES_TERM_MAX + RESOURCES_WORD_MAX) {
+        return 0;
+    }
+
+    k.mv_size = resources_post_key(key, view, kind, term, len);
+    k.mv_data = key;
+
+    if (mdb_get(s->txn, s->post, &k, &d) == 0) {
+        p->data = d.mv_data;
+        p->n = d.mv_size / sizeof(uint32_t);
+    }
+
+    return 0;
+}
+
+
+static int
+resources_snapshot_term_decode(MDB_val *d, int with_folded,
+    resources_term_info_t *t)
+{
+    resources_term_t  rt;
+
+    if (d->mv_size < sizeof(resources_term_t)) {
+        return -1;
+    }
+
+    memcpy(&rt, d->mv_data, sizeof(resources_term_t));
+
+    if (sizeof(resources_term_t) + rt.display_len
+        + (with_folded ? rt.folded_len : 0) != d->mv_size)
+    {
+        return -1;
+    }
+
+    t->id = rt.id;
+    t->count[0] = rt.count[0];
+    t->count[1] = rt.count[1];
+    t->display = (const u_char *) d->mv_data + sizeof(resources_term_t);
+    t->display_len = rt.display_len;
+    t->folded = with_folded ? t->display + rt.display_len : NULL;
+    t->folded_len = with_folded ? rt.folded_len : 0;
+
+    return 0;
+}
+
+
+int
+resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
+    resources_term_info_t *t)
+{
+    uint32_t  key;
+    MDB_val   k, d;
+
+    key = resources_tid_key(kind, id);
+    k.mv_size = sizeof(uint32_t);
+    k.mv_data = &key;
+
+    if (mdb_get(s->txn, s->tids, &k, &d) != 0) {
+        return -1;
+    }
+
+    return resources_snapshot_term_decode(&d, 1, t);
+}
+
+
+static int
+resources_snapshot_check_posting(MDB_val *d, uint32_t n)
+{
+    size_t    i, cnt;
+    uint32_t  e, prev;
+
+    if (d->mv_size % sizeof(uint32_t)) {
+        return -1;
+    }
+
+    cnt = d->mv_size / sizeof(uint32_t);
+    prev = 0;
+
+    for (i = 0; i < cnt; i++) {
+        e = resources_get_u32((const u_char *) d->mv_data + i * 4);
+
+        if (RESOURCES_DOCNO(e) >= n
+            || (i > 0 && RESOURCES_DOCNO(e) <= RESOURCES_DOCNO(prev)))
+        {
+            return -1;
+        }
+
+        prev = e;
+    }
+
+    return 0;
+}
+
+
+int
+resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    int                     rc;
+    uint32_t                i, n, docno, d, prev;
+    MDB_val                 k, v;
+    MDB_cursor             *c;
+    resources_record_t      rec;
+    resources_term_info_t   t;
+    MDB_stat                st;
+
+    c = NULL;
+    n = s->header.ndocs;
+
+    /* dates: non-increasing, undated last */
+
+    prev = UINT32_MAX;
+
+    for (i = 0; i < n; i++) {
+        d = resources_snapshot_col(s->date, i);
+
+        if (d != 0 && (prev == 0 || d > prev)) {
+            resources_snapshot_error("the date column is not in order");
+        }
+
+        prev = d;
+    }
+
+    /* every record: readable, valid, at the docno its id says */
+
+    for (i = 0; i < n; i++) {
+        if (resources_snapshot_record(s, i, &rec) != 0) {
+            resources_snapshot_error("record %u is missing or malformed", i);
+        }
+
+        if (!resources_id_valid(rec.id, rec.id_len)
+            || resources_utf8_valid(rec.list, rec.list_len) != rec.list_len
+            || resources_utf8_valid(rec.full, rec.full_len) != rec.full_len
+            || rec.list_len < 2 || rec.list[0] != '{'
+            || rec.full_len < 2 || rec.full[0] != '{')
+        {
+            resources_snapshot_error("record %u is malformed", i);
+        }
+
+        if (resources_snapshot_id(s, rec.id, rec.id_len, &docno) != 0
+            || docno != i)
+        {
+            resources_snapshot_error("id \"%.*s\" does not lead to its"
+                                     " record", (int) rec.id_len, rec.id);
+        }
+
+        if (rec.priv != (s->priv[i] != 0)) {
+            resources_snapshot_error("record %u: private flag mismatch", i);
+        }
+
+    }
+
+    /*
+     * With every docno's id leading back to it, "order" is a permutation;
+     * no record may be left outside it.
+     */
+
+    if (mdb_stat(s->txn, s->docs, &st) != 0 || st.ms_entries != n) {
+        resources_snapshot_error("the number of records is not %u", n);
+    }
+
+    /* postings */
+
+    rc = mdb_cursor_open(s->txn, s->post, &c);
+    if (rc != 0) {
+        resources_snapshot_error("mdb_cursor_open: %s", mdb_strerror(rc));
+    }
+
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+    {
+        if (k.mv_size < 2 || resources_snapshot_check_posting(&v, n) != 0) {
+            resources_snapshot_error("posting \"%.*s\" is malformed",
+                                     (int) k.mv_size, (char *) k.mv_data);
+        }
+    }
+
+    mdb_cursor_close(c);
+    c = NULL;
+
+    /* terms by id */
+
+    for (i = 0; i < s->header.nkeywords[1]; i++) {
+        if (resources_snapshot_term(s, RESOURCES_KIND_KEYWORD, i, &t) != 0) {
+            resources_snapshot_error("keyword %u is missing", i);
+        }
+    }
+
+    for (i = 0; i < s->header.ntypes[1]; i++) {
+        if (resources_snapshot_term(s, RESOURCES_KIND_TYPE, i, &t) != 0) {
+            resources_snapshot_error("type %u is missing", i);
+        }
+    }
+
+    return 0;
+
+failed:
+
+    if (c) {
+        mdb_cursor_close(c);
+    }
+
+    return -1;
+}

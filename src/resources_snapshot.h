@@ -1,0 +1,116 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * Reading a snapshot, without nginx: the module and the loader (--verify,
+ * --dump, and the check before publishing) share this code.
+ *
+ * Lifetime: resources_snapshot_open() opens the file read-only (MDB_RDONLY |
+ * MDB_NOLOCK | MDB_NOSUBDIR: no lock file, no reader slot, no write access
+ * needed), checks that it is not truncated and that its header and columns
+ * are consistent, and begins the one read transaction that lasts until
+ * resources_snapshot_close().  Every pointer handed out points into the map
+ * and is valid until then.  Never use a snapshot across fork().
+ */
+
+#ifndef _RESOURCES_SNAPSHOT_H_INCLUDED_
+#define _RESOURCES_SNAPSHOT_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <lmdb.h>
+
+#include "resources_store.h"
+#include "resources_postings.h"
+
+
+typedef struct {
+    MDB_env             *env;
+    MDB_txn             *txn;
+    MDB_dbi              docs;
+    MDB_dbi              ids;
+    MDB_dbi              post;
+    MDB_dbi              terms;
+    MDB_dbi              tids;
+    MDB_dbi              cols;
+
+    resources_header_t   header;
+    u_char               version[RESOURCES_VERSION_LEN + 1];
+
+    /* columns, one entry per docno (unaligned: resources_get_u32) */
+    const u_char        *order;
+    const u_char        *date;
+    const u_char        *priv;
+    const u_char        *type;
+    const u_char        *kwoff;
+    const u_char        *kwids;
+    const u_char        *title;
+    size_t               nkwids;
+
+    /* the file, as opened */
+    dev_t                dev;
+    ino_t                ino;
+    off_t                size;
+} resources_snapshot_t;
+
+
+typedef struct {
+    const u_char        *list;
+    size_t               list_len;
+    const u_char        *full;
+    size_t               full_len;
+    const u_char        *id;
+    size_t               id_len;
+    unsigned             priv:1;
+} resources_record_t;
+
+
+typedef struct {
+    uint32_t             id;
+    uint32_t             count[2];
+    const u_char        *display;
+    size_t               display_len;
+    const u_char        *folded;
+    size_t               folded_len;
+} resources_term_info_t;
+
+
+/* 0, or -1 with a message in err (the snapshot is then closed) */
+int resources_snapshot_open(resources_snapshot_t *s, const char *path,
+    char *err, size_t errlen);
+
+void resources_snapshot_close(resources_snapshot_t *s);
+
+/* reads every record, posting and term and checks them: slow, thorough */
+int resources_snapshot_verify(resources_snapshot_t *s, char *err,
+    size_t errlen);
+
+/* the record of docno (< ndocs); 0 or -1 */
+int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
+    resources_record_t *rec);
+
+/* the record stored at an input ordinal (for --dump); 0 or -1 */
+int resources_snapshot_record_at(resources_snapshot_t *s, uint32_t ordinal,
+    resources_record_t *rec);
+
+/* the docno of an id; 0, or -1 when there is none */
+int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,
+    size_t len, uint32_t *docno);
+
+/* a posting; an unknown term gives an empty one (returns 0 either way) */
+int resources_snapshot_posting(resources_snapshot_t *s, u_char view,
+    u_char kind, const u_char *term, size_t len, resources_posting_t *p);
+
+/* term of a kind by id; 0 or -1 */
+int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
+    uint32_t id, resources_term_info_t *t);
+
+static inline uint32_t
+resources_snapshot_col(const u_char *col, uint32_t docno)
+{
+    return resources_get_u32(col + (size_t) docno * sizeof(uint32_t));
+}
+
+
+#endif /* _RESOURCES_SNAPSHOT_H_INCLUDED_ */

@@ -1,0 +1,172 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * The snapshot: the LMDB file that the loader writes and the module reads.
+ * docs/design.md describes it in prose; this header is the reference.
+ *
+ * Caveats, first:
+ *   - a snapshot is immutable once published: the loader writes a new file
+ *     and rename()s it over the old name.  Readers map it read-only with
+ *     MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR and keep ONE read transaction
+ *     open for as long as they use the file; every pointer returned by
+ *     mdb_get() stays valid until that transaction ends.  Writing into a
+ *     published file (cp over it, say) would change bytes under those
+ *     pointers: never do that, publish with the loader or rename().
+ *   - LMDB values are only 2-byte aligned: read integers through
+ *     resources_get_u32(), never through a cast pointer.
+ *   - integers are stored in host byte order: a snapshot moves only between
+ *     machines of the same byte order and word size (RESOURCES_MAGIC tells).
+ *   - LMDB keys are at most 511 bytes: a folded keyword or type is at most
+ *     RESOURCES_TERM_MAX bytes (the loader refuses longer ones), a word at
+ *     most RESOURCES_WORD_MAX.
+ *
+ * Databases (named, in one file):
+ *
+ *   "meta"   "header" -> resources_header_t
+ *
+ *   "docs"   u32 ordinal (input order, MDB_INTEGERKEY) -> resources_doc_t,
+ *            then the list form JSON, the full form JSON and the id
+ *
+ *   "ids"    id -> u32 docno
+ *
+ *   "cols"   name -> one u32 (or u8) per docno, docno being the rank in the
+ *            default order (newest first, undated last, ties in input order)
+ *            "order"   u32 ordinal of docno
+ *            "date"    u32 YYYYMMDD (DD = 0 for a month), 0 when undated;
+ *                      non-increasing, so a date range is a docno range
+ *            "private" u8 1 for a private resource
+ *            "type"    u32 term id of the type
+ *            "kwoff"   u32 ndocs + 1 offsets into "kwids"
+ *            "kwids"   u32 term ids of each docno's keywords (distinct)
+ *            "title"   u32 rank of docno in title order
+ *
+ *   "post"   view, kind, folded term -> posting: u32 entries
+ *            (docno << 2 | field), strictly increasing
+ *            view: RESOURCES_VIEW_PUBLIC or RESOURCES_VIEW_ALL
+ *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
+ *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
+ *                  RESOURCES_KIND_WORD (field: best field the word is in)
+ *
+ *   "terms"  kind, folded term -> resources_term_t, then the display
+ *            spelling (keywords and types only)
+ *
+ *   "tids"   u32 (kind << 24 | term id) -> resources_term_t, then the
+ *            display spelling, then the folded term
+ */
+
+#ifndef _RESOURCES_STORE_H_INCLUDED_
+#define _RESOURCES_STORE_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+
+#define RESOURCES_MAGIC            0x52534331u      /* "RSC1" in host order */
+#define RESOURCES_SCHEMA           1
+
+#define RESOURCES_DB_META          "meta"
+#define RESOURCES_DB_DOCS          "docs"
+#define RESOURCES_DB_IDS           "ids"
+#define RESOURCES_DB_COLS          "cols"
+#define RESOURCES_DB_POST          "post"
+#define RESOURCES_DB_TERMS         "terms"
+#define RESOURCES_DB_TIDS          "tids"
+#define RESOURCES_MAXDBS           8
+
+#define RESOURCES_VIEW_PUBLIC      'p'
+#define RESOURCES_VIEW_ALL         'a'
+
+#define RESOURCES_KIND_ALL         '*'
+#define RESOURCES_KIND_KEYWORD     'k'
+#define RESOURCES_KIND_TYPE        't'
+#define RESOURCES_KIND_WORD        'w'
+
+/* the field bits of a word posting entry: higher is better */
+#define RESOURCES_FIELD_BODY       0
+#define RESOURCES_FIELD_SUMMARY    1
+#define RESOURCES_FIELD_KEYWORD    2
+#define RESOURCES_FIELD_TITLE      3
+
+#define RESOURCES_DOCNO(e)         ((e) >> 2)
+#define RESOURCES_FIELD(e)         ((e) & 3)
+
+/* limits: the loader refuses records beyond them (docs/loader.md) */
+#define RESOURCES_MAX_DOCS         (1u << 30)
+#define RESOURCES_TERM_MAX         200      /* folded keyword or type */
+#define RESOURCES_ID_MAX           128
+#define RESOURCES_KEY_MAX          (2 + RESOURCES_TERM_MAX)
+#define RESOURCES_VERSION_LEN      16
+
+
+typedef struct {
+    uint32_t   magic;
+    uint32_t   schema;
+    uint64_t   built;                  /* unix time of the load */
+    u_char     version[RESOURCES_VERSION_LEN];  /* hex, content version */
+    uint32_t   ndocs;                  /* all resources */
+    uint32_t   npublic;                /* resources not private */
+    uint32_t   nkeywords[2];           /* distinct keywords: public, all */
+    uint32_t   ntypes[2];              /* distinct types: public, all */
+    uint32_t   nwords;                 /* distinct words, all */
+    uint32_t   reserved[7];
+} resources_header_t;
+
+
+typedef struct {
+    uint32_t   list_len;               /* bytes of the list form JSON */
+    uint32_t   full_len;               /* bytes of the full form JSON */
+    uint32_t   id_len;
+    uint32_t   flags;                  /* RESOURCES_DOC_PRIVATE */
+} resources_doc_t;
+
+#define RESOURCES_DOC_PRIVATE      0x01
+
+
+typedef struct {
+    uint32_t   id;                     /* term id, per kind */
+    uint32_t   count[2];               /* resources: public, all */
+    uint32_t   display_len;
+    uint32_t   folded_len;             /* "tids" values only */
+} resources_term_t;
+
+
+static inline uint32_t
+resources_get_u32(const void *p)
+{
+    uint32_t  v;
+
+    memcpy(&v, p, sizeof(uint32_t));
+
+    return v;
+}
+
+
+/* view index in the count arrays */
+#define RESOURCES_VIEW_INDEX(view)  ((view) == RESOURCES_VIEW_ALL ? 1 : 0)
+
+
+/* builds a "post" or "terms" key; returns its length */
+
+static inline size_t
+resources_post_key(u_char *key, u_char view, u_char kind, const u_char *term,
+    size_t len)
+{
+    key[0] = view;
+    key[1] = kind;
+    memcpy(key + 2, term, len);
+
+    return len + 2;
+}
+
+
+static inline uint32_t
+resources_tid_key(u_char kind, uint32_t id)
+{
+    return ((uint32_t) kind << 24) | id;
+}
+
+
+#endif /* _RESOURCES_STORE_H_INCLUDED_ */

@@ -1,0 +1,110 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * Text normalization shared by the loader and the nginx module.
+ *
+ * This file and resources_text.c use no nginx type and allocate nothing:
+ * every function writes into a buffer that the caller owns.  The loader and
+ * the module compile the same file, so a keyword or a word folds to the same
+ * bytes on both sides; change it and the store's schema version must change
+ * (RESOURCES_SCHEMA in resources_store.h).
+ *
+ * Folding (resources_fold): valid UTF-8 in, UTF-8 out:
+ *   - Unicode compatibility decomposition (NFKD), case folding and removal of
+ *     all marks (Mn, Mc, Me), then Hangul syllables recomposed: for text that
+ *     carries no marks after that, this is NFKC case-folded with accents
+ *     stripped ("Économie" -> "economie", "ﬁ" -> "fi", "ß" -> "ss");
+ *   - the ligatures "œ" and "æ" become "oe" and "ae";
+ *   - typographic apostrophes (U+2018, U+2019, U+02BC, U+2032, U+0060,
+ *     U+00B4) become "'", dashes and hyphens (U+2010..U+2015, U+2212,
+ *     U+FE63, U+FF0D) become "-";
+ *   - runs of white space (any Unicode Z* or C* character) become one space,
+ *     leading and trailing space is removed.
+ */
+
+#ifndef _RESOURCES_TEXT_H_INCLUDED_
+#define _RESOURCES_TEXT_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+
+/* a folded string is never longer than this many times its input, plus 16 */
+#define RESOURCES_FOLD_RATIO        4
+
+/* words longer than this (bytes, folded) are cut at a character boundary */
+#define RESOURCES_WORD_MAX          64
+
+/* the length of a slug, at most */
+#define RESOURCES_SLUG_MAX          80
+
+#define RESOURCES_TEXT_OK           0
+#define RESOURCES_TEXT_INVALID     -1   /* invalid UTF-8 or a NUL byte */
+#define RESOURCES_TEXT_TOO_LONG    -2   /* the output buffer is too small */
+
+
+/*
+ * Returns the number of bytes of valid UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no NUL) at the start of s: len when
+ * the whole string is valid.
+ */
+size_t resources_utf8_valid(const u_char *s, size_t len);
+
+/*
+ * Folds s into out (cap bytes; RESOURCES_FOLD_RATIO * len + 16 always
+ * suffices).  Returns the folded length, RESOURCES_TEXT_INVALID or
+ * RESOURCES_TEXT_TOO_LONG.  out is not NUL-terminated.
+ */
+ssize_t resources_fold(const u_char *s, size_t len, u_char *out, size_t cap);
+
+/*
+ * The slug of a title: folded, runs of characters other than [a-z0-9]
+ * become one "-", trimmed of "-", cut at RESOURCES_SLUG_MAX bytes (and
+ * trimmed again).  out must hold RESOURCES_SLUG_MAX + 1 bytes; it is
+ * NUL-terminated.  Returns the length (0 when nothing is left) or
+ * RESOURCES_TEXT_INVALID.
+ */
+ssize_t resources_slug(const u_char *s, size_t len, u_char *out);
+
+/* whether id matches [a-z0-9][a-z0-9-]{0,127} */
+int resources_id_valid(const u_char *id, size_t len);
+
+
+/*
+ * Words.  resources_words() splits FOLDED text on every character that is
+ * not a letter or a digit, drops French elisions ("l'", "d'", "qu'"...:
+ * the word before an apostrophe when it is one of them), cuts words at
+ * RESOURCES_WORD_MAX bytes and stems each word (resources_stem).  For every
+ * word it calls handler(data, word, len, flags) with a pointer into a
+ * buffer of its own, valid only during the call.  flags has
+ * RESOURCES_WORD_STOP set for a stop word (a very common French word that a
+ * query does not require) and RESOURCES_WORD_LAST for the last word of the
+ * text when the text does not end with a separator (a query's last word is
+ * also matched as a prefix).  A handler returning non-zero stops the walk
+ * and that value is returned; otherwise 0.
+ */
+
+#define RESOURCES_WORD_STOP         0x01
+#define RESOURCES_WORD_LAST         0x02
+
+typedef int (*resources_word_pt)(void *data, const u_char *word, size_t len,
+    unsigned flags);
+
+int resources_words(const u_char *folded, size_t len,
+    resources_word_pt handler, void *data);
+
+/*
+ * Light French stemming of a folded word, in place; returns the new length.
+ * Only plurals are undone, so that singular and plural forms meet:
+ *   "...eaux" -> "...eau", "...aux" -> "...al" (words of 5+ letters),
+ *   a final "s" (not "ss") or "x" is dropped (words of 4+ letters).
+ * "tiers-lieux" gives "tier" "lieu", "collectivités" gives "collectivite".
+ */
+size_t resources_stem(u_char *word, size_t len);
+
+int resources_stopword(const u_char *word, size_t len);
+
+
+#endif /* _RESOURCES_TEXT_H_INCLUDED_ */

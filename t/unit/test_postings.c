@@ -1,0 +1,158 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * Unit tests of resources_postings.c, against a brute-force reference.
+ */
+
+#include <stdlib.h>
+
+#include "tap.h"
+#include "resources_postings.h"
+#include "resources_store.h"
+
+
+#define N  2000
+
+
+static uint32_t  lists[4][N], out[N], score[N], work[4 * N], uout[4 * N];
+static size_t    lens[4];
+
+
+static int
+has(int l, uint32_t d, uint32_t *field)
+{
+    size_t  i;
+
+    for (i = 0; i < lens[l]; i++) {
+        if (RESOURCES_DOCNO(lists[l][i]) == d) {
+            *field = RESOURCES_FIELD(lists[l][i]);
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+main(void)
+{
+    int                  round, l, good, ugood;
+    size_t               i, n, k, nu;
+    uint32_t             d, f, s, best, e;
+    resources_posting_t  p[4];
+
+    srand(7);
+
+    for (round = 0; round < 50; round++) {
+
+        for (l = 0; l < 4; l++) {
+            lens[l] = 0;
+
+            for (d = 0; d < N; d++) {
+                if (rand() % (l + 2) == 0) {
+                    lists[l][lens[l]++] = d << 2 | (rand() & 3);
+                }
+            }
+
+            p[l].data = (const u_char *) lists[l];
+            p[l].n = lens[l];
+            p[l].scored = (l != 3);
+        }
+
+        n = resources_intersect(p, 4, 100, N - 100, out, score);
+
+        good = 1;
+        k = 0;
+
+        for (d = 100; d < N - 100; d++) {
+            s = 0;
+
+            for (l = 0; l < 4; l++) {
+                if (!has(l, d, &f)) {
+                    break;
+                }
+
+                if (l != 3) {
+                    s += resources_field_weight[f];
+                }
+            }
+
+            if (l < 4) {
+                continue;
+            }
+
+            if (k >= n || out[k] != d || score[k] != s) {
+                good = 0;
+            }
+
+            k++;
+        }
+
+        ok(good && k == n, "round %d: intersection of 4 lists in [100, %d)"
+           " (%zu docs)", round, N - 100, n);
+
+        /* union of the first three: the best field of each docno */
+
+        for (l = 0; l < 3; l++) {
+            p[l].data = (const u_char *) lists[l];
+            p[l].n = lens[l];
+        }
+
+        nu = resources_union(p, 3, uout, work);
+        ugood = 1;
+        k = 0;
+
+        for (d = 0; d < N; d++) {
+            best = 4;
+
+            for (l = 0; l < 3; l++) {
+                if (has(l, d, &f) && (best == 4 || f > best)) {
+                    best = f;
+                }
+            }
+
+            if (best == 4) {
+                continue;
+            }
+
+            e = d << 2 | best;
+
+            if (k >= nu || uout[k] != e) {
+                ugood = 0;
+            }
+
+            k++;
+        }
+
+        ok(ugood && k == nu, "round %d: union of 3 lists (%zu docs)", round,
+           nu);
+    }
+
+    /* galloping */
+
+    for (i = 0; i < 100; i++) {
+        lists[0][i] = (uint32_t) (i * 3) << 2;
+    }
+
+    is_int(resources_gallop((u_char *) lists[0], 100, 0, 0), 0, "gallop 0");
+    is_int(resources_gallop((u_char *) lists[0], 100, 0, 4), 2, "gallop 4");
+    is_int(resources_gallop((u_char *) lists[0], 100, 10, 297), 99,
+           "gallop to the last");
+    is_int(resources_gallop((u_char *) lists[0], 100, 0, 298), 100,
+           "gallop past the end");
+    is_int(resources_gallop((u_char *) lists[0] + 1, 0, 0, 5), 0,
+           "an empty list");
+
+    p[0].data = (const u_char *) lists[0];
+    p[0].n = 100;
+    p[1].data = NULL;
+    p[1].n = 0;
+    is_int(resources_intersect(p, 2, 0, 1000, out, NULL), 0,
+           "with an empty list, nothing");
+    p[1].n = 100;
+    p[1].data = (const u_char *) lists[0];
+    is_int(resources_intersect(p, 2, 5, 5, out, NULL), 0, "an empty range");
+
+    return tap_done();
+}
