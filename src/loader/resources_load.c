@@ -347,7 +347,10 @@ resources_read_file(resources_load_t *ld, const char *path)
 
     if (format == RESOURCES_FORMAT_AUTO) {
 
-        /* JSON Lines start with "{" (after white space); a listing doesn't */
+        /*
+         * JSON Lines start with "{" (or "[", to say that it is no record)
+         * after white space; a listing starts with its header line
+         */
 
         n = 0;
 
@@ -365,14 +368,14 @@ resources_read_file(resources_load_t *ld, const char *path)
             goto done;
         }
 
-        format = (head[n - 1] == '{') ? RESOURCES_FORMAT_JSONL
-                                      : RESOURCES_FORMAT_LISTING;
+        format = (head[n - 1] == '{' || head[n - 1] == '[')
+                 ? RESOURCES_FORMAT_JSONL : RESOURCES_FORMAT_LISTING;
 
         if (format == RESOURCES_FORMAT_JSONL) {
 
-            /* put the "{" back; the blank lines before it are counted */
+            /* put it back; the blank lines before it are counted */
 
-            ungetc('{', f);
+            ungetc(head[n - 1], f);
 
             for (i = 0; i < n; i++) {
                 lines += (head[i] == '\n');

@@ -1250,17 +1250,17 @@ sub _check_response {
     # status code (always checked; default 200)
     my $code = defined $res->{status} ? $res->{status} : '';
     if (defined $block->error_code_like) {
-        my $pat = _indexed($name, $block->error_code_like, $idx, $need_array);
+        my $pat = _indexed($name, scalar($block->error_code_like), $idx, $need_array);
         Test::More::like($code, qr/$pat/sm, "$name - status code ok");
     } elsif (defined $block->error_code) {
-        Test::More::is($code, _indexed($name, $block->error_code, $idx, $need_array),
+        Test::More::is($code, _indexed($name, scalar($block->error_code), $idx, $need_array),
             "$name - status code ok");
     } else {
         Test::More::is($code, 200, "$name - status code ok");
     }
 
     if (defined $block->response_headers) {
-        for my $h (_parse_expected_headers(_indexed($name, $block->response_headers, $idx, $need_array))) {
+        for my $h (_parse_expected_headers(_indexed($name, scalar($block->response_headers), $idx, $need_array))) {
             my ($key, $val) = @$h;
             if (!defined $val) {
                 Test::More::unlike($res->{raw_headers}, qr/^\s*\Q$key\E\s*:/mi,
@@ -1274,7 +1274,7 @@ sub _check_response {
         }
     }
     if (defined $block->response_headers_like) {
-        for my $h (_parse_expected_headers(_indexed($name, $block->response_headers_like, $idx, $need_array))) {
+        for my $h (_parse_expected_headers(_indexed($name, scalar($block->response_headers_like), $idx, $need_array))) {
             my ($key, $val) = @$h;
             $val = '' unless defined $val;
             my $actual = $res->{headers}{lc $key};
@@ -1282,13 +1282,13 @@ sub _check_response {
         }
     }
     if (defined $block->raw_response_headers_like) {
-        my $pat = _indexed($name, $block->raw_response_headers_like, $idx, $need_array);
+        my $pat = _indexed($name, scalar($block->raw_response_headers_like), $idx, $need_array);
         Test::More::like($res->{raw_headers}, qr/$pat/s, "$name - raw resp headers like");
     }
 
     my $content = $res->{body};
     if (defined $block->response_body) {
-        my $expected = _indexed($name, $block->response_body, $idx, $need_array);
+        my $expected = _indexed($name, scalar($block->response_body), $idx, $need_array);
         if (defined $expected && !ref $expected) {
             $expected =~ s/\$ServerPort\b/$ServerPort/g;
             $expected =~ s/\$ServerPortForClient\b/$ServerPortForClient/g;
@@ -1304,7 +1304,7 @@ sub _check_response {
     } elsif (defined $block->response_body_like || defined $block->response_body_unlike) {
         my $like = defined $block->response_body_like;
         my $type = $like ? 'like' : 'unlike';
-        my $pat = _indexed($name, $like ? $block->response_body_like : $block->response_body_unlike,
+        my $pat = _indexed($name, $like ? scalar($block->response_body_like) : scalar($block->response_body_unlike),
             $idx, $need_array);
         if (!ref $pat) {
             $pat =~ s/\$ServerPort\b/$ServerPort/g;
@@ -1364,7 +1364,7 @@ sub _check_error_log {
 
     if (defined $block->error_log) {
         $lines ||= _error_log_lines();
-        my $pats = _normalize_patterns($block->error_log);
+        my $pats = _normalize_patterns(scalar($block->error_log));
         for my $pat (@$pats) {
             next unless defined $pat;
             my $found = grep { _line_matches($_, $pat) } @$lines;
@@ -1379,7 +1379,7 @@ sub _check_error_log {
 
     if (defined $block->no_error_log) {
         $lines ||= _error_log_lines();
-        my $pats = _normalize_patterns($block->no_error_log);
+        my $pats = _normalize_patterns(scalar($block->no_error_log));
         for my $pat (@$pats) {
             next unless defined $pat;
             my $p = _fmt_str($pat);
@@ -1412,12 +1412,12 @@ sub _block_requests {
     my $block = shift;
     my $name = $block->name;
     if (defined $block->raw_request) {
-        return [ _raw_request(_expand_env($block->raw_request, $name)) ];
+        return [ _raw_request(_expand_env(scalar($block->raw_request), $name)) ];
     }
     my $request = $block->request;
     bail_out("$name - no --- request or --- raw_request section") unless defined $request;
     $request = _expand_env($request, $name);
-    my $more = _expand_env($block->more_headers, $name);
+    my $more = _expand_env(scalar($block->more_headers), $name);
     $more = '' unless defined $more;
     my @reqs = ref $request eq 'ARRAY' ? @$request : ($request);
     bail_out("$name - --- request eval returned an empty list") unless @reqs;
@@ -1440,9 +1440,9 @@ sub _run_requests {
     my $name = $block->name;
     my $reqs = _block_requests($block);
     my $need_array = @$reqs > 1;
-    my $wait = parse_time($block->wait);
+    my $wait = parse_time(scalar($block->wait));
     for my $idx (0 .. $#$reqs) {
-        my ($raw, $err) = _send_request($reqs->[$idx], $timeout, $block->raw_request_middle_delay);
+        my ($raw, $err) = _send_request($reqs->[$idx], $timeout, scalar($block->raw_request_middle_delay));
         my $res = _parse_response($raw, $reqs->[$idx]{head});
         if ($err) {
             Test::More::fail("$name - $err (repeated req $rep, req $idx)");
@@ -1468,14 +1468,14 @@ sub _block_config {
     my $name = $block->name;
     return (
         name => $name,
-        config => _expand_env($block->config // '', $name),
-        http_config => _expand_env($block->http_config, $name),
-        main_config => _expand_env($block->main_config, $name),
-        post_main_config => _expand_env($block->post_main_config, $name),
-        log_level => _trim_str($block->log_level),
-        catalogue => $block->catalogue,
-        catalogue_jsonl => $block->catalogue_jsonl,
-        user_files => $block->user_files,
+        config => _expand_env(scalar($block->config) // '', $name),
+        http_config => _expand_env(scalar($block->http_config), $name),
+        main_config => _expand_env(scalar($block->main_config), $name),
+        post_main_config => _expand_env(scalar($block->post_main_config), $name),
+        log_level => _trim_str(scalar($block->log_level)),
+        catalogue => scalar($block->catalogue),
+        catalogue_jsonl => scalar($block->catalogue_jsonl),
+        user_files => scalar($block->user_files),
     );
 }
 
@@ -1483,7 +1483,7 @@ sub _block_config {
 sub _run_must_die {
     my $block = shift;
     my $name = $block->name;
-    my $must_die = _trim_str($block->must_die);
+    my $must_die = _trim_str(scalar($block->must_die));
     for my $rep (0 .. $RepeatEach - 1) {
         my ($state, $status) = _setup_and_spawn(_block_config($block));
         if ($state eq 'exited') {
@@ -1523,7 +1523,7 @@ sub run_test ($) {
         _run_must_die($block);
         return;
     }
-    my $timeout = parse_time($block->timeout);
+    my $timeout = parse_time(scalar($block->timeout));
     $timeout = $Timeout unless defined $timeout && $timeout ne '';
 
     my ($state, $status) = _setup_and_spawn(_block_config($block));
@@ -1536,7 +1536,7 @@ sub run_test ($) {
         return;
     }
     if (defined $block->shell) {
-        _run_shell($name, $block->shell);
+        _run_shell($name, scalar($block->shell));
     }
     if (defined $block->init) {
         eval $block->init;

@@ -1,0 +1,291 @@
+# The loader: input formats, validation, diagnostics, exit codes and the
+# publish protocol (the published snapshot never changes on a failure).
+
+use strict;
+use warnings;
+
+use Test::More;
+use File::Temp qw(tempdir);
+use JSON::PP;
+use Digest::SHA qw(sha256_hex);
+use POSIX qw(:sys_wait_h);
+
+my $loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
+my $listing = '../shared/catalogue/rtes-listing.txt';
+my $dir = tempdir(CLEANUP => 1);
+my $json = JSON::PP->new->canonical;
+
+# runs the loader; returns (exit code, stdout, stderr)
+sub load {
+    my (@args) = @_;
+    my $stdin = ref $args[0] eq 'SCALAR' ? ${ shift @args } : undef;
+    my $out = "$dir/stdout";
+    my $err = "$dir/stderr";
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        if (defined $stdin) {
+            open my $in, '<', \$stdin;
+            my $file = "$dir/stdin";
+            open my $f, '>', $file or die; print $f $stdin; close $f;
+            open STDIN, '<', $file or die;
+        }
+        open STDOUT, '>', $out or die;
+        open STDERR, '>', $err or die;
+        exec $loader, @args or exit 127;
+    }
+    waitpid $pid, 0;
+    my $rc = $? >> 8;
+    return ($rc, slurp($out), slurp($err));
+}
+
+sub slurp {
+    my ($file) = @_;
+    open my $f, '<:raw', $file or return '';
+    local $/;
+    my $s = <$f>;
+    return $s;
+}
+
+sub spew {
+    my ($file, $s) = @_;
+    open my $f, '>:raw', $file or die "$file: $!";
+    print $f $s;
+    close $f;
+    return $file;
+}
+
+sub hash_of { my ($f) = @_; return -e $f ? sha256_hex(slurp($f)) : 'none' }
+
+sub rec {
+    my (%f) = @_;
+    return $json->encode({ id => 'r1', title => 'Titre', type => 'Autres',
+                           %f }) . "\n";
+}
+
+sub dump_records {
+    my ($db) = @_;
+    my ($rc, $out) = load('--dump', $db);
+    return [ map { decode_json($_) } grep { length } split /\n/, $out ];
+}
+
+my $db = "$dir/catalogue.mdb";
+
+# --- a good load, verify, dump
+
+my ($rc, $out, $err) = load('-o', $db, 't/data/sample.jsonl');
+is $rc, 0, 'sample loads' or diag $err;
+like $out, qr/published \Q$db\E: 8 resources \(2 private\), 15 keywords, 3 types, \d+ bytes, version [0-9a-f]{16}, [\d.]+ s/,
+    'summary line';
+is sprintf('%o', (stat $db)[2] & 07777), '644', 'readable by the workers';
+my ($version) = $out =~ /version ([0-9a-f]{16})/;
+
+($rc, $out) = load('--verify', $db);
+is $rc, 0, '--verify passes';
+like $out, qr/ok: 8 resources \(2 private\), 15 keywords, 3 types, \d+ words, \d+ bytes, version $version, built \d{4}-/,
+    '--verify summary';
+
+my $records = dump_records($db);
+is scalar @$records, 8, '--dump gives every record';
+is $records->[0]{id}, 'fiche-deniche-12-la-cantine-partagee',
+    'in input order';
+is $records->[5]{private}, JSON::PP::true, 'private flag dumped';
+is_deeply $records->[0]{keywords}, ['alimentation', 'tiers-lieu', 'SCIC'],
+    'keywords as published';
+is $records->[1]{series}, undef, 'missing optional fields are null';
+is_deeply $records->[1]{links}, [], 'missing links are []';
+
+# round trip: the dump loads to the same content version
+(undef, my $dump) = load('--dump', $db);
+spew("$dir/dump.jsonl", $dump);
+($rc, $out) = load('-o', "$dir/again.mdb", "$dir/dump.jsonl");
+is $rc, 0, 'the dump loads';
+like $out, qr/version $version/, 'the dump round-trips to the same version';
+(undef, my $dump2) = load('--dump', "$dir/again.mdb");
+is $dump2, $dump, 'and dumps to the same bytes';
+
+# the same catalogue twice: the same version; a change: another one
+($rc, $out) = load('-q', '-o', $db, 't/data/sample.jsonl');
+is $out, '', '-q prints nothing on success';
+($rc, $out) = load('--verify', $db);
+like $out, qr/version $version/, 'same catalogue, same version';
+my $changed = slurp('t/data/sample.jsonl');
+$changed =~ s/prix libre/prix coûtant/;
+spew("$dir/changed.jsonl", $changed);
+($rc, $out) = load('-o', "$dir/changed.mdb", "$dir/changed.jsonl");
+unlike $out, qr/version $version/, 'changed content, another version';
+
+# stdin and several files
+($rc, $out) = load(\slurp('t/data/sample.jsonl'), '-o', "$dir/stdin.mdb", '-');
+is $rc, 0, '- reads standard input';
+like $out, qr/8 resources/, 'all of it';
+spew("$dir/more.jsonl", rec(id => 'extra-one') . rec(id => 'extra-two'));
+($rc, $out) = load('-o', "$dir/merged.mdb", 't/data/sample.jsonl',
+                   "$dir/more.jsonl");
+like $out, qr/10 resources/, 'several files merge into one catalogue';
+
+# --- bad records: strict mode publishes nothing
+
+my $before = hash_of($db);
+my $bad = rec(id => 'good-one') . "\n" . rec(id => 'bad-one', title => '')
+        . rec(id => 'good-two');
+spew("$dir/bad.jsonl", $bad);
+($rc, $out, $err) = load('-o', $db, "$dir/bad.jsonl");
+is $rc, 1, 'a bad record: exit 1';
+like $err, qr{^resources-load: \Q$dir\E/bad\.jsonl:3: "title" must be a non-empty string$}m,
+    'file and line named';
+like $err, qr/1 problem: nothing was published/, 'nothing published';
+is hash_of($db), $before, 'the published snapshot is unchanged';
+ok !glob("$db.tmp.*"), 'no temporary file is left';
+
+# -k: skipped with a warning each, the rest published
+($rc, $out, $err) = load('-k', '-o', "$dir/k.mdb", "$dir/bad.jsonl");
+is $rc, 0, '-k publishes the rest';
+like $err, qr{bad\.jsonl:3: skipped: "title"}, 'the skipped record is named';
+like $out, qr/2 resources .*some records skipped/, 'two published';
+
+# duplicate ids
+spew("$dir/dup.jsonl", rec(id => 'same') . rec(id => 'same'));
+($rc, $out, $err) = load('-o', "$dir/dup.mdb", "$dir/dup.jsonl");
+is $rc, 1, 'a duplicate id: exit 1';
+like $err, qr{dup\.jsonl:2: duplicate id "same"}, 'the second one is named';
+ok !-e "$dir/dup.mdb", 'nothing published';
+($rc) = load('-k', '-o', "$dir/dup.mdb", "$dir/dup.jsonl");
+is $rc, 0, 'with -k the first one is kept';
+is scalar @{ dump_records("$dir/dup.mdb") }, 1, 'one record';
+
+# invalid UTF-8, invalid JSON, wrong types, bad dates, bad ids
+my %cases = (
+    utf8     => [ qq({"id":"a","title":"caf\xc3","type":"x"}\n),
+                  qr/:1: invalid UTF-8 \(byte 23\)/ ],
+    json     => [ qq({"id":"a","title":\n), qr/:1: invalid JSON: .* \(column \d+\)/ ],
+    truncated=> [ rec() . qq({"id":"b","title":"t","ty), qr/:2: invalid JSON/ ],
+    notobj   => [ qq([1,2]\n), qr/:1: a record must be a JSON object/ ],
+    type     => [ rec(type => 3), qr/:1: "type" must be a non-empty string/ ],
+    private  => [ rec(private => 'yes'), qr/:1: "private" must be true or false/ ],
+    date     => [ rec(date => '2024-13'), qr/:1: "date" must be YYYY-MM/ ],
+    day      => [ rec(date => '2023-02-29'), qr/:1: "date" must be/ ],
+    updated  => [ rec(updated => '2023-09'), qr/:1: "updated" must be YYYY-MM-DD/ ],
+    id       => [ rec(id => 'Bad.Id'), qr/:1: "id" must be a string matching/ ],
+    noid     => [ qq({"title":"t","type":"x"}\n), qr/:1: "id" is missing/ ],
+    keywords => [ rec(keywords => 'QPV'), qr/:1: "keywords" must be an array/ ],
+    number   => [ rec(number => '12'), qr/:1: "number" must be a whole number/ ],
+    links    => [ rec(links => [{ url => 'x' }]), qr/:1: "links" must hold objects/ ],
+    dupkey   => [ qq({"id":"a","id":"b","title":"t","type":"x"}\n), qr/:1: invalid JSON: duplicate object key/ ],
+    nul      => [ qq({"id":"a","title":"a\\u0000b","type":"x"}\n), qr/:1: invalid JSON/ ],
+);
+for my $name (sort keys %cases) {
+    my ($text, $re) = @{ $cases{$name} };
+    my $file = spew("$dir/case-$name.jsonl", $text);
+    ($rc, $out, $err) = load('-o', $db, $file);
+    is $rc, 1, "$name: exit 1";
+    like $err, $re, "$name: message" or diag $err;
+}
+is hash_of($db), $before, 'after all that, the published snapshot is unchanged';
+
+# many problems: the first 20, then a count
+spew("$dir/many.jsonl", join '', map { "{bad\n" } 1 .. 25);
+($rc, $out, $err) = load('-o', $db, "$dir/many.jsonl");
+my @lines = $err =~ /^resources-load: \S+many\.jsonl:\d+: /mg;
+is scalar @lines, 20, 'twenty problems listed';
+like $err, qr/5 more problems not shown/, 'then a count';
+like $err, qr/25 problems: nothing was published/, 'and the total';
+
+# an empty file, a listing with no resource
+spew("$dir/empty.jsonl", '');
+($rc, $out, $err) = load('-o', $db, "$dir/empty.jsonl");
+is $rc, 1, 'an empty file: exit 1';
+like $err, qr/empty\.jsonl: empty file/, 'said so';
+spew("$dir/nolisting.txt", "Bonjour\nrien ici\n");
+($rc, $out, $err) = load('-o', $db, "$dir/nolisting.txt");
+is $rc, 1, 'a listing without resources: exit 1';
+like $err, qr/nolisting\.txt/, 'the file is named';
+is hash_of($db), $before, 'still unchanged';
+
+# --- usage
+
+($rc, $out, $err) = load();
+is $rc, 2, 'no arguments: exit 2';
+like $err, qr/^usage: resources-load /, 'one-line usage';
+($rc) = load('-x', '-o', $db, 't/data/sample.jsonl');
+is $rc, 2, 'unknown option: exit 2';
+($rc, $out, $err) = load('-f', 'csv', '-o', $db, 't/data/sample.jsonl');
+is $rc, 2, 'unknown format: exit 2';
+like $err, qr/unknown format "csv"/, 'named';
+($rc) = load('t/data/sample.jsonl');
+is $rc, 2, 'no -o: exit 2';
+($rc, $out) = load('-V');
+is $rc, 0, '-V';
+like $out, qr/^resources-load \d+\.\d+\.\d+ \(snapshot schema \d+, LMDB/, 'version line';
+($rc, $out) = load('-h');
+like $out, qr/^usage:/, '-h';
+($rc, $out, $err) = load('-o', "$dir/missing/dir/c.mdb", 't/data/sample.jsonl');
+is $rc, 1, 'a missing directory: exit 1';
+like $err, qr{missing/dir/c\.mdb\.tmp\.\d+: No such file or directory}, 'said so';
+($rc, $out, $err) = load('-o', $db, "$dir/no-such-file.jsonl");
+is $rc, 1, 'a missing input: exit 1';
+like $err, qr/no-such-file\.jsonl: No such file or directory/, 'named';
+($rc, $out, $err) = load('--verify', "$dir/no-such.mdb");
+is $rc, 1, '--verify of a missing file: exit 1';
+spew("$dir/garbage.mdb", "x" x 10000);
+($rc, $out, $err) = load('--verify', "$dir/garbage.mdb");
+is $rc, 1, '--verify of garbage: exit 1';
+like $err, qr/garbage\.mdb: /, 'named';
+
+# -n: checks, publishes nothing
+($rc, $out) = load('-n', '-o', "$dir/dry.mdb", 't/data/sample.jsonl');
+is $rc, 0, '-n succeeds';
+like $out, qr/dry run: 8 resources.*nothing was published/, 'says so';
+ok !-e "$dir/dry.mdb", 'and publishes nothing';
+($rc) = load('-n', "$dir/bad.jsonl");
+is $rc, 1, '-n finds the bad record';
+
+# format detection and -f
+($rc, $out, $err) = load('-f', 'listing', '-o', "$dir/f.mdb", 't/data/sample.jsonl');
+is $rc, 1, 'JSON Lines read as a listing fails';
+
+# --- the real listing
+SKIP: {
+    skip 'no shared listing', 4 unless -r $listing;
+    ($rc, $out, $err) = load('-o', "$dir/listing.mdb", $listing);
+    is $rc, 0, 'the real listing loads' or diag $err;
+    like $out, qr/10 resources \(0 private\)/, 'ten resources';
+    my $recs = dump_records("$dir/listing.mdb");
+    is scalar(grep { $_->{type} eq 'Autres' } @$recs), 1, 'one of type Autres';
+    is_deeply [ map { $_->{number} // () } @$recs ], [126, 125, 124, 123],
+        'the four Déniché sheets, in order';
+}
+
+# --- a load killed half-way leaves the published file as it was
+
+my $big = "$dir/big.jsonl";
+open my $f, '>', $big or die;
+for my $i (1 .. 40000) {
+    print $f $json->encode({ id => "r$i", title => "Ressource numéro $i",
+        type => 'Autres', keywords => ["k" . ($i % 50), 'QPV'],
+        summary => 'Un résumé ' x 20, body => "Un texte assez long $i " x 40 }), "\n";
+}
+close $f;
+($rc) = load('-q', '-o', $db, 't/data/sample.jsonl');
+$before = hash_of($db);
+my $killed = 0;
+for my $delay (0.05, 0.2, 0.5) {
+    my $pid = fork // die;
+    if ($pid == 0) {
+        open STDOUT, '>', '/dev/null'; open STDERR, '>', '/dev/null';
+        exec $loader, '-o', $db, $big or exit 127;
+    }
+    select undef, undef, undef, $delay;
+    kill 'KILL', $pid;
+    waitpid $pid, 0;
+    $killed++ if ($? & 127) == 9;
+    is hash_of($db), $before, "killed after ${delay}s: the published file is unchanged";
+}
+ok $killed >= 1, "the loader was killed mid-write ($killed of 3)";
+my @stale = glob("$db.tmp.*");
+ok scalar @stale, 'a killed load leaves its temporary file';
+($rc, $out, $err) = load('-o', $db, 't/data/sample.jsonl');
+like $err, qr/removed \Q$db\E\.tmp\.\d+, left by a load that did not finish/,
+    'the next load removes it';
+ok !glob("$db.tmp.*"), 'no temporary file is left';
+
+done_testing;
