@@ -50,8 +50,10 @@ typedef struct {
 typedef struct {
     uint32_t                         id;
     uint32_t                         count;
-    const u_char                    *value;
+    const u_char                    *value;      /* as published */
     size_t                           len;
+    const u_char                    *key;        /* folded: orders ties */
+    size_t                           key_len;
 } ngx_http_resources_facet_t;
 
 
@@ -700,8 +702,8 @@ ngx_http_resources_cmp_facet(const void *one, const void *two)
         return x->count > y->count ? -1 : 1;
     }
 
-    c = ngx_memn2cmp((u_char *) x->value, (u_char *) y->value, x->len,
-                     y->len);
+    c = ngx_memn2cmp((u_char *) x->key, (u_char *) y->key, x->key_len,
+                     y->key_len);
     if (c != 0) {
         return c < 0 ? -1 : 1;
     }
@@ -725,8 +727,9 @@ ngx_http_resources_cmp_count(const void *one, const void *two)
 
 /*
  * Writes "[{"value":...,"count":N},...]" for the (id, count) pairs of f:
- * the most frequent first, ties by value; at most limit of them.  Values
- * are looked up only for the pairs that can make the cut.
+ * the most frequent first, ties by folded value; at most limit of them.
+ * Values are looked up (kind set) only for the pairs that can make the cut;
+ * with kind 0, value and key are already set.
  */
 
 static ngx_int_t
@@ -761,6 +764,8 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
 
         f[i].value = t.display;
         f[i].len = t.display_len;
+        f[i].key = t.folded;
+        f[i].key_len = t.folded_len;
     }
 
     ngx_qsort(f, m, sizeof(ngx_http_resources_facet_t),
@@ -920,6 +925,8 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
                 f[m].count = 0;
                 f[m].value = years + m * 4;
                 f[m].len = 4;
+                f[m].key = f[m].value;
+                f[m].key_len = 4;
                 ngx_sprintf(years + m * 4, "%04uD", year);
                 m++;
                 prev = year;
@@ -1239,6 +1246,8 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
             f[m].count = t.count[rq->vi];
             f[m].value = t.display;
             f[m].len = t.display_len;
+            f[m].key = t.folded;
+            f[m].key_len = t.folded_len;
             m++;
         }
     }
@@ -1383,6 +1392,8 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
         f[n].count = rt.count[rq->vi];
         f[n].value = (u_char *) d.mv_data + sizeof(resources_term_t);
         f[n].len = rt.display_len;
+        f[n].key = (u_char *) k.mv_data + 1;
+        f[n].key_len = k.mv_size - 1;
         n++;
     }
 

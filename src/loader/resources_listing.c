@@ -26,13 +26,17 @@
  *      k - 1; body paragraphs it leaves out are skipped, and a last
  *      paragraph cut short, a prefix of 32 bytes or more, still counts);
  *   3. the title is the paragraph just before the first occurrence of the
- *      anchor after those r paragraphs (failing that, within them); the
- *      body starts with the anchor;
+ *      anchor that leaves the r repeated paragraphs before the title
+ *      (failing that, the first occurrence among them); the body starts
+ *      with the anchor;
  *   4. failing an anchor, the title is the first paragraph after the r
  *      repeated ones.
  * The paragraphs before the title are the summary of resource k - 1 (or,
- * for the first resource, the site header, which is dropped).  Paragraphs
- * compare with their lines joined and white space runs made one space.
+ * for the first resource, r = 0, the site header, which is dropped).
+ * Paragraphs compare with their lines joined and white space runs made one
+ * space.  No title list is used: on the shared listing, where every summary
+ * repeats its body, step 3 alone finds the 10 titles.  A missing "Résumé"
+ * line is tolerated (the summary starts right after "Oui" or "Non").
  *
  * Fields.  The title is the first line of its paragraph (further lines, if
  * any, start the body).  The date, keywords, updated, links fields come
@@ -183,10 +187,13 @@ static int resources_listing_starts(resources_listing_t *ls, size_t a,
 static size_t resources_listing_repeat(resources_listing_t *ls, size_t a,
     size_t e, size_t c, size_t d);
 static void resources_listing_titles(resources_listing_t *ls);
+static size_t resources_listing_find(resources_listing_t *ls, size_t from,
+    size_t to, size_t anchor);
 static int resources_listing_resource(resources_listing_t *ls, size_t k,
     resources_listing_record_pt on_record, void *data);
 static int resources_listing_problem(resources_listing_t *ls,
     resources_listing_block_t *b, resources_listing_line_t *title);
+static int resources_listing_quoted(resources_listing_line_t *title);
 static int resources_listing_match(resources_listing_t *ls, pcre2_code *re,
     const u_char *p, size_t len);
 static int resources_listing_group(resources_listing_t *ls, int n,
@@ -594,8 +601,9 @@ resources_listing_split(resources_listing_t *ls, const u_char *p, size_t len)
 static int
 resources_listing_scan(resources_listing_t *ls)
 {
-    int     kind;
-    size_t  i, first, total;
+    int                         kind;
+    size_t                      i, first, total, cap;
+    resources_listing_block_t  *blocks;
 
     first = RESOURCES_LISTING_NONE;
     total = 0;
@@ -623,13 +631,17 @@ resources_listing_scan(resources_listing_t *ls)
             }
 
             if (ls->nblocks == ls->blocks_cap) {
-                ls->blocks_cap = ls->blocks_cap ? 2 * ls->blocks_cap : 16;
-                ls->blocks = realloc(ls->blocks, ls->blocks_cap
-                                          * sizeof(resources_listing_block_t));
-                if (ls->blocks == NULL) {
+                cap = ls->blocks_cap ? 2 * ls->blocks_cap : 16;
+
+                blocks = realloc(ls->blocks,
+                                 cap * sizeof(resources_listing_block_t));
+                if (blocks == NULL) {
                     resources_listing_error(ls, 0, "out of memory");
                     return -1;
                 }
+
+                ls->blocks = blocks;
+                ls->blocks_cap = cap;
             }
 
             i = resources_listing_block(ls, i, kind);
@@ -757,17 +769,20 @@ summary:
 static int
 resources_listing_para(resources_listing_t *ls, size_t first, size_t last)
 {
-    size_t                     i;
+    size_t                     i, cap;
     resources_listing_para_t  *pa;
 
     if (ls->nparas == ls->paras_cap) {
-        ls->paras_cap = ls->paras_cap ? 2 * ls->paras_cap : 64;
-        ls->paras = realloc(ls->paras,
-                            ls->paras_cap * sizeof(resources_listing_para_t));
-        if (ls->paras == NULL) {
+        cap = ls->paras_cap ? 2 * ls->paras_cap : 64;
+
+        pa = realloc(ls->paras, cap * sizeof(resources_listing_para_t));
+        if (pa == NULL) {
             resources_listing_error(ls, 0, "out of memory");
             return -1;
         }
+
+        ls->paras = pa;
+        ls->paras_cap = cap;
     }
 
     pa = &ls->paras[ls->nparas++];
@@ -930,7 +945,7 @@ resources_listing_repeat(resources_listing_t *ls, size_t a, size_t e,
 static void
 resources_listing_titles(resources_listing_t *ls)
 {
-    size_t                      k, a, e, r, i, anchor, title;
+    size_t                      k, a, e, r, anchor, title;
     resources_listing_block_t  *b, *prev;
 
     for (k = 0; k < ls->nblocks; k++) {
@@ -950,28 +965,17 @@ resources_listing_titles(resources_listing_t *ls)
         }
 
         anchor = RESOURCES_LISTING_NONE;
+        title = RESOURCES_LISTING_NONE;
 
         if (e < resources_listing_region_end(ls, k + 1)) {
             anchor = e;
         }
 
-        title = RESOURCES_LISTING_NONE;
-
         if (anchor != RESOURCES_LISTING_NONE) {
+            title = resources_listing_find(ls, a + r + 1, e, anchor);
 
-            for (i = a + r + 1; i < e; i++) {
-                if (resources_listing_same(ls, i, anchor)) {
-                    title = i - 1;
-                    break;
-                }
-            }
-
-            for (i = a + 1; title == RESOURCES_LISTING_NONE && i <= a + r
-                            && i < e; i++)
-            {
-                if (resources_listing_same(ls, i, anchor)) {
-                    title = i - 1;
-                }
+            if (title == RESOURCES_LISTING_NONE) {
+                title = resources_listing_find(ls, a + 1, a + r + 1, anchor);
             }
         }
 
@@ -984,13 +988,31 @@ resources_listing_titles(resources_listing_t *ls)
 }
 
 
+/* the paragraph before the first of from .. to - 1 that is anchor, or NONE */
+
+static size_t
+resources_listing_find(resources_listing_t *ls, size_t from, size_t to,
+    size_t anchor)
+{
+    size_t  i;
+
+    for (i = from; i < to; i++) {
+        if (resources_listing_same(ls, i, anchor)) {
+            return i - 1;
+        }
+    }
+
+    return RESOURCES_LISTING_NONE;
+}
+
+
 /* reports or skips resource k; returns 0, -1 or the handler's value */
 
 static int
 resources_listing_resource(resources_listing_t *ls, size_t k,
     resources_listing_record_pt on_record, void *data)
 {
-    int                         rc;
+    int                         rc, len;
     size_t                      from, to, sfrom, sto;
     ssize_t                     n;
     json_t                     *rec, *tags;
@@ -1016,9 +1038,12 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
     n = resources_slug(title->data, title->len, slug);
 
     if (n <= 0) {
+        len = resources_listing_quoted(title);
+
         resources_listing_error(ls, ls->paras[b->title].first + 1,
-                                "resource \"%.*s\" has a title that gives no"
-                                " id", (int) title->len, title->data);
+                                "resource \"%.*s%s\" has a title that gives"
+                                " no id", len, title->data,
+                                (size_t) len < title->len ? "..." : "");
         return 0;
     }
 
@@ -1051,12 +1076,13 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
         goto failed;
     }
 
-    if (resources_listing_set(rec, "id", json_stringn((char *) slug, n)) != 0
+    if (resources_listing_set(rec, "id",
+                              json_stringn((const char *) slug, n)) != 0
         || resources_listing_set(rec, "title",
-                                 json_stringn((char *) title->data,
+                                 json_stringn((const char *) title->data,
                                               title->len)) != 0
         || resources_listing_set(rec, "type",
-                                 json_stringn((char *) type->data,
+                                 json_stringn((const char *) type->data,
                                               type->len)) != 0
         || resources_listing_set(rec, "private",
                                  json_boolean(b->is_private)) != 0
@@ -1077,8 +1103,8 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
 
     if (resources_listing_text(ls, &buf, tags, from, to) != 0
         || resources_listing_set(rec, "body",
-                                 json_stringn((char *) buf.data, buf.len))
-           != 0)
+                                 json_stringn((const char *) buf.data,
+                                              buf.len)) != 0)
     {
         goto failed;
     }
@@ -1087,8 +1113,8 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
 
     if (resources_listing_text(ls, &buf, tags, sfrom, sto) != 0
         || resources_listing_set(rec, "summary",
-                                 json_stringn((char *) buf.data, buf.len))
-           != 0)
+                                 json_stringn((const char *) buf.data,
+                                              buf.len)) != 0)
     {
         goto failed;
     }
@@ -1117,23 +1143,11 @@ resources_listing_problem(resources_listing_t *ls,
     resources_listing_block_t *b, resources_listing_line_t *title)
 {
     int             len;
-    size_t          n;
-    const char     *what;
+    const char     *what, *more;
     unsigned long   line;
 
-    /* the title, cut at a character boundary */
-
-    n = title->len;
-
-    if (n > RESOURCES_LISTING_QUOTED_MAX) {
-        n = RESOURCES_LISTING_QUOTED_MAX;
-
-        while (n && (title->data[n] & 0xc0) == 0x80) {
-            n--;
-        }
-    }
-
-    len = (int) n;
+    len = resources_listing_quoted(title);
+    more = ((size_t) len < title->len) ? "..." : "";
     line = b->problem_line + 1;
 
     switch (b->problem) {
@@ -1141,8 +1155,7 @@ resources_listing_problem(resources_listing_t *ls,
     case RESOURCES_LISTING_BAD_PRIVATE:
         resources_listing_error(ls, line, "resource \"%.*s%s\": \"Ressource"
                                 " priv\xc3\xa9" "e\" is \"%.*s\", not \"Oui\""
-                                " or \"Non\"", len, title->data,
-                                n < title->len ? "..." : "",
+                                " or \"Non\"", len, title->data, more,
                                 (int) ls->lines[b->private].len,
                                 ls->lines[b->private].data);
         return 0;
@@ -1165,9 +1178,30 @@ resources_listing_problem(resources_listing_t *ls,
     }
 
     resources_listing_error(ls, line, "resource \"%.*s%s\" %s", len,
-                            title->data, n < title->len ? "..." : "", what);
+                            title->data, more, what);
 
     return 0;
+}
+
+
+/* how much of a title a message quotes: cut at a character boundary */
+
+static int
+resources_listing_quoted(resources_listing_line_t *title)
+{
+    size_t  n;
+
+    n = title->len;
+
+    if (n > RESOURCES_LISTING_QUOTED_MAX) {
+        n = RESOURCES_LISTING_QUOTED_MAX;
+
+        while (n && (title->data[n] & 0xc0) == 0x80) {
+            n--;
+        }
+    }
+
+    return (int) n;
 }
 
 
@@ -1213,7 +1247,7 @@ resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
     size_t to)
 {
     int                        month, day, year, have_keywords, have_updated;
-    char                       date[16];
+    char                       date[48];
     size_t                     i, len, mlen, ylen;
     json_t                    *keywords, *links;
     const u_char              *s, *m, *y;
@@ -1362,7 +1396,8 @@ resources_listing_keywords(json_t *array, const u_char *p, size_t len)
             continue;
         }
 
-        if (json_array_append_new(array, json_stringn((char *) s, e - s))
+        if (json_array_append_new(array,
+                                  json_stringn((const char *) s, e - s))
             != 0)
         {
             return -1;
@@ -1402,9 +1437,9 @@ resources_listing_link(json_t *links, const u_char *label, size_t len,
     }
 
     if (resources_listing_set(link, "label",
-                              json_stringn((char *) label, len)) != 0
+                              json_stringn((const char *) label, len)) != 0
         || resources_listing_set(link, "url",
-                                 url ? json_stringn((char *) label, len)
+                                 url ? json_stringn((const char *) label, len)
                                      : json_null()) != 0)
     {
         return -1;
@@ -1428,7 +1463,7 @@ resources_listing_series(resources_listing_t *ls, json_t *rec,
         && resources_listing_group(ls, 1, title->data, &s, &slen)
         && resources_listing_group(ls, 2, title->data, &num, &nlen))
     {
-        series = json_stringn((char *) s, slen);
+        series = json_stringn((const char *) s, slen);
         number = json_integer(resources_listing_number(num, nlen));
 
     } else {
@@ -1491,12 +1526,14 @@ resources_listing_text(resources_listing_t *ls, resources_listing_buf_t *buf,
             }
 
             if (started) {
-                if (resources_listing_append(buf, (u_char *) "\n", 1) != 0) {
+                if (resources_listing_append(buf, (const u_char *) "\n", 1)
+                    != 0)
+                {
                     return -1;
                 }
 
             } else if (buf->len) {
-                if (resources_listing_append(buf, (u_char *) "\n\n", 2)
+                if (resources_listing_append(buf, (const u_char *) "\n\n", 2)
                     != 0)
                 {
                     return -1;
@@ -1548,7 +1585,7 @@ resources_listing_tag(json_t *tags, const u_char *p, size_t len)
         }
     }
 
-    return json_array_append_new(tags, json_stringn((char *) p, len));
+    return json_array_append_new(tags, json_stringn((const char *) p, len));
 }
 
 

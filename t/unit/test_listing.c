@@ -358,7 +358,8 @@ test_shared_listing(const char *text, size_t len)
     }
 
     rec = json_array_get(c.records, 0);
-    is_str(test_str(rec, "id"), "fiche-deniche-pour-vous-n-126-le-centieme-singe",
+    is_str(test_str(rec, "id"),
+           "fiche-deniche-pour-vous-n-126-le-centieme-singe",
            "shared: id of n\xc2\xb0" "126");
     test_link(rec, 0, "Téléchargez la fiche" NBSP "Déniché pour vous n°126"
               " - Le Centième Singe", NULL, "shared n°126");
@@ -709,6 +710,30 @@ test_errors(const char *sample, size_t sample_len)
         "\n"                                      /* 20 */
         "Texte de B.\n";
 
+    static const char  empty_type[] =
+        "Titre A\n"                               /*  1 */
+        "\n"
+        "Texte.\n"
+        "\n"
+        "Type de ressource\n"                     /*  5 */
+        "Ressource priv\xc3\xa9" "e\n"
+        "Non\n";
+
+    static const char  no_private[] =
+        "Titre A\n"                               /*  1 */
+        "\n"
+        "Texte.\n"
+        "\n"
+        "Type de ressource\n"                     /*  5 */
+        "Autres\n"
+        "Non\n";
+
+    static const char  no_title[] =
+        "Type de ressource\n"
+        "Autres\n"
+        "Ressource priv\xc3\xa9" "e\n"
+        "Non\n";
+
     static const char  jsonl[] =
         "{\"id\":\"a\",\"title\":\"A\",\"type\":\"Autres\"}\n";
 
@@ -770,6 +795,35 @@ test_errors(const char *sample, size_t sample_len)
     is_str(json_string_value(json_array_get(e, 1)),
            "resource \"Titre B\" has no \"Type de ressource\" section",
            "no type: message");
+    test_free(&c);
+
+    rc = test_parse(&c, empty_type, sizeof(empty_type) - 1);
+    is_int(rc, 0, "empty type: parsed");
+    is_int(json_array_size(c.records), 0, "empty type: no record");
+    e = json_array_get(c.errors, 0);
+    is_int(json_integer_value(json_array_get(e, 0)), 5, "empty type: line");
+    is_str(json_string_value(json_array_get(e, 1)),
+           "resource \"Titre A\" has an empty \"Type de ressource\" section",
+           "empty type: message");
+    test_free(&c);
+
+    rc = test_parse(&c, no_private, sizeof(no_private) - 1);
+    is_int(rc, 0, "no private: parsed");
+    is_int(json_array_size(c.records), 0, "no private: no record");
+    e = json_array_get(c.errors, 0);
+    is_int(json_integer_value(json_array_get(e, 0)), 7, "no private: line");
+    is_str(json_string_value(json_array_get(e, 1)),
+           "resource \"Titre A\" has no \"Ressource priv\xc3\xa9" "e\""
+           " section", "no private: message");
+    test_free(&c);
+
+    rc = test_parse(&c, no_title, sizeof(no_title) - 1);
+    is_int(rc, 0, "no title: parsed");
+    is_int(json_array_size(c.records), 0, "no title: no record");
+    e = json_array_get(c.errors, 0);
+    is_int(json_integer_value(json_array_get(e, 0)), 1, "no title: line");
+    is_str(json_string_value(json_array_get(e, 1)),
+           "no title before \"Type de ressource\"", "no title: message");
     test_free(&c);
 
     /* nothing to parse */

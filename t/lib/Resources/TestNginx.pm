@@ -131,6 +131,7 @@ our $Loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
 our $NginxPid;                 # pid of the nginx (master) process we started
 my $ParentPid = $$;            # never clean up from a forked child
 our $InCleanup = 0;
+my $ClientSock;                # socket of the request in progress, if any
 my $SignalsInstalled = 0;
 my $ErrLogPos = 0;             # error.log offset for incremental checks
 
@@ -308,10 +309,15 @@ sub _install_signal_handlers {
             if (ref $prev eq 'CODE') {
                 $prev->(@_);
             }
+            # Re-raise the signal with its default action, so that our caller
+            # sees that we were killed by it.  Perl blocks the signal while
+            # its handler runs: unblock it first.
             $SIG{$sig} = 'DEFAULT';
+            my $signo = eval "POSIX::SIG$sig()";
+            POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), POSIX::SigSet->new($signo)) if $signo;
             kill $sig, $$;
             Time::HiRes::sleep(0.1);
-            POSIX::_exit(1);
+            POSIX::_exit(128 + ($signo || 0));
         };
     }
 }
@@ -324,6 +330,12 @@ sub _cleanup {
     for my $hdl (@CleanupHandlers) {
         eval { $hdl->() };
         warn "Resources::TestNginx: cleanup handler failed: $@" if $@;
+    }
+    # A client connection still open (e.g. we were interrupted in the middle
+    # of a request) would delay nginx's graceful shutdown.
+    if ($ClientSock) {
+        close $ClientSock;
+        undef $ClientSock;
     }
     _stop_nginx();
 }
@@ -993,6 +1005,7 @@ sub _send_request {
         Time::HiRes::sleep(0.05 * $try);
     }
     return (undef, "cannot connect to $ServerAddr:$ServerPortForClient: $cerr") unless $sock;
+    $ClientSock = $sock;
     binmode $sock;
     $sock->blocking(0);
     my $sel = IO::Select->new($sock);
@@ -1003,7 +1016,11 @@ sub _send_request {
         $buf = '' unless defined $buf;
         while (length $buf) {
             my $left = $deadline - Time::HiRes::time();
-            return (undef, "timeout after ${timeout}s while sending the request") if $left <= 0;
+            if ($left <= 0) {
+                close $sock;
+                undef $ClientSock;
+                return (undef, "timeout after ${timeout}s while sending the request");
+            }
             next unless $sel->can_write($left);
             my $w = syswrite($sock, $buf);
             if (!defined $w) {
@@ -1025,8 +1042,10 @@ sub _send_request {
         if (!defined $r) {
             next if $!{EAGAIN} || $!{EWOULDBLOCK} || $!{EINTR};
             last if $!{ECONNRESET} && length $resp;
+            my $e = $!;
             close $sock;
-            return ($resp, "read failed: $!");
+            undef $ClientSock;
+            return ($resp, "read failed: $e");
         }
         if ($r == 0) { $eof = 1; last }
         $resp .= $chunk;
@@ -1037,6 +1056,7 @@ sub _send_request {
         }
     }
     close $sock;
+    undef $ClientSock;
     if (!$eof && !_parse_response($resp, $req->{head})->{complete}) {
         return ($resp, "timeout after ${timeout}s waiting for the response (received "
             . length($resp) . " bytes)");
@@ -1350,6 +1370,8 @@ sub _check_error_log {
     my ($block, $rep, $lines) = @_;
     my $name = $block->name;
     my ($check_alert, $check_crit, $check_emerg) = (1, 1, 1);
+    # an [emerg] message is the expected outcome of a --- must_die block
+    $check_emerg = 0 if defined $block->must_die;
 
     for my $sec (qw(error_log no_error_log)) {
         my $v = $block->$sec;
