@@ -35,6 +35,8 @@ typedef struct {
     ngx_uint_t                       nlists;
     ngx_uint_t                       nwords;
     ngx_int_t                        total;
+    const char                      *message;     /* for a 4xx */
+    char                             err[160];
     unsigned                         empty:1;     /* a term is unknown */
     unsigned                         too_many:1;
     unsigned                         failed:1;
@@ -67,6 +69,22 @@ static ngx_int_t ngx_http_resources_send(ngx_http_resources_req_t *rq,
     ngx_http_resources_snap_t *snap);
 static ngx_int_t ngx_http_resources_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *message);
+
+
+/*
+ * A route's answer to a client's mistake: the handler sends it.  Routes
+ * return NGX_OK (the body is built), such a status, or
+ * NGX_HTTP_INTERNAL_SERVER_ERROR.
+ */
+
+static ngx_inline ngx_int_t
+ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
+    const char *message)
+{
+    rq->message = message;
+
+    return status;
+}
 
 
 /* the body: appended to a chain of pool buffers */
@@ -313,11 +331,15 @@ ngx_http_resources_handler(ngx_http_request_t *r)
         }
     }
 
-    if (rc != NGX_OK) {
-        return rc;
+    if (rc == NGX_OK) {
+        return ngx_http_resources_send(rq, snap);
     }
 
-    return ngx_http_resources_send(rq, snap);
+    if (rq->message) {
+        return ngx_http_resources_error(r, rc, rq->message);
+    }
+
+    return rc;
 }
 
 
@@ -476,7 +498,7 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
         || resources_snapshot_record(rq->s, docno, &rec) != 0
         || (rec.priv && rq->view != RESOURCES_VIEW_ALL))
     {
-        return ngx_http_resources_error(rq->r, NGX_HTTP_NOT_FOUND,
+        return ngx_http_resources_fail(rq, NGX_HTTP_NOT_FOUND,
                                         "no resource with this id");
     }
 
@@ -960,7 +982,6 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
     resources_record_t     rec;
     resources_snapshot_t  *s;
     ngx_http_request_t    *r;
-    char                   err[160];
 
     r = rq->r;
     s = rq->s;
@@ -971,11 +992,11 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
     }
 
     if (resources_query_parse(r->args.data, r->args.len, folded,
-                              (int64_t) rq->rlcf->max_limit, &rq->q, err,
-                              sizeof(err))
+                              (int64_t) rq->rlcf->max_limit, &rq->q, rq->err,
+                              sizeof(rq->err))
         != 0)
     {
-        return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST, err);
+        return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST, rq->err);
     }
 
     /* keywords: all of them */
@@ -1054,7 +1075,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
         flen = ngx_http_resources_fold(rq, &rq->q.q, &folded);
 
         if (flen < 0) {
-            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"q\" cannot be read as text");
         }
 
@@ -1065,7 +1086,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
         }
 
         if (rq->too_many) {
-            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"q\" has more than 10 words");
         }
     }
@@ -1295,7 +1316,6 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     resources_term_t             rt;
     ngx_http_request_t          *r;
     ngx_http_resources_facet_t  *f, *nf;
-    char                         err[160];
 
     r = rq->r;
 
@@ -1305,11 +1325,11 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     }
 
     if (resources_query_parse(r->args.data, r->args.len, folded,
-                              (int64_t) rq->rlcf->max_limit, &rq->q, err,
-                              sizeof(err))
+                              (int64_t) rq->rlcf->max_limit, &rq->q, rq->err,
+                              sizeof(rq->err))
         != 0)
     {
-        return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST, err);
+        return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST, rq->err);
     }
 
     limit = rq->q.limit >= 0 ? (size_t) rq->q.limit : rq->rlcf->facet_limit;
@@ -1321,7 +1341,7 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
         flen = ngx_http_resources_fold(rq, &rq->q.prefix, &folded);
 
         if (flen < 0 || flen > RESOURCES_TERM_MAX) {
-            return ngx_http_resources_error(r, NGX_HTTP_BAD_REQUEST,
+            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"prefix\" cannot be read as"
                                             " text");
         }

@@ -20,21 +20,96 @@ package Resources::TestNginx;
 #     --- no_error_log
 #     [error]
 #
-# The semantics of the sections follow Test::Nginx::Socket (see
-# openresty/test-nginx, lib/Test/Nginx/{Socket,Util}.pm); the code is our own.
+# The semantics follow Test::Nginx::Socket (openresty/test-nginx,
+# lib/Test/Nginx/{Socket,Util}.pm); the code is our own.  Blocks are parsed by
+# Test::Base (filters such as "eval" and "chomp", ONLY/SKIP/LAST markers);
+# blocks run in random order unless no_shuffle() or TEST_NGINX_NO_SHUFFLE=1.
+#
+# Sections
+#   main_config, http_config, config, post_main_config, user_files
+#   request         "METHOD [URI [PROTOCOL]]" (default "GET / HTTP/1.1"),
+#                   optional body on the following lines (trimmed, and sent
+#                   with a Content-Length); "request eval" may return an
+#                   arrayref: several requests, one connection each, and the
+#                   check sections below must then be arrayrefs too (one
+#                   element per request), as in Test::Nginx.
+#   raw_request     bytes sent as they are (eval arrayref: several packets,
+#                   raw_request_middle_delay seconds apart)
+#   more_headers    extra request header lines (Host: localhost and
+#                   Connection: close are added unless given here)
+#   error_code, error_code_like   (the status is always checked; default 200)
+#   response_headers       "Name: value"; "Name:" or "!Name": must be absent
+#   response_headers_like  "Name: regex" (anchored), raw_response_headers_like
+#   response_body          exact (after chunked decoding); eval may give qr//
+#   response_body_like, response_body_unlike   regex with /s
+#   response_json          body must be JSON deeply equal to the section
+#   response_json_subset   expected JSON is a subset of the body's JSON:
+#                          object keys must exist and match recursively,
+#                          arrays must have the same length, scalars be equal
+#                          (numbers numerically; 1 and "1" differ)
+#   error_log, no_error_log   one pattern per line (substring), or with eval a
+#                   qr// or an arrayref of strings/qr//; checked against the
+#                   error.log lines written since the previous check, after
+#                   every request (as in Test::Nginx)
+#   must_die        nginx must fail to start (optional value: exit code);
+#                   error_log is then matched against nginx's stderr+error.log
+#   timeout         seconds per request (default 3, "500ms" accepted)
+#   wait            seconds to sleep after the requests, before log checks
+#   log_level       error_log level for this block (default debug, or
+#                   log_level(), or TEST_NGINX_LOG_LEVEL)
+#   ignore_response, init, SKIP, ONLY, LAST
+#   catalogue       project specific: file paths (relative to the project
+#                   root), one per line, loaded before nginx starts with
+#                   "$TEST_RESOURCES_LOADER -q -o $servroot/html/catalogue.mdb
+#                   <paths>" (default loader: build/resources-load)
+#   catalogue_jsonl project specific: inline JSON Lines, written to
+#                   $servroot/html/inline.jsonl and loaded the same way
+#   shell           project specific: "sh -c" commands run in the project root
+#                   after nginx started and before the requests; the block
+#                   dies if they fail
+# $TEST_NGINX_XXX in config, http_config, main_config, request, raw_request,
+# more_headers, catalogue and user_files is replaced by the environment
+# variable; TEST_NGINX_SERVROOT, TEST_NGINX_HTML_DIR, TEST_NGINX_CATALOGUE and
+# TEST_NGINX_SERVER_PORT are always set.  $ServerPort in response_headers and
+# response_body is replaced by the port.
+#
+# Generated nginx.conf (servroot/conf/nginx.conf): load_module lines from
+# TEST_NGINX_LOAD_MODULES, "user nobody nogroup" when run as root,
+# worker_processes (workers()), daemon off, master_process (master_on/off,
+# default on), error_log/pid/lock_file under servroot, env_to_nginx() vars,
+# main_config, events { accept_mutex off; worker_connections 1024 }, http {
+# access_log, the five *_temp_path under servroot, default_type text/plain,
+# keepalive_timeout 68, http_config, server { listen 127.0.0.1:$port;
+# server_name localhost; config; location / { root html } (unless
+# no_root_location()) } }.
+#
+# Process handling: nginx runs in the foreground ("daemon off") as our child,
+# in its own process group, restarted for every block; we wait (at most 10 s)
+# until it wrote its pid file and listens on the port, and stop it after the
+# block with SIGQUIT (SIGKILL to its process group after 5 s).  An END block
+# and INT/TERM/HUP/QUIT handlers stop it when the test dies or is interrupted.
+#
 # Differences from Test::Nginx that matter in practice:
-#   * nginx runs in the foreground ("daemon off") as a child process that we
-#     manage ourselves; it is (re)started for every block and stopped with
-#     SIGQUIT afterwards (SIGKILL to its whole process group after a bounded
-#     wait).  An END block and INT/TERM/HUP/QUIT handlers make sure that no
-#     nginx process is left behind.
-#   * master_process defaults to "on" (Test::Nginx: off).
+#   * master_process defaults to "on" (Test::Nginx: off), and nginx is not
+#     daemonized.
 #   * a block without "--- config" gets an empty server config (Test::Nginx
 #     re-uses the previous block's nginx).
-#   * "Name:" with an empty value in --- response_headers means that the header
-#     must be absent (same as "!Name").
-#   * project-specific sections: catalogue, catalogue_jsonl, response_json,
-#     response_json_subset, shell (ignored by the real Test::Nginx).
+#   * "Name:" in --- response_headers requires the header to be absent
+#     (Test::Nginx accepts an absent or empty header).
+#   * packet arrays inside "request eval" are not supported (use raw_request).
+#
+# Programmatic API, for scripts that do not fit data blocks:
+#   start_nginx(config => ..., http_config => ..., main_config => ...,
+#               workers => N, master => 0|1, log_level => ...,
+#               catalogue => [paths] | "lines", catalogue_jsonl => "...")
+#       -> pid; dies with nginx's output when it cannot start
+#   stop_nginx()
+#   http_request("/path" | "METHOD /path [HTTP/x.y]" | $raw, headers => {..},
+#                body => $bytes, timeout => $s, raw => 1)
+#       -> ($status, \%headers (lower-cased names, repeats joined by ", "),
+#           $body, $error)
+#   load_catalogue($out, @files)   (dies with the loader's stderr)
+#   error_log_text()               (the whole error.log)
 #
 # Environment variables: TEST_NGINX_BINARY (default /usr/sbin/nginx),
 # TEST_NGINX_PORT (default 1984), TEST_NGINX_SERVROOT (default t/servroot),
@@ -132,6 +207,7 @@ our $NginxPid;                 # pid of the nginx (master) process we started
 my $ParentPid = $$;            # never clean up from a forked child
 our $InCleanup = 0;
 my $ClientSock;                # socket of the request in progress, if any
+my $ShellHarness;              # IPC::Run harness in progress, if any
 my $SignalsInstalled = 0;
 my $ErrLogPos = 0;             # error.log offset for incremental checks
 
@@ -303,9 +379,12 @@ sub _install_signal_handlers {
     for my $sig (qw(INT TERM HUP QUIT)) {
         my $prev = $SIG{$sig};
         $SIG{$sig} = sub {
-            local $?;
-            warn "Resources::TestNginx: caught SIG$sig, stopping nginx\n";
+            # prove may be gone already (Ctrl-C reaches the whole process
+            # group): writing to its pipe must not kill us before nginx is
+            # stopped.
+            $SIG{PIPE} = 'IGNORE';
             _cleanup();
+            warn "Resources::TestNginx: caught SIG$sig, stopped nginx\n";
             if (ref $prev eq 'CODE') {
                 $prev->(@_);
             }
@@ -322,11 +401,23 @@ sub _install_signal_handlers {
     }
 }
 
+# Stop the command started by _run_cmd (and its process group).
+sub _kill_shell {
+    return unless $ShellHarness;
+    my @pids = eval { grep { $_ } map { $_->{PID} } @{ $ShellHarness->{KIDS} || [] } };
+    kill 'TERM', map { -$_ } @pids if @pids;
+    eval { $ShellHarness->kill_kill(grace => 1) };
+    kill 'KILL', map { -$_ } @pids if @pids;
+    undef $ShellHarness;
+}
+
 sub _cleanup {
     return if $$ != $ParentPid;
     return if $InCleanup;
     local $InCleanup = 1;
     local ($?, $!, $@);
+    local $SIG{PIPE} = 'IGNORE';
+    _kill_shell();    # a --- shell command or the catalogue loader in progress
     for my $hdl (@CleanupHandlers) {
         eval { $hdl->() };
         warn "Resources::TestNginx: cleanup handler failed: $@" if $@;
@@ -432,6 +523,9 @@ sub _spawn_nginx {
 # ('timeout').
 sub _wait_nginx_ready {
     my ($pid, $limit) = @_;
+    # Never "local $?" in a scope that may exit (bail_out) or die: unwinding
+    # would restore $? and so replace the exit status.  This loop does not.
+    local $?;
     my $deadline = Time::HiRes::time() + $limit;
     while (1) {
         my $r = waitpid($pid, POSIX::WNOHANG());
@@ -648,6 +742,33 @@ sub _make_world_readable {
 # Catalogue loading (project specific)
 # ---------------------------------------------------------------------------
 
+# Run a command in the project root with stdin from /dev/null, capturing its
+# output, bounded by $ShellTimeout.  Returns ($ok, $why, $stdout, $stderr).
+sub _run_cmd {
+    my ($cmd) = @_;
+    local $?;
+    my ($stdout, $stderr) = ('', '');
+    my $status;
+    my $ok = eval {
+        $ShellHarness = IPC::Run::start($cmd, '<', \undef, '>', \$stdout, '2>', \$stderr,
+            # own process group, so that cleanup can stop grandchildren too
+            init => sub { setpgrp(0, 0); chdir $ProjectRoot or die "chdir $ProjectRoot: $!" },
+            IPC::Run::timeout($ShellTimeout));
+        $ShellHarness->finish;
+        $status = $ShellHarness->full_result(0);
+        1;
+    };
+    my $err = $@;
+    _kill_shell() if !$ok;
+    undef $ShellHarness;
+    return (0, "$err", $stdout, $stderr) unless $ok;
+    return (1, undef, $stdout, $stderr) if defined $status && $status == 0;
+    my $why = !defined $status ? 'unknown status'
+        : ($status & 127) ? "killed by signal " . ($status & 127)
+        : "exit status " . ($status >> 8);
+    return (0, $why, $stdout, $stderr);
+}
+
 # Run the loader: <loader> -q -o $out @files (in the project root).  Dies with
 # the loader's stderr when it fails.  The result is made world-readable.
 sub load_catalogue {
@@ -662,16 +783,9 @@ sub load_catalogue {
         if (-d $f) { remove_tree($f) } elsif (-e $f) { unlink $f }
     }
     my @cmd = ($loader, '-q', '-o', $out, @files);
-    my ($stdout, $stderr) = ('', '');
-    my $ok = eval {
-        IPC::Run::run(\@cmd, '<', \undef, '>', \$stdout, '2>', \$stderr,
-            init => sub { chdir $ProjectRoot or die "chdir $ProjectRoot: $!" },
-            IPC::Run::timeout($ShellTimeout));
-    };
-    my $err = $@;
-    my $code = $?;
-    if ($err || !$ok) {
-        my $why = $err ? "$err" : ("exit status " . ($code >> 8) . (($code & 127) ? ", signal " . ($code & 127) : ''));
+    my ($ok, $why, $stdout, $stderr) = _run_cmd(\@cmd);
+    if (!$ok) {
+        $! = 0;    # die's exit code would otherwise be a stale errno
         die "load_catalogue: \"@cmd\" failed ($why)\n"
             . ($stderr ne '' ? "stderr:\n$stderr" : '')
             . ($stdout ne '' ? "stdout:\n$stdout" : '');
@@ -717,7 +831,7 @@ sub _prepare_catalogue {
         push @files, $file;
     }
     return unless @files;
-    eval { load_catalogue($CatalogueFile, @files); 1 } or die "$name - $@";
+    eval { load_catalogue($CatalogueFile, @files); 1 } or do { my $e = $@; $! = 0; die "$name - $e" };
 }
 
 # ---------------------------------------------------------------------------
@@ -726,16 +840,9 @@ sub _prepare_catalogue {
 
 sub _run_shell {
     my ($name, $cmds) = @_;
-    my ($stdout, $stderr) = ('', '');
-    my $ok = eval {
-        IPC::Run::run(['sh', '-c', $cmds], '<', \undef, '>', \$stdout, '2>', \$stderr,
-            init => sub { chdir $ProjectRoot or die "chdir $ProjectRoot: $!" },
-            IPC::Run::timeout($ShellTimeout));
-    };
-    my $err = $@;
-    my $code = $?;
-    if ($err || !$ok) {
-        my $why = $err ? "$err" : "exit status " . ($code >> 8);
+    my ($ok, $why, $stdout, $stderr) = _run_cmd(['sh', '-c', $cmds]);
+    if (!$ok) {
+        $! = 0;
         die "$name - --- shell failed ($why):\n$cmds\n"
             . ($stdout ne '' ? "stdout:\n$stdout" : '')
             . ($stderr ne '' ? "stderr:\n$stderr" : '');
@@ -768,6 +875,7 @@ sub _startup_diagnostics {
 # with $state one of ready/exited/timeout (see _wait_nginx_ready).
 sub _setup_and_spawn {
     my (%c) = @_;
+    _install_signal_handlers();
     _stop_nginx();
     _export_env();
     _check_port_free();
@@ -972,7 +1080,11 @@ sub _parse_response {
         my ($decoded, $complete, $err) = _decode_chunked($body);
         $res{body} = $decoded;
         $res{complete} = $complete;
-        $res{error} = $err if $err;
+        $err //= 'incomplete chunked body (no last chunk)' unless $complete;
+        if ($err) {
+            $res{error} = $err;
+            $res{chunked_error} = 1;
+        }
     } elsif (defined $cl && $cl =~ /^\d+$/) {
         if (length($body) >= $cl) {
             $res{extra} = substr($body, $cl) if length($body) > $cl;
@@ -980,6 +1092,7 @@ sub _parse_response {
             $res{complete} = 1;
         } else {
             $res{body} = $body;
+            $res{error} = "response body truncated: $cl bytes expected, got " . length($body);
         }
     } else {
         $res{body} = $body;    # delimited by EOF
@@ -1468,9 +1581,15 @@ sub _run_requests {
         my $res = _parse_response($raw, $reqs->[$idx]{head});
         if ($err) {
             Test::More::fail("$name - $err (repeated req $rep, req $idx)");
+        } elsif ($res->{chunked_error}) {
+            Test::More::fail("$name - $res->{error} (repeated req $rep, req $idx)");
         } elsif (defined $res->{error}) {
             Test::More::diag("$name - $res->{error} (repeated req $rep, req $idx); response: \""
                 . _abbrev($raw, 300) . "\"");
+        }
+        if (defined $res->{extra} && length $res->{extra}) {
+            warn "WARNING: $name - unexpected extra bytes after the response: \""
+                . _abbrev($res->{extra}, 100) . "\"\n";
         }
         if (!defined $block->ignore_response) {
             _check_response($block, $res, $idx, $rep, $need_array);
