@@ -19,16 +19,31 @@ static ngx_int_t ngx_http_resources_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
 
-static ngx_conf_num_bounds_t  ngx_http_resources_limit_bounds = {
-    ngx_conf_check_num_bounds, 0, 10000
+/* like ngx_conf_num_bounds_t, with the directive's name for the message */
+
+typedef struct {
+    ngx_conf_post_handler_pt  post_handler;
+    const char               *name;
+    ngx_int_t                 low;
+    ngx_int_t                 high;
+} ngx_http_resources_bounds_t;
+
+
+static char *ngx_http_resources_check_bounds(ngx_conf_t *cf, void *post,
+    void *data);
+
+
+static ngx_http_resources_bounds_t  ngx_http_resources_default_limit_bounds = {
+    ngx_http_resources_check_bounds, "resources_default_limit", 0, 10000
 };
 
-static ngx_conf_num_bounds_t  ngx_http_resources_max_limit_bounds = {
-    ngx_conf_check_num_bounds, 1, 10000
+static ngx_http_resources_bounds_t  ngx_http_resources_max_limit_bounds = {
+    ngx_http_resources_check_bounds, "resources_max_limit", 1, 10000
 };
 
-static ngx_conf_num_bounds_t  ngx_http_resources_facet_limit_bounds = {
-    ngx_conf_check_num_bounds, 1, RESOURCES_QUERY_MAX_FACET
+static ngx_http_resources_bounds_t  ngx_http_resources_facet_limit_bounds = {
+    ngx_http_resources_check_bounds, "resources_facet_limit", 1,
+    RESOURCES_QUERY_MAX_FACET
 };
 
 
@@ -60,7 +75,7 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       ngx_conf_set_num_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_resources_loc_conf_t, default_limit),
-      &ngx_http_resources_limit_bounds },
+      &ngx_http_resources_default_limit_bounds },
 
     { ngx_string("resources_max_limit"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -135,6 +150,24 @@ static ngx_http_variable_t  ngx_http_resources_vars[] = {
 
       ngx_http_null_variable
 };
+
+
+static char *
+ngx_http_resources_check_bounds(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_http_resources_bounds_t  *bounds = post;
+    ngx_uint_t                   *np = data;
+
+    if ((ngx_int_t) *np >= bounds->low && (ngx_int_t) *np <= bounds->high) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%s\" must be between %i and %i", bounds->name,
+                       bounds->low, bounds->high);
+
+    return NGX_CONF_ERROR;
+}
 
 
 static ngx_int_t
