@@ -255,6 +255,40 @@ SKIP: {
         'the four Déniché sheets, in order';
 }
 
+# --- a snapshot of another schema version is refused
+
+{
+    my $bytes = slurp($db);
+    my $n = ($bytes =~ s/1CSR\x01\x00\x00\x00/1CSR\x63\x00\x00\x00/g);
+    is $n, 1, 'the header found in the file';
+    spew("$dir/schema99.mdb", $bytes);
+    ($rc, $out, $err) = load('--verify', "$dir/schema99.mdb");
+    is $rc, 1, 'another schema version: exit 1';
+    like $err, qr/unknown schema version 99 \(this build reads 1\)/, 'said so';
+}
+
+# --- a full disk: a clear error, nothing changed (root: a small tmpfs)
+
+SKIP: {
+    skip 'needs root to mount a tmpfs', 5 if $> != 0;
+    my $mnt = "$dir/small";
+    mkdir $mnt;
+    skip 'cannot mount a tmpfs here', 5
+        if system("mount -t tmpfs -o size=400k tmpfs $mnt 2>/dev/null") != 0;
+    ($rc) = load('-q', '-o', "$mnt/c.mdb", 't/data/sample.jsonl');
+    is $rc, 0, 'a small catalogue fits';
+    my $small = hash_of("$mnt/c.mdb");
+    open my $g, '>', "$dir/large.jsonl" or die;
+    print $g rec(id => "large-$_", body => 'du texte ' x 200) for 1 .. 400;
+    close $g;
+    ($rc, $out, $err) = load('-o', "$mnt/c.mdb", "$dir/large.jsonl");
+    is $rc, 1, 'disk full: exit 1';
+    like $err, qr/No space left on device|MDB_MAP_FULL|Input\/output error/, 'said so' or diag $err;
+    is hash_of("$mnt/c.mdb"), $small, 'the published snapshot is unchanged';
+    ok !glob("$mnt/c.mdb.tmp.*"), 'the temporary file is removed';
+    system("umount $mnt");
+}
+
 # --- a load killed half-way leaves the published file as it was
 
 my $big = "$dir/big.jsonl";

@@ -386,3 +386,55 @@ GET /resources?kw=finances&limit=0 HTTP/1.0
 {"total":1,"offset":0,"limit":0,"items":[]}
 --- no_error_log
 [error]
+
+
+
+=== TEST 23: q made only of stop words matches everything; stop words are not required
+--- catalogue
+t/data/sample.jsonl
+--- config eval: $::Config
+--- request eval
+["GET /resources?q=de+la&limit=0", "GET /resources?q=les%20des%20et&limit=0",
+ "GET /resources?q=monnaies+de+la+ville&limit=0", "GET /resources?q=monnaies+locales&limit=0"]
+--- response_json eval
+['{"total":6,"offset":0,"limit":0,"items":[]}',
+ '{"total":6,"offset":0,"limit":0,"items":[]}',
+ '{"total":0,"offset":0,"limit":0,"items":[]}',
+ '{"total":1,"offset":0,"limit":0,"items":[]}']
+--- no_error_log
+[error]
+
+
+
+=== TEST 24: relevance: a title match ranks above a summary match, ties newest first
+--- catalogue
+t/data/sample.jsonl
+--- config eval: $::Config
+--- request eval
+["GET /resources?q=garage", "GET /resources?q=garage&sort=newest",
+ "GET /resources?q=quartiers"]
+--- response_json_subset eval
+['{"total":2,"items":[{"id":"fiche-deniche-11-le-garage-solidaire"},{"id":"fiche-deniche-12-la-cantine-partagee"}]}',
+ '{"total":2,"items":[{"id":"fiche-deniche-12-la-cantine-partagee"},{"id":"fiche-deniche-11-le-garage-solidaire"}]}',
+ '{"total":3,"items":[{"id":"catalogue-ess-et-quartiers"},{"id":"fiche-deniche-11-le-garage-solidaire"},{"id":"compte-rendu-seminaire-tiers-lieux"}]}']
+--- no_error_log
+[error]
+
+
+
+=== TEST 25: the last word of q is also a prefix (2 characters or more)
+--- catalogue
+t/data/sample.jsonl
+--- config eval: $::Config
+--- request eval
+["GET /resources?q=coop&limit=0", "GET /resources?q=x&limit=0",
+ "GET /resources?q=coop%C3%A9ratives+cantine&limit=0", "GET /resources?q=cantine+coop&limit=0",
+ "GET /resources?q=coop.&limit=0"]
+--- response_json eval
+['{"total":2,"offset":0,"limit":0,"items":[]}',
+ '{"total":0,"offset":0,"limit":0,"items":[]}',
+ '{"total":1,"offset":0,"limit":0,"items":[]}',
+ '{"total":1,"offset":0,"limit":0,"items":[]}',
+ '{"total":0,"offset":0,"limit":0,"items":[]}']
+--- no_error_log
+[error]

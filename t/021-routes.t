@@ -272,3 +272,26 @@ GET /resources?limit=0
 qr/\[notice\] .* resources: serving ".*catalogue\.mdb" version [0-9a-f]{16}, 8 resources \(6 public\)/
 --- no_error_log
 [error]
+
+
+
+=== TEST 15: $resources_version and $resources_total in the access log
+--- catalogue
+t/data/sample.jsonl
+--- http_config
+    log_format res 'v=$resources_version t=$resources_total';
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+        access_log html/res.log res;
+    }
+    location = /res.log {
+        root html;
+    }
+--- request eval
+["GET /resources?kw=QPV&limit=0", "GET /resources/_meta", "GET /res.log"]
+--- response_body_like eval
+[qr/"total":3/, qr/"version"/, qr/\Av=[0-9a-f]{16} t=3\nv=[0-9a-f]{16} t=-\n\z/]
+--- no_error_log
+[error]

@@ -159,7 +159,10 @@ sub slurp_raw { open my $i, '<:raw', $_[0] or die; local $/; return <$i> }
 publish($b, "$tmp/good-b.mdb");
 my $good_b = slurp_raw("$tmp/good-b.mdb");
 
+(my $schema99 = $good_b) =~ s/1CSR\x01\x00\x00\x00/1CSR\x63\x00\x00\x00/;
+
 my @broken = (
+    [ 'unknown schema version', $schema99,                            qr/cannot open .*catalogue\.mdb": unknown schema version 99/ ],
     [ 'zero-length file',      '',                                   qr/cannot open .*catalogue\.mdb/ ],
     [ 'garbage',               'x' x 8192,                           qr/cannot open .*catalogue\.mdb": not an LMDB file/ ],
     [ 'truncated snapshot',    substr($good_b, 0, length($good_b) / 2), qr/cannot open .*catalogue\.mdb": truncated/ ],

@@ -376,7 +376,7 @@ sub _which {
 
 sub _install_signal_handlers {
     return if $SignalsInstalled++;
-    for my $sig (qw(INT TERM HUP QUIT)) {
+    for my $sig (qw(INT TERM HUP QUIT PIPE)) {
         my $prev = $SIG{$sig};
         $SIG{$sig} = sub {
             # prove may be gone already (Ctrl-C reaches the whole process
