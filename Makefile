@@ -21,7 +21,7 @@ RUN_PORT    ?= 8080
 DEPS := nginx nginx-dev liblmdb-dev lmdb-utils libpcre2-dev libutf8proc-dev \
         libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
-        libjson-pp-perl libipc-run-perl
+        libjson-pp-perl libipc-run-perl libxml-libxml-perl
 
 CC          ?= gcc
 CFLAGS      ?= -O2 -g

@@ -38,6 +38,7 @@ typedef struct {
     const char                      *message;     /* for a 4xx */
     char                             err[160];
     unsigned                         empty:1;     /* a term is unknown */
+    unsigned                         atom:1;      /* the body is a feed */
     unsigned                         too_many:1;
     unsigned                         failed:1;
 
@@ -59,7 +60,14 @@ typedef struct {
 } ngx_http_resources_facet_t;
 
 
-static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq);
+static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
+    ngx_uint_t atom);
+static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
+    uint32_t *sorted, size_t n, size_t offset, size_t limit);
+static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf);
+static ngx_int_t ngx_http_resources_preflight(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf);
 static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
     u_char *id, size_t len);
 static ngx_int_t ngx_http_resources_meta(ngx_http_resources_req_t *rq);
@@ -248,6 +256,10 @@ ngx_http_resources_handler(ngx_http_request_t *r)
             return rc;
         }
 
+        if (r->method == NGX_HTTP_OPTIONS && rlcf->cors) {
+            return ngx_http_resources_preflight(r, rlcf);
+        }
+
         return ngx_http_resources_error(r, NGX_HTTP_NOT_ALLOWED,
                                         "only GET and HEAD are allowed");
     }
@@ -310,7 +322,7 @@ ngx_http_resources_handler(ngx_http_request_t *r)
     }
 
     if (rest.len <= 1) {
-        rc = ngx_http_resources_list(rq);
+        rc = ngx_http_resources_list(rq, 0);
         ctx->total = rq->total;
 
     } else {
@@ -325,6 +337,10 @@ ngx_http_resources_handler(ngx_http_request_t *r)
 
         } else if (len == 6 && ngx_strncmp(p, "_types", 6) == 0) {
             rc = ngx_http_resources_terms(rq, RESOURCES_KIND_TYPE);
+
+        } else if (len == 5 && ngx_strncmp(p, "_feed", 5) == 0) {
+            rc = ngx_http_resources_list(rq, 1);
+            ctx->total = rq->total;
 
         } else {
             rc = ngx_http_resources_lookup(rq, p, len);
@@ -356,10 +372,22 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = rq->length;
 
-    ngx_str_set(&r->headers_out.content_type,
-                "application/json; charset=utf-8");
-    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    if (rq->atom) {
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/atom+xml; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("application/atom+xml") - 1;
+
+    } else {
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/json; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("application/json") - 1;
+    }
+
     r->headers_out.content_type_lowcase = NULL;
+
+    if (ngx_http_resources_cors(r, rq->rlcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->headers_out.last_modified_time = (time_t) snap->snap.header.built;
 
@@ -433,6 +461,12 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     r->headers_out.content_type_len = sizeof("application/json") - 1;
     r->headers_out.content_type_lowcase = NULL;
 
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);
+
+    if (ngx_http_resources_cors(r, rlcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (status == NGX_HTTP_NOT_ALLOWED) {
         h = ngx_list_push(&r->headers_out.headers);
         if (h == NULL) {
@@ -445,8 +479,6 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
-        rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);
-
         h = ngx_list_push(&r->headers_out.headers);
         if (h == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -970,7 +1002,7 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
 
 
 static ngx_int_t
-ngx_http_resources_list(ngx_http_resources_req_t *rq)
+ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 {
     u_char                *folded;
     size_t                 i, n, cap, limit, offset, facet_limit;
@@ -1186,6 +1218,12 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
     facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
                                         : rq->rlcf->facet_limit;
 
+    rq->total = (ngx_int_t) n;
+
+    if (atom) {
+        return ngx_http_resources_feed(rq, sorted, n, offset, limit);
+    }
+
     if (ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK
         || ngx_http_resources_append_int(rq, n) != NGX_OK
         || ngx_http_resources_append_literal(rq, ",\"offset\":") != NGX_OK
@@ -1228,7 +1266,176 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rq->total = (ngx_int_t) n;
+    return NGX_OK;
+}
+
+
+/* XML text, escaped */
+
+static ngx_int_t
+ngx_http_resources_append_xml(ngx_http_resources_req_t *rq,
+    const u_char *s, size_t len)
+{
+    u_char  *p, *start;
+    size_t   i;
+
+    p = ngx_http_resources_reserve(rq, len * 6);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    start = p;
+
+    for (i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '&':
+            p = ngx_cpymem(p, "&amp;", 5);
+            break;
+        case '<':
+            p = ngx_cpymem(p, "&lt;", 4);
+            break;
+        case '>':
+            p = ngx_cpymem(p, "&gt;", 4);
+            break;
+        case '"':
+            p = ngx_cpymem(p, "&quot;", 6);
+            break;
+        default:
+            if (s[i] >= 0x20 || s[i] == '\t') {
+                *p++ = s[i];
+            }
+        }
+    }
+
+    rq->b->last = p;
+    rq->length += p - start;
+
+    return NGX_OK;
+}
+
+
+/*
+ * An Atom 1.0 feed of the page: entries are pre-rendered by the loader from
+ * <title> on; their <id> is the resource's URL, built here from the scheme,
+ * the Host and the location's prefix (also the feed's xml:base, against
+ * which entries' relative <link>s resolve).
+ */
+
+static ngx_int_t
+ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *sorted,
+    size_t n, size_t offset, size_t limit)
+{
+    u_char                    *p;
+    size_t                     i, plen;
+    ngx_str_t                  scheme, host;
+    ngx_tm_t                   tm;
+    resources_record_t         rec;
+    ngx_http_request_t        *r;
+    ngx_http_core_srv_conf_t  *cscf;
+    u_char                     built[sizeof("1970-01-01T00:00:00Z")];
+
+    r = rq->r;
+
+    ngx_str_set(&scheme, "http://");
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        ngx_str_set(&scheme, "https://");
+    }
+#endif
+
+    /* the Host header as sent (with its port), validated by nginx */
+
+    if (r->headers_in.host) {
+        host = r->headers_in.host->value;
+
+    } else {
+        host = r->headers_in.server;
+    }
+
+    if (host.len == 0) {
+        cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+        host = cscf->server_name;
+    }
+
+    plen = rq->rlcf->prefix.len;
+
+    if (plen && rq->rlcf->prefix.data[plen - 1] == '/') {
+        plen--;
+    }
+
+    ngx_gmtime((time_t) rq->s->header.built, &tm);
+    p = ngx_sprintf(built, "%4d-%02d-%02dT%02d:%02d:%02dZ",
+                    tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                    tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec);
+
+#define ngx_http_resources_base(rq)                                          \
+    (ngx_http_resources_append(rq, scheme.data, scheme.len) != NGX_OK        \
+     || ngx_http_resources_append_xml(rq, host.data, host.len) != NGX_OK     \
+     || ngx_http_resources_append_xml(rq, rq->rlcf->prefix.data, plen)       \
+        != NGX_OK)
+
+    if (ngx_http_resources_append_literal(rq,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"")
+        != NGX_OK
+        || ngx_http_resources_base(rq)
+        || ngx_http_resources_append_literal(rq, "/\"><id>") != NGX_OK
+        || ngx_http_resources_append(rq, scheme.data, scheme.len) != NGX_OK
+        || ngx_http_resources_append_xml(rq, host.data, host.len) != NGX_OK
+        || ngx_http_resources_append_xml(rq, r->unparsed_uri.data,
+                                         r->unparsed_uri.len)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, "</id><title>") != NGX_OK
+        || ngx_http_resources_append_xml(rq, rq->rlcf->feed_title.data,
+                                         rq->rlcf->feed_title.len)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, "</title><updated>")
+           != NGX_OK
+        || ngx_http_resources_append(rq, built, p - built) != NGX_OK
+        || ngx_http_resources_append_literal(rq,
+               "</updated><link rel=\"self\" href=\"") != NGX_OK
+        || ngx_http_resources_append(rq, scheme.data, scheme.len) != NGX_OK
+        || ngx_http_resources_append_xml(rq, host.data, host.len) != NGX_OK
+        || ngx_http_resources_append_xml(rq, r->unparsed_uri.data,
+                                         r->unparsed_uri.len)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, "\"/><author><name>")
+           != NGX_OK
+        || ngx_http_resources_append_xml(rq, rq->rlcf->feed_title.data,
+                                         rq->rlcf->feed_title.len)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, "</name></author>"
+               "<generator>ngx_http_resources</generator>\n") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = offset; i < n && i < offset + limit; i++) {
+        if (resources_snapshot_record(rq->s, sorted[i], &rec) != 0) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (ngx_http_resources_append_literal(rq, "<entry><id>") != NGX_OK
+            || ngx_http_resources_base(rq)
+            || ngx_http_resources_append_literal(rq, "/") != NGX_OK
+            || ngx_http_resources_append(rq, rec.id, rec.id_len) != NGX_OK
+            || ngx_http_resources_append_literal(rq, "</id>") != NGX_OK
+            || ngx_http_resources_append(rq, rec.atom, rec.atom_len)
+               != NGX_OK
+            || ngx_http_resources_append_literal(rq, "\n") != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+#undef ngx_http_resources_base
+
+    if (ngx_http_resources_append_literal(rq, "</feed>\n") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rq->atom = 1;
 
     return NGX_OK;
 }
@@ -1427,4 +1634,188 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     }
 
     return NGX_OK;
+}
+
+
+/* CORS (resources_cors) */
+
+
+static ngx_table_elt_t *
+ngx_http_resources_header_in(ngx_http_request_t *r, const char *name,
+    size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+static ngx_int_t
+ngx_http_resources_header_out(ngx_http_request_t *r, const char *key,
+    ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value = *value;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Access-Control-Allow-Origin: "*", or the request's Origin when it is one
+ * of the configured ones (with Vary: Origin, and with credentials allowed
+ * in a private location); nothing when CORS is off or the origin unknown.
+ * Returns NGX_DECLINED when no origin is allowed.
+ */
+
+static ngx_int_t
+ngx_http_resources_cors_origin(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf, ngx_str_t *allow)
+{
+    ngx_str_t        *o, vary;
+    ngx_uint_t        i;
+    ngx_table_elt_t  *origin;
+
+    o = rlcf->cors->elts;
+
+    if (rlcf->cors->nelts == 1 && o[0].len == 1 && o[0].data[0] == '*') {
+        ngx_str_set(allow, "*");
+        return NGX_OK;
+    }
+
+    ngx_str_set(&vary, "Origin");
+
+    if (ngx_http_resources_header_out(r, "Vary", &vary) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    origin = ngx_http_resources_header_in(r, "Origin", 6);
+    if (origin == NULL) {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < rlcf->cors->nelts; i++) {
+        if (o[i].len == origin->value.len
+            && ngx_strncasecmp(o[i].data, origin->value.data, o[i].len) == 0)
+        {
+            *allow = origin->value;
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_resources_cors(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf)
+{
+    ngx_int_t  rc;
+    ngx_str_t  allow, v;
+
+    if (rlcf->cors == NULL) {
+        return NGX_OK;
+    }
+
+    rc = ngx_http_resources_cors_origin(r, rlcf, &allow);
+
+    if (rc != NGX_OK) {
+        return rc == NGX_DECLINED ? NGX_OK : NGX_ERROR;
+    }
+
+    ngx_str_set(&v, "ETag, Last-Modified");
+
+    if (ngx_http_resources_header_out(r, "Access-Control-Allow-Origin",
+                                      &allow)
+        != NGX_OK
+        || ngx_http_resources_header_out(r, "Access-Control-Expose-Headers",
+                                         &v)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (rlcf->private && !(allow.len == 1 && allow.data[0] == '*')) {
+        ngx_str_set(&v, "true");
+
+        if (ngx_http_resources_header_out(r,
+                                     "Access-Control-Allow-Credentials", &v)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* OPTIONS with CORS on: a preflight, 204 */
+
+static ngx_int_t
+ngx_http_resources_preflight(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf)
+{
+    ngx_int_t  rc;
+    ngx_str_t  v;
+
+    if (ngx_http_resources_cors(r, rlcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&v, "GET, HEAD, OPTIONS");
+    rc = ngx_http_resources_header_out(r, "Access-Control-Allow-Methods", &v);
+
+    if (rc == NGX_OK) {
+        ngx_str_set(&v, "If-None-Match, If-Modified-Since");
+        rc = ngx_http_resources_header_out(r, "Access-Control-Allow-Headers",
+                                           &v);
+    }
+
+    if (rc == NGX_OK) {
+        ngx_str_set(&v, "86400");
+        rc = ngx_http_resources_header_out(r, "Access-Control-Max-Age", &v);
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.status = NGX_HTTP_NO_CONTENT;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    return ngx_http_send_header(r);
 }

@@ -13,6 +13,8 @@ static char *ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_resources(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_resources_cors_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_http_resources_init_process(ngx_cycle_t *cycle);
 static void ngx_http_resources_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_resources_variable(ngx_http_request_t *r,
@@ -103,6 +105,20 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       ngx_conf_set_sec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_resources_loc_conf_t, retry_after),
+      NULL },
+
+    { ngx_string("resources_cors"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_resources_cors_set,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("resources_feed_title"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_resources_loc_conf_t, feed_title),
       NULL },
 
       ngx_null_command
@@ -271,6 +287,7 @@ ngx_http_resources_create_loc_conf(ngx_conf_t *cf)
     rlcf->facet_limit = NGX_CONF_UNSET_UINT;
     rlcf->check_interval = NGX_CONF_UNSET_MSEC;
     rlcf->retry_after = NGX_CONF_UNSET;
+    rlcf->cors = NGX_CONF_UNSET_PTR;
 
     return rlcf;
 }
@@ -350,6 +367,8 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->check_interval, prev->check_interval,
                               1000);
     ngx_conf_merge_sec_value(conf->retry_after, prev->retry_after, 5);
+    ngx_conf_merge_ptr_value(conf->cors, prev->cors, NULL);
+    ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
 
     if (conf->enable != 1) {
         conf->enable = 0;
@@ -370,6 +389,18 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                            conf->default_limit, conf->max_limit,
                            &conf->prefix);
         return NGX_CONF_ERROR;
+    }
+
+    if (conf->private && conf->cors) {
+        ngx_str_t  *o = conf->cors->elts;
+
+        if (o[0].len == 1 && o[0].data[0] == '*') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"resources_cors *\" is not allowed with"
+                               " \"resources_private on\" in location \"%V\":"
+                               " name the origins", &conf->prefix);
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (conf->check_interval == 0) {
@@ -415,6 +446,61 @@ ngx_http_resources(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rlcf->prefix = clcf->name;
 
     clcf->handler = ngx_http_resources_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* resources_cors off | * | origin ... */
+
+static char *
+ngx_http_resources_cors_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_resources_loc_conf_t *rlcf = conf;
+
+    ngx_str_t   *value, *o;
+    ngx_uint_t   i;
+
+    if (rlcf->cors != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        rlcf->cors = NULL;
+        return NGX_CONF_OK;
+    }
+
+    rlcf->cors = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                  sizeof(ngx_str_t));
+    if (rlcf->cors == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len == 1 && value[i].data[0] == '*') {
+            if (cf->args->nelts != 2) {
+                return "takes \"*\" alone";
+            }
+
+        } else if (ngx_strncmp(value[i].data, "http://", 7) != 0
+                   && ngx_strncmp(value[i].data, "https://", 8) != 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"resources_cors\": \"%V\" is not an origin"
+                               " (scheme://host[:port])", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        o = ngx_array_push(rlcf->cors);
+        if (o == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *o = value[i];
+    }
 
     return NGX_CONF_OK;
 }

@@ -82,6 +82,8 @@ typedef struct {
     ngx_uint_t                    facet_limit;
     ngx_msec_t                    check_interval;
     time_t                        retry_after;
+    ngx_array_t                  *cors;       /* ngx_str_t; NULL: off */
+    ngx_str_t                     feed_title;
     ngx_str_t                     prefix;     /* the location's name */
 } ngx_http_resources_loc_conf_t;
 

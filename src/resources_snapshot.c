@@ -247,7 +247,7 @@ resources_snapshot_decode(MDB_val *d, resources_record_t *rec)
     memcpy(&doc, d->mv_data, sizeof(resources_doc_t));
 
     if ((uint64_t) sizeof(resources_doc_t) + doc.list_len + doc.full_len
-        + doc.id_len != d->mv_size)
+        + doc.atom_len + doc.id_len != d->mv_size)
     {
         return -1;
     }
@@ -256,7 +256,9 @@ resources_snapshot_decode(MDB_val *d, resources_record_t *rec)
     rec->list_len = doc.list_len;
     rec->full = rec->list + doc.list_len;
     rec->full_len = doc.full_len;
-    rec->id = rec->full + doc.full_len;
+    rec->atom = rec->full + doc.full_len;
+    rec->atom_len = doc.atom_len;
+    rec->id = rec->atom + doc.atom_len;
     rec->id_len = doc.id_len;
     rec->priv = (doc.flags & RESOURCES_DOC_PRIVATE) != 0;
 
@@ -460,6 +462,7 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
         if (!resources_id_valid(rec.id, rec.id_len)
             || resources_utf8_valid(rec.list, rec.list_len) != rec.list_len
             || resources_utf8_valid(rec.full, rec.full_len) != rec.full_len
+            || resources_utf8_valid(rec.atom, rec.atom_len) != rec.atom_len
             || rec.list_len < 2 || rec.list[0] != '{'
             || rec.full_len < 2 || rec.full[0] != '{')
         {

@@ -60,6 +60,8 @@ typedef struct {
     size_t               list_len;
     const u_char        *full;
     size_t               full_len;
+    const u_char        *atom;
+    size_t               atom_len;
     const u_char        *id;
     size_t               id_len;
     unsigned             priv:1;

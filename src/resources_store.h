@@ -25,7 +25,9 @@
  *   "meta"   "header" -> resources_header_t
  *
  *   "docs"   u32 ordinal (input order, MDB_INTEGERKEY) -> resources_doc_t,
- *            then the list form JSON, the full form JSON and the id
+ *            then the list form JSON, the full form JSON, the Atom entry
+ *            (from "<title>" to "</entry>": the module writes "<entry><id>"
+ *            and the id before it) and the id
  *
  *   "ids"    id -> u32 docno
  *
@@ -118,6 +120,7 @@ typedef struct {
 typedef struct {
     uint32_t   list_len;               /* bytes of the list form JSON */
     uint32_t   full_len;               /* bytes of the full form JSON */
+    uint32_t   atom_len;               /* bytes of the Atom entry's tail */
     uint32_t   id_len;
     uint32_t   flags;                  /* RESOURCES_DOC_PRIVATE */
 } resources_doc_t;

@@ -561,12 +561,148 @@ resources_build_dump(resources_build_t *b, json_t *obj, size_t at)
 }
 
 
+/* appends to b->json at b->json + *at, growing it */
+
+static void
+resources_build_put(resources_build_t *b, size_t *at, const char *s,
+    size_t len)
+{
+    if (b->json_cap - *at < len) {
+        b->json_cap = (*at + len) * 2;
+        b->json = resources_xrealloc(b->json, b->json_cap);
+    }
+
+    memcpy(b->json + *at, s, len);
+    *at += len;
+}
+
+
+#define resources_build_literal(b, at, s)                                    \
+    resources_build_put(b, at, s, sizeof(s) - 1)
+
+
+/*
+ * XML text: &, <, >, " escaped; characters that XML 1.0 does not allow
+ * (C0 controls but tab, newline and return; U+FFFE, U+FFFF) dropped.
+ */
+
+static void
+resources_build_xml(resources_build_t *b, size_t *at, const char *s,
+    size_t len)
+{
+    size_t  i;
+    u_char  c;
+
+    for (i = 0; i < len; i++) {
+        c = (u_char) s[i];
+
+        switch (c) {
+        case '&':
+            resources_build_literal(b, at, "&amp;");
+            continue;
+        case '<':
+            resources_build_literal(b, at, "&lt;");
+            continue;
+        case '>':
+            resources_build_literal(b, at, "&gt;");
+            continue;
+        case '"':
+            resources_build_literal(b, at, "&quot;");
+            continue;
+        }
+
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            continue;
+        }
+
+        if (c == 0xef && i + 2 < len && (u_char) s[i + 1] == 0xbf
+            && ((u_char) s[i + 2] == 0xbe || (u_char) s[i + 2] == 0xbf))
+        {
+            i += 2;
+            continue;
+        }
+
+        resources_build_put(b, at, (const char *) &c, 1);
+    }
+}
+
+
+/*
+ * The Atom entry of a record, from "<title>" to "</entry>" (the module
+ * writes "<entry><id>" and the resource's URL before it).  <updated> is
+ * the "updated" day, else the publication month or day, else (undated)
+ * 1970-01-01T00:00:00Z; <published> is the publication date when known.
+ */
+
+static size_t
+resources_build_atom(resources_build_t *b, size_t start, json_t *id,
+    json_t *title, json_t *type, json_t *jdate, json_t *updated,
+    json_t *summary, json_t *keywords)
+{
+    char        stamp[32];
+    size_t      at, i;
+    json_t     *v;
+    const char *date;
+
+    at = start;
+
+    resources_build_literal(b, &at, "<title>");
+    resources_build_xml(b, &at, json_string_value(title),
+                        json_string_length(title));
+    resources_build_literal(b, &at, "</title><link href=\"");
+    resources_build_xml(b, &at, json_string_value(id),
+                        json_string_length(id));
+    resources_build_literal(b, &at, "\"/><updated>");
+
+    date = updated ? json_string_value(updated)
+                   : jdate ? json_string_value(jdate) : "1970-01-01";
+    snprintf(stamp, sizeof(stamp), "%.7s-%.2sT00:00:00Z", date,
+             strlen(date) == 10 ? date + 8 : "01");
+    resources_build_put(b, &at, stamp, strlen(stamp));
+    resources_build_literal(b, &at, "</updated>");
+
+    if (jdate) {
+        date = json_string_value(jdate);
+        snprintf(stamp, sizeof(stamp), "%.7s-%.2sT00:00:00Z", date,
+                 strlen(date) == 10 ? date + 8 : "01");
+        resources_build_literal(b, &at, "<published>");
+        resources_build_put(b, &at, stamp, strlen(stamp));
+        resources_build_literal(b, &at, "</published>");
+    }
+
+    if (summary && json_string_length(summary)) {
+        resources_build_literal(b, &at, "<summary>");
+        resources_build_xml(b, &at, json_string_value(summary),
+                            json_string_length(summary));
+        resources_build_literal(b, &at, "</summary>");
+    }
+
+    resources_build_literal(b, &at, "<category scheme=\"type\" term=\"");
+    resources_build_xml(b, &at, json_string_value(type),
+                        json_string_length(type));
+    resources_build_literal(b, &at, "\"/>");
+
+    if (keywords) {
+        json_array_foreach(keywords, i, v) {
+            resources_build_literal(b, &at, "<category term=\"");
+            resources_build_xml(b, &at, json_string_value(v),
+                                json_string_length(v));
+            resources_build_literal(b, &at, "\"/>");
+        }
+    }
+
+    resources_build_literal(b, &at, "</entry>");
+
+    return at - start;
+}
+
+
 int
 resources_build_add(resources_build_t *b, json_t *rec, char *err,
     size_t errlen)
 {
     int                  rc, priv;
-    size_t               i, len, list_len, full_len;
+    size_t               i, len, list_len, full_len, atom_len;
     ssize_t              n;
     uint32_t             ord, date, kwid;
     const char          *key, *s;
@@ -773,8 +909,10 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
     list_len = resources_build_dump(b, list, 0);
     full_len = resources_build_dump(b, full, list_len);
+    atom_len = resources_build_atom(b, list_len + full_len, id, title, type,
+                                    jdate, updated, summary, keywords);
 
-    if (list_len + full_len > RESOURCES_RECORD_MAX) {
+    if (list_len + full_len + atom_len > RESOURCES_RECORD_MAX) {
         resources_build_error("the record is larger than %d bytes as JSON",
                               RESOURCES_RECORD_MAX);
     }
@@ -811,12 +949,14 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
     doc.list_len = (uint32_t) list_len;
     doc.full_len = (uint32_t) full_len;
+    doc.atom_len = (uint32_t) atom_len;
     doc.id_len = (uint32_t) json_string_length(id);
     doc.flags = priv ? RESOURCES_DOC_PRIVATE : 0;
 
     k.mv_size = sizeof(uint32_t);
     k.mv_data = &ord;
-    d.mv_size = sizeof(resources_doc_t) + list_len + full_len + doc.id_len;
+    d.mv_size = sizeof(resources_doc_t) + list_len + full_len + atom_len
+                + doc.id_len;
 
     rc = mdb_put(b->txn, b->docs, &k, &d, MDB_APPEND | MDB_RESERVE);
     if (rc != 0) {
@@ -825,9 +965,9 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
     memcpy(d.mv_data, &doc, sizeof(resources_doc_t));
     memcpy((u_char *) d.mv_data + sizeof(resources_doc_t), b->json,
-           list_len + full_len);
+           list_len + full_len + atom_len);
     memcpy((u_char *) d.mv_data + sizeof(resources_doc_t) + list_len
-           + full_len, json_string_value(id), doc.id_len);
+           + full_len + atom_len, json_string_value(id), doc.id_len);
 
     b->hash = resources_fnv1a(b->hash, b->json + list_len, full_len);
     b->hash = resources_fnv1a(b->hash, "\n", 1);
