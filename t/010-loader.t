@@ -255,6 +255,57 @@ SKIP: {
         'the four Déniché sheets, in order';
 }
 
+# --- --diff, the previous snapshot kept, --rollback
+
+{
+    my $pub = "$dir/pub.mdb";
+    ($rc) = load('-q', '-o', $pub, 't/data/sample.jsonl');
+    my $v1 = (load('--verify', $pub))[1] =~ /version ([0-9a-f]{16})/ && $1;
+    ($rc, $out) = load('-n', '--diff', '-o', $pub, 't/data/sample.jsonl');
+    is $rc, 0, '--diff -n';
+    like $out, qr/against \Q$pub\E: 0 added, 0 removed, 0 changed, 8 unchanged/, 'no change';
+    my $ch = slurp('t/data/sample.jsonl');
+    $ch =~ s/prix libre/prix fixe/;
+    $ch =~ s/^.*annuaire-membres-prive.*\n//m;
+    $ch .= rec(id => 'tout-nouveau');
+    spew("$dir/ch.jsonl", $ch);
+    ($rc, $out) = load('-n', '--diff', '-o', $pub, "$dir/ch.jsonl");
+    like $out, qr/^~ fiche-deniche-12-la-cantine-partagee$/m, 'a changed id';
+    like $out, qr/^- annuaire-membres-prive$/m, 'a removed id';
+    like $out, qr/^\+ tout-nouveau$/m, 'an added id';
+    like $out, qr/1 added, 1 removed, 1 changed, 6 unchanged/, 'counted';
+    like $out, qr/nothing was published/, '-n publishes nothing';
+    like((load('--verify', $pub))[1], qr/version $v1/, 'still the old version');
+    ($rc, $out) = load('--diff', '-o', $pub, "$dir/ch.jsonl");
+    like $out, qr/1 added, 1 removed, 1 changed.*\n.*published/s, '--diff then publish';
+    my ($v2) = $out =~ /version ([0-9a-f]{16})/;
+    ok -e "$pub.prev", 'the previous snapshot is kept as .prev';
+    like((load('--verify', "$pub.prev"))[1], qr/version $v1/, '.prev is the old one');
+    ($rc, $out) = load('--rollback', '-o', $pub);
+    is $rc, 0, '--rollback';
+    like $out, qr/rolled back \Q$pub\E to version $v1 \(was $v2\)/, 'says what';
+    like((load('--verify', $pub))[1], qr/version $v1/, 'the old one is served again');
+    like((load('--verify', "$pub.prev"))[1], qr/version $v2/, 'and the new one kept');
+    ($rc, $out, $err) = load('--rollback', '-o', "$dir/never.mdb");
+    is $rc, 1, 'nothing to roll back to: exit 1';
+    like $err, qr/never\.mdb\.prev: .*nothing was changed/, 'said so';
+    ($rc) = load('--rollback', '-o', $pub, 't/data/sample.jsonl');
+    is $rc, 2, '--rollback takes no input';
+}
+
+# --- progress on a terminal only
+
+SKIP: {
+    skip 'no script(1)', 2 unless -x '/usr/bin/script';
+    open my $g, '>', "$dir/progress.jsonl" or die;
+    print $g rec(id => "p-$_") for 1 .. 30000;
+    close $g;
+    my $tty = `script -qfec '$loader -o $dir/p.mdb $dir/progress.jsonl' /dev/null`;
+    like $tty, qr/\d+ records, \d+ records\/s, \d+%/, 'a terminal sees records/s and a percentage';
+    ($rc, $out, $err) = load('-o', "$dir/p.mdb", "$dir/progress.jsonl");
+    unlike $err, qr/records\/s/, 'a pipe does not';
+}
+
 # --- a snapshot of another schema version is refused
 
 {

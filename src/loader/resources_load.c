@@ -62,19 +62,26 @@ typedef struct {
     int                 fatal;          /* a file could not be read */
     int                 quiet;
     int                 format;
+    int                 progress;       /* stderr is a terminal */
+    double              started;
+    double              shown;
+    uint64_t            bytes;          /* input read so far */
+    uint64_t            size;           /* input size, 0 when unknown */
 } resources_load_t;
 
 
 static const char  *resources_prog = "resources-load";
 static char        *resources_tmp_path;
 
+static double resources_now(void);
+
 
 static void
 resources_usage(FILE *f)
 {
-    fprintf(f, "usage: %s [-knqV] [-f jsonl|listing] -o CATALOGUE.mdb FILE..."
-            " | --dump CATALOGUE.mdb | --verify CATALOGUE.mdb\n",
-            resources_prog);
+    fprintf(f, "usage: %s [-knqV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
+            " FILE... | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
+            " | --verify CATALOGUE.mdb\n", resources_prog);
 }
 
 
@@ -132,6 +139,23 @@ resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
     }
 
     ld->records++;
+
+    if (ld->progress && (ld->records & 1023) == 0) {
+        double  now = resources_now();
+
+        if (now - ld->shown >= 0.25) {
+            ld->shown = now;
+            fprintf(stderr, "\r%s: %lu records, %.0f records/s",
+                    resources_prog, ld->records,
+                    ld->records / (now - ld->started));
+
+            if (ld->size) {
+                fprintf(stderr, ", %.0f%%", 100.0 * ld->bytes / ld->size);
+            }
+
+            fprintf(stderr, "\033[K");
+        }
+    }
 }
 
 
@@ -182,6 +206,7 @@ resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
         }
 
         lineno++;
+        ld->bytes += len + 1;
 
         if (ferror(f)) {
             break;
@@ -340,6 +365,17 @@ resources_read_file(resources_load_t *ld, const char *path)
         }
 
         ld->file = path;
+    }
+
+    {
+        struct stat  sb;
+
+        ld->size = 0;
+        ld->bytes = 0;
+
+        if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+            ld->size = (uint64_t) sb.st_size;
+        }
     }
 
     format = ld->format;
@@ -535,6 +571,210 @@ resources_verify(const char *path, int quiet)
 }
 
 
+/*
+ * What a new snapshot changes against the published one: "+ id" added,
+ * "- id" removed, "~ id" changed (its full form differs), then a count.
+ */
+
+static int
+resources_diff(const char *new_path, const char *old_path)
+{
+    char                   err[512];
+    uint32_t               i, docno;
+    unsigned long          added, removed, changed, same;
+    resources_record_t     a, b;
+    resources_snapshot_t   n, o;
+    int                    have_old;
+
+    if (resources_snapshot_open(&n, new_path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, new_path, err);
+        return -1;
+    }
+
+    have_old = (access(old_path, F_OK) == 0);
+
+    if (have_old
+        && resources_snapshot_open(&o, old_path, err, sizeof(err)) != 0)
+    {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, old_path, err);
+        resources_snapshot_close(&n);
+        return -1;
+    }
+
+    added = removed = changed = same = 0;
+
+    for (i = 0; i < n.header.ndocs; i++) {
+        if (resources_snapshot_record_at(&n, i, &a) != 0) {
+            continue;
+        }
+
+        if (!have_old || resources_snapshot_id(&o, a.id, a.id_len, &docno) != 0
+            || resources_snapshot_record(&o, docno, &b) != 0)
+        {
+            printf("+ %.*s\n", (int) a.id_len, a.id);
+            added++;
+
+        } else if (a.full_len != b.full_len
+                   || memcmp(a.full, b.full, a.full_len) != 0)
+        {
+            printf("~ %.*s\n", (int) a.id_len, a.id);
+            changed++;
+
+        } else {
+            same++;
+        }
+    }
+
+    for (i = 0; have_old && i < o.header.ndocs; i++) {
+        if (resources_snapshot_record_at(&o, i, &b) == 0
+            && resources_snapshot_id(&n, b.id, b.id_len, &docno) != 0)
+        {
+            printf("- %.*s\n", (int) b.id_len, b.id);
+            removed++;
+        }
+    }
+
+    printf("%s: against %s%s: %lu added, %lu removed, %lu changed,"
+           " %lu unchanged\n", resources_prog, old_path,
+           have_old ? "" : " (none published yet)", added, removed, changed,
+           same);
+
+    resources_snapshot_close(&n);
+
+    if (have_old) {
+        resources_snapshot_close(&o);
+    }
+
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
+
+/* "<out>.prev": where the snapshot that a publish replaces is kept */
+
+static char *
+resources_prev_path(const char *out, const char *suffix)
+{
+    char    *p;
+    size_t   len;
+
+    len = strlen(out) + strlen(suffix) + 32;
+    p = resources_xmalloc(len);
+    snprintf(p, len, "%s.prev%s", out, suffix);
+
+    return p;
+}
+
+
+/*
+ * Keeps the published snapshot as <out>.prev (a hard link renamed into
+ * place, so that <out> itself never disappears) before a new one replaces
+ * it.
+ */
+
+static int
+resources_keep_previous(const char *out)
+{
+    int    rc;
+    char  *prev, *tmp, pid[32];
+
+    if (access(out, F_OK) != 0) {
+        return 0;
+    }
+
+    snprintf(pid, sizeof(pid), ".tmp.%ld", (long) getpid());
+    prev = resources_prev_path(out, "");
+    tmp = resources_prev_path(out, pid);
+
+    unlink(tmp);
+    rc = (link(out, tmp) == 0 && rename(tmp, prev) == 0) ? 0 : -1;
+
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: cannot keep the previous snapshot: %s\n",
+                resources_prog, prev, strerror(errno));
+        unlink(tmp);
+    }
+
+    free(prev);
+    free(tmp);
+
+    return rc;
+}
+
+
+/* --rollback: <out>.prev becomes <out>, and <out> becomes <out>.prev */
+
+static int
+resources_rollback(const char *out, const char *dir, int quiet)
+{
+    int                    rc;
+    char                  *prev, *tmp, pid[32], err[512];
+    u_char                 from[RESOURCES_VERSION_LEN + 1];
+    resources_snapshot_t   s;
+
+    rc = 1;
+    from[0] = '\0';
+    snprintf(pid, sizeof(pid), ".tmp.%ld", (long) getpid());
+    prev = resources_prev_path(out, "");
+    tmp = resources_prev_path(out, pid);
+
+    if (resources_snapshot_open(&s, prev, err, sizeof(err)) != 0
+        || resources_snapshot_verify(&s, err, sizeof(err)) != 0)
+    {
+        fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
+                prev, err);
+        goto done;
+    }
+
+    resources_snapshot_close(&s);
+
+    if (resources_snapshot_open(&s, out, err, sizeof(err)) == 0) {
+        memcpy(from, s.version, sizeof(from));
+        resources_snapshot_close(&s);
+    }
+
+    unlink(tmp);
+
+    if (access(out, F_OK) == 0 && link(out, tmp) != 0) {
+        fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
+                tmp, strerror(errno));
+        goto done;
+    }
+
+    if (rename(prev, out) != 0) {
+        fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
+                out, strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+
+    if (access(tmp, F_OK) == 0 && rename(tmp, prev) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, prev,
+                strerror(errno));
+    }
+
+    resources_sync_dir(dir);
+
+    if (resources_snapshot_open(&s, out, err, sizeof(err)) == 0) {
+        if (!quiet) {
+            printf("%s: rolled back %s to version %s (was %s)\n",
+                   resources_prog, out, s.version,
+                   from[0] ? (char *) from : "none");
+        }
+
+        resources_snapshot_close(&s);
+    }
+
+    rc = 0;
+
+done:
+
+    free(prev);
+    free(tmp);
+
+    return rc;
+}
+
+
 static double
 resources_now(void)
 {
@@ -549,7 +789,7 @@ resources_now(void)
 int
 main(int argc, char **argv)
 {
-    int                      c, i, rc, dry_run;
+    int                      c, i, rc, dry_run, diff, rollback;
     char                     err[512], *out, *dir_copy, *base_copy, *dir,
                             *base, *dump, *verify;
     double                   start;
@@ -565,6 +805,8 @@ main(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "dump", required_argument, NULL, 'D' },
         { "verify", required_argument, NULL, 'W' },
+        { "diff", no_argument, NULL, 'd' },
+        { "rollback", no_argument, NULL, 'R' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -575,6 +817,8 @@ main(int argc, char **argv)
     dump = NULL;
     verify = NULL;
     dry_run = 0;
+    diff = 0;
+    rollback = 0;
     dir_copy = NULL;
     base_copy = NULL;
     rc = 1;
@@ -621,6 +865,14 @@ main(int argc, char **argv)
             verify = optarg;
             break;
 
+        case 'd':
+            diff = 1;
+            break;
+
+        case 'R':
+            rollback = 1;
+            break;
+
         case 'V':
             printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
                    RESOURCES_LOAD_VERSION, RESOURCES_SCHEMA,
@@ -646,12 +898,34 @@ main(int argc, char **argv)
         return dump ? resources_dump(dump) : resources_verify(verify, ld.quiet);
     }
 
-    if (optind == argc || (out == NULL && !dry_run)) {
+    if (rollback) {
+        if (optind != argc || out == NULL || dry_run || diff) {
+            resources_usage(stderr);
+            return 2;
+        }
+
+        dir_copy = strdup(out);
+        if (dir_copy == NULL) {
+            resources_oom();
+        }
+
+        rc = resources_rollback(out, dirname(dir_copy), ld.quiet);
+        free(dir_copy);
+
+        return rc;
+    }
+
+    if (optind == argc || (out == NULL && !dry_run) || (diff && out == NULL))
+    {
         resources_usage(stderr);
         return 2;
     }
 
+    ld.progress = !ld.quiet && isatty(STDERR_FILENO);
+
     start = resources_now();
+    ld.started = start;
+    ld.shown = start;
 
     /* the temporary file: next to the output, or in TMPDIR for -n alone */
 
@@ -697,6 +971,10 @@ main(int argc, char **argv)
         }
     }
 
+    if (ld.progress && ld.records >= 1024) {
+        fprintf(stderr, "\r\033[K");
+    }
+
     if (ld.problems > RESOURCES_SHOWN_MAX) {
         fprintf(stderr, "%s: %lu more problems not shown\n", resources_prog,
                 ld.problems - RESOURCES_SHOWN_MAX);
@@ -730,6 +1008,10 @@ main(int argc, char **argv)
         goto failed;
     }
 
+    if (diff && resources_diff(resources_tmp_path, out) != 0) {
+        goto failed;
+    }
+
     if (dry_run) {
         unlink(resources_tmp_path);
 
@@ -746,6 +1028,7 @@ main(int argc, char **argv)
     }
 
     if (chmod(resources_tmp_path, 0644) != 0
+        || resources_keep_previous(out) != 0
         || rename(resources_tmp_path, out) != 0)
     {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, out, strerror(errno));

@@ -1,0 +1,179 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * libFuzzer target: the query string of the HTTP API (src/resources_query.c)
+ * as the module parses it, then what the module does next with each kw,
+ * type, q and prefix value: resources_fold() into RESOURCES_FOLD_RATIO * len
+ * + 16 bytes and resources_words() on the folded text.
+ *
+ * The buffer given to resources_query_parse() is exactly as long as the
+ * input (the header asks for "at least as long as the query string"), so
+ * AddressSanitizer catches a write past it.
+ *
+ * Invariants (resources_query.h): on success every value points into the
+ * buffer, is valid UTF-8 without NUL, at most RESOURCES_QUERY_MAX_VALUE
+ * bytes; kw and type values are not empty and at most 16 of each; limit is
+ * -1 or 0..max_limit, offset -1 or 0..RESOURCES_QUERY_MAX_OFFSET,
+ * facet_limit -1 or 1..RESOURCES_QUERY_MAX_FACET; sort and facets take
+ * known values; from and to are 0 or dates, and to >= from when both are
+ * set.  On failure the message is a non-empty NUL-terminated string.  A
+ * value the parser accepted is never INVALID for resources_fold().
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resources_query.h"
+#include "resources_text.h"
+
+
+#define check(cond)  do { if (!(cond)) __builtin_trap(); } while (0)
+
+#define FUZZ_MAX_LIMIT  100
+
+
+static size_t  fuzz_nwords;
+
+
+static int
+fuzz_word(void *data, const u_char *w, size_t len, unsigned flags)
+{
+    check(len >= 1 && len <= RESOURCES_WORD_MAX);
+    fuzz_nwords++;
+
+    return 0;
+}
+
+
+static int
+fuzz_date(uint32_t d, int upper)
+{
+    uint32_t  y, m, dd;
+
+    y = d / 10000;
+    m = d / 100 % 100;
+    dd = d % 100;
+
+    if (y < 1000 || y > 9999) {
+        return 0;
+    }
+
+    if (upper) {
+        return (m == 12 && dd == 99) || (m >= 1 && m <= 12 && dd == 99);
+    }
+
+    return m <= 12 && dd == 0;
+}
+
+
+static void
+fuzz_value(const resources_str_t *v, const u_char *buf, size_t size,
+    int nonempty)
+{
+    u_char   *out;
+    size_t    cap;
+    ssize_t   n;
+
+    check(v->len <= RESOURCES_QUERY_MAX_VALUE);
+    check(!nonempty || v->len > 0);
+
+    if (v->len) {
+        check(v->data >= buf && v->data + v->len <= buf + size);
+    }
+
+    check(resources_utf8_valid(v->data, v->len) == v->len);
+
+    /* what the module does: fold into 4x + 16, then words */
+
+    cap = RESOURCES_FOLD_RATIO * v->len + 16;
+    out = malloc(cap);
+    check(out != NULL);
+
+    n = resources_fold(v->data, v->len, out, cap);
+
+    /* valid UTF-8 without NUL: folding cannot call it invalid */
+    check(n != RESOURCES_TEXT_INVALID);
+
+    if (n >= 0) {
+        check((size_t) n <= cap);
+        check(resources_words(out, (size_t) n, fuzz_word, NULL) == 0);
+    }
+
+    free(out);
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                 rc;
+    char                err[256];
+    u_char             *buf;
+    size_t              i;
+    resources_query_t   q;
+
+    buf = malloc(size ? size : 1);
+    check(buf != NULL);
+
+    memset(err, 0x5a, sizeof(err));
+
+    rc = resources_query_parse(data, size, buf, FUZZ_MAX_LIMIT, &q, err,
+                               sizeof(err));
+
+    check(rc == 0 || rc == -1);
+
+    if (rc != 0) {
+        check(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
+        free(buf);
+        return 0;
+    }
+
+    check(q.nkw <= RESOURCES_QUERY_MAX_KW);
+    check(q.ntype <= RESOURCES_QUERY_MAX_TYPE);
+    check(q.limit >= -1 && q.limit <= FUZZ_MAX_LIMIT);
+    check(q.offset >= -1 && q.offset <= RESOURCES_QUERY_MAX_OFFSET);
+    check(q.facet_limit == -1
+          || (q.facet_limit >= 1
+              && q.facet_limit <= RESOURCES_QUERY_MAX_FACET));
+    check(q.sort <= RESOURCES_SORT_RELEVANCE);
+    check((q.facets & ~(RESOURCES_FACET_KW | RESOURCES_FACET_TYPE
+                        | RESOURCES_FACET_YEAR)) == 0);
+    check(q.from == 0 || fuzz_date(q.from, 0));
+    check(q.to == 0 || fuzz_date(q.to, 1));
+    check(q.from == 0 || q.to == 0 || q.to >= q.from);
+
+    fuzz_nwords = 0;
+
+    for (i = 0; i < q.nkw; i++) {
+        fuzz_value(&q.kw[i], buf, size, 1);
+    }
+
+    for (i = 0; i < q.ntype; i++) {
+        fuzz_value(&q.type[i], buf, size, 1);
+    }
+
+    if (q.q.data) {
+        fuzz_value(&q.q, buf, size, 0);
+    }
+
+    if (q.prefix.data) {
+        fuzz_value(&q.prefix, buf, size, 0);
+    }
+
+    /* percent-decoding alone, into a buffer exactly as long */
+
+    {
+        u_char   *dst = malloc(size ? size : 1);
+        ssize_t   n;
+
+        check(dst != NULL);
+        n = resources_unescape(data, size, dst, 1);
+        check(n == -1 || (n >= 0 && (size_t) n <= size));
+        free(dst);
+    }
+
+    free(buf);
+
+    return 0;
+}
