@@ -133,8 +133,10 @@ sub flush_para {
         my ($names, $desc) = split / \\- /, $t, 2;
         $out .= line(esc($names, 1) . (defined $desc ? ' \- ' . inline($desc) : ''));
     } else {
+        # inline markup may span lines (a code span cut by a line break)
         $out .= ".PP\n";
-        $out .= line(inline($_)) for @para;
+        $out .= line($_)
+            for split /\n/, inline(join "\n", map { s/^\s+|\s+$//gr } @para);
     }
     @para = ();
 }
@@ -207,10 +209,7 @@ while ($i < @lines) {
             @head = @{shift @rows};
             shift @rows;
         }
-        $out .= ".PP\n" unless @head && grep { length } @head;
-        if (@head && grep { length } @head) {
-            $out .= ".PP\n" . line(join(' \(em ', map { inline($_) } @head));
-        }
+        $out .= ".PP\n";
         for my $r (@rows) {
             my @c = @$r;
             $out .= ".TP\n" . line(inline(shift(@c) // ''));

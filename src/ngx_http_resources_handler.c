@@ -63,7 +63,7 @@ typedef struct {
 static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
     ngx_uint_t atom);
 static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
-    uint32_t *sorted, size_t n, size_t offset, size_t limit);
+    uint32_t *page, size_t m);
 static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
     ngx_http_resources_loc_conf_t *rlcf);
 static ngx_int_t ngx_http_resources_preflight(ngx_http_request_t *r,
@@ -1005,9 +1005,9 @@ static ngx_int_t
 ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 {
     u_char                *folded;
-    size_t                 i, n, cap, limit, offset, facet_limit;
+    size_t                 i, n, m, cap, first, limit, offset, facet_limit;
     ssize_t                flen;
-    uint32_t               lo, hi, *res, *score, *sorted;
+    uint32_t               lo, hi, *res, *score, *sorted, *page;
     uint64_t              *keys;
     ngx_uint_t             sort;
     resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
@@ -1143,6 +1143,52 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         }
     }
 
+    /* the order */
+
+    sort = rq->q.sort;
+
+    if (sort == RESOURCES_SORT_DEFAULT) {
+        sort = rq->nwords ? RESOURCES_SORT_RELEVANCE : RESOURCES_SORT_NEWEST;
+    }
+
+    if (sort == RESOURCES_SORT_RELEVANCE && rq->nwords == 0) {
+        sort = RESOURCES_SORT_NEWEST;
+    }
+
+    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit
+                             : rq->rlcf->default_limit;
+    offset = rq->q.offset >= 0 ? (size_t) rq->q.offset : 0;
+    facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
+                                        : rq->rlcf->facet_limit;
+
+    /*
+     * One posting in the default order, nothing to count beyond it: the
+     * total is the length of its slice in [lo, hi), the page is read
+     * straight from it.
+     */
+
+    if (!rq->empty && rq->nlists == 1 && sort == RESOURCES_SORT_NEWEST
+        && rq->q.facets == 0)
+    {
+        p = &rq->lists[0];
+        first = resources_gallop(p->data, p->n, 0, lo);
+        n = resources_gallop(p->data, p->n, first, hi) - first;
+        m = (offset < n) ? ngx_min(limit, n - offset) : 0;
+
+        page = ngx_palloc(r->pool, (m + 1) * sizeof(uint32_t));
+        if (page == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        for (i = 0; i < m; i++) {
+            page[i] = RESOURCES_DOCNO(resources_get_u32(p->data
+                          + (first + offset + i) * sizeof(uint32_t)));
+        }
+
+        res = NULL;
+        goto output;
+    }
+
     /* the result set, in docno order */
 
     cap = SIZE_MAX;
@@ -1160,18 +1206,6 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     n = rq->empty ? 0 : resources_intersect(rq->lists, rq->nlists, lo, hi,
                                             res, score);
-
-    /* the order */
-
-    sort = rq->q.sort;
-
-    if (sort == RESOURCES_SORT_DEFAULT) {
-        sort = rq->nwords ? RESOURCES_SORT_RELEVANCE : RESOURCES_SORT_NEWEST;
-    }
-
-    if (sort == RESOURCES_SORT_RELEVANCE && rq->nwords == 0) {
-        sort = RESOURCES_SORT_NEWEST;
-    }
 
     sorted = res;
 
@@ -1212,16 +1246,15 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     /* the page */
 
-    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit
-                             : rq->rlcf->default_limit;
-    offset = rq->q.offset >= 0 ? (size_t) rq->q.offset : 0;
-    facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
-                                        : rq->rlcf->facet_limit;
+    page = sorted + ngx_min(offset, n);
+    m = (offset < n) ? ngx_min(limit, n - offset) : 0;
+
+output:
 
     rq->total = (ngx_int_t) n;
 
     if (atom) {
-        return ngx_http_resources_feed(rq, sorted, n, offset, limit);
+        return ngx_http_resources_feed(rq, page, m);
     }
 
     if (ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK
@@ -1235,16 +1268,15 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    for (i = offset; i < n && i < offset + limit; i++) {
-        if (resources_snapshot_record(s, sorted[i], &rec) != 0) {
+    for (i = 0; i < m; i++) {
+        if (resources_snapshot_record(s, page[i], &rec) != 0) {
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                           "resources: record %uD of \"%s\" is unreadable",
-                          sorted[i], rq->rlcf->db->path.data);
+                          page[i], rq->rlcf->db->path.data);
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if ((i > offset && ngx_http_resources_append_literal(rq, ",")
-                           != NGX_OK)
+        if ((i > 0 && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append(rq, rec.list, rec.list_len)
                != NGX_OK)
         {
@@ -1322,8 +1354,8 @@ ngx_http_resources_append_xml(ngx_http_resources_req_t *rq,
  */
 
 static ngx_int_t
-ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *sorted,
-    size_t n, size_t offset, size_t limit)
+ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
+    size_t m)
 {
     u_char                    *p;
     size_t                     i, plen;
@@ -1411,8 +1443,8 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *sorted,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    for (i = offset; i < n && i < offset + limit; i++) {
-        if (resources_snapshot_record(rq->s, sorted[i], &rec) != 0) {
+    for (i = 0; i < m; i++) {
+        if (resources_snapshot_record(rq->s, page[i], &rec) != 0) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 

@@ -925,7 +925,7 @@ main(int argc, char **argv)
 
     start = resources_now();
     ld.started = start;
-    ld.shown = start;
+    ld.shown = start - 1;            /* the first progress line at once */
 
     /* the temporary file: next to the output, or in TMPDIR for -n alone */
 
