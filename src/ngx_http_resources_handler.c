@@ -538,6 +538,52 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
 }
 
 
+/*
+ * A term's posting as the location sees it: the public part, merged with
+ * the private part in a private location.
+ */
+
+static ngx_int_t
+ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
+    const u_char *term, size_t len, resources_posting_t *p)
+{
+    uint32_t             *out;
+    resources_posting_t   parts[2];
+
+    resources_snapshot_posting(rq->s, RESOURCES_PART_PUBLIC, kind, term, len,
+                               &parts[0]);
+
+    *p = parts[0];
+
+    if (rq->view != RESOURCES_VIEW_ALL) {
+        return NGX_OK;
+    }
+
+    resources_snapshot_posting(rq->s, RESOURCES_PART_PRIVATE, kind, term, len,
+                               &parts[1]);
+
+    if (parts[1].n == 0) {
+        return NGX_OK;
+    }
+
+    if (parts[0].n == 0) {
+        *p = parts[1];
+        return NGX_OK;
+    }
+
+    out = ngx_palloc(rq->r->pool,
+                     (parts[0].n + parts[1].n + 1) * 2 * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    p->n = resources_union(parts, 2, out, out + parts[0].n + parts[1].n + 1);
+    p->data = (u_char *) out;
+
+    return NGX_OK;
+}
+
+
 /* q: the words, each a posting; the last one also as a prefix */
 
 static ngx_int_t
@@ -546,44 +592,51 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 {
     int                   rc;
     size_t                n, total, klen;
+    ngx_uint_t            part;
     u_char                key[2 + RESOURCES_WORD_MAX];
     uint32_t             *out, *work;
     MDB_val               k, d;
     MDB_cursor           *c;
     resources_posting_t   lists[NGX_HTTP_RESOURCES_PREFIX_MAX];
 
-    klen = resources_post_key(key, rq->view, RESOURCES_KIND_WORD, word, len);
-
-    if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
-        return NGX_ERROR;
-    }
-
-    k.mv_size = klen;
-    k.mv_data = key;
     n = 0;
     total = 0;
 
-    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-         rc == 0 && n < NGX_HTTP_RESOURCES_PREFIX_MAX;
-         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
-    {
-        if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
-            break;
+    for (part = 0; part < (rq->view == RESOURCES_VIEW_ALL ? 2 : 1); part++) {
+
+        klen = resources_post_key(key, part ? RESOURCES_PART_PRIVATE
+                                             : RESOURCES_PART_PUBLIC,
+                                  RESOURCES_KIND_WORD, word, len);
+
+        if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
+            return NGX_ERROR;
         }
 
-        lists[n].data = d.mv_data;
-        lists[n].n = d.mv_size / sizeof(uint32_t);
-        total += lists[n].n;
-        n++;
-    }
+        k.mv_size = klen;
+        k.mv_data = key;
 
-    mdb_cursor_close(c);
+        for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+             rc == 0 && n < NGX_HTTP_RESOURCES_PREFIX_MAX;
+             rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+        {
+            if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
+                break;
+            }
+
+            lists[n].data = d.mv_data;
+            lists[n].n = d.mv_size / sizeof(uint32_t);
+            total += lists[n].n;
+            n++;
+        }
+
+        mdb_cursor_close(c);
+    }
 
     p->scored = 1;
 
-    if (n == 1) {
-        p->data = lists[0].data;
-        p->n = lists[0].n;
+    if (n <= 1) {
+        p->data = n ? lists[0].data : NULL;
+        p->n = n ? lists[0].n : 0;
         return NGX_OK;
     }
 
@@ -628,8 +681,13 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
         }
 
     } else {
-        resources_snapshot_posting(rq->s, rq->view, RESOURCES_KIND_WORD,
-                                   word, len, p);
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len, p)
+            != NGX_OK)
+        {
+            rq->failed = 1;
+            return 1;
+        }
+
         p->scored = 1;
     }
 
@@ -1048,8 +1106,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
             continue;
         }
 
-        resources_snapshot_posting(s, rq->view, RESOURCES_KIND_KEYWORD,
-                                   folded, (size_t) flen, p);
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_KEYWORD, folded,
+                                       (size_t) flen, p)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         if (p->n == 0) {
             rq->empty = 1;
         }
@@ -1072,8 +1135,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
                 continue;
             }
 
-            resources_snapshot_posting(s, rq->view, RESOURCES_KIND_TYPE,
-                                       folded, (size_t) flen, &types[n]);
+            if (ngx_http_resources_posting(rq, RESOURCES_KIND_TYPE, folded,
+                                           (size_t) flen, &types[n])
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
             if (types[n].n) {
                 cap += types[n].n;
                 n++;
@@ -1124,8 +1192,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
     }
 
     if (rq->nlists == 0) {
-        resources_snapshot_posting(s, rq->view, RESOURCES_KIND_ALL,
-                                   (u_char *) "", 0, &rq->lists[0]);
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_ALL,
+                                       (u_char *) "", 0, &rq->lists[0])
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         rq->nlists = 1;
     }
 
@@ -1278,7 +1351,8 @@ output:
 
         if ((i > 0 && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append(rq, rec.list, rec.list_len)
-               != NGX_OK)
+               != NGX_OK
+            || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }

@@ -55,6 +55,7 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     struct stat   sb;
     MDB_val       k, d;
     MDB_dbi       meta;
+    MDB_cursor   *c;
     MDB_stat      mst;
     MDB_envinfo   info;
 
@@ -154,8 +155,8 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         resources_snapshot_error("bad counts in the header");
     }
 
-    if ((rc = mdb_dbi_open(s->txn, RESOURCES_DB_DOCS, MDB_INTEGERKEY,
-                           &s->docs))
+    if ((rc = mdb_dbi_open(s->txn, RESOURCES_DB_HEAP, MDB_INTEGERKEY,
+                           &s->heap))
         || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_IDS, 0, &s->ids))
         || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_POST, 0, &s->post))
         || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_TERMS, 0, &s->terms))
@@ -167,9 +168,37 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
                                  mdb_strerror(rc));
     }
 
+    /* the chunks: keys 0 .. nchunks - 1 */
+
+    rc = mdb_cursor_open(s->txn, s->heap, &c);
+    if (rc != 0) {
+        resources_snapshot_error("mdb_cursor_open: %s", mdb_strerror(rc));
+    }
+
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    {
+        if (s->nchunks == RESOURCES_CHUNKS_MAX
+            || k.mv_size != sizeof(uint32_t)
+            || resources_get_u32(k.mv_data) != s->nchunks
+            || d.mv_size > RESOURCES_CHUNK_MAX)
+        {
+            mdb_cursor_close(c);
+            resources_snapshot_error("the record chunks are inconsistent");
+        }
+
+        s->chunk[s->nchunks] = d.mv_data;
+        s->chunk_len[s->nchunks] = (uint32_t) d.mv_size;
+        s->nchunks++;
+    }
+
+    mdb_cursor_close(c);
+
     n = s->header.ndocs;
 
-    if (resources_snapshot_column(s, "order", 4, n, &s->order, NULL)
+    if (resources_snapshot_column(s, "rec", 8, n, &s->rec, NULL)
+        || resources_snapshot_column(s, "order", 4, n, &s->order, NULL)
         || resources_snapshot_column(s, "date", 4, n, &s->date, NULL)
         || resources_snapshot_column(s, "private", 1, n, &s->priv, NULL)
         || resources_snapshot_column(s, "type", 4, n, &s->type, NULL)
@@ -235,26 +264,44 @@ resources_snapshot_close(resources_snapshot_t *s)
 }
 
 
-static int
-resources_snapshot_decode(MDB_val *d, resources_record_t *rec)
+int
+resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
+    resources_record_t *rec)
 {
-    resources_doc_t  doc;
+    uint64_t          loc, end;
+    uint32_t          chunk, off;
+    const u_char     *p;
+    resources_doc_t   doc;
 
-    if (d->mv_size < sizeof(resources_doc_t)) {
+    if (docno >= s->header.ndocs) {
         return -1;
     }
 
-    memcpy(&doc, d->mv_data, sizeof(resources_doc_t));
+    memcpy(&loc, s->rec + (size_t) docno * sizeof(uint64_t),
+           sizeof(uint64_t));
 
-    if ((uint64_t) sizeof(resources_doc_t) + doc.list_len + doc.full_len
-        + doc.atom_len + doc.id_len != d->mv_size)
+    chunk = (uint32_t) (loc >> 32);
+    off = (uint32_t) loc;
+
+    if (chunk >= s->nchunks
+        || (uint64_t) off + sizeof(resources_doc_t) > s->chunk_len[chunk])
     {
         return -1;
     }
 
-    rec->list = (const u_char *) d->mv_data + sizeof(resources_doc_t);
+    p = s->chunk[chunk] + off;
+    memcpy(&doc, p, sizeof(resources_doc_t));
+
+    end = (uint64_t) off + sizeof(resources_doc_t) + doc.full_len
+          + doc.atom_len + doc.id_len;
+
+    if (end > s->chunk_len[chunk] || doc.list_len > doc.full_len) {
+        return -1;
+    }
+
+    rec->list = p + sizeof(resources_doc_t);
     rec->list_len = doc.list_len;
-    rec->full = rec->list + doc.list_len;
+    rec->full = rec->list;
     rec->full_len = doc.full_len;
     rec->atom = rec->full + doc.full_len;
     rec->atom_len = doc.atom_len;
@@ -263,36 +310,6 @@ resources_snapshot_decode(MDB_val *d, resources_record_t *rec)
     rec->priv = (doc.flags & RESOURCES_DOC_PRIVATE) != 0;
 
     return 0;
-}
-
-
-int
-resources_snapshot_record_at(resources_snapshot_t *s, uint32_t ordinal,
-    resources_record_t *rec)
-{
-    MDB_val  k, d;
-
-    k.mv_size = sizeof(uint32_t);
-    k.mv_data = &ordinal;
-
-    if (mdb_get(s->txn, s->docs, &k, &d) != 0) {
-        return -1;
-    }
-
-    return resources_snapshot_decode(&d, rec);
-}
-
-
-int
-resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
-    resources_record_t *rec)
-{
-    if (docno >= s->header.ndocs) {
-        return -1;
-    }
-
-    return resources_snapshot_record_at(s,
-                                 resources_snapshot_col(s->order, docno), rec);
 }
 
 
@@ -320,7 +337,7 @@ resources_snapshot_id(resources_snapshot_t *s, const u_char *id, size_t len,
 
 
 int
-resources_snapshot_posting(resources_snapshot_t *s, u_char view, u_char kind,
+resources_snapshot_posting(resources_snapshot_t *s, u_char part, u_char kind,
     const u_char *term, size_t len, resources_posting_t *p)
 {
     u_char   key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
@@ -334,7 +351,7 @@ resources_snapshot_posting(resources_snapshot_t *s, u_char view, u_char kind,
         return 0;
     }
 
-    k.mv_size = resources_post_key(key, view, kind, term, len);
+    k.mv_size = resources_post_key(key, part, kind, term, len);
     k.mv_data = key;
 
     if (mdb_get(s->txn, s->post, &k, &d) == 0) {
@@ -433,7 +450,6 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
     MDB_cursor             *c;
     resources_record_t      rec;
     resources_term_info_t   t;
-    MDB_stat                st;
 
     c = NULL;
     n = s->header.ndocs;
@@ -464,7 +480,9 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
             || resources_utf8_valid(rec.full, rec.full_len) != rec.full_len
             || resources_utf8_valid(rec.atom, rec.atom_len) != rec.atom_len
             || rec.list_len < 2 || rec.list[0] != '{'
-            || rec.full_len < 2 || rec.full[0] != '{')
+            || rec.full_len < 2 || rec.full[0] != '{'
+            || rec.full[rec.full_len - 1] != '}'
+            || (rec.list[rec.list_len] != ',' && rec.list[rec.list_len] != '}'))
         {
             resources_snapshot_error("record %u is malformed", i);
         }
@@ -482,13 +500,12 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
 
     }
 
-    /*
-     * With every docno's id leading back to it, "order" is a permutation;
-     * no record may be left outside it.
-     */
+    /* the order column: a permutation of the ordinals */
 
-    if (mdb_stat(s->txn, s->docs, &st) != 0 || st.ms_entries != n) {
-        resources_snapshot_error("the number of records is not %u", n);
+    for (i = 0; i < n; i++) {
+        if (resources_snapshot_col(s->order, i) >= n) {
+            resources_snapshot_error("the order column is out of bounds");
+        }
     }
 
     /* postings */

@@ -28,7 +28,7 @@
 typedef struct {
     MDB_env             *env;
     MDB_txn             *txn;
-    MDB_dbi              docs;
+    MDB_dbi              heap;
     MDB_dbi              ids;
     MDB_dbi              post;
     MDB_dbi              terms;
@@ -38,7 +38,13 @@ typedef struct {
     resources_header_t   header;
     u_char               version[RESOURCES_VERSION_LEN + 1];
 
+    /* the record chunks, resolved once */
+    const u_char        *chunk[RESOURCES_CHUNKS_MAX];
+    uint32_t             chunk_len[RESOURCES_CHUNKS_MAX];
+    uint32_t             nchunks;
+
     /* columns, one entry per docno (unaligned: resources_get_u32) */
+    const u_char        *rec;              /* u64 */
     const u_char        *order;
     const u_char        *date;
     const u_char        *priv;
@@ -56,7 +62,7 @@ typedef struct {
 
 
 typedef struct {
-    const u_char        *list;
+    const u_char        *list;             /* and "}" after list_len */
     size_t               list_len;
     const u_char        *full;
     size_t               full_len;
@@ -88,20 +94,20 @@ void resources_snapshot_close(resources_snapshot_t *s);
 int resources_snapshot_verify(resources_snapshot_t *s, char *err,
     size_t errlen);
 
-/* the record of docno (< ndocs); 0 or -1 */
+/* the record of docno (< ndocs), in O(1); 0 or -1 */
 int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
-    resources_record_t *rec);
-
-/* the record stored at an input ordinal (for --dump); 0 or -1 */
-int resources_snapshot_record_at(resources_snapshot_t *s, uint32_t ordinal,
     resources_record_t *rec);
 
 /* the docno of an id; 0, or -1 when there is none */
 int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,
     size_t len, uint32_t *docno);
 
-/* a posting; an unknown term gives an empty one (returns 0 either way) */
-int resources_snapshot_posting(resources_snapshot_t *s, u_char view,
+/*
+ * One part (RESOURCES_PART_PUBLIC or _PRIVATE) of a term's posting; an
+ * unknown term gives an empty one (returns 0 either way).  The private view
+ * is the union of both parts: the caller merges them.
+ */
+int resources_snapshot_posting(resources_snapshot_t *s, u_char part,
     u_char kind, const u_char *term, size_t len, resources_posting_t *p);
 
 /* term of a kind by id; 0 or -1 */

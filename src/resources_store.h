@@ -24,15 +24,19 @@
  *
  *   "meta"   "header" -> resources_header_t
  *
- *   "docs"   u32 ordinal (input order, MDB_INTEGERKEY) -> resources_doc_t,
- *            then the list form JSON, the full form JSON, the Atom entry
- *            (from "<title>" to "</entry>": the module writes "<entry><id>"
- *            and the id before it) and the id
+ *   "heap"   u32 chunk number (MDB_INTEGERKEY) -> records, packed: each a
+ *            resources_doc_t, then the full form JSON (whose first
+ *            list_len bytes, closed with "}", are the list form), the Atom
+ *            entry (from "<title>" to "</entry>": the module writes
+ *            "<entry><id>" and the id before it) and the id.  Chunks hold
+ *            up to RESOURCES_CHUNK_MAX bytes, so that records are packed
+ *            without rounding each to pages and reached in O(1).
  *
  *   "ids"    id -> u32 docno
  *
  *   "cols"   name -> one u32 (or u8) per docno, docno being the rank in the
  *            default order (newest first, undated last, ties in input order)
+ *            "rec"     u64 (chunk << 32 | offset) of docno's record
  *            "order"   u32 ordinal of docno
  *            "date"    u32 YYYYMMDD (DD = 0 for a month), 0 when undated;
  *                      non-increasing, so a date range is a docno range
@@ -42,9 +46,11 @@
  *            "kwids"   u32 term ids of each docno's keywords (distinct)
  *            "title"   u32 rank of docno in title order
  *
- *   "post"   view, kind, folded term -> posting: u32 entries
+ *   "post"   part, kind, folded term -> posting: u32 entries
  *            (docno << 2 | field), strictly increasing
- *            view: RESOURCES_VIEW_PUBLIC or RESOURCES_VIEW_ALL
+ *            part: RESOURCES_PART_PUBLIC (the public resources) or
+ *                  RESOURCES_PART_PRIVATE (the private ones): the public
+ *                  view reads the first, the private view both
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
  *                  RESOURCES_KIND_WORD (field: best field the word is in)
@@ -70,7 +76,7 @@
 #define RESOURCES_SCHEMA           1
 
 #define RESOURCES_DB_META          "meta"
-#define RESOURCES_DB_DOCS          "docs"
+#define RESOURCES_DB_HEAP          "heap"
 #define RESOURCES_DB_IDS           "ids"
 #define RESOURCES_DB_COLS          "cols"
 #define RESOURCES_DB_POST          "post"
@@ -80,6 +86,12 @@
 
 #define RESOURCES_VIEW_PUBLIC      'p'
 #define RESOURCES_VIEW_ALL         'a'
+
+#define RESOURCES_PART_PUBLIC      'p'
+#define RESOURCES_PART_PRIVATE     'x'
+
+#define RESOURCES_CHUNK_MAX        (32 * 1024 * 1024)
+#define RESOURCES_CHUNKS_MAX       1024
 
 #define RESOURCES_KIND_ALL         '*'
 #define RESOURCES_KIND_KEYWORD     'k'
@@ -118,7 +130,8 @@ typedef struct {
 
 
 typedef struct {
-    uint32_t   list_len;               /* bytes of the list form JSON */
+    uint32_t   list_len;               /* the list form: full[0 .. list_len)
+                                          and "}" */
     uint32_t   full_len;               /* bytes of the full form JSON */
     uint32_t   atom_len;               /* bytes of the Atom entry's tail */
     uint32_t   id_len;

@@ -53,7 +53,7 @@ struct resources_build_s {
     MDB_env               *env;
     MDB_txn               *txn;
     MDB_dbi                meta;
-    MDB_dbi                docs;
+    MDB_dbi                heap;
     MDB_dbi                ids;
     MDB_dbi                cols;
     MDB_dbi                post;
@@ -77,6 +77,12 @@ struct resources_build_s {
     /* per ordinal */
     uint32_t               ndocs;
     uint32_t               docs_cap;
+    uint64_t              *loc;           /* chunk << 32 | offset */
+
+    /* the chunk of records being filled */
+    u_char                *chunk;
+    size_t                 chunk_len;
+    uint32_t               nchunks;
     uint32_t              *date;
     u_char                *priv;
     uint32_t              *type;
@@ -94,7 +100,12 @@ struct resources_build_s {
     u_char                *json;
     size_t                 json_cap;
     uint32_t               field;
+    resources_vec_t        tmp;
+    size_t                 written;        /* since the last commit */
 };
+
+
+#define vec_tmp_push(b, x)  resources_vec_push(&(b)->tmp, x)
 
 
 static const char  *resources_canonical[] = {
@@ -122,6 +133,7 @@ resources_build_create(const char *path, char *err, size_t errlen)
     resources_hash_init(&b->wordh, &b->arena);
     b->hash = 0xcbf29ce484222325ULL;
     b->hash = resources_fnv1a(b->hash, "schema1\n", 8);
+    b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
 
     rc = mdb_env_create(&b->env);
     if (rc != 0) {
@@ -144,8 +156,8 @@ resources_build_create(const char *path, char *err, size_t errlen)
     }
 
     if ((rc = mdb_dbi_open(b->txn, RESOURCES_DB_META, MDB_CREATE, &b->meta))
-        || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_DOCS,
-                              MDB_CREATE | MDB_INTEGERKEY, &b->docs))
+        || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_HEAP,
+                              MDB_CREATE | MDB_INTEGERKEY, &b->heap))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_IDS, MDB_CREATE, &b->ids))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_COLS, MDB_CREATE, &b->cols))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_POST, MDB_CREATE, &b->post))
@@ -200,6 +212,9 @@ resources_build_free(resources_build_t *b)
     free(b->kwoff);
     free(b->title);
     free(b->title_len);
+    free(b->loc);
+    free(b->chunk);
+    resources_vec_free(&b->tmp);
     resources_vec_free(&b->kwids);
     free(b->fold);
     free(b->json);
@@ -210,6 +225,22 @@ resources_build_free(resources_build_t *b)
     resources_arena_free(&b->arena);
 
     free(b);
+}
+
+
+static int
+resources_build_commit(resources_build_t *b)
+{
+    int  rc;
+
+    rc = mdb_txn_commit(b->txn);
+    b->txn = NULL;
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    return mdb_txn_begin(b->env, NULL, 0, &b->txn);
 }
 
 
@@ -284,6 +315,42 @@ resources_build_fold(resources_build_t *b, const char *s, size_t len)
     }
 
     return resources_fold((const u_char *) s, len, b->fold, b->fold_cap);
+}
+
+
+/*
+ * Writes the chunk of records being filled and commits: a transaction per
+ * chunk keeps the loader's memory (LMDB's dirty pages) bounded.
+ */
+
+static int
+resources_build_flush(resources_build_t *b)
+{
+    int      rc;
+    MDB_val  k, d;
+
+    if (b->chunk_len == 0) {
+        return 0;
+    }
+
+    if (b->nchunks == RESOURCES_CHUNKS_MAX) {
+        return MDB_MAP_FULL;
+    }
+
+    k.mv_size = sizeof(uint32_t);
+    k.mv_data = &b->nchunks;
+    d.mv_size = b->chunk_len;
+    d.mv_data = b->chunk;
+
+    rc = mdb_put(b->txn, b->heap, &k, &d, MDB_APPEND);
+    if (rc != 0) {
+        return rc;
+    }
+
+    b->nchunks++;
+    b->chunk_len = 0;
+
+    return resources_build_commit(b);
 }
 
 
@@ -534,6 +601,7 @@ resources_build_grow(resources_build_t *b)
     b->kwoff = resources_xrealloc(b->kwoff, (cap + 1) * sizeof(uint32_t));
     b->title = resources_xrealloc(b->title, cap * sizeof(u_char *));
     b->title_len = resources_xrealloc(b->title_len, cap * sizeof(uint32_t));
+    b->loc = resources_xrealloc(b->loc, cap * sizeof(uint64_t));
 
     b->docs_cap = cap;
 }
@@ -702,19 +770,19 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
     size_t errlen)
 {
     int                  rc, priv;
-    size_t               i, len, list_len, full_len, atom_len;
+    size_t               i, len, list_len, full_len, atom_len, size;
+    u_char              *dst;
+    void                *tags_at;
     ssize_t              n;
     uint32_t             ord, date, kwid;
     const char          *key, *s;
     json_t              *id, *title, *type, *jpriv, *jdate, *updated,
                         *keywords, *tags, *series, *number, *summary, *body,
-                        *links, *v, *list, *full, *link;
-    MDB_val              k, d;
+                        *links, *v, *full, *link;
     resources_doc_t      doc;
     resources_slot_t    *slot;
     resources_bterm_t   *t;
 
-    list = NULL;
     full = NULL;
 
     if (!json_is_object(rec)) {
@@ -860,40 +928,32 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
         }
     }
 
-    /* the two forms, as served */
+    /*
+     * The full form, as served: the list form's fields first, so that the
+     * list form is its prefix up to "tags" (closed with "}" by the module)
+     */
 
-    list = json_object();
     full = json_object();
-    if (list == NULL || full == NULL) {
+    if (full == NULL) {
         resources_oom();
     }
 
 #define resources_set(obj, name, value)                                      \
     json_object_set_new(obj, name, (value) ? json_incref(value) : json_null())
 
-    resources_set(list, "id", id);
-    resources_set(list, "title", title);
-    resources_set(list, "type", type);
-    json_object_set_new(list, "private", json_boolean(priv));
-    resources_set(list, "date", jdate);
-    resources_set(list, "updated", updated);
-    json_object_set_new(list, "keywords",
+    resources_set(full, "id", id);
+    resources_set(full, "title", title);
+    resources_set(full, "type", type);
+    json_object_set_new(full, "private", json_boolean(priv));
+    resources_set(full, "date", jdate);
+    resources_set(full, "updated", updated);
+    json_object_set_new(full, "keywords",
                         keywords ? json_incref(keywords) : json_array());
-    resources_set(list, "series", series);
-    resources_set(list, "number", number);
-    json_object_set_new(list, "summary",
-                        summary ? json_incref(summary) : json_string(""));
-
-    json_object_update(full, list);
-    json_object_del(full, "series");
-    json_object_del(full, "number");
-    json_object_del(full, "summary");
-
-    json_object_set_new(full, "tags", tags ? json_incref(tags) : json_array());
     resources_set(full, "series", series);
     resources_set(full, "number", number);
     json_object_set_new(full, "summary",
                         summary ? json_incref(summary) : json_string(""));
+    json_object_set_new(full, "tags", tags ? json_incref(tags) : json_array());
     json_object_set_new(full, "body",
                         body ? json_incref(body) : json_string(""));
     json_object_set_new(full, "links",
@@ -907,12 +967,24 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
         }
     }
 
-    list_len = resources_build_dump(b, list, 0);
-    full_len = resources_build_dump(b, full, list_len);
-    atom_len = resources_build_atom(b, list_len + full_len, id, title, type,
-                                    jdate, updated, summary, keywords);
+    full_len = resources_build_dump(b, full, 0);
 
-    if (list_len + full_len + atom_len > RESOURCES_RECORD_MAX) {
+    /*
+     * ',"tags":[' cannot occur earlier: before it are strings (their
+     * quotes escaped), literals and an array of strings
+     */
+
+    tags_at = memmem(b->json, full_len, ",\"tags\":[", 9);
+    if (tags_at == NULL) {
+        resources_build_error("internal error: no \"tags\" in the full form");
+    }
+
+    list_len = (u_char *) tags_at - b->json;
+
+    atom_len = resources_build_atom(b, full_len, id, title, type, jdate,
+                                    updated, summary, keywords);
+
+    if (full_len + atom_len > RESOURCES_RECORD_MAX) {
         resources_build_error("the record is larger than %d bytes as JSON",
                               RESOURCES_RECORD_MAX);
     }
@@ -953,23 +1025,26 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
     doc.id_len = (uint32_t) json_string_length(id);
     doc.flags = priv ? RESOURCES_DOC_PRIVATE : 0;
 
-    k.mv_size = sizeof(uint32_t);
-    k.mv_data = &ord;
-    d.mv_size = sizeof(resources_doc_t) + list_len + full_len + atom_len
-                + doc.id_len;
+    size = sizeof(resources_doc_t) + full_len + atom_len + doc.id_len;
 
-    rc = mdb_put(b->txn, b->docs, &k, &d, MDB_APPEND | MDB_RESERVE);
-    if (rc != 0) {
-        resources_build_error("writing the snapshot: %s", mdb_strerror(rc));
+    if (b->chunk_len + size > RESOURCES_CHUNK_MAX) {
+        rc = resources_build_flush(b);
+        if (rc != 0) {
+            resources_build_error("writing the snapshot: %s",
+                                  mdb_strerror(rc));
+        }
     }
 
-    memcpy(d.mv_data, &doc, sizeof(resources_doc_t));
-    memcpy((u_char *) d.mv_data + sizeof(resources_doc_t), b->json,
-           list_len + full_len + atom_len);
-    memcpy((u_char *) d.mv_data + sizeof(resources_doc_t) + list_len
-           + full_len + atom_len, json_string_value(id), doc.id_len);
+    b->loc[ord] = (uint64_t) b->nchunks << 32 | b->chunk_len;
 
-    b->hash = resources_fnv1a(b->hash, b->json + list_len, full_len);
+    dst = b->chunk + b->chunk_len;
+    memcpy(dst, &doc, sizeof(resources_doc_t));
+    memcpy(dst + sizeof(resources_doc_t), b->json, full_len + atom_len);
+    memcpy(dst + sizeof(resources_doc_t) + full_len + atom_len,
+           json_string_value(id), doc.id_len);
+    b->chunk_len += size;
+
+    b->hash = resources_fnv1a(b->hash, b->json, full_len);
     b->hash = resources_fnv1a(b->hash, "\n", 1);
 
     resources_hash_set(&b->idh, slot, (const u_char *) json_string_value(id),
@@ -1048,14 +1123,12 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
     b->ndocs++;
 
-    json_decref(list);
     json_decref(full);
 
     return 0;
 
 failed:
 
-    json_decref(list);
     json_decref(full);
 
     return -1;
@@ -1172,32 +1245,55 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
 
     qsort(p, post->n, sizeof(uint32_t), resources_cmp_u32);
 
-    klen = resources_post_key(key, RESOURCES_VIEW_ALL, kind, term, len);
-
-    rc = resources_put(b, b->post, key, klen, p, post->n * sizeof(uint32_t));
-    if (rc != 0) {
-        return rc;
-    }
+    /* split in place: public entries first, then private ones */
 
     count[1] = post->n;
-
-    /* the public view: the same less private resources, filtered in place */
 
     for (i = 0, j = 0; i < post->n; i++) {
         if (!priv_doc[RESOURCES_DOCNO(p[i])]) {
             p[j++] = p[i];
+
+        } else {
+            vec_tmp_push(b, p[i]);
         }
     }
 
     count[0] = j;
 
-    if (j == 0) {
-        return 0;
+    for (i = 0; i < b->tmp.n; i++) {
+        p[j + i] = b->tmp.elts[i];
     }
 
-    key[0] = RESOURCES_VIEW_PUBLIC;
+    b->tmp.n = 0;
 
-    return resources_put(b, b->post, key, klen, p, j * sizeof(uint32_t));
+    klen = resources_post_key(key, RESOURCES_PART_PUBLIC, kind, term, len);
+
+    if (count[0]) {
+        rc = resources_put(b, b->post, key, klen, p,
+                           count[0] * sizeof(uint32_t));
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    if (count[1] > count[0]) {
+        key[0] = RESOURCES_PART_PRIVATE;
+
+        rc = resources_put(b, b->post, key, klen, p + count[0],
+                           (count[1] - count[0]) * sizeof(uint32_t));
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    b->written += post->n * sizeof(uint32_t) + klen;
+
+    if (b->written > RESOURCES_CHUNK_MAX) {
+        b->written = 0;
+        return resources_build_commit(b);
+    }
+
+    return 0;
 }
 
 
@@ -1328,7 +1424,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
 {
     int                  rc;
-    size_t               i, n, kw;
+    size_t               i, n, kw, npub;
     uint32_t            *order, *doc_of, *col, *all, nterms[4];
     u_char              *priv_doc;
     uint64_t             h;
@@ -1365,6 +1461,22 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     }
 
 #define resources_check(call)                                                    if ((rc = (call)) != 0) {                                                        snprintf(err, errlen, "writing the snapshot: %s", mdb_strerror(rc));         goto failed;                                                             }
+
+    resources_check(resources_build_flush(b));
+
+    {
+        uint64_t  *rec;
+
+        rec = resources_xmalloc((n + 1) * sizeof(uint64_t));
+
+        for (i = 0; i < n; i++) {
+            rec[i] = b->loc[order[i]];
+        }
+
+        rc = resources_build_col(b, "rec", rec, n * sizeof(uint64_t));
+        free(rec);
+        resources_check(rc);
+    }
 
     resources_check(resources_build_col(b, "order", order,
                                         n * sizeof(uint32_t)));
@@ -1423,18 +1535,9 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         }
     }
 
-    /* every docno of a view */
+    /* every docno: the public ones, then the private ones */
 
-    size_t  npub = 0;
-
-    for (i = 0; i < n; i++) {
-        all[i] = (uint32_t) i << 2;
-    }
-
-    key[0] = RESOURCES_VIEW_ALL;
-    key[1] = RESOURCES_KIND_ALL;
-    resources_check(resources_put(b, b->post, key, 2, all,
-                                  n * sizeof(uint32_t)));
+    npub = 0;
 
     for (i = 0; i < n; i++) {
         if (!priv_doc[i]) {
@@ -1442,9 +1545,26 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         }
     }
 
-    key[0] = RESOURCES_VIEW_PUBLIC;
-    resources_check(resources_put(b, b->post, key, 2, all,
-                                  npub * sizeof(uint32_t)));
+    key[0] = RESOURCES_PART_PUBLIC;
+    key[1] = RESOURCES_KIND_ALL;
+
+    if (npub) {
+        resources_check(resources_put(b, b->post, key, 2, all,
+                                      npub * sizeof(uint32_t)));
+    }
+
+    for (i = 0, kw = 0; i < n; i++) {
+        if (priv_doc[i]) {
+            all[kw++] = (uint32_t) i << 2;
+        }
+    }
+
+    key[0] = RESOURCES_PART_PRIVATE;
+
+    if (kw) {
+        resources_check(resources_put(b, b->post, key, 2, all,
+                                      kw * sizeof(uint32_t)));
+    }
 
     /* terms and words */
 

@@ -506,8 +506,9 @@ resources_sync_dir(const char *dir)
 static int
 resources_dump(const char *path)
 {
+    int                    rc;
     char                   err[512];
-    uint32_t               i;
+    uint32_t               i, ord, *docno;
     resources_record_t     rec;
     resources_snapshot_t   s;
 
@@ -516,18 +517,33 @@ resources_dump(const char *path)
         return 1;
     }
 
+    /* records in input order: "order" maps docnos to ordinals */
+
+    docno = resources_xmalloc((s.header.ndocs + 1) * sizeof(uint32_t));
+    memset(docno, 0xff, (s.header.ndocs + 1) * sizeof(uint32_t));
+
     for (i = 0; i < s.header.ndocs; i++) {
-        if (resources_snapshot_record_at(&s, i, &rec) != 0) {
+        ord = resources_snapshot_col(s.order, i);
+        docno[ord] = i;
+    }
+
+    rc = 0;
+
+    for (i = 0; i < s.header.ndocs; i++) {
+        if (docno[i] == UINT32_MAX
+            || resources_snapshot_record(&s, docno[i], &rec) != 0)
+        {
             fprintf(stderr, "%s: %s: record %u is malformed\n",
                     resources_prog, path, i);
-            resources_snapshot_close(&s);
-            return 1;
+            rc = 1;
+            break;
         }
 
         fwrite(rec.full, 1, rec.full_len, stdout);
         putchar('\n');
     }
 
+    free(docno);
     resources_snapshot_close(&s);
 
     if (fflush(stdout) != 0) {
@@ -536,7 +552,7 @@ resources_dump(const char *path)
         return 1;
     }
 
-    return 0;
+    return rc;
 }
 
 
@@ -604,7 +620,7 @@ resources_diff(const char *new_path, const char *old_path)
     added = removed = changed = same = 0;
 
     for (i = 0; i < n.header.ndocs; i++) {
-        if (resources_snapshot_record_at(&n, i, &a) != 0) {
+        if (resources_snapshot_record(&n, i, &a) != 0) {
             continue;
         }
 
@@ -626,7 +642,7 @@ resources_diff(const char *new_path, const char *old_path)
     }
 
     for (i = 0; have_old && i < o.header.ndocs; i++) {
-        if (resources_snapshot_record_at(&o, i, &b) == 0
+        if (resources_snapshot_record(&o, i, &b) == 0
             && resources_snapshot_id(&n, b.id, b.id_len, &docno) != 0)
         {
             printf("- %.*s\n", (int) b.id_len, b.id);

@@ -43,7 +43,7 @@
 #define check(cond)                                                           \
     do {                                                                      \
         if (!(cond)) {                                                        \
-            fprintf(stderr, "fuzz_jsonl: check failed at line %d: %s\n",      \
+            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
                     __LINE__, #cond);                                         \
             __builtin_trap();                                                 \
         }                                                                     \

@@ -21,6 +21,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,14 @@
 #include "resources_text.h"
 
 
-#define check(cond)  do { if (!(cond)) __builtin_trap(); } while (0)
+#define check(cond)                                                           \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
+                    __LINE__, #cond);                                         \
+            __builtin_trap();                                                 \
+        }                                                                     \
+    } while (0)
 
 #define FUZZ_MAX_LIMIT  100
 

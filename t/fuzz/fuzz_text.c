@@ -30,6 +30,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +39,14 @@
 #include "resources_text.h"
 
 
-#define check(cond)  do { if (!(cond)) __builtin_trap(); } while (0)
+#define check(cond)                                                           \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
+                    __LINE__, #cond);                                         \
+            __builtin_trap();                                                 \
+        }                                                                     \
+    } while (0)
 
 
 typedef struct {
