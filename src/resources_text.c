@@ -447,7 +447,9 @@ resources_stopword(const u_char *word, size_t len)
     int     lo, hi, mid, c;
     size_t  n;
 
-    if (len > 6) {
+    /* the longest stop word has 6 letters, all are ASCII */
+
+    if (len > 6 || word[0] < 'a' || word[0] > 'y') {
         return 0;
     }
 

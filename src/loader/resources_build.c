@@ -102,6 +102,8 @@ struct resources_build_s {
     uint32_t               field;
     resources_vec_t        tmp;
     size_t                 written;        /* since the last commit */
+    uint32_t              *sort;
+    size_t                 sort_cap;
 };
 
 
@@ -215,6 +217,7 @@ resources_build_free(resources_build_t *b)
     free(b->loc);
     free(b->chunk);
     resources_vec_free(&b->tmp);
+    free(b->sort);
     resources_vec_free(&b->kwids);
     free(b->fold);
     free(b->json);
@@ -1219,6 +1222,54 @@ resources_put(resources_build_t *b, MDB_dbi dbi, const void *key,
 }
 
 
+/* LSD radix sort of u32s, 16 bits a pass; b->sort is the scratch */
+
+static void
+resources_radix_sort(resources_build_t *b, uint32_t *a, size_t n)
+{
+    size_t     i, pass, count[65536], sum, c;
+    uint32_t  *src, *dst, *t;
+
+    if (n < 64) {
+        qsort(a, n, sizeof(uint32_t), resources_cmp_u32);
+        return;
+    }
+
+    if (b->sort_cap < n) {
+        free(b->sort);
+        b->sort_cap = n;
+        b->sort = resources_xmalloc(n * sizeof(uint32_t));
+    }
+
+    src = a;
+    dst = b->sort;
+
+    for (pass = 0; pass < 32; pass += 16) {
+        memset(count, 0, sizeof(count));
+
+        for (i = 0; i < n; i++) {
+            count[(src[i] >> pass) & 0xffff]++;
+        }
+
+        for (i = 0, sum = 0; i < 65536; i++) {
+            c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+
+        for (i = 0; i < n; i++) {
+            dst[count[(src[i] >> pass) & 0xffff]++] = src[i];
+        }
+
+        t = src;
+        src = dst;
+        dst = t;
+    }
+
+    /* two passes: the result is back in a */
+}
+
+
 /*
  * Writes the posting of one term for both views: entries are ordinals
  * (shifted left by 2 with field bits when shifted is set) mapped to docnos
@@ -1243,7 +1294,7 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
         p[i] = (doc_of[ord] << 2) | (shifted ? RESOURCES_FIELD(e) : 0);
     }
 
-    qsort(p, post->n, sizeof(uint32_t), resources_cmp_u32);
+    resources_radix_sort(b, p, post->n);
 
     /* split in place: public entries first, then private ones */
 
