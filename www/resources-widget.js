@@ -590,6 +590,7 @@
             'data-rw-facet': name, 'data-rw-value': f.value
           },
           h('span', { class: 'rw-chip-value', text: f.value }),
+          ' ',
           h('span', { class: 'rw-chip-count', 'aria-hidden': 'true', text: self.fmt(f.count) }))));
       });
       if (!chips.length) return;
