@@ -51,14 +51,19 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: all deps module loader unit test test-unit test-t run stop clean
+.PHONY: install-packages all deps module loader unit test test-unit test-t run stop clean \
+        deb test-deb
 
 all: deps
 	@$(MAKE) --no-print-directory module loader
 
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEPS)"
+
+# installs the missing ones of $(PACKAGES): as root, one apt-get call
+install-packages:
 	@missing=""; \
-	for p in $(DEPS); do \
+	for p in $(PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -99,7 +104,7 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LOADER): $(BUILD)/obj/loader/resources_load.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # tests
 
@@ -149,6 +154,19 @@ stop:
 	else \
 	    echo "nothing to stop"; \
 	fi
+
+# Debian packages (debhelper, dh_nginx): build/deb/*.deb
+
+DEB_DEPS := debhelper dpkg-dev lintian
+
+deb: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_DEPS)"
+	t/pkg/build-deb.sh
+
+# installs the packages, serves from the system nginx, purges them and
+# checks the machine is as it was: changes the system, not in "make test"
+test-deb: deb
+	t/pkg/test-deb.sh
 
 clean:
 	rm -rf $(BUILD) t/servroot

@@ -55,8 +55,6 @@ typedef struct {
     uint32_t                         count;
     const u_char                    *value;      /* as published */
     size_t                           len;
-    const u_char                    *key;        /* folded: orders ties */
-    size_t                           key_len;
 } ngx_http_resources_facet_t;
 
 
@@ -745,18 +743,6 @@ ngx_http_resources_date_bound(resources_snapshot_t *s, uint32_t v, int op)
 }
 
 
-static int ngx_libc_cdecl
-ngx_http_resources_cmp_u64(const void *one, const void *two)
-{
-    uint64_t  x, y;
-
-    x = *(const uint64_t *) one;
-    y = *(const uint64_t *) two;
-
-    return (x > y) - (x < y);
-}
-
-
 /* oldest first, undated last, ties in input order (= docno order) */
 
 static void
@@ -803,45 +789,11 @@ ngx_http_resources_oldest(resources_snapshot_t *s, uint32_t *res, size_t n,
 }
 
 
-static int ngx_libc_cdecl
-ngx_http_resources_cmp_facet(const void *one, const void *two)
-{
-    const ngx_http_resources_facet_t  *x = one, *y = two;
-
-    ngx_int_t  c;
-
-    if (x->count != y->count) {
-        return x->count > y->count ? -1 : 1;
-    }
-
-    c = ngx_memn2cmp((u_char *) x->key, (u_char *) y->key, x->key_len,
-                     y->key_len);
-    if (c != 0) {
-        return c < 0 ? -1 : 1;
-    }
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-
-static int ngx_libc_cdecl
-ngx_http_resources_cmp_count(const void *one, const void *two)
-{
-    const ngx_http_resources_facet_t  *x = one, *y = two;
-
-    if (x->count != y->count) {
-        return x->count > y->count ? -1 : 1;
-    }
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-
 /*
- * Writes "[{"value":...,"count":N},...]" for the (id, count) pairs of f:
- * the most frequent first, ties by folded value; at most limit of them.
- * Values are looked up (kind set) only for the pairs that can make the cut;
- * with kind 0, value and key are already set.
+ * Writes "[{"value":...,"count":N},...]" for the (id, count) pairs of f,
+ * which come in folded value order: the most frequent first, ties in that
+ * order, at most limit of them.  With kind set, values are looked up for
+ * the pairs written only; with kind 0 they are already in f.
  */
 
 static ngx_int_t
@@ -849,51 +801,45 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
     ngx_http_resources_facet_t *f, size_t n, size_t limit)
 {
     size_t                  i, m;
+    uint64_t               *keys;
     resources_term_info_t   t;
+    ngx_http_resources_facet_t  *e;
 
-    ngx_qsort(f, n, sizeof(ngx_http_resources_facet_t),
-              ngx_http_resources_cmp_count);
+    m = ngx_min(n, limit);
 
-    m = n;
-
-    if (limit == 0) {
-        m = 0;
-
-    } else if (n > limit) {
-        for (m = limit; m < n && f[m].count == f[limit - 1].count; m++) {
-            /* void */
-        }
+    keys = ngx_palloc(rq->r->pool, (n + 1) * sizeof(uint64_t));
+    if (keys == NULL) {
+        return NGX_ERROR;
     }
 
-    for (i = 0; i < m; i++) {
-        if (kind == 0) {
-            continue;                   /* values already set */
-        }
-
-        if (resources_snapshot_term(rq->s, kind, f[i].id, &t) != 0) {
-            return NGX_ERROR;
-        }
-
-        f[i].value = t.display;
-        f[i].len = t.display_len;
-        f[i].key = t.folded;
-        f[i].key_len = t.folded_len;
+    for (i = 0; i < n; i++) {
+        keys[i] = (uint64_t) (UINT32_MAX - f[i].count) << 32 | i;
     }
 
-    ngx_qsort(f, m, sizeof(ngx_http_resources_facet_t),
-              ngx_http_resources_cmp_facet);
+    resources_select_u64(keys, n, m);
 
     if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
         return NGX_ERROR;
     }
 
-    for (i = 0; i < m && i < limit; i++) {
+    for (i = 0; i < m; i++) {
+        e = &f[(uint32_t) keys[i]];
+
+        if (kind) {
+            if (resources_snapshot_term(rq->s, kind, e->id, &t) != 0) {
+                return NGX_ERROR;
+            }
+
+            e->value = t.display;
+            e->len = t.display_len;
+        }
+
         if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append_literal(rq, "{\"value\":") != NGX_OK
-            || ngx_http_resources_append_string(rq, f[i].value, f[i].len)
+            || ngx_http_resources_append_string(rq, e->value, e->len)
                != NGX_OK
             || ngx_http_resources_append_literal(rq, ",\"count\":") != NGX_OK
-            || ngx_http_resources_append_int(rq, f[i].count) != NGX_OK
+            || ngx_http_resources_append_int(rq, e->count) != NGX_OK
             || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
         {
             return NGX_ERROR;
@@ -948,10 +894,14 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
             return NGX_ERROR;
         }
 
+        /* in folded order, which breaks ties */
+
         for (i = 0, k = 0; i < nterms; i++) {
-            if (counts[i]) {
-                f[k].id = (uint32_t) i;
-                f[k].count = counts[i];
+            d = resources_snapshot_col(s->kwsorted, i);
+
+            if (counts[d]) {
+                f[k].id = d;
+                f[k].count = counts[d];
                 k++;
             }
         }
@@ -989,9 +939,11 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
         }
 
         for (i = 0, k = 0; i < nterms; i++) {
-            if (counts[i]) {
-                f[k].id = (uint32_t) i;
-                f[k].count = counts[i];
+            d = resources_snapshot_col(s->typesorted, i);
+
+            if (counts[d]) {
+                f[k].id = d;
+                f[k].count = counts[d];
                 k++;
             }
         }
@@ -1010,41 +962,49 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
 
     if (rq->q.facets & RESOURCES_FACET_YEAR) {
 
-        /* docnos are in date order: years come in runs */
+        /* docnos are in date order: years come in runs, newest first */
 
-        f = ngx_palloc(rq->r->pool, 64 * sizeof(ngx_http_resources_facet_t));
-        years = ngx_pnalloc(rq->r->pool, 64 * 4);
-        if (f == NULL || years == NULL) {
-            return NGX_ERROR;
-        }
-
-        m = 0;
-        prev = 0;
-
-        for (i = 0; i < n; i++) {
+        for (i = 0, m = 0, prev = 0; i < n; i++) {
             year = resources_snapshot_col(s->date, res[i]) / 10000;
 
             if (year == 0) {
                 break;                  /* undated, and all after it */
             }
 
-            if (year != prev) {
-                if (m == 64) {
-                    break;
-                }
+            m += (year != prev);
+            prev = year;
+        }
 
-                f[m].id = year;
-                f[m].count = 0;
-                f[m].value = years + m * 4;
-                f[m].len = 4;
-                f[m].key = f[m].value;
-                f[m].key_len = 4;
-                ngx_sprintf(years + m * 4, "%04uD", year);
-                m++;
+        f = ngx_palloc(rq->r->pool,
+                       (m + 1) * sizeof(ngx_http_resources_facet_t));
+        years = ngx_pnalloc(rq->r->pool, (m + 1) * 4);
+        if (f == NULL || years == NULL) {
+            return NGX_ERROR;
+        }
+
+        /* filled from the end: oldest first, the order of values */
+
+        k = m;
+        prev = 0;
+
+        for (i = 0; i < n && k <= m; i++) {
+            year = resources_snapshot_col(s->date, res[i]) / 10000;
+
+            if (year == 0) {
+                break;
+            }
+
+            if (year != prev) {
+                k--;
+                f[k].id = year;
+                f[k].count = 0;
+                f[k].value = years + k * 4;
+                f[k].len = 4;
+                ngx_sprintf(years + k * 4, "%04uD", year % 10000);
                 prev = year;
             }
 
-            f[m - 1].count++;
+            f[k].count++;
         }
 
         if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
@@ -1063,7 +1023,8 @@ static ngx_int_t
 ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 {
     u_char                *folded;
-    size_t                 i, n, m, cap, first, limit, offset, facet_limit;
+    size_t                 i, k, n, m, cap, first, limit, offset,
+                           facet_limit;
     ssize_t                flen;
     uint32_t               lo, hi, *res, *score, *sorted, *page;
     uint64_t              *keys;
@@ -1309,9 +1270,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
                 }
             }
 
-            ngx_qsort(keys, n, sizeof(uint64_t), ngx_http_resources_cmp_u64);
+            /* only the items up to the page's end need an order */
 
-            for (i = 0; i < n; i++) {
+            k = ngx_min(n, offset + limit);
+
+            resources_select_u64(keys, n, k);
+
+            for (i = 0; i < k; i++) {
                 sorted[i] = (uint32_t) keys[i];
             }
         }
@@ -1569,7 +1534,9 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
     }
 
     for (i = 0, m = 0; i < ntypes; i++) {
-        if (resources_snapshot_term(s, RESOURCES_KIND_TYPE, (uint32_t) i, &t)
+        if (resources_snapshot_term(s, RESOURCES_KIND_TYPE,
+                                    resources_snapshot_col(s->typesorted, i),
+                                    &t)
             != 0)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1580,8 +1547,6 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
             f[m].count = t.count[rq->vi];
             f[m].value = t.display;
             f[m].len = t.display_len;
-            f[m].key = t.folded;
-            f[m].key_len = t.folded_len;
             m++;
         }
     }
@@ -1725,8 +1690,6 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
         f[n].count = rt.count[rq->vi];
         f[n].value = (u_char *) d.mv_data + sizeof(resources_term_t);
         f[n].len = rt.display_len;
-        f[n].key = (u_char *) k.mv_data + 1;
-        f[n].key_len = k.mv_size - 1;
         n++;
     }
 

@@ -140,47 +140,40 @@ resources_intersect(resources_posting_t *lists, size_t nlists, uint32_t lo,
 }
 
 
-/* merges two sorted entry runs, keeping the best field of equal docnos */
-
-static size_t
-resources_merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-    uint32_t *out)
+void
+resources_sort_u32(uint32_t *a, size_t n, uint32_t *work)
 {
-    size_t    i, j, o;
-    uint32_t  x, y;
+    size_t     i, pass, c, sum, count[2048];
+    uint32_t  *src, *dst, *t;
 
-    i = 0;
-    j = 0;
-    o = 0;
+    /* LSD radix, 11 bits a pass: three passes, the result ends in work */
 
-    while (i < na && j < nb) {
-        x = a[i];
-        y = b[j];
+    src = a;
+    dst = work;
 
-        if (RESOURCES_DOCNO(x) < RESOURCES_DOCNO(y)) {
-            out[o++] = x;
-            i++;
+    for (pass = 0; pass < 33; pass += 11) {
+        memset(count, 0, sizeof(count));
 
-        } else if (RESOURCES_DOCNO(x) > RESOURCES_DOCNO(y)) {
-            out[o++] = y;
-            j++;
-
-        } else {
-            out[o++] = x > y ? x : y;
-            i++;
-            j++;
+        for (i = 0; i < n; i++) {
+            count[(src[i] >> pass) & 2047]++;
         }
+
+        for (i = 0, sum = 0; i < 2048; i++) {
+            c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+
+        for (i = 0; i < n; i++) {
+            dst[count[(src[i] >> pass) & 2047]++] = src[i];
+        }
+
+        t = src;
+        src = dst;
+        dst = t;
     }
 
-    while (i < na) {
-        out[o++] = a[i++];
-    }
-
-    while (j < nb) {
-        out[o++] = b[j++];
-    }
-
-    return o;
+    memcpy(a, src, n * sizeof(uint32_t));
 }
 
 
@@ -188,34 +181,99 @@ size_t
 resources_union(const resources_posting_t *lists, size_t nlists,
     uint32_t *out, uint32_t *work)
 {
-    size_t     i, k, n, m;
-    uint32_t  *t;
+    size_t    i, k, n, o;
 
-    /* fold the lists in one by one: out holds the union so far */
+    /* all entries, sorted; of equal docnos the last has the best field */
 
     n = 0;
 
     for (i = 0; i < nlists; i++) {
-        m = lists[i].n;
-
-        for (k = 0; k < m; k++) {
-            work[n + k] = resources_entry(lists[i].data, k);
-        }
-
-        n = resources_merge(out, n, work + n, m, work);
-
-        t = out;
-        out = work;
-        work = t;
-    }
-
-    /* the result is in "out" as last swapped: copy back when needed */
-
-    if (nlists % 2 == 1) {
-        for (k = 0; k < n; k++) {
-            work[k] = out[k];
+        for (k = 0; k < lists[i].n; k++) {
+            out[n++] = resources_entry(lists[i].data, k);
         }
     }
 
-    return n;
+    resources_sort_u32(out, n, work);
+
+    for (i = 0, o = 0; i < n; i++) {
+        if (i + 1 < n && RESOURCES_DOCNO(out[i]) == RESOURCES_DOCNO(out[i + 1]))
+        {
+            continue;
+        }
+
+        out[o++] = out[i];
+    }
+
+    return o;
+}
+
+
+static void
+resources_sift_down(uint64_t *h, size_t i, size_t n)
+{
+    size_t    c;
+    uint64_t  x;
+
+    x = h[i];
+
+    for ( ;; ) {
+        c = 2 * i + 1;
+
+        if (c >= n) {
+            break;
+        }
+
+        if (c + 1 < n && h[c + 1] > h[c]) {
+            c++;
+        }
+
+        if (h[c] <= x) {
+            break;
+        }
+
+        h[i] = h[c];
+        i = c;
+    }
+
+    h[i] = x;
+}
+
+
+void
+resources_select_u64(uint64_t *keys, size_t n, size_t k)
+{
+    size_t    i;
+    uint64_t  t;
+
+    if (k > n) {
+        k = n;
+    }
+
+    if (k == 0) {
+        return;
+    }
+
+    /* a max-heap of the k smallest seen so far */
+
+    for (i = k / 2; i-- > 0; /* void */) {
+        resources_sift_down(keys, i, k);
+    }
+
+    for (i = k; i < n; i++) {
+        if (keys[i] < keys[0]) {
+            t = keys[0];
+            keys[0] = keys[i];
+            keys[i] = t;
+            resources_sift_down(keys, 0, k);
+        }
+    }
+
+    /* heap sort of the k */
+
+    for (i = k; i-- > 1; /* void */) {
+        t = keys[0];
+        keys[0] = keys[i];
+        keys[i] = t;
+        resources_sift_down(keys, 0, i);
+    }
 }

@@ -52,5 +52,14 @@ size_t resources_intersect(resources_posting_t *lists, size_t nlists,
 size_t resources_union(const resources_posting_t *lists, size_t nlists,
     uint32_t *out, uint32_t *work);
 
+/*
+ * Puts the k smallest of keys[0 .. n) in keys[0 .. k), in increasing
+ * order (the rest is left in no order), in O(n log k) and in place.
+ */
+void resources_select_u64(uint64_t *keys, size_t n, size_t k);
+
+/* sorts n u32 in place, in O(n), with work as large */
+void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work);
+
 
 #endif /* _RESOURCES_POSTINGS_H_INCLUDED_ */

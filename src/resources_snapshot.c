@@ -204,7 +204,11 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         || resources_snapshot_column(s, "type", 4, n, &s->type, NULL)
         || resources_snapshot_column(s, "kwoff", 4, n + 1, &s->kwoff, NULL)
         || resources_snapshot_column(s, "kwids", 4, 0, &s->kwids, &s->nkwids)
-        || resources_snapshot_column(s, "title", 4, n, &s->title, NULL))
+        || resources_snapshot_column(s, "title", 4, n, &s->title, NULL)
+        || resources_snapshot_column(s, "kwsorted", 4, s->header.nkeywords[1],
+                                     &s->kwsorted, NULL)
+        || resources_snapshot_column(s, "typesorted", 4, s->header.ntypes[1],
+                                     &s->typesorted, NULL))
     {
         resources_snapshot_error("a column is missing or has a wrong size");
     }
@@ -236,6 +240,18 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     for (i = 0; i < s->nkwids; i++) {
         if (resources_snapshot_col(s->kwids, i) >= s->header.nkeywords[1]) {
             resources_snapshot_error("the keyword column is inconsistent");
+        }
+    }
+
+    for (i = 0; i < s->header.nkeywords[1]; i++) {
+        if (resources_snapshot_col(s->kwsorted, i) >= s->header.nkeywords[1]) {
+            resources_snapshot_error("the keyword order is inconsistent");
+        }
+    }
+
+    for (i = 0; i < s->header.ntypes[1]; i++) {
+        if (resources_snapshot_col(s->typesorted, i) >= s->header.ntypes[1]) {
+            resources_snapshot_error("the type order is inconsistent");
         }
     }
 

@@ -54,6 +54,10 @@ typedef struct {
     const u_char        *title;
     size_t               nkwids;
 
+    /* term ids in folded order, per kind */
+    const u_char        *kwsorted;
+    const u_char        *typesorted;
+
     /* the file, as opened */
     dev_t                dev;
     ino_t                ino;

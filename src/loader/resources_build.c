@@ -1195,6 +1195,31 @@ resources_cmp_title(const void *one, const void *two, void *arg)
 }
 
 
+/* terms in folded order (within a kind) */
+
+static int
+resources_cmp_term(const void *one, const void *two, void *arg)
+{
+    resources_build_t  *b = arg;
+
+    int                 c;
+    uint32_t            lx, ly;
+    resources_bterm_t  *x, *y;
+
+    x = &b->terms[*(const uint32_t *) one];
+    y = &b->terms[*(const uint32_t *) two];
+    lx = x->folded_len;
+    ly = y->folded_len;
+
+    c = memcmp(x->folded, y->folded, lx < ly ? lx : ly);
+    if (c != 0) {
+        return c;
+    }
+
+    return (lx > ly) - (lx < ly);
+}
+
+
 static int
 resources_cmp_u32(const void *one, const void *two)
 {
@@ -1615,6 +1640,43 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     if (kw) {
         resources_check(resources_put(b, b->post, key, 2, all,
                                       kw * sizeof(uint32_t)));
+    }
+
+    /* term ids in folded order, per kind: facets break ties with it */
+
+    {
+        uint32_t  *idx, *kwsorted, *typesorted, nk, nt;
+
+        idx = resources_xmalloc((b->nterms + 1) * sizeof(uint32_t));
+        kwsorted = resources_xmalloc((b->nkind[0] + 1) * sizeof(uint32_t));
+        typesorted = resources_xmalloc((b->nkind[1] + 1) * sizeof(uint32_t));
+
+        for (i = 0; i < b->nterms; i++) {
+            idx[i] = (uint32_t) i;
+        }
+
+        qsort_r(idx, b->nterms, sizeof(uint32_t), resources_cmp_term, b);
+
+        for (i = 0, nk = 0, nt = 0; i < b->nterms; i++) {
+            if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
+                typesorted[nt++] = b->terms[idx[i]].id;
+
+            } else {
+                kwsorted[nk++] = b->terms[idx[i]].id;
+            }
+        }
+
+        rc = resources_build_col(b, "kwsorted", kwsorted,
+                                 nk * sizeof(uint32_t));
+        if (rc == 0) {
+            rc = resources_build_col(b, "typesorted", typesorted,
+                                     nt * sizeof(uint32_t));
+        }
+
+        free(idx);
+        free(kwsorted);
+        free(typesorted);
+        resources_check(rc);
     }
 
     /* terms and words */

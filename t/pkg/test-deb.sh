@@ -40,10 +40,17 @@ command -v apt-get >/dev/null 2>&1 || fail "apt-get is missing"
 [ -x "$nginx" ] || fail "$nginx is missing (apt-get install nginx)"
 command -v curl >/dev/null 2>&1 || fail "curl is missing"
 
-mod_deb=$(ls "$debdir"/libnginx-mod-http-resources_*.deb 2>/dev/null | grep -v dbgsym | head -n 1) || true
-loader_deb=$(ls "$debdir"/resources-loader_*.deb 2>/dev/null | grep -v dbgsym | head -n 1) || true
-[ -n "$mod_deb" ] && [ -n "$loader_deb" ] \
-    || fail "no packages in $debdir: run t/pkg/build-deb.sh (make deb) first"
+mod_deb=
+loader_deb=
+for f in "$debdir"/libnginx-mod-http-resources_*.deb; do
+    if [ -f "$f" ]; then mod_deb=$f; fi
+done
+for f in "$debdir"/resources-loader_*.deb; do
+    if [ -f "$f" ]; then loader_deb=$f; fi
+done
+if [ -z "$mod_deb" ] || [ -z "$loader_deb" ]; then
+    fail "no packages in $debdir: run t/pkg/build-deb.sh (make deb) first"
+fi
 
 for p in $pkgs; do
     if dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null \
@@ -194,7 +201,10 @@ done
 [ "$(stat -c '%U:%G %a' /var/lib/resources)" = "root:root 755" ] \
     || fail "/var/lib/resources: $(stat -c '%U:%G %a' /var/lib/resources), not root:root 755"
 [ -x /usr/bin/resources-load ] || fail "no /usr/bin/resources-load"
-man -w resources-load >/dev/null 2>&1 || fail "no manual page for resources-load"
+[ -f /usr/share/man/man1/resources-load.1.gz ] || fail "no manual page for resources-load"
+if command -v man >/dev/null 2>&1; then
+    man -w resources-load >/dev/null 2>&1 || fail "man does not find resources-load(1)"
+fi
 for u in service path timer; do
     [ -f /lib/systemd/system/resources-load.$u ] \
         || fail "no /lib/systemd/system/resources-load.$u"
@@ -203,10 +213,13 @@ if ls /etc/systemd/system/*.wants/resources-load.* >/dev/null 2>&1; then
     fail "a resources-load unit is enabled: $(ls /etc/systemd/system/*.wants/resources-load.*)"
 fi
 if command -v systemd-analyze >/dev/null 2>&1; then
-    systemd-analyze verify /lib/systemd/system/resources-load.service \
+    man_opt=
+    command -v man >/dev/null 2>&1 || man_opt=--man=no
+    systemd-analyze verify $man_opt /lib/systemd/system/resources-load.service \
         /lib/systemd/system/resources-load.path \
         /lib/systemd/system/resources-load.timer > "$work/verify.log" 2>&1 \
         || { cat "$work/verify.log" >&2; fail "systemd-analyze verify"; }
+    say "systemd-analyze verify: ok"
 fi
 say "installed: module enabled, loader, manual page, units (not enabled), /var/lib/resources"
 
@@ -288,7 +301,7 @@ for f in /usr/lib/nginx/modules/ngx_http_resources_module.so \
          /etc/nginx/modules-enabled/50-mod-http-resources.conf.removed \
          /etc/default/resources-load "$testconf"
 do
-    [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f left behind"
+    if [ -e "$f" ] || [ -L "$f" ]; then fail "$f left behind"; fi
 done
 if [ "$had_var_lib_resources" = no ] && [ -e /var/lib/resources ]; then
     fail "/var/lib/resources left behind"
