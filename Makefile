@@ -21,7 +21,8 @@ RUN_PORT    ?= 8080
 DEPS := nginx nginx-dev liblmdb-dev lmdb-utils libpcre2-dev libutf8proc-dev \
         libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
-        libjson-pp-perl libipc-run-perl libxml-libxml-perl
+        libjson-pp-perl libipc-run-perl libxml-libxml-perl \
+        chromium fonts-liberation
 
 CC          ?= gcc
 CFLAGS      ?= -O2 -g
@@ -51,7 +52,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
         deb test-deb
 
 all: deps
@@ -93,7 +94,8 @@ module: $(MODULE)
 
 $(MODULE): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(HEADERS)
 	$(MAKE) --no-print-directory -f $(CURDIR)/$(BUILD)/nginx/Makefile -C $(NGX_SRC) modules
-	cp $(BUILD)/nginx/ngx_http_resources_module.so $@
+	cp $(BUILD)/nginx/ngx_http_resources_module.so $@.tmp
+	mv -f $@.tmp $@
 
 # the loader and the nginx-free code
 
@@ -120,7 +122,20 @@ test: all
 test-unit: unit
 	prove -e '' $(UNIT_BINS)
 
-test-t: module loader
+# npm packages of the browser and OpenAPI tests (node >= 20, as the machine
+# has it; Debian's nodejs 18 is too old for playwright-core)
+
+node-deps: t/browser/node_modules/.package-lock.json \
+           t/openapi/node_modules/.package-lock.json
+
+t/%/node_modules/.package-lock.json: t/%/package.json t/%/package-lock.json
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
+	    || { echo "node >= 20 needed (found $$(node --version 2>&1))"; exit 1; }
+	npm ci --prefix t/$* --no-audit --no-fund
+	@touch $@
+
+test-t: module loader node-deps
+	RESOURCES_BROWSER_TESTS=1 RESOURCES_NODE_TESTS=1 \
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
 	TEST_NGINX_SERVROOT=$(SERVROOT) \

@@ -13,6 +13,9 @@
 
 use strict;
 use warnings;
+# a server root of its own unless one is given (make test gives one): runs of
+# other test files in the same tree do not wipe it
+BEGIN { $ENV{TEST_NGINX_SERVROOT} ||= 't/servroot-widget' }
 use lib 't/lib', 't/browser';
 use Resources::TestNginx;
 use NodeTests qw(check_prerequisites run_node_tests chromium_path);
@@ -137,5 +140,20 @@ my $errors = error_log_text();
 unlike $errors, qr/\[(?:alert|crit|emerg)\]/, 'no alert in the error log';
 my @resource_errors = grep { /resources:/ && /\[error\]/ } split /\n/, $errors;
 is scalar @resource_errors, 0, 'no [error] from the module' or diag join "\n", @resource_errors;
+
+# --- conf/widget.conf.example is a valid configuration (nginx -t opens no socket)
+
+{
+    my $servroot = server_root();
+    my $load = join '', map { "load_module " . File::Spec->rel2abs($_, $root) . ";\n" }
+        grep { length } split /\s+/, ($ENV{TEST_NGINX_LOAD_MODULES} // '');
+    open my $out, '>', "$servroot/conf/widget-example.conf" or die "$servroot/conf: $!\n";
+    print $out "${load}error_log $servroot/logs/widget-example.log;\npid $servroot/logs/widget-example.pid;\n"
+        . "events {}\nhttp {\n    include $root/conf/widget.conf.example;\n}\n";
+    close $out;
+    my $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+    my $t = `$nginx -t -p $servroot/ -e $servroot/logs/widget-example.log -c conf/widget-example.conf 2>&1`;
+    is $?, 0, 'conf/widget.conf.example passes nginx -t' or diag $t;
+}
 
 done_testing();

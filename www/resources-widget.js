@@ -178,6 +178,7 @@
 
   // Only http(s) URLs (absolute, or relative to the page) become links.
   function safeUrl(s) {
+    if (!s) return null;
     try {
       var u = new URL(s, document.baseURI);
       return (u.protocol === 'http:' || u.protocol === 'https:') ? u.href : null;

@@ -54,10 +54,8 @@ sub missing_prerequisites {
         push @missing, "node $major is too old (>= $MinNode needed)";
     }
     my $dir = $o{dir};
-    for my $mod (@{ $o{modules} || [] }) {
-        next if -f "$dir/node_modules/$mod/package.json";
-        push @missing, "$dir/node_modules/$mod is missing (npm ci --prefix $dir)";
-    }
+    my @mods = grep { !-f "$dir/node_modules/$_/package.json" } @{ $o{modules} || [] };
+    push @missing, "$dir/node_modules lacks @mods (npm ci --prefix $dir)" if @mods;
     if ($o{chromium}) {
         my $c = chromium_path();
         push @missing, "$c is missing (apt-get install -y --no-install-recommends chromium fonts-liberation)"
@@ -78,7 +76,7 @@ sub check_prerequisites {
         exit 1;
     }
     Test::More::plan(skip_all => join('; ', @missing)
-        . ' (set ' . join(' or ', @{ $o{required_by} || [] }) . '=1 to make this a failure)');
+        . ' (set ' . join(' or ', map { "$_=1" } @{ $o{required_by} || [] }) . ' to make this a failure)');
     exit 0;    # not reached: skip_all exits
 }
 
