@@ -44,22 +44,22 @@ if ($client == 0) {
     POSIX::_exit(0);
 }
 
-sub workers { return grep { $_ } split ' ', `pgrep -P $master` }
+sub worker_pids { return grep { $_ } split ' ', `pgrep -P $master` }
 
 sleep 1;
 
 # a reload: graceful, no request may fail
 kill 'HUP', $master;
 sleep 1.5;
-my @after_reload = workers();
+my @after_reload = worker_pids();
 is scalar @after_reload, 2, 'two workers after the reload';
 
 # a new catalogue, then a worker killed
 system($loader, '-q', '-o', $db, 't/data/sample.jsonl') == 0 or die;
-my ($victim) = workers();
+my ($victim) = worker_pids();
 kill 'KILL', $victim;
 sleep 1.5;
-my @now = workers();
+my @now = worker_pids();
 is scalar @now, 2, 'the master started a new worker';
 ok !(grep { $_ == $victim } @now), 'the killed worker is gone';
 
@@ -74,7 +74,7 @@ ok $bad <= 2, "at most the requests in flight on the killed worker failed ($bad)
 
 # after the reload and the swap, no worker holds an old snapshot
 sleep 1;
-for my $w (workers()) {
+for my $w (worker_pids()) {
     my @maps = grep { /catalogue\.mdb/ } do {
         open my $m, '<', "/proc/$w/maps" or die; <$m>
     };
