@@ -32,6 +32,7 @@ typedef struct {
     resources_query_t                q;
 
     resources_posting_t              lists[NGX_HTTP_RESOURCES_LISTS_MAX];
+    const u_char                    *bits[NGX_HTTP_RESOURCES_LISTS_MAX];
     ngx_uint_t                       nlists;
     ngx_uint_t                       nwords;
     ngx_int_t                        total;
@@ -60,6 +61,9 @@ typedef struct {
 
 static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
     ngx_uint_t atom);
+static ngx_int_t ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq,
+    uint32_t lo, uint32_t hi, uint32_t **res, uint32_t **score,
+    size_t *total);
 static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
     uint32_t *page, size_t m);
 static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
@@ -714,6 +718,150 @@ ngx_http_resources_fold(ngx_http_resources_req_t *rq, resources_str_t *in,
 }
 
 
+/*
+ * Two or more frequent keywords or types (public view): AND their bitmaps,
+ * ndocs / 64 word operations, then the other lists, if any, are
+ * intersected and filtered through it.  *res stays NULL when fewer than two
+ * lists have a bitmap: the lists are intersected as usual.
+ */
+
+static ngx_int_t
+ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
+    uint32_t hi, uint32_t **res, uint32_t **score, size_t *total)
+{
+    size_t      i, j, w, nw, n, nb, cap, k;
+    uint32_t   *out, *sc, d;
+    uint64_t   *acc, x, mask;
+    ngx_uint_t  first;
+
+    *res = NULL;
+
+    if (rq->empty || lo >= hi) {
+        return NGX_OK;
+    }
+
+    for (i = 0, nb = 0; i < rq->nlists; i++) {
+        nb += (rq->bits[i] != NULL);
+    }
+
+    if (nb < 2) {
+        return NGX_OK;
+    }
+
+    nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
+
+    acc = ngx_palloc(rq->r->pool, (nw + 1) * sizeof(uint64_t));
+    if (acc == NULL) {
+        return NGX_ERROR;
+    }
+
+    first = 1;
+
+    for (i = 0, k = 0; i < rq->nlists; i++) {
+        if (rq->bits[i] == NULL) {
+            rq->lists[k++] = rq->lists[i];      /* kept as a list */
+            continue;
+        }
+
+        if (first) {
+            ngx_memcpy(acc, rq->bits[i], nw * sizeof(uint64_t));
+            first = 0;
+            continue;
+        }
+
+        for (w = 0; w < nw; w++) {
+            ngx_memcpy(&x, rq->bits[i] + w * sizeof(uint64_t),
+                       sizeof(uint64_t));
+            acc[w] &= x;
+        }
+    }
+
+    rq->nlists = k;
+
+    /* the date range */
+
+    for (w = 0; w < nw; w++) {
+        if ((w + 1) * 64 <= lo || w * 64 >= hi) {
+            acc[w] = 0;
+            continue;
+        }
+
+        mask = ~(uint64_t) 0;
+
+        if (w * 64 < lo) {
+            mask &= ~(uint64_t) 0 << (lo - w * 64);
+        }
+
+        if ((w + 1) * 64 > hi) {
+            mask &= ~(uint64_t) 0 >> ((w + 1) * 64 - hi);
+        }
+
+        acc[w] &= mask;
+    }
+
+    if (rq->nlists == 0) {
+
+        /* the set bits, in docno order */
+
+        for (w = 0, n = 0; w < nw; w++) {
+            n += __builtin_popcountll(acc[w]);
+        }
+
+        out = ngx_palloc(rq->r->pool, (n + 1) * sizeof(uint32_t));
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        for (w = 0, j = 0; w < nw; w++) {
+            for (x = acc[w]; x; x &= x - 1) {
+                out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
+            }
+        }
+
+        *res = out;
+        *score = NULL;
+        *total = n;
+
+        return NGX_OK;
+    }
+
+    /* the other lists, then through the bitmap */
+
+    for (i = 0, cap = SIZE_MAX; i < rq->nlists; i++) {
+        cap = ngx_min(cap, rq->lists[i].n);
+    }
+
+    out = ngx_palloc(rq->r->pool, (cap + 1) * sizeof(uint32_t));
+    sc = rq->nwords ? ngx_palloc(rq->r->pool, (cap + 1) * sizeof(uint32_t))
+                    : NULL;
+    if (out == NULL || (rq->nwords && sc == NULL)) {
+        return NGX_ERROR;
+    }
+
+    n = resources_intersect(rq->lists, rq->nlists, lo, hi, out, sc);
+
+    for (i = 0, j = 0; i < n; i++) {
+        d = out[i];
+
+        if (acc[d / 64] & ((uint64_t) 1 << (d % 64))) {
+            out[j] = d;
+
+            if (sc) {
+                sc[j] = sc[i];
+            }
+
+            j++;
+        }
+    }
+
+    *res = out;
+    *score = sc;
+    *total = j;
+
+    return NGX_OK;
+}
+
+
 /* the first docno in [lo, hi) whose date makes pred true (pred monotone) */
 
 #define NGX_HTTP_RESOURCES_DATE_LE    0   /* date <= v (0 counts as <=) */
@@ -1077,6 +1225,12 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         if (p->n == 0) {
             rq->empty = 1;
         }
+
+        if (rq->view == RESOURCES_VIEW_PUBLIC) {
+            rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
+                                                   RESOURCES_KIND_KEYWORD,
+                                                   folded, (size_t) flen);
+        }
     }
 
     /* types: any of them */
@@ -1118,6 +1272,12 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
         } else if (n == 1) {
             *p = types[0];
+
+            if (rq->q.ntype == 1 && rq->view == RESOURCES_VIEW_PUBLIC) {
+                rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
+                                                   RESOURCES_KIND_TYPE,
+                                                   folded, (size_t) flen);
+            }
 
         } else {
             res = ngx_palloc(r->pool, (cap + 1) * 2 * sizeof(uint32_t));
@@ -1225,6 +1385,14 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     /* the result set, in docno order */
 
+    if (ngx_http_resources_bitmaps(rq, lo, hi, &res, &score, &n) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (res) {
+        goto sort;
+    }
+
     cap = SIZE_MAX;
 
     for (i = 0; i < rq->nlists; i++) {
@@ -1240,6 +1408,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     n = rq->empty ? 0 : resources_intersect(rq->lists, rq->nlists, lo, hi,
                                             res, score);
+
+sort:
 
     sorted = res;
 

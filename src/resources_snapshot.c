@@ -379,6 +379,32 @@ resources_snapshot_posting(resources_snapshot_t *s, u_char part, u_char kind,
 }
 
 
+const u_char *
+resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
+    const u_char *term, size_t len)
+{
+    u_char   key[2 + RESOURCES_TERM_MAX];
+    MDB_val  k, d;
+
+    if (len > RESOURCES_TERM_MAX) {
+        return NULL;
+    }
+
+    k.mv_size = resources_post_key(key, RESOURCES_PART_BITMAP, kind, term,
+                                   len);
+    k.mv_data = key;
+
+    if (mdb_get(s->txn, s->post, &k, &d) != 0
+        || d.mv_size != RESOURCES_BITMAP_WORDS(s->header.ndocs)
+                        * sizeof(uint64_t))
+    {
+        return NULL;
+    }
+
+    return d.mv_data;
+}
+
+
 static int
 resources_snapshot_term_decode(MDB_val *d, int with_folded,
     resources_term_info_t *t)
@@ -535,6 +561,18 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
          rc == 0;
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
     {
+        if (k.mv_size >= 2
+            && ((u_char *) k.mv_data)[0] == RESOURCES_PART_BITMAP)
+        {
+            if (v.mv_size != RESOURCES_BITMAP_WORDS(n) * sizeof(uint64_t)) {
+                resources_snapshot_error("bitmap \"%.*s\" is malformed",
+                                         (int) k.mv_size - 2,
+                                         (char *) k.mv_data + 2);
+            }
+
+            continue;
+        }
+
         if (k.mv_size < 2 || resources_snapshot_check_posting(&v, n) != 0) {
             resources_snapshot_error("posting \"%.*s\" is malformed",
                                      (int) k.mv_size, (char *) k.mv_data);

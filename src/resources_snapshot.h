@@ -114,6 +114,13 @@ int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,
 int resources_snapshot_posting(resources_snapshot_t *s, u_char part,
     u_char kind, const u_char *term, size_t len, resources_posting_t *p);
 
+/*
+ * The bitmap of a frequent keyword or type's public part: its words (any
+ * alignment; RESOURCES_BITMAP_WORDS(ndocs) of them), or NULL.
+ */
+const u_char *resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
+    const u_char *term, size_t len);
+
 /* term of a kind by id; 0 or -1 */
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);

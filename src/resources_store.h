@@ -50,7 +50,9 @@
  *            (docno << 2 | field), strictly increasing
  *            part: RESOURCES_PART_PUBLIC (the public resources) or
  *                  RESOURCES_PART_PRIVATE (the private ones): the public
- *                  view reads the first, the private view both
+ *                  view reads the first, the private view both;
+ *                  RESOURCES_PART_BITMAP: the public part of a frequent
+ *                  keyword or type as a bitmap (see below)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
  *                  RESOURCES_KIND_WORD (field: best field the word is in)
@@ -89,6 +91,16 @@
 
 #define RESOURCES_PART_PUBLIC      'p'
 #define RESOURCES_PART_PRIVATE     'x'
+#define RESOURCES_PART_BITMAP      'b'     /* public part, as a bitmap */
+
+/*
+ * A keyword or type whose public part holds at least ndocs / 64 resources
+ * (in a catalogue of at least RESOURCES_BITMAP_MIN) also has a bitmap: bit
+ * d (of u64 word d / 64, bit d % 64) set when docno d is in it; ANDing two
+ * frequent keywords then costs ndocs / 64 word operations.
+ */
+#define RESOURCES_BITMAP_MIN       4096
+#define RESOURCES_BITMAP_WORDS(n)  (((size_t) (n) + 63) / 64)
 
 #define RESOURCES_CHUNK_MAX        (32 * 1024 * 1024)
 #define RESOURCES_CHUNKS_MAX       1024

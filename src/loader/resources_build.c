@@ -1362,6 +1362,35 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
         }
     }
 
+    /* a frequent keyword or type: its public part as a bitmap too */
+
+    if (!shifted && b->ndocs >= RESOURCES_BITMAP_MIN
+        && count[0] >= b->ndocs / 64)
+    {
+        MDB_val    k, d;
+        uint64_t  *bits;
+
+        key[0] = RESOURCES_PART_BITMAP;
+        k.mv_size = klen;
+        k.mv_data = key;
+        d.mv_size = RESOURCES_BITMAP_WORDS(b->ndocs) * sizeof(uint64_t);
+
+        rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
+        if (rc != 0) {
+            return rc;
+        }
+
+        bits = d.mv_data;
+        memset(bits, 0, d.mv_size);
+
+        for (i = 0; i < count[0]; i++) {
+            j = RESOURCES_DOCNO(p[i]);
+            bits[j / 64] |= (uint64_t) 1 << (j % 64);
+        }
+
+        b->written += d.mv_size;
+    }
+
     b->written += post->n * sizeof(uint32_t) + klen;
 
     if (b->written > RESOURCES_CHUNK_MAX) {
