@@ -275,21 +275,13 @@ resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
                 continue;
             }
 
-            if (cp == 0x0153 || cp == 0x0152) {        /* oe ligature */
-                dec[0] = 'o'; dec[1] = 'e'; n = 2;
-
-            } else if (cp == 0x00e6 || cp == 0x00c6) { /* ae ligature */
-                dec[0] = 'a'; dec[1] = 'e'; n = 2;
-
-            } else {
-                rc = utf8proc_decompose_char(resources_unify(cp), dec,
-                                             RESOURCES_DECOMP_MAX, opt, NULL);
-                if (rc < 0 || rc > RESOURCES_DECOMP_MAX) {
-                    return RESOURCES_TEXT_INVALID;
-                }
-
-                n = resources_hangul_compose(dec, (size_t) rc);
+            rc = utf8proc_decompose_char(resources_unify(cp), dec,
+                                         RESOURCES_DECOMP_MAX, opt, NULL);
+            if (rc < 0 || rc > RESOURCES_DECOMP_MAX) {
+                return RESOURCES_TEXT_INVALID;
             }
+
+            n = resources_hangul_compose(dec, (size_t) rc);
         }
 
         for (i = 0; i < n; i++) {
@@ -300,13 +292,27 @@ resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
                 continue;
             }
 
-            if (cap - o < 5) {
+            if (cap - o < 6) {
                 return RESOURCES_TEXT_TOO_LONG;
             }
 
             if (space) {
                 out[o++] = ' ';
                 space = 0;
+            }
+
+            /* the ligatures, spelled out (case folding made them small) */
+
+            if (cp == 0x0153) {
+                out[o++] = 'o';
+                out[o++] = 'e';
+                continue;
+            }
+
+            if (cp == 0x00e6) {
+                out[o++] = 'a';
+                out[o++] = 'e';
+                continue;
             }
 
             o += resources_utf8_put(out + o, cp);

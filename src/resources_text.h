@@ -14,7 +14,8 @@
  *     all marks (Mn, Mc, Me), then Hangul syllables recomposed: for text that
  *     carries no marks after that, this is NFKC case-folded with accents
  *     stripped ("Économie" -> "economie", "ﬁ" -> "fi", "ß" -> "ss");
- *   - the ligatures "œ" and "æ" become "oe" and "ae";
+ *   - the ligatures "œ" and "æ" become "oe" and "ae", also when they come
+ *     out of a decomposition ("ǽ"), so that folding is idempotent;
  *   - typographic apostrophes (U+2018, U+2019, U+02BC, U+2032, U+0060,
  *     U+00B4) become "'", dashes and hyphens (U+2010..U+2015, U+2212,
  *     U+FE63, U+FF0D) become "-";
@@ -31,8 +32,12 @@
 #include <sys/types.h>
 
 
-/* a folded string is never longer than this many times its input, plus 16 */
-#define RESOURCES_FOLD_RATIO        4
+/*
+ * A folded string is never longer than this many times its input, plus 16:
+ * the longest expansion is U+FDFA, 3 bytes that fold to 33 (found by
+ * t/fuzz/fuzz_text.c, which checks the bound).
+ */
+#define RESOURCES_FOLD_RATIO        12
 
 /* words longer than this (bytes, folded) are cut at a character boundary */
 #define RESOURCES_WORD_MAX          64

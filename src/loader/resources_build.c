@@ -136,6 +136,8 @@ resources_build_create(const char *path, char *err, size_t errlen)
     b->hash = 0xcbf29ce484222325ULL;
     b->hash = resources_fnv1a(b->hash, "schema1\n", 8);
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
+    b->json_cap = 64 * 1024;
+    b->json = resources_xmalloc(b->json_cap);
 
     rc = mdb_env_create(&b->env);
     if (rc != 0) {
@@ -1380,13 +1382,18 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
             return rc;
         }
 
-        bits = d.mv_data;
+        /* built aside: LMDB aligns values to 2 bytes only */
+
+        bits = resources_xmalloc(d.mv_size);
         memset(bits, 0, d.mv_size);
 
         for (i = 0; i < count[0]; i++) {
             j = RESOURCES_DOCNO(p[i]);
             bits[j / 64] |= (uint64_t) 1 << (j % 64);
         }
+
+        memcpy(d.mv_data, bits, d.mv_size);
+        free(bits);
 
         b->written += d.mv_size;
     }

@@ -1103,7 +1103,8 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
 
     if (resources_listing_text(ls, &buf, tags, from, to) != 0
         || resources_listing_set(rec, "body",
-                                 json_stringn((const char *) buf.data,
+                                 json_stringn(buf.data ? (const char *) buf.data
+                                                       : "",
                                               buf.len)) != 0)
     {
         goto failed;
@@ -1113,7 +1114,8 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
 
     if (resources_listing_text(ls, &buf, tags, sfrom, sto) != 0
         || resources_listing_set(rec, "summary",
-                                 json_stringn((const char *) buf.data,
+                                 json_stringn(buf.data ? (const char *) buf.data
+                                                       : "",
                                               buf.len)) != 0)
     {
         goto failed;
