@@ -4,7 +4,11 @@
 #                 build/resources-load
 #   make run      build, load the sample catalogue, serve it on 127.0.0.1:8080
 #   make stop     stop what "make run" started
-#   make test     build, C unit tests, then every t/*.t with prove
+#   make test     build, C unit tests, a short fuzzing run, then every t/*.t
+#   make fuzz     FUZZ_SECONDS=N per fuzz target
+#   make test-asan  the tests under AddressSanitizer/UBSan, valgrind
+#   make bench    BENCH_N=N resources: req/s against nginx's own ceiling
+#   make deb, make test-deb   Debian packages, and their install test
 #   make deps     install the missing Debian packages (as root)
 #   make clean    remove build/ and t/servroot
 
@@ -22,7 +26,7 @@ DEPS := nginx nginx-dev liblmdb-dev lmdb-utils libpcre2-dev libutf8proc-dev \
         libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
         libjson-pp-perl libipc-run-perl libxml-libxml-perl \
-        chromium fonts-liberation
+        chromium fonts-liberation clang libclang-rt-14-dev
 
 CC          ?= gcc
 CFLAGS      ?= -O2 -g
@@ -52,7 +56,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: fuzz test-fuzz-short test-asan bench node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
         deb test-deb
 
 all: deps
@@ -117,7 +121,30 @@ $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(LIB_OBJS)
 unit: $(UNIT_BINS)
 
 test: all
-	@$(MAKE) --no-print-directory test-unit test-t
+	@$(MAKE) --no-print-directory test-unit test-fuzz-short test-t
+
+# fuzzing: a short run in "make test", longer ones by hand
+FUZZ_SECONDS ?= 15
+
+fuzz: deps
+	t/fuzz/run.sh $(FUZZ_SECONDS)
+
+test-fuzz-short:
+	t/fuzz/run.sh 12
+
+# the unit tests and t/ with the module and loader built with ASan and
+# UBSan, and valgrind on the loader (a few minutes: not in "make test")
+test-asan: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="valgrind"
+	t/asan/run.sh
+
+# the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000
+BENCH_N ?= 100000
+
+bench: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time"
+	@$(MAKE) --no-print-directory module loader
+	BENCH_N=$(BENCH_N) bench/run
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)

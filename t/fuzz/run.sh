@@ -19,8 +19,10 @@
 #                                          design checks of fuzz_text that
 #                                          known regressions fail, to explore
 #                                          past a known bug)
-#   FUZZ_JSONL_FINISH=0                    fuzz_jsonl: no per-input finish,
-#                                          open and verify (faster)
+#   FUZZ_JSONL_FINISH=N                    fuzz_jsonl: one input in N (default
+#                                          16; 1 all, 0 none) is also built on
+#                                          its own, finished, opened, verified
+#                                          and read back (slow: see the file)
 #   CC=clang-14                            the compiler (default clang)
 #
 # Nothing is installed here: it needs clang with the libFuzzer runtime
