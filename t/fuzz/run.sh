@@ -213,6 +213,14 @@ for t in $targets; do
     fi
 done
 
+# fuzz_jsonl's LMDB files left by a process that crashed (no atexit)
+for f in "$TMPDIR"/fuzz_jsonl.*.mdb; do
+    [ -f "$f" ] || continue
+    pid=${f##*/fuzz_jsonl.}
+    pid=${pid%%.*}
+    kill -0 "$pid" 2>/dev/null || rm -f "$f"
+done
+
 echo "fuzz: $ntargets targets, $total executions, $crashes crashes"
 
 if [ "$crashes" -ne 0 ]; then

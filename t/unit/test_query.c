@@ -45,7 +45,7 @@ main(void)
 
     ok(parse("type=Ressources%20RTES&type=Autres") == 0 && q.ntype == 2,
        "two types");
-    is_mem(q.type[0].data, q.type[0].len, "Ressources RTES", "%20 decoded");
+    is_mem(q.type[0].data, q.type[0].len, "Ressources RTES", "%%20 decoded");
     ok(parse("type=Ressources+RTES") == 0, "plus");
     is_mem(q.type[0].data, q.type[0].len, "Ressources RTES", "+ is a space");
     ok(parse("q=%C3%A9conomie") == 0, "UTF-8 escapes");
