@@ -17,8 +17,8 @@
 #include "resources_util.h"
 
 
-/* the loader maps this much address space, then shrinks the file's map */
-#define RESOURCES_BUILD_MAPSIZE   ((size_t) 256 << 30)
+/* the address space for the new file when the input's size is unknown */
+#define RESOURCES_BUILD_MAPSIZE   ((size_t) 64 << 30)
 
 
 typedef struct resources_spelling_s  resources_spelling_t;
@@ -121,7 +121,8 @@ static const char  *resources_canonical[] = {
 
 
 resources_build_t *
-resources_build_create(const char *path, char *err, size_t errlen)
+resources_build_create(const char *path, size_t mapsize, char *err,
+    size_t errlen)
 {
     int                 rc;
     resources_build_t  *b;
@@ -145,7 +146,7 @@ resources_build_create(const char *path, char *err, size_t errlen)
     }
 
     mdb_env_set_maxdbs(b->env, RESOURCES_MAXDBS);
-    mdb_env_set_mapsize(b->env, RESOURCES_BUILD_MAPSIZE);
+    mdb_env_set_mapsize(b->env, mapsize ? mapsize : RESOURCES_BUILD_MAPSIZE);
 
     rc = mdb_env_open(b->env, path,
                       MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOMETASYNC,

@@ -42,8 +42,9 @@ typedef struct {
 } resources_build_stats_t;
 
 
-resources_build_t *resources_build_create(const char *path, char *err,
-    size_t errlen);
+/* mapsize: the address space the new file may grow to (0: a default) */
+resources_build_t *resources_build_create(const char *path, size_t mapsize,
+    char *err, size_t errlen);
 
 /* 0: added; -1: the record is refused, err says why */
 int resources_build_add(resources_build_t *b, json_t *record, char *err,

@@ -86,7 +86,7 @@ fuzz_create(const char *path)
 
     unlink(path);
 
-    b = resources_build_create(path, err, sizeof(err));
+    b = resources_build_create(path, (size_t) 1 << 30, err, sizeof(err));
     if (b == NULL) {
         fprintf(stderr, "fuzz_jsonl: resources_build_create(%s): %s\n", path,
                 err);
