@@ -4,7 +4,8 @@
 #                 build/resources-load
 #   make run      build, load the sample catalogue, serve it on 127.0.0.1:8080
 #   make stop     stop what "make run" started
-#   make test     build, C unit tests, a short fuzzing run, then every t/*.t
+#   make test     build, C unit tests, a short fuzzing run, the tests under
+#                 ASan/UBSan and valgrind, then every t/*.t
 #   make fuzz     FUZZ_SECONDS=N per fuzz target
 #   make test-asan  the tests under AddressSanitizer/UBSan, valgrind
 #   make bench    BENCH_N=N resources: req/s against nginx's own ceiling
@@ -56,7 +57,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan bench node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
         deb test-deb
 
 all: deps
@@ -121,7 +122,9 @@ $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(LIB_OBJS)
 unit: $(UNIT_BINS)
 
 test: all
-	@$(MAKE) --no-print-directory test-unit test-fuzz-short test-t
+	@$(MAKE) --no-print-directory install-packages PACKAGES="valgrind"
+	@$(MAKE) --no-print-directory test-unit test-fuzz-short test-asan-run \
+	    test-t
 
 # fuzzing: a short run in "make test", longer ones by hand
 FUZZ_SECONDS ?= 15
@@ -133,9 +136,12 @@ test-fuzz-short:
 	t/fuzz/run.sh 12
 
 # the unit tests and t/ with the module and loader built with ASan and
-# UBSan, and valgrind on the loader (a few minutes: not in "make test")
+# UBSan, and valgrind on the loader (about 3 minutes, part of "make test")
 test-asan: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="valgrind"
+	t/asan/run.sh
+
+test-asan-run:
 	t/asan/run.sh
 
 # the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000
