@@ -141,7 +141,7 @@ test-asan: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="valgrind"
 	t/asan/run.sh
 
-test-asan-run:
+test-asan-run: node-deps
 	t/asan/run.sh
 
 # the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000
