@@ -62,8 +62,8 @@ typedef struct {
 static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
     ngx_uint_t atom);
 static ngx_int_t ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq,
-    uint32_t lo, uint32_t hi, uint32_t **res, uint32_t **score,
-    size_t *total);
+    uint32_t lo, uint32_t hi, size_t offset, size_t limit, uint32_t **res,
+    uint32_t **score, size_t *total, size_t *page);
 static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
     uint32_t *page, size_t m);
 static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
@@ -718,23 +718,39 @@ ngx_http_resources_fold(ngx_http_resources_req_t *rq, resources_str_t *in,
 }
 
 
+static ngx_inline ngx_uint_t
+ngx_http_resources_bit(const u_char *bits, uint32_t d)
+{
+    uint64_t  w;
+
+    ngx_memcpy(&w, bits + (d / 64) * sizeof(uint64_t), sizeof(uint64_t));
+
+    return (w >> (d % 64)) & 1;
+}
+
+
 /*
- * Two or more frequent keywords or types (public view): AND their bitmaps,
- * ndocs / 64 word operations, then the other lists, if any, are
- * intersected and filtered through it.  *res stays NULL when fewer than two
- * lists have a bitmap: the lists are intersected as usual.
+ * Frequent keywords and types (public view) have bitmaps.  Two or more: AND
+ * them, ndocs / 64 word operations; one, with other lists: intersect the
+ * others and keep what its bitmap has.  When the caller needs only a page
+ * of the default order (limit != SIZE_MAX) and the bitmaps are all there
+ * is, *res is that page (*page items) and *total the count, and nothing
+ * else is built.  Otherwise *res is the whole result (*page is SIZE_MAX),
+ * or NULL when bitmaps do not help: the lists are intersected as usual.
  */
 
 static ngx_int_t
 ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
-    uint32_t hi, uint32_t **res, uint32_t **score, size_t *total)
+    uint32_t hi, size_t offset, size_t limit, uint32_t **res,
+    uint32_t **score, size_t *total, size_t *page)
 {
-    size_t      i, j, w, nw, n, nb, cap, k;
-    uint32_t   *out, *sc, d;
-    uint64_t   *acc, x, mask;
-    ngx_uint_t  first;
+    size_t         i, j, w, nw, n, nb, cap, k, skip;
+    uint32_t      *out, *sc, d;
+    uint64_t      *acc, x, mask;
+    const u_char  *one;
 
     *res = NULL;
+    *page = SIZE_MAX;
 
     if (rq->empty || lo >= hi) {
         return NGX_OK;
@@ -744,18 +760,13 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
         nb += (rq->bits[i] != NULL);
     }
 
-    if (nb < 2) {
+    if (nb == 0 || (nb == 1 && rq->nlists == 1)) {
         return NGX_OK;
     }
 
     nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
-
-    acc = ngx_palloc(rq->r->pool, (nw + 1) * sizeof(uint64_t));
-    if (acc == NULL) {
-        return NGX_ERROR;
-    }
-
-    first = 1;
+    acc = NULL;
+    one = NULL;
 
     for (i = 0, k = 0; i < rq->nlists; i++) {
         if (rq->bits[i] == NULL) {
@@ -763,9 +774,18 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
             continue;
         }
 
-        if (first) {
+        if (nb == 1) {
+            one = rq->bits[i];
+            continue;
+        }
+
+        if (acc == NULL) {
+            acc = ngx_palloc(rq->r->pool, nw * sizeof(uint64_t));
+            if (acc == NULL) {
+                return NGX_ERROR;
+            }
+
             ngx_memcpy(acc, rq->bits[i], nw * sizeof(uint64_t));
-            first = 0;
             continue;
         }
 
@@ -778,34 +798,76 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
 
     rq->nlists = k;
 
-    /* the date range */
+    if (acc) {
 
-    for (w = 0; w < nw; w++) {
-        if ((w + 1) * 64 <= lo || w * 64 >= hi) {
-            acc[w] = 0;
-            continue;
+        /* the date range */
+
+        for (w = 0; w < nw; w++) {
+            if ((w + 1) * 64 <= lo || w * 64 >= hi) {
+                acc[w] = 0;
+                continue;
+            }
+
+            mask = ~(uint64_t) 0;
+
+            if (w * 64 < lo) {
+                mask &= ~(uint64_t) 0 << (lo - w * 64);
+            }
+
+            if ((w + 1) * 64 > hi) {
+                mask &= ~(uint64_t) 0 >> ((w + 1) * 64 - hi);
+            }
+
+            acc[w] &= mask;
         }
-
-        mask = ~(uint64_t) 0;
-
-        if (w * 64 < lo) {
-            mask &= ~(uint64_t) 0 << (lo - w * 64);
-        }
-
-        if ((w + 1) * 64 > hi) {
-            mask &= ~(uint64_t) 0 >> ((w + 1) * 64 - hi);
-        }
-
-        acc[w] &= mask;
     }
 
-    if (rq->nlists == 0) {
-
-        /* the set bits, in docno order */
+    if (acc && rq->nlists == 0) {
 
         for (w = 0, n = 0; w < nw; w++) {
             n += __builtin_popcountll(acc[w]);
         }
+
+        if (limit != SIZE_MAX) {
+
+            /* only the page: skip offset set bits, take limit */
+
+            k = (offset < n) ? ngx_min(limit, n - offset) : 0;
+
+            out = ngx_palloc(rq->r->pool, (k + 1) * sizeof(uint32_t));
+            if (out == NULL) {
+                return NGX_ERROR;
+            }
+
+            skip = offset;
+
+            for (w = 0, j = 0; w < nw && j < k; w++) {
+                x = acc[w];
+
+                if (skip >= (size_t) __builtin_popcountll(x)) {
+                    skip -= __builtin_popcountll(x);
+                    continue;
+                }
+
+                for ( /* void */ ; x && j < k; x &= x - 1) {
+                    if (skip) {
+                        skip--;
+                        continue;
+                    }
+
+                    out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
+                }
+            }
+
+            *res = out;
+            *score = NULL;
+            *total = n;
+            *page = j;
+
+            return NGX_OK;
+        }
+
+        /* the set bits, in docno order */
 
         out = ngx_palloc(rq->r->pool, (n + 1) * sizeof(uint32_t));
         if (out == NULL) {
@@ -825,7 +887,7 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
         return NGX_OK;
     }
 
-    /* the other lists, then through the bitmap */
+    /* the other lists, then through the bitmap(s) */
 
     for (i = 0, cap = SIZE_MAX; i < rq->nlists; i++) {
         cap = ngx_min(cap, rq->lists[i].n);
@@ -843,7 +905,9 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     for (i = 0, j = 0; i < n; i++) {
         d = out[i];
 
-        if (acc[d / 64] & ((uint64_t) 1 << (d % 64))) {
+        if (acc ? (acc[d / 64] >> (d % 64)) & 1
+                : ngx_http_resources_bit(one, d))
+        {
             out[j] = d;
 
             if (sc) {
@@ -1173,6 +1237,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
     u_char                *folded;
     size_t                 i, k, n, m, cap, first, limit, offset,
                            facet_limit;
+    ngx_uint_t             page_only;
     ssize_t                flen;
     uint32_t               lo, hi, *res, *score, *sorted, *page;
     uint64_t              *keys;
@@ -1385,8 +1450,20 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     /* the result set, in docno order */
 
-    if (ngx_http_resources_bitmaps(rq, lo, hi, &res, &score, &n) != NGX_OK) {
+    page_only = (sort == RESOURCES_SORT_NEWEST && rq->q.facets == 0);
+
+    if (ngx_http_resources_bitmaps(rq, lo, hi, page_only ? offset : 0,
+                                   page_only ? limit : SIZE_MAX, &res, &score,
+                                   &n, &m)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (res && m != SIZE_MAX) {
+        page = res;                     /* the page alone, n the total */
+        res = NULL;
+        goto output;
     }
 
     if (res) {

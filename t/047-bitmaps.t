@@ -62,6 +62,9 @@ my @cases = (
     [ 'kw=Alpha&kw=beta&kw=rare',       { kw => ['Alpha', 'beta', 'rare'] } ],
     [ 'kw=Alpha&kw=beta&q=special',     { kw => ['Alpha', 'beta'], q => 1 } ],
     [ 'kw=Alpha&kw=nothing',            { kw => ['Alpha', 'nothing'] } ],
+    [ 'kw=Alpha&q=special',             { kw => ['Alpha'], q => 1 } ],
+    [ 'kw=rare&type=T1',                { kw => ['rare'], type => 'T1' } ],
+    [ 'type=T2&q=special&from=2021&to=2023', { type => 'T2', q => 1, from => '2021-01', to => '2023-12' } ],
 );
 
 for my $c (@cases) {
