@@ -190,6 +190,30 @@ is scalar @lines, 20, 'twenty problems listed';
 like $err, qr/5 more problems not shown/, 'then a count';
 like $err, qr/25 problems: nothing was published/, 'and the total';
 
+# a 17 MB line (over the 16 MB limit) and binary garbage
+{
+    open my $g, '>', "$dir/longline.jsonl" or die;
+    print $g rec(id => 'before');
+    print $g '{"id":"huge","title":"t","type":"x","body":"', 'x' x (17 * 1024 * 1024), "\"}\n";
+    print $g rec(id => 'after');
+    close $g;
+    ($rc, $out, $err) = load('-o', $db, "$dir/longline.jsonl");
+    is $rc, 1, 'a 17 MB line: exit 1';
+    like $err, qr/longline\.jsonl:2: line is longer than 16777216 bytes/, 'file and line named';
+    ($rc, $out, $err) = load('-k', '-o', "$dir/longline.mdb", "$dir/longline.jsonl");
+    like $out, qr/2 resources/, 'with -k the lines around it load';
+
+    srand(42);
+    spew("$dir/garbage.bin", join '', map { chr(int(rand(256))) } 1 .. 65536);
+    ($rc, $out, $err) = load('-o', $db, "$dir/garbage.bin");
+    is $rc, 1, 'binary garbage: exit 1';
+    like $err, qr/garbage\.bin/, 'the file is named';
+    spew("$dir/garbage2.bin", "{\x00\xff\xfe" . join('', map { chr(int(rand(256))) } 1 .. 4096));
+    ($rc, $out, $err) = load('-o', $db, "$dir/garbage2.bin");
+    is $rc, 1, 'garbage that starts like JSON: exit 1';
+    like $err, qr/garbage2\.bin:1: /, 'with a line';
+}
+
 # an empty file, a listing with no resource
 spew("$dir/empty.jsonl", '');
 ($rc, $out, $err) = load('-o', $db, "$dir/empty.jsonl");
