@@ -13,6 +13,7 @@
 #include <lmdb.h>
 
 #include "resources_build.h"
+#include "resources_postings.h"
 #include "resources_text.h"
 #include "resources_util.h"
 
@@ -1224,18 +1225,6 @@ resources_cmp_term(const void *one, const void *two, void *arg)
 
 
 static int
-resources_cmp_u32(const void *one, const void *two)
-{
-    uint32_t  x, y;
-
-    x = *(const uint32_t *) one;
-    y = *(const uint32_t *) two;
-
-    return (x > y) - (x < y);
-}
-
-
-static int
 resources_put(resources_build_t *b, MDB_dbi dbi, const void *key,
     size_t klen, const void *data, size_t dlen)
 {
@@ -1250,51 +1239,18 @@ resources_put(resources_build_t *b, MDB_dbi dbi, const void *key,
 }
 
 
-/* LSD radix sort of u32s, 16 bits a pass; b->sort is the scratch */
+/* sorts a posting: radix (resources_sort_u32), b->sort is the scratch */
 
 static void
 resources_radix_sort(resources_build_t *b, uint32_t *a, size_t n)
 {
-    size_t     i, pass, count[65536], sum, c;
-    uint32_t  *src, *dst, *t;
-
-    if (n < 64) {
-        qsort(a, n, sizeof(uint32_t), resources_cmp_u32);
-        return;
-    }
-
     if (b->sort_cap < n) {
         free(b->sort);
         b->sort_cap = n;
         b->sort = resources_xmalloc(n * sizeof(uint32_t));
     }
 
-    src = a;
-    dst = b->sort;
-
-    for (pass = 0; pass < 32; pass += 16) {
-        memset(count, 0, sizeof(count));
-
-        for (i = 0; i < n; i++) {
-            count[(src[i] >> pass) & 0xffff]++;
-        }
-
-        for (i = 0, sum = 0; i < 65536; i++) {
-            c = count[i];
-            count[i] = sum;
-            sum += c;
-        }
-
-        for (i = 0; i < n; i++) {
-            dst[count[(src[i] >> pass) & 0xffff]++] = src[i];
-        }
-
-        t = src;
-        src = dst;
-        dst = t;
-    }
-
-    /* two passes: the result is back in a */
+    resources_sort_u32(a, n, b->sort);
 }
 
 
