@@ -1062,6 +1062,40 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
 }
 
 
+/*
+ * The facet of a kind of terms from their counts (m of them not zero): the
+ * pairs in folded order (the column "sorted": ids by folded value), which
+ * breaks ties, then written by ngx_http_resources_facet_out()
+ */
+
+static ngx_int_t
+ngx_http_resources_facet_terms(ngx_http_resources_req_t *rq, u_char kind,
+    uint32_t *counts, size_t nterms, size_t m, const u_char *sorted,
+    size_t limit)
+{
+    size_t                       i, k;
+    uint32_t                     d;
+    ngx_http_resources_facet_t  *f;
+
+    f = ngx_palloc(rq->r->pool, (m + 1) * sizeof(ngx_http_resources_facet_t));
+    if (f == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0, k = 0; i < nterms; i++) {
+        d = resources_snapshot_col(sorted, i);
+
+        if (counts[d]) {
+            f[k].id = d;
+            f[k].count = counts[d];
+            k++;
+        }
+    }
+
+    return ngx_http_resources_facet_out(rq, kind, f, m, limit);
+}
+
+
 static ngx_int_t
 ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
     size_t n, size_t limit)
@@ -1100,27 +1134,10 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
             }
         }
 
-        f = ngx_palloc(rq->r->pool,
-                       (m + 1) * sizeof(ngx_http_resources_facet_t));
-        if (f == NULL) {
-            return NGX_ERROR;
-        }
-
-        /* in folded order, which breaks ties */
-
-        for (i = 0, k = 0; i < nterms; i++) {
-            d = resources_snapshot_col(s->kwsorted, i);
-
-            if (counts[d]) {
-                f[k].id = d;
-                f[k].count = counts[d];
-                k++;
-            }
-        }
-
         if (ngx_http_resources_append_literal(rq, "\"kw\":") != NGX_OK
-            || ngx_http_resources_facet_out(rq, RESOURCES_KIND_KEYWORD, f, m,
-                                            limit)
+            || ngx_http_resources_facet_terms(rq, RESOURCES_KIND_KEYWORD,
+                                              counts, nterms, m, s->kwsorted,
+                                              limit)
                != NGX_OK)
         {
             return NGX_ERROR;
@@ -1144,26 +1161,10 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
             m += (counts[d]++ == 0);
         }
 
-        f = ngx_palloc(rq->r->pool,
-                       (m + 1) * sizeof(ngx_http_resources_facet_t));
-        if (f == NULL) {
-            return NGX_ERROR;
-        }
-
-        for (i = 0, k = 0; i < nterms; i++) {
-            d = resources_snapshot_col(s->typesorted, i);
-
-            if (counts[d]) {
-                f[k].id = d;
-                f[k].count = counts[d];
-                k++;
-            }
-        }
-
         if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append_literal(rq, "\"type\":") != NGX_OK
-            || ngx_http_resources_facet_out(rq, RESOURCES_KIND_TYPE, f, m,
-                                            limit)
+            || ngx_http_resources_facet_terms(rq, RESOURCES_KIND_TYPE, counts,
+                                              nterms, m, s->typesorted, limit)
                != NGX_OK)
         {
             return NGX_ERROR;
