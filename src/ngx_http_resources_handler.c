@@ -21,6 +21,7 @@
 #define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
 #define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
 #define NGX_HTTP_RESOURCES_LISTS_MAX     RESOURCES_INTERSECT_MAX
+#define NGX_HTTP_RESOURCES_YEARS         10000 /* 0000 .. 9999 */
 
 
 typedef struct {
@@ -59,11 +60,38 @@ typedef struct {
 } ngx_http_resources_facet_t;
 
 
+/*
+ * The work area: the large temporaries of a list (result sets, scores, sort
+ * keys, counts, bitmaps) come from one buffer per worker, reused from
+ * request to request, instead of the request's pool: a big query then
+ * does not map, fault in and unmap fresh pages every time.  Only the
+ * content handler uses it, start to end (nothing in the body points into
+ * it: records come from the map, everything else is copied into the
+ * body's buffers), and a worker runs one handler at a time.  What does not
+ * fit comes from the pool; the buffer grows to the largest need seen, up
+ * to NGX_HTTP_RESOURCES_WORK_MAX, at the next request.
+ */
+
+#define NGX_HTTP_RESOURCES_WORK_MIN      (256 * 1024)
+#define NGX_HTTP_RESOURCES_WORK_MAX      (16 * 1024 * 1024)
+
+
+typedef struct {
+    u_char                          *start;
+    size_t                           size;
+    size_t                           used;
+    size_t                           want;        /* the largest need */
+} ngx_http_resources_work_t;
+
+
+static ngx_http_resources_work_t  ngx_http_resources_work;
+
+
 static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
     ngx_uint_t atom);
 static ngx_int_t ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq,
     uint32_t lo, uint32_t hi, size_t offset, size_t limit, uint32_t **res,
-    uint32_t **score, size_t *total, size_t *page);
+    uint32_t **score, size_t *total, size_t *page, uint64_t **bits);
 static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
     uint32_t *page, size_t m);
 static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
@@ -98,6 +126,101 @@ ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
 
 
 /* the body: appended to a chain of pool buffers */
+
+/* at the start of a request: everything in the work area is free again */
+
+static void
+ngx_http_resources_work_reset(ngx_log_t *log)
+{
+    size_t                      size;
+    ngx_http_resources_work_t  *w;
+
+    w = &ngx_http_resources_work;
+    w->used = 0;
+
+    if (w->want <= w->size) {
+        return;
+    }
+
+    size = ngx_max(w->want, 2 * w->size);
+    size = ngx_max(size, NGX_HTTP_RESOURCES_WORK_MIN);
+    size = ngx_min(size, NGX_HTTP_RESOURCES_WORK_MAX);
+
+    if (size <= w->size) {
+        return;
+    }
+
+    if (w->start) {
+        ngx_free(w->start);
+    }
+
+    w->start = ngx_alloc(size, log);
+    w->size = w->start ? size : 0;
+}
+
+
+void
+ngx_http_resources_work_done(void)
+{
+    if (ngx_http_resources_work.start) {
+        ngx_free(ngx_http_resources_work.start);
+    }
+
+    ngx_memzero(&ngx_http_resources_work, sizeof(ngx_http_resources_work_t));
+}
+
+
+static void *
+ngx_http_resources_alloc(ngx_http_resources_req_t *rq, size_t size)
+{
+    u_char                     *p;
+    ngx_http_resources_work_t  *w;
+
+    w = &ngx_http_resources_work;
+    size = ngx_align(size, 64);
+
+    if (w->size - w->used >= size) {
+        p = w->start + w->used;
+        w->used += size;
+        return p;
+    }
+
+    w->want = ngx_max(w->want, w->used + size);
+
+    return ngx_palloc(rq->r->pool, size);
+}
+
+
+static void *
+ngx_http_resources_calloc(ngx_http_resources_req_t *rq, size_t size)
+{
+    void  *p;
+
+    p = ngx_http_resources_alloc(rq, size);
+
+    if (p) {
+        ngx_memzero(p, size);
+    }
+
+    return p;
+}
+
+
+static void *
+ngx_http_resources_alloc_more(ngx_http_resources_req_t *rq, void *old,
+    size_t n, size_t cap)
+{
+    void  *p;
+
+    p = ngx_http_resources_alloc(rq, cap * sizeof(ngx_http_resources_facet_t));
+
+    if (p) {
+        ngx_memcpy(p, old, n * sizeof(ngx_http_resources_facet_t));
+    }
+
+    return p;
+}
+
 
 static u_char *
 ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size)
@@ -292,6 +415,8 @@ ngx_http_resources_handler(ngx_http_request_t *r)
     if (rq == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_resources_work_reset(r->connection->log);
 
     rq->r = r;
     rq->rlcf = rlcf;
@@ -573,7 +698,7 @@ ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
         return NGX_OK;
     }
 
-    out = ngx_palloc(rq->r->pool,
+    out = ngx_http_resources_alloc(rq,
                      (parts[0].n + parts[1].n + 1) * 2 * sizeof(uint32_t));
     if (out == NULL) {
         return NGX_ERROR;
@@ -642,7 +767,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
         return NGX_OK;
     }
 
-    out = ngx_palloc(rq->r->pool, (total + 1) * 2 * sizeof(uint32_t));
+    out = ngx_http_resources_alloc(rq, (total + 1) * 2 * sizeof(uint32_t));
     if (out == NULL) {
         return NGX_ERROR;
     }
@@ -732,25 +857,33 @@ ngx_http_resources_bit(const u_char *bits, uint32_t d)
 /*
  * Frequent keywords and types (public view) have bitmaps.  Two or more: AND
  * them, ndocs / 64 word operations; one, with other lists: intersect the
- * others and keep what its bitmap has.  When the caller needs only a page
- * of the default order (limit != SIZE_MAX) and the bitmaps are all there
- * is, *res is that page (*page items) and *total the count, and nothing
- * else is built.  Otherwise *res is the whole result (*page is SIZE_MAX),
- * or NULL when bitmaps do not help: the lists are intersected as usual.
+ * others and keep what its bitmap has; one alone: only when the caller
+ * wants the result as a bitmap (*bits not NULL on entry: facets).
+ *
+ * When the bitmaps are all there is, the result is that bitmap: *bits is
+ * set to it (when asked for), *total is its count, and when the caller
+ * needs only a page of the default order (limit != SIZE_MAX) *res is that
+ * page (*page items) and nothing else is built.  Otherwise *res is the
+ * whole result in docno order (*page is SIZE_MAX), or NULL when bitmaps do
+ * not help: the lists are intersected as usual.
  */
 
 static ngx_int_t
 ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t hi, size_t offset, size_t limit, uint32_t **res,
-    uint32_t **score, size_t *total, size_t *page)
+    uint32_t **score, size_t *total, size_t *page, uint64_t **bits)
 {
     size_t         i, j, w, nw, n, nb, cap, k, skip;
     uint32_t      *out, *sc, d;
-    uint64_t      *acc, x, mask;
+    uint64_t      *acc, x;
+    ngx_uint_t     want;
     const u_char  *one;
+
+    want = (*bits != NULL);
 
     *res = NULL;
     *page = SIZE_MAX;
+    *bits = NULL;
 
     if (rq->empty || lo >= hi) {
         return NGX_OK;
@@ -760,7 +893,7 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
         nb += (rq->bits[i] != NULL);
     }
 
-    if (nb == 0 || (nb == 1 && rq->nlists == 1)) {
+    if (nb == 0 || (nb == 1 && rq->nlists == 1 && !want)) {
         return NGX_OK;
     }
 
@@ -774,13 +907,13 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
             continue;
         }
 
-        if (nb == 1) {
+        if (nb == 1 && rq->nlists > 1) {
             one = rq->bits[i];
             continue;
         }
 
         if (acc == NULL) {
-            acc = ngx_palloc(rq->r->pool, nw * sizeof(uint64_t));
+            acc = ngx_http_resources_alloc(rq, nw * sizeof(uint64_t));
             if (acc == NULL) {
                 return NGX_ERROR;
             }
@@ -789,44 +922,18 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
             continue;
         }
 
-        for (w = 0; w < nw; w++) {
-            ngx_memcpy(&x, rq->bits[i] + w * sizeof(uint64_t),
-                       sizeof(uint64_t));
-            acc[w] &= x;
-        }
+        resources_bits_and(acc, rq->bits[i], nw);
     }
 
     rq->nlists = k;
 
-    if (acc) {
-
-        /* the date range */
-
-        for (w = 0; w < nw; w++) {
-            if ((w + 1) * 64 <= lo || w * 64 >= hi) {
-                acc[w] = 0;
-                continue;
-            }
-
-            mask = ~(uint64_t) 0;
-
-            if (w * 64 < lo) {
-                mask &= ~(uint64_t) 0 << (lo - w * 64);
-            }
-
-            if ((w + 1) * 64 > hi) {
-                mask &= ~(uint64_t) 0 >> ((w + 1) * 64 - hi);
-            }
-
-            acc[w] &= mask;
-        }
-    }
-
     if (acc && rq->nlists == 0) {
 
-        for (w = 0, n = 0; w < nw; w++) {
-            n += __builtin_popcountll(acc[w]);
-        }
+        n = resources_bits_clip(acc, nw, lo, hi);
+
+        *total = n;
+        *bits = want ? acc : NULL;
+        *score = NULL;
 
         if (limit != SIZE_MAX) {
 
@@ -834,14 +941,14 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
 
             k = (offset < n) ? ngx_min(limit, n - offset) : 0;
 
-            out = ngx_palloc(rq->r->pool, (k + 1) * sizeof(uint32_t));
+            out = ngx_http_resources_alloc(rq, (k + 1) * sizeof(uint32_t));
             if (out == NULL) {
                 return NGX_ERROR;
             }
 
             skip = offset;
 
-            for (w = 0, j = 0; w < nw && j < k; w++) {
+            for (w = lo / 64, j = 0; w < nw && j < k; w++) {
                 x = acc[w];
 
                 if (skip >= (size_t) __builtin_popcountll(x)) {
@@ -860,8 +967,6 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
             }
 
             *res = out;
-            *score = NULL;
-            *total = n;
             *page = j;
 
             return NGX_OK;
@@ -869,20 +974,18 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
 
         /* the set bits, in docno order */
 
-        out = ngx_palloc(rq->r->pool, (n + 1) * sizeof(uint32_t));
+        out = ngx_http_resources_alloc(rq, (n + 1) * sizeof(uint32_t));
         if (out == NULL) {
             return NGX_ERROR;
         }
 
-        for (w = 0, j = 0; w < nw; w++) {
+        for (w = lo / 64, j = 0; w < nw && j < n; w++) {
             for (x = acc[w]; x; x &= x - 1) {
                 out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
             }
         }
 
         *res = out;
-        *score = NULL;
-        *total = n;
 
         return NGX_OK;
     }
@@ -893,8 +996,9 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
         cap = ngx_min(cap, rq->lists[i].n);
     }
 
-    out = ngx_palloc(rq->r->pool, (cap + 1) * sizeof(uint32_t));
-    sc = rq->nwords ? ngx_palloc(rq->r->pool, (cap + 1) * sizeof(uint32_t))
+    out = ngx_http_resources_alloc(rq, (cap + 1) * sizeof(uint32_t));
+    sc = rq->nwords ? ngx_http_resources_alloc(rq,
+                                               (cap + 1) * sizeof(uint32_t))
                     : NULL;
     if (out == NULL || (rq->nwords && sc == NULL)) {
         return NGX_ERROR;
@@ -1019,7 +1123,7 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
 
     m = ngx_min(n, limit);
 
-    keys = ngx_palloc(rq->r->pool, (n + 1) * sizeof(uint64_t));
+    keys = ngx_http_resources_alloc(rq, (n + 1) * sizeof(uint64_t));
     if (keys == NULL) {
         return NGX_ERROR;
     }
@@ -1077,7 +1181,8 @@ ngx_http_resources_facet_terms(ngx_http_resources_req_t *rq, u_char kind,
     uint32_t                     d;
     ngx_http_resources_facet_t  *f;
 
-    f = ngx_palloc(rq->r->pool, (m + 1) * sizeof(ngx_http_resources_facet_t));
+    f = ngx_http_resources_alloc(rq,
+                                 (m + 1) * sizeof(ngx_http_resources_facet_t));
     if (f == NULL) {
         return NGX_ERROR;
     }
@@ -1096,28 +1201,277 @@ ngx_http_resources_facet_terms(ngx_http_resources_req_t *rq, u_char kind,
 }
 
 
+/* the index of the first of res[i .. n) (in docno order) >= next */
+
+static size_t
+ngx_http_resources_year_end(const uint32_t *res, size_t n, size_t i,
+    uint32_t next)
+{
+    size_t  lo, hi, mid;
+
+    lo = i;
+    hi = n;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        if (res[mid] < next) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo;
+}
+
+
+/* the n set bits of a result bitmap, as a list in docno order */
+
+static uint32_t *
+ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
+    const uint64_t *bits, size_t n)
+{
+    size_t     w, j, nw;
+    uint32_t  *out;
+    uint64_t   x;
+
+    nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
+
+    out = ngx_http_resources_alloc(rq, (n + 1) * sizeof(uint32_t));
+    if (out == NULL) {
+        return NULL;
+    }
+
+    for (w = 0, j = 0; w < nw && j < n; w++) {
+        for (x = bits[w]; x; x &= x - 1) {
+            out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
+        }
+    }
+
+    return out;
+}
+
+
+/*
+ * The facet of a kind over a result given as a bitmap (public view): the
+ * count of a frequent term is the popcount of (result AND its bitmap);
+ * then the other terms, most public resources first, each counted by
+ * testing its posting's docnos in the result, until a term has fewer
+ * public resources than the limit-th best count so far: neither it nor any
+ * after it can be among the first limit.  *done = 0 when the snapshot
+ * does not list every bitmap (the caller counts everything).
+ */
+
+static ngx_int_t
+ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
+    const uint64_t *bits, size_t limit, ngx_uint_t *done)
+{
+    size_t                       i, j, k, m, nw, cap, bound;
+    uint32_t                     c, d, id, *best, *rank;
+    resources_snapshot_t        *s;
+    resources_posting_t          p;
+    resources_term_info_t        t;
+    ngx_http_resources_facet_t  *f, e;
+
+    s = rq->s;
+    i = (kind == RESOURCES_KIND_TYPE);
+    *done = 0;
+
+    if (!s->bitmaps_all[i] || limit == 0) {
+        return NGX_OK;
+    }
+
+    nw = RESOURCES_BITMAP_WORDS(s->header.ndocs);
+    bound = s->header.ndocs / 64;       /* a bitmap's least public count */
+    cap = s->nbitmaps[i] + 64;
+
+    f = ngx_http_resources_alloc(rq, cap * sizeof(ngx_http_resources_facet_t));
+    best = ngx_http_resources_calloc(rq, (limit + 1) * sizeof(uint32_t));
+    if (f == NULL || best == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* best[0 .. limit): the largest counts so far, decreasing */
+
+    m = 0;
+
+    for (j = 0; j < s->nbitmaps[i] + s->nterms[i]; j++) {
+
+        if (j < s->nbitmaps[i]) {
+            id = s->bitmaps[i][j].id;
+            c = (uint32_t) resources_bits_and_count(bits,
+                                                    s->bitmaps[i][j].bits, nw);
+
+        } else {
+            k = j - s->nbitmaps[i];
+
+            if (s->freq[i][k].count >= bound) {
+                continue;               /* it has a bitmap: counted */
+            }
+
+            if (s->freq[i][k].count < ngx_max(best[limit - 1], 1)) {
+                break;
+            }
+
+            id = s->freq[i][k].id;
+
+            if (resources_snapshot_term(s, kind, id, &t) != 0
+                || resources_snapshot_posting(s, RESOURCES_PART_PUBLIC, kind,
+                                              t.folded, t.folded_len, &p)
+                   != 0)
+            {
+                return NGX_ERROR;
+            }
+
+            for (k = 0, c = 0; k < p.n; k++) {
+                d = RESOURCES_DOCNO(resources_get_u32(p.data
+                                                      + k * sizeof(uint32_t)));
+                c += (bits[d / 64] >> (d % 64)) & 1;
+            }
+        }
+
+        if (c == 0) {
+            continue;
+        }
+
+        if (m == cap) {
+            cap *= 2;
+            f = ngx_http_resources_alloc_more(rq, f, m, cap);
+            if (f == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        f[m].id = id;
+        f[m].count = c;
+        m++;
+
+        for (k = limit; k > 0 && best[k - 1] < c; k--) {
+            if (k < limit) {
+                best[k] = best[k - 1];
+            }
+        }
+
+        if (k < limit) {
+            best[k] = c;
+        }
+    }
+
+    /* in folded order, which breaks ties */
+
+    rank = s->rank[i];
+
+    for (j = 1; j < m; j++) {
+        e = f[j];
+
+        for (k = j; k > 0 && rank[f[k - 1].id] > rank[e.id]; k--) {
+            f[k] = f[k - 1];
+        }
+
+        f[k] = e;
+    }
+
+    *done = 1;
+
+    return ngx_http_resources_facet_out(rq, kind, f, m, limit);
+}
+
+
+/* the result's docnos, all in [lo, hi), as a bitmap (work area) */
+
+static uint64_t *
+ngx_http_resources_result_bits(ngx_http_resources_req_t *rq,
+    const uint32_t *res, size_t n)
+{
+    size_t     i, nw;
+    uint64_t  *bits;
+
+    nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
+
+    bits = ngx_http_resources_calloc(rq, nw * sizeof(uint64_t));
+    if (bits == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < n; i++) {
+        bits[res[i] / 64] |= (uint64_t) 1 << (res[i] % 64);
+    }
+
+    return bits;
+}
+
+
 static ngx_int_t
 ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
-    size_t n, size_t limit)
+    size_t n, uint64_t *bits, uint32_t lo, uint32_t hi, size_t limit)
 {
     u_char                      *years;
     size_t                       i, k, m, nterms;
-    uint32_t                     d, *counts, off, end, year, prev;
-    ngx_uint_t                   first;
+    uint32_t                     d, *counts, off, end, year;
+    ngx_uint_t                   first, done;
     resources_snapshot_t        *s;
     ngx_http_resources_facet_t  *f;
 
     s = rq->s;
     first = 1;
 
+    /*
+     * A large result in the public view: as a bitmap, the frequent terms'
+     * counts are popcounts (ndocs / 64 words each) rather than a pass over
+     * every result's keywords.  The result comes as a list (res), or as a
+     * bitmap (bits), or both; what is missing is made when needed.
+     */
+
+    if (bits == NULL
+        && rq->view == RESOURCES_VIEW_PUBLIC
+        && s->header.ndocs >= RESOURCES_BITMAP_MIN
+        && n >= s->header.ndocs / 8
+        && (rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE)))
+    {
+        bits = ngx_http_resources_result_bits(rq, res, n);
+        if (bits == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
     if (ngx_http_resources_append_literal(rq, ",\"facets\":{") != NGX_OK) {
         return NGX_ERROR;
     }
 
     if (rq->q.facets & RESOURCES_FACET_KW) {
+
+        if (ngx_http_resources_append_literal(rq, "\"kw\":") != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        first = 0;
+        done = 0;
+
+        if (bits
+            && ngx_http_resources_facet_bitmaps(rq, RESOURCES_KIND_KEYWORD,
+                                                bits, limit, &done)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (done) {
+            goto types;
+        }
+
+        if (res == NULL) {
+            res = ngx_http_resources_bits_list(rq, bits, n);
+            if (res == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
         nterms = s->header.nkeywords[1];
 
-        counts = ngx_pcalloc(rq->r->pool, (nterms + 1) * sizeof(uint32_t));
+        counts = ngx_http_resources_calloc(rq,
+                                           (nterms + 1) * sizeof(uint32_t));
         if (counts == NULL) {
             return NGX_ERROR;
         }
@@ -1134,22 +1488,51 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
             }
         }
 
-        if (ngx_http_resources_append_literal(rq, "\"kw\":") != NGX_OK
-            || ngx_http_resources_facet_terms(rq, RESOURCES_KIND_KEYWORD,
-                                              counts, nterms, m, s->kwsorted,
-                                              limit)
-               != NGX_OK)
+        if (ngx_http_resources_facet_terms(rq, RESOURCES_KIND_KEYWORD,
+                                           counts, nterms, m, s->kwsorted,
+                                           limit)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+types:
+
+    if (rq->q.facets & RESOURCES_FACET_TYPE) {
+
+        if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_literal(rq, "\"type\":") != NGX_OK)
         {
             return NGX_ERROR;
         }
 
         first = 0;
-    }
+        done = 0;
 
-    if (rq->q.facets & RESOURCES_FACET_TYPE) {
+        if (bits
+            && ngx_http_resources_facet_bitmaps(rq, RESOURCES_KIND_TYPE,
+                                                bits, limit, &done)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (done) {
+            goto years;
+        }
+
+        if (res == NULL) {
+            res = ngx_http_resources_bits_list(rq, bits, n);
+            if (res == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
         nterms = s->header.ntypes[1];
 
-        counts = ngx_pcalloc(rq->r->pool, (nterms + 1) * sizeof(uint32_t));
+        counts = ngx_http_resources_calloc(rq,
+                                           (nterms + 1) * sizeof(uint32_t));
         if (counts == NULL) {
             return NGX_ERROR;
         }
@@ -1161,64 +1544,78 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
             m += (counts[d]++ == 0);
         }
 
-        if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
-            || ngx_http_resources_append_literal(rq, "\"type\":") != NGX_OK
-            || ngx_http_resources_facet_terms(rq, RESOURCES_KIND_TYPE, counts,
-                                              nterms, m, s->typesorted, limit)
-               != NGX_OK)
+        if (ngx_http_resources_facet_terms(rq, RESOURCES_KIND_TYPE, counts,
+                                           nterms, m, s->typesorted, limit)
+            != NGX_OK)
         {
             return NGX_ERROR;
         }
-
-        first = 0;
     }
+
+years:
 
     if (rq->q.facets & RESOURCES_FACET_YEAR) {
 
-        /* docnos are in date order: years come in runs, newest first */
+        /*
+         * docnos are in date order: years come in runs, newest first; a
+         * run ends at the first docno dated before January of its year (a
+         * binary search), and its count is then a popcount over the
+         * result's bitmap, or a binary search in its list
+         */
 
-        for (i = 0, m = 0, prev = 0; i < n; i++) {
-            year = resources_snapshot_col(s->date, res[i]) / 10000;
-
-            if (year == 0) {
-                break;                  /* undated, and all after it */
-            }
-
-            m += (year != prev);
-            prev = year;
+        if (bits == NULL && res == NULL) {
+            return NGX_ERROR;
         }
 
-        f = ngx_palloc(rq->r->pool,
-                       (m + 1) * sizeof(ngx_http_resources_facet_t));
-        years = ngx_pnalloc(rq->r->pool, (m + 1) * 4);
+        /* the work area: only the entries filled are ever touched */
+
+        f = ngx_http_resources_alloc(rq, (NGX_HTTP_RESOURCES_YEARS + 1)
+                                         * sizeof(ngx_http_resources_facet_t));
+        years = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_YEARS * 4);
         if (f == NULL || years == NULL) {
             return NGX_ERROR;
         }
 
         /* filled from the end: oldest first, the order of values */
 
-        k = m;
-        prev = 0;
+        k = NGX_HTTP_RESOURCES_YEARS;
+        i = bits ? lo : 0;
 
-        for (i = 0; i < n && k <= m; i++) {
-            year = resources_snapshot_col(s->date, res[i]) / 10000;
+        while (k > 0 && (bits ? i < hi : i < n)) {
+            year = resources_snapshot_col(s->date, bits ? i : res[i]) / 10000;
 
             if (year == 0) {
-                break;
+                break;                  /* undated, and all after it */
             }
 
-            if (year != prev) {
-                k--;
-                f[k].id = year;
-                f[k].count = 0;
-                f[k].value = years + k * 4;
-                f[k].len = 4;
-                ngx_sprintf(years + k * 4, "%04uD", year % 10000);
-                prev = year;
+            end = ngx_http_resources_date_bound(s, year * 10000,
+                                                NGX_HTTP_RESOURCES_DATE_LT);
+
+            if (bits) {
+                end = ngx_min(end, hi);
+                d = (uint32_t) resources_bits_count_range(bits, i, end);
+
+            } else {
+                end = (uint32_t) ngx_http_resources_year_end(res, n, i, end);
+                d = (uint32_t) (end - i);
             }
 
-            f[k].count++;
+            i = end;
+
+            if (d == 0) {
+                continue;
+            }
+
+            k--;
+            f[k].id = year;
+            f[k].count = d;
+            f[k].value = years + k * 4;
+            f[k].len = 4;
+            ngx_sprintf(years + k * 4, "%04uD", year % 10000);
         }
+
+        m = NGX_HTTP_RESOURCES_YEARS - k;
+        f += k;
 
         if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append_literal(rq, "\"year\":") != NGX_OK
@@ -1241,7 +1638,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
     ngx_uint_t             page_only;
     ssize_t                flen;
     uint32_t               lo, hi, *res, *score, *sorted, *page;
-    uint64_t              *keys;
+    uint64_t              *keys, *bits;
     ngx_uint_t             sort;
     resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
     resources_record_t     rec;
@@ -1250,6 +1647,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     r = rq->r;
     s = rq->s;
+    bits = NULL;
 
     folded = ngx_pnalloc(r->pool, r->args.len + 1);
     if (folded == NULL) {
@@ -1346,7 +1744,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
             }
 
         } else {
-            res = ngx_palloc(r->pool, (cap + 1) * 2 * sizeof(uint32_t));
+            res = ngx_http_resources_alloc(rq,
+                                           (cap + 1) * 2 * sizeof(uint32_t));
             if (res == NULL) {
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
@@ -1451,11 +1850,16 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     /* the result set, in docno order */
 
-    page_only = (sort == RESOURCES_SORT_NEWEST && rq->q.facets == 0);
+    page_only = (sort == RESOURCES_SORT_NEWEST);
+
+    /* facets over a bitmap result: the bitmap itself, asked for */
+
+    bits = (rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
+           ? (uint64_t *) &bits : NULL;
 
     if (ngx_http_resources_bitmaps(rq, lo, hi, page_only ? offset : 0,
                                    page_only ? limit : SIZE_MAX, &res, &score,
-                                   &n, &m)
+                                   &n, &m, &bits)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1477,8 +1881,9 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         cap = ngx_min(cap, rq->lists[i].n);
     }
 
-    res = ngx_palloc(r->pool, (cap + 1) * sizeof(uint32_t));
-    score = rq->nwords ? ngx_palloc(r->pool, (cap + 1) * sizeof(uint32_t))
+    res = ngx_http_resources_alloc(rq, (cap + 1) * sizeof(uint32_t));
+    score = rq->nwords ? ngx_http_resources_alloc(rq,
+                                               (cap + 1) * sizeof(uint32_t))
                        : NULL;
     if (res == NULL || (rq->nwords && score == NULL)) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1492,7 +1897,7 @@ sort:
     sorted = res;
 
     if (n > 1 && sort != RESOURCES_SORT_NEWEST) {
-        sorted = ngx_palloc(r->pool, n * sizeof(uint32_t));
+        sorted = ngx_http_resources_alloc(rq, n * sizeof(uint32_t));
         if (sorted == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -1501,7 +1906,7 @@ sort:
             ngx_http_resources_oldest(s, res, n, sorted);
 
         } else {
-            keys = ngx_palloc(r->pool, n * sizeof(uint64_t));
+            keys = ngx_http_resources_alloc(rq, n * sizeof(uint64_t));
             if (keys == NULL) {
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
@@ -1576,7 +1981,8 @@ output:
     }
 
     if (rq->q.facets
-        && ngx_http_resources_facets(rq, res, n, facet_limit) != NGX_OK)
+        && ngx_http_resources_facets(rq, res, n, bits, lo, hi, facet_limit)
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

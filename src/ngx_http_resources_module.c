@@ -557,4 +557,6 @@ ngx_http_resources_exit_process(ngx_cycle_t *cycle)
     for (i = 0; i < rmcf->dbs.nelts; i++) {
         ngx_http_resources_db_done(dbp[i]);
     }
+
+    ngx_http_resources_work_done();
 }

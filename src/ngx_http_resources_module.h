@@ -100,6 +100,7 @@ extern ngx_module_t  ngx_http_resources_module;
 
 
 ngx_int_t ngx_http_resources_handler(ngx_http_request_t *r);
+void ngx_http_resources_work_done(void);
 
 ngx_int_t ngx_http_resources_db_init(ngx_http_resources_db_t *db,
     ngx_cycle_t *cycle);

@@ -277,3 +277,128 @@ resources_select_u64(uint64_t *keys, size_t n, size_t k)
         resources_sift_down(keys, 0, i);
     }
 }
+
+
+/* bitmaps */
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__)
+#define RESOURCES_POPCNT_CLONES  __attribute__((target_clones("popcnt", \
+                                                               "default")))
+#else
+#define RESOURCES_POPCNT_CLONES
+#endif
+
+
+static inline uint64_t
+resources_bits_word(const u_char *bits, size_t w)
+{
+    uint64_t  x;
+
+    memcpy(&x, bits + w * sizeof(uint64_t), sizeof(uint64_t));
+
+    return x;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw)
+{
+    size_t    w, n;
+    uint64_t  x;
+
+    n = 0;
+
+    for (w = 0; w < nw; w++) {
+        x = acc[w] & resources_bits_word(bits, w);
+        acc[w] = x;
+        n += (size_t) __builtin_popcountll(x);
+    }
+
+    return n;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_and_count(const uint64_t *acc, const u_char *bits, size_t nw)
+{
+    size_t  w, n;
+
+    n = 0;
+
+    for (w = 0; w < nw; w++) {
+        n += (size_t) __builtin_popcountll(acc[w]
+                                           & resources_bits_word(bits, w));
+    }
+
+    return n;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_count_range(const uint64_t *acc, size_t lo, size_t hi)
+{
+    size_t    w, wl, wh, n;
+    uint64_t  x;
+
+    if (lo >= hi) {
+        return 0;
+    }
+
+    wl = lo / 64;
+    wh = (hi - 1) / 64;
+    n = 0;
+
+    for (w = wl; w <= wh; w++) {
+        x = acc[w];
+
+        if (w == wl) {
+            x &= ~(uint64_t) 0 << (lo % 64);
+        }
+
+        if (w == wh && hi % 64) {
+            x &= ~(uint64_t) 0 >> (64 - hi % 64);
+        }
+
+        n += (size_t) __builtin_popcountll(x);
+    }
+
+    return n;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi)
+{
+    size_t  w, n;
+
+    if (hi > nw * 64) {
+        hi = nw * 64;
+    }
+
+    if (lo >= hi) {
+        memset(acc, 0, nw * sizeof(uint64_t));
+        return 0;
+    }
+
+    memset(acc, 0, (lo / 64) * sizeof(uint64_t));
+    memset(acc + (hi + 63) / 64, 0, (nw - (hi + 63) / 64) * sizeof(uint64_t));
+
+    acc[lo / 64] &= ~(uint64_t) 0 << (lo % 64);
+
+    if (hi % 64) {
+        acc[hi / 64] &= ~(uint64_t) 0 >> (64 - hi % 64);
+    }
+
+    n = 0;
+
+    for (w = lo / 64; w < (hi + 63) / 64; w++) {
+        n += (size_t) __builtin_popcountll(acc[w]);
+    }
+
+    return n;
+}

@@ -62,4 +62,26 @@ void resources_select_u64(uint64_t *keys, size_t n, size_t k);
 void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work);
 
 
+/*
+ * Bitmaps: bit d of word d / 64 (bit d % 64) stands for docno d.  "acc" is
+ * an aligned array of the caller's; "bits" may be any alignment (a bitmap
+ * in the map: LMDB aligns values to 2 bytes).  With gcc on x86-64 the loops
+ * use the POPCNT instruction where the CPU has it (chosen at load time).
+ */
+
+/* acc[w] &= bits[w] for w < nw; returns the bits left set */
+size_t resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw);
+
+/* the bits set in both acc and bits */
+size_t resources_bits_and_count(const uint64_t *acc, const u_char *bits,
+    size_t nw);
+
+/* the bits of acc set in [lo, hi) */
+size_t resources_bits_count_range(const uint64_t *acc, size_t lo,
+    size_t hi);
+
+/* keeps only the bits in [lo, hi) of acc (nw words); returns how many */
+size_t resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi);
+
+
 #endif /* _RESOURCES_POSTINGS_H_INCLUDED_ */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <stdlib.h>
+
 #include "resources_snapshot.h"
 #include "resources_text.h"
 
@@ -40,6 +42,171 @@ resources_snapshot_column(resources_snapshot_t *s, const char *name,
     }
 
     *col = d.mv_data;
+
+    return 0;
+}
+
+
+/*
+ * Lists the bitmaps of a kind (s->bitmaps[i]), in folded order: the keys
+ * of RESOURCES_PART_BITMAP come in that order, and each term's id is read
+ * from "terms".
+ */
+
+static int
+resources_snapshot_bitmaps(resources_snapshot_t *s, u_char kind, int i)
+{
+    int                rc;
+    u_char             key[2];
+    uint32_t           nterms;
+    MDB_val            k, d, tk, td;
+    MDB_cursor        *c;
+    resources_term_t   t;
+
+    s->nbitmaps[i] = 0;
+    s->bitmaps_all[i] = 1;
+
+    nterms = (kind == RESOURCES_KIND_TYPE) ? s->header.ntypes[1]
+                                           : s->header.nkeywords[1];
+
+    rc = mdb_cursor_open(s->txn, s->post, &c);
+    if (rc != 0) {
+        return -1;
+    }
+
+    key[0] = RESOURCES_PART_BITMAP;
+    key[1] = kind;
+    k.mv_size = 2;
+    k.mv_data = key;
+
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+         rc == 0;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    {
+        if (k.mv_size <= 2 || memcmp(k.mv_data, key, 2) != 0) {
+            break;
+        }
+
+        if (d.mv_size != RESOURCES_BITMAP_WORDS(s->header.ndocs)
+                         * sizeof(uint64_t))
+        {
+            goto failed;
+        }
+
+        if (s->nbitmaps[i] == RESOURCES_SNAPSHOT_BITMAPS) {
+            s->bitmaps_all[i] = 0;
+            break;
+        }
+
+        /* "terms": kind, folded */
+
+        tk.mv_size = k.mv_size - 1;
+        tk.mv_data = (u_char *) k.mv_data + 1;
+
+        if (mdb_get(s->txn, s->terms, &tk, &td) != 0
+            || td.mv_size < sizeof(resources_term_t))
+        {
+            goto failed;
+        }
+
+        memcpy(&t, td.mv_data, sizeof(resources_term_t));
+
+        if (t.id >= nterms) {
+            goto failed;
+        }
+
+        s->bitmaps[i][s->nbitmaps[i]].id = t.id;
+        s->bitmaps[i][s->nbitmaps[i]].bits = d.mv_data;
+        s->nbitmaps[i]++;
+    }
+
+    mdb_cursor_close(c);
+
+    return 0;
+
+failed:
+
+    mdb_cursor_close(c);
+
+    return -1;
+}
+
+
+static int
+resources_freq_cmp(const void *one, const void *two)
+{
+    const resources_freq_t  *x = one, *y = two;
+
+    if (x->count != y->count) {
+        return x->count > y->count ? -1 : 1;
+    }
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+
+/* s->freq[i] and s->rank[i] of a kind, from "tids" and its folded order */
+
+static int
+resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
+    const u_char *sorted)
+{
+    int                rc;
+    uint32_t           n, key, id, r;
+    MDB_val            k, d;
+    MDB_cursor        *c;
+    resources_term_t   t;
+
+    n = (kind == RESOURCES_KIND_TYPE) ? s->header.ntypes[1]
+                                      : s->header.nkeywords[1];
+
+    s->nterms[i] = n;
+    s->freq[i] = malloc((n + 1) * sizeof(resources_freq_t));
+    s->rank[i] = malloc((n + 1) * sizeof(uint32_t));
+
+    if (s->freq[i] == NULL || s->rank[i] == NULL) {
+        return -1;
+    }
+
+    for (r = 0; r < n; r++) {
+        s->rank[i][resources_snapshot_col(sorted, r)] = r;
+    }
+
+    rc = mdb_cursor_open(s->txn, s->tids, &c);
+    if (rc != 0) {
+        return -1;
+    }
+
+    key = resources_tid_key(kind, 0);
+    k.mv_size = sizeof(uint32_t);
+    k.mv_data = &key;
+    id = 0;
+
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+         rc == 0 && id < n;
+         rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    {
+        if (k.mv_size != sizeof(uint32_t)
+            || resources_get_u32(k.mv_data) != resources_tid_key(kind, id)
+            || d.mv_size < sizeof(resources_term_t))
+        {
+            break;
+        }
+
+        memcpy(&t, d.mv_data, sizeof(resources_term_t));
+
+        s->freq[i][id].count = t.count[0];
+        s->freq[i][id].id = id;
+        id++;
+    }
+
+    mdb_cursor_close(c);
+
+    if (id != n) {
+        return -1;
+    }
+
+    qsort(s->freq[i], n, sizeof(resources_freq_t), resources_freq_cmp);
 
     return 0;
 }
@@ -255,6 +422,20 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         }
     }
 
+    if (resources_snapshot_bitmaps(s, RESOURCES_KIND_KEYWORD, 0) != 0
+        || resources_snapshot_bitmaps(s, RESOURCES_KIND_TYPE, 1) != 0)
+    {
+        resources_snapshot_error("a bitmap is malformed");
+    }
+
+    if (resources_snapshot_freq(s, RESOURCES_KIND_KEYWORD, 0, s->kwsorted)
+        != 0
+        || resources_snapshot_freq(s, RESOURCES_KIND_TYPE, 1, s->typesorted)
+           != 0)
+    {
+        resources_snapshot_error("the terms are inconsistent");
+    }
+
     return 0;
 
 failed:
@@ -268,6 +449,15 @@ failed:
 void
 resources_snapshot_close(resources_snapshot_t *s)
 {
+    int  i;
+
+    for (i = 0; i < 2; i++) {
+        free(s->freq[i]);
+        free(s->rank[i]);
+        s->freq[i] = NULL;
+        s->rank[i] = NULL;
+    }
+
     if (s->txn) {
         mdb_txn_abort(s->txn);
         s->txn = NULL;

@@ -25,6 +25,25 @@
 #include "resources_postings.h"
 
 
+/* a frequent term's bitmap (RESOURCES_PART_BITMAP) and its term id */
+
+typedef struct {
+    uint32_t             id;
+    const u_char        *bits;
+} resources_bitmap_t;
+
+
+#define RESOURCES_SNAPSHOT_BITMAPS  256     /* listed per kind, at most */
+
+
+/* a keyword or type and its number of public resources */
+
+typedef struct {
+    uint32_t             count;
+    uint32_t             id;
+} resources_freq_t;
+
+
 typedef struct {
     MDB_env             *env;
     MDB_txn             *txn;
@@ -57,6 +76,24 @@ typedef struct {
     /* term ids in folded order, per kind */
     const u_char        *kwsorted;
     const u_char        *typesorted;
+
+    /*
+     * the bitmaps of the frequent keywords ([0]) and types ([1]), in
+     * folded order; bitmaps_all[i] is 1 when every one is listed: a term
+     * not listed then has fewer than ndocs / 64 public resources
+     */
+    resources_bitmap_t   bitmaps[2][RESOURCES_SNAPSHOT_BITMAPS];
+    uint32_t             nbitmaps[2];
+    unsigned             bitmaps_all[2];
+
+    /*
+     * per kind (0 keywords, 1 types), nterms of each (malloc'ed, freed by
+     * close): every term by number of public resources, most first (ties:
+     * id), and each term id's rank in folded order
+     */
+    resources_freq_t    *freq[2];
+    uint32_t            *rank[2];
+    uint32_t             nterms[2];
 
     /* the file, as opened */
     dev_t                dev;

@@ -93,6 +93,47 @@ for my $id (@$ids) {
 }
 is_deeply { map { $_->{value} => $_->{count} } @{ $j->{facets}{kw} } }, \%kwc,
     'keyword facet counts over the bitmap result';
+
+# whole facets (values, counts, order, limit) of large and small results:
+# large public results count the frequent terms from their bitmaps
+sub facets_of {
+    my ($ids, $limit) = @_;
+    my (%c, %byid);
+    $byid{ $_->{id} } = $_ for @recs;
+    for my $id (@$ids) {
+        my $r = $byid{$id};
+        $c{kw}{$_}++ for @{ $r->{keywords} };
+        $c{type}{ $r->{type} }++;
+        $c{year}{ substr $r->{date}, 0, 4 }++;
+    }
+    my %f;
+    for my $k (qw(kw type year)) {
+        my @v = sort { $c{$k}{$b} <=> $c{$k}{$a} || lc $a cmp lc $b } keys %{ $c{$k} };
+        splice @v, $limit if @v > $limit;
+        $f{$k} = [ map { { value => $_, count => $c{$k}{$_} } } @v ];
+    }
+    return \%f;
+}
+
+for my $c ([ 'kw=Alpha', { kw => ['Alpha'] } ],
+           [ 'type=T2', { type => 'T2' } ],
+           [ '', {} ],
+           [ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] } ],
+           [ 'kw=Alpha&kw=beta&sort=title', { kw => ['Alpha', 'beta'] } ],
+           [ 'kw=beta&q=special&sort=oldest', { kw => ['beta'], q => 1 } ],
+           [ 'kw=Gamma&from=2022&to=2023-06', { kw => ['Gamma'], from => '2022-01', to => '2023-06' } ],
+           [ 'kw=rare', { kw => ['rare'] } ])
+{
+    my ($args, $q) = @$c;
+    my (undef, $ids) = expect(%$q);
+    for my $limit (1, 2, 3, 10) {
+        my ($st, $h, $body) = http_request("/r?$args&facets=kw,type,year&facet_limit=$limit&limit=0");
+        is $st, 200, "$args facet_limit=$limit: 200";
+        is_deeply decode_json($body)->{facets}, facets_of($ids, $limit),
+            "$args facet_limit=$limit: facets";
+    }
+}
+
 ($st, $h, $body) = http_request('/r?kw=Alpha&kw=beta&sort=title&limit=5');
 $j = decode_json($body);
 my @bytitle = map { $_->{id} } sort { $a->{title} cmp $b->{title} }

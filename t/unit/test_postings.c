@@ -154,5 +154,67 @@ main(void)
     p[1].data = (const u_char *) lists[0];
     is_int(resources_intersect(p, 2, 5, 5, out, NULL), 0, "an empty range");
 
+    /* bitmaps, against bit-by-bit counts; the second bitmap unaligned */
+
+    {
+        size_t    nw, w, lo, hi, d, want, got, round2;
+        uint64_t  a[40], b[40], c[40];
+        u_char    raw[40 * 8 + 1];
+        int       good;
+
+        good = 1;
+
+        for (round2 = 0; round2 < 2000; round2++) {
+            nw = 1 + (size_t) ((size_t) rand() % 40);
+
+            for (w = 0; w < nw; w++) {
+                a[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
+                b[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
+
+                if (round2 % 3 == 0) {
+                    a[w] &= (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();  /* sparser */
+                }
+            }
+
+            memcpy(raw + 1, b, nw * 8);
+
+            want = 0;
+            for (d = 0; d < nw * 64; d++) {
+                want += (a[d / 64] >> (d % 64)) & (b[d / 64] >> (d % 64)) & 1;
+            }
+
+            good &= (resources_bits_and_count(a, raw + 1, nw) == want);
+
+            memcpy(c, a, nw * 8);
+            got = resources_bits_and(c, raw + 1, nw);
+            good &= (got == want);
+            for (w = 0; w < nw; w++) {
+                good &= (c[w] == (a[w] & b[w]));
+            }
+
+            lo = (size_t) ((size_t) rand() % (nw * 64 + 1));
+            hi = (size_t) ((size_t) rand() % (nw * 64 + 1));
+
+            want = 0;
+            for (d = lo; d < hi; d++) {
+                want += (a[d / 64] >> (d % 64)) & 1;
+            }
+
+            good &= (resources_bits_count_range(a, lo, hi) == want);
+
+            memcpy(c, a, nw * 8);
+            got = resources_bits_clip(c, nw, lo, hi);
+            good &= (got == want);
+
+            for (d = 0; d < nw * 64; d++) {
+                good &= (((c[d / 64] >> (d % 64)) & 1)
+                         == ((d >= lo && d < hi) ? (a[d / 64] >> (d % 64)) & 1
+                                                 : 0));
+            }
+        }
+
+        ok(good, "bitmaps: and, and_count, count_range, clip (2000 rounds)");
+    }
+
     return tap_done();
 }
