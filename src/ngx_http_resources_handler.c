@@ -35,6 +35,7 @@ typedef struct {
     resources_posting_t              lists[NGX_HTTP_RESOURCES_LISTS_MAX];
     const u_char                    *bits[NGX_HTTP_RESOURCES_LISTS_MAX];
     ngx_uint_t                       nlists;
+    const u_char                    *dense;       /* a large prefix */
     ngx_uint_t                       nwords;
     ngx_int_t                        total;
     const char                      *message;     /* for a 4xx */
@@ -720,7 +721,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     int                   rc;
     size_t                n, total, klen;
     ngx_uint_t            part;
-    u_char                key[2 + RESOURCES_WORD_MAX];
+    u_char                key[2 + RESOURCES_WORD_MAX], *dense;
     uint32_t             *out, *work;
     MDB_val               k, d;
     MDB_cursor           *c;
@@ -767,6 +768,26 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
         return NGX_OK;
     }
 
+    /*
+     * Many entries: a byte per docno (the best field), filled in one pass
+     * and tested by the intersection, rather than a sorted union
+     */
+
+    if (total >= rq->s->header.ndocs / 32) {
+        dense = ngx_http_resources_calloc(rq, rq->s->header.ndocs + 1);
+        if (dense == NULL) {
+            return NGX_ERROR;
+        }
+
+        resources_union_dense(lists, n, dense);
+
+        rq->dense = dense;
+        p->data = NULL;
+        p->n = 0;
+
+        return NGX_OK;
+    }
+
     out = ngx_http_resources_alloc(rq, (total + 1) * 2 * sizeof(uint32_t));
     if (out == NULL) {
         return NGX_ERROR;
@@ -805,6 +826,11 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
         if (ngx_http_resources_prefix(rq, word, len, p) != NGX_OK) {
             rq->failed = 1;
             return 1;
+        }
+
+        if (rq->dense) {
+            rq->nlists--;               /* tested through rq->dense */
+            return 0;
         }
 
     } else {
@@ -885,7 +911,7 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     *page = SIZE_MAX;
     *bits = NULL;
 
-    if (rq->empty || lo >= hi) {
+    if (rq->empty || lo >= hi || rq->dense) {
         return NGX_OK;
     }
 
@@ -1004,7 +1030,8 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
         return NGX_ERROR;
     }
 
-    n = resources_intersect(rq->lists, rq->nlists, lo, hi, out, sc);
+    n = resources_intersect_dense(rq->lists, rq->nlists, lo, hi, rq->dense,
+                                  out, sc);
 
     for (i = 0, j = 0; i < n; i++) {
         d = out[i];
@@ -1827,7 +1854,7 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
      */
 
     if (!rq->empty && rq->nlists == 1 && sort == RESOURCES_SORT_NEWEST
-        && rq->q.facets == 0)
+        && rq->q.facets == 0 && rq->dense == NULL)
     {
         p = &rq->lists[0];
         first = resources_gallop(p->data, p->n, 0, lo);
@@ -1889,8 +1916,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    n = rq->empty ? 0 : resources_intersect(rq->lists, rq->nlists, lo, hi,
-                                            res, score);
+    n = rq->empty ? 0 : resources_intersect_dense(rq->lists, rq->nlists, lo,
+                                                  hi, rq->dense, res, score);
 
 sort:
 

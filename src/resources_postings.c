@@ -68,6 +68,15 @@ size_t
 resources_intersect(resources_posting_t *lists, size_t nlists, uint32_t lo,
     uint32_t hi, uint32_t *out, uint32_t *score)
 {
+    return resources_intersect_dense(lists, nlists, lo, hi, NULL, out, score);
+}
+
+
+size_t
+resources_intersect_dense(resources_posting_t *lists, size_t nlists,
+    uint32_t lo, uint32_t hi, const u_char *dense, uint32_t *out,
+    uint32_t *score)
+{
     size_t               i, j, k, count, pos[RESOURCES_INTERSECT_MAX];
     uint32_t             e, d, s, cand;
     resources_posting_t  t;
@@ -125,6 +134,14 @@ resources_intersect(resources_posting_t *lists, size_t nlists, uint32_t lo,
 
         if (i < nlists) {
             continue;
+        }
+
+        if (dense) {
+            if (dense[cand] == 0) {
+                continue;
+            }
+
+            s += resources_field_weight[(dense[cand] - 1) & 3];
         }
 
         out[count] = cand;
@@ -205,6 +222,28 @@ resources_union(const resources_posting_t *lists, size_t nlists,
     }
 
     return o;
+}
+
+
+void
+resources_union_dense(const resources_posting_t *lists, size_t nlists,
+    u_char *best)
+{
+    size_t    i, k;
+    uint32_t  e, d;
+    u_char    f;
+
+    for (i = 0; i < nlists; i++) {
+        for (k = 0; k < lists[i].n; k++) {
+            e = resources_entry(lists[i].data, k);
+            d = RESOURCES_DOCNO(e);
+            f = (u_char) (RESOURCES_FIELD(e) + 1);
+
+            if (best[d] < f) {
+                best[d] = f;
+            }
+        }
+    }
 }
 
 

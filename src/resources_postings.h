@@ -45,6 +45,23 @@ size_t resources_intersect(resources_posting_t *lists, size_t nlists,
     uint32_t lo, uint32_t hi, uint32_t *out, uint32_t *score);
 
 /*
+ * The same, also keeping only the docnos d with dense[d] != 0, and adding
+ * the weight of field dense[d] - 1 to their score: dense is the union of
+ * a query word's expansions, from resources_union_dense().
+ */
+size_t resources_intersect_dense(resources_posting_t *lists, size_t nlists,
+    uint32_t lo, uint32_t hi, const u_char *dense, uint32_t *out,
+    uint32_t *score);
+
+/*
+ * The union of the lists as one byte per docno: best[d] is 1 + the best
+ * field of docno d in them, or left 0 (best: ndocs bytes, zeroed by the
+ * caller).  In O(entries), for unions too large to sort.
+ */
+void resources_union_dense(const resources_posting_t *lists, size_t nlists,
+    u_char *best);
+
+/*
  * The union of the lists, as entries (docno << 2 | best field) in
  * increasing order, into out (room for the sum of the n's; work is as
  * large).  Returns the number of entries written.

@@ -17,10 +17,12 @@ for my $i (0 .. $N - 1) {
     my @kw = grep { defined } ($i % 2 == 0 ? 'Alpha' : undef),
         ($i % 3 == 0 ? 'beta' : undef), ($i % 5 == 0 ? 'Gamma' : undef),
         ($i % 1000 == 0 ? 'rare' : undef);
-    my $r = { id => "r$i", title => sprintf('Titre %05d', ($i * 7919) % $N),
+    my $r = { id => "r$i", title => sprintf('Titre %05d', ($i * 7919) % $N)
+                                     . ($i % 13 == 0 ? ' Coopération' : ''),
               type => ($i % 4 == 0 ? 'T1' : 'T2'), private => ($i % 7 == 0 ? JSON::PP::true : JSON::PP::false),
               date => sprintf('%d-%02d', 2020 + $i % 5, 1 + $i % 12), keywords => \@kw,
-              summary => ($i % 11 == 0 ? 'mot special' : 'texte') };
+              summary => ($i % 11 == 0 ? 'mot special' : 'texte') . ' '
+                         . (qw(coop coopérative coopération coopératives coopère))[$i % 5] };
     push @recs, { %$r, i => $i };
     $jsonl .= encode_json($r) . "\n";
 }
@@ -131,6 +133,30 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] } ],
         is $st, 200, "$args facet_limit=$limit: 200";
         is_deeply decode_json($body)->{facets}, facets_of($ids, $limit),
             "$args facet_limit=$limit: facets";
+    }
+}
+
+# q with a prefix that expands to many words (a dense union): relevance is
+# the sum of each word's best field (title 8, summary 2), ties in the
+# default order
+for my $c ([ 'q=coop', 0 ], [ 'q=special%20coop', 1 ], [ 'q=coop&kw=Gamma', 0, 'Gamma' ],
+           [ 'q=coop&sort=newest&from=2023', 0, undef, '2023-01' ])
+{
+    my ($args, $special, $kw, $from) = @$c;
+    my @m = grep { !$_->{private} } @order;
+    @m = grep { $_->{summary} =~ /\bspecial\b/ } @m if $special;
+    @m = grep { my $r = $_; grep { $_ eq $kw } @{ $r->{keywords} } } @m if $kw;
+    @m = grep { $_->{date} ge $from } @m if $from;
+    my %score = map { $_->{id} => ($_->{title} =~ /Coop/ ? 8 : 2) + ($special ? 2 : 0) } @m;
+    my @want = $args =~ /sort=newest/ ? @m
+             : sort { $score{ $b->{id} } <=> $score{ $a->{id} } } @m;   # stable
+    for my $page ([0, 50], [100, 30]) {
+        my ($off, $lim) = @$page;
+        my ($st, $h, $body) = http_request("/r?$args&offset=$off&limit=$lim");
+        my $j = decode_json($body);
+        is $j->{total}, scalar @m, "$args: total";
+        my @ids = map { $_->{id} } @want[$off .. ($off + $lim > @want ? $#want : $off + $lim - 1)];
+        is_deeply [ map { $_->{id} } @{ $j->{items} } ], \@ids, "$args: page at $off";
     }
 }
 
