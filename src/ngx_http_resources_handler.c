@@ -1659,12 +1659,12 @@ years:
 static ngx_int_t
 ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 {
-    u_char                *folded;
+    u_char                *folded, *dense;
     size_t                 i, k, n, m, cap, first, limit, offset,
                            facet_limit;
     ngx_uint_t             page_only;
     ssize_t                flen;
-    uint32_t               lo, hi, *res, *score, *sorted, *page;
+    uint32_t               lo, hi, d, *res, *score, *sorted, *page;
     uint64_t              *keys, *bits;
     ngx_uint_t             sort;
     resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
@@ -1804,6 +1804,39 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         }
     }
 
+    /*
+     * Two or more lists, a word's large: when nothing else made a byte per
+     * docno, that word's list becomes one (one pass), and the intersection
+     * tests it rather than stepping through it
+     */
+
+    if (rq->dense == NULL && rq->nlists >= 2 && !rq->empty) {
+        k = rq->nlists;
+
+        for (i = 0; i < rq->nlists; i++) {
+            if (rq->lists[i].scored
+                && rq->lists[i].n >= s->header.ndocs / 32
+                && (k == rq->nlists || rq->lists[i].n > rq->lists[k].n))
+            {
+                k = i;
+            }
+        }
+
+        if (k < rq->nlists) {
+            dense = ngx_http_resources_calloc(rq, s->header.ndocs + 1);
+            if (dense == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            resources_union_dense(&rq->lists[k], 1, dense);
+            rq->dense = dense;
+
+            rq->nlists--;
+            rq->lists[k] = rq->lists[rq->nlists];
+            rq->bits[k] = rq->bits[rq->nlists];
+        }
+    }
+
     if (rq->nlists == 0) {
         if (ngx_http_resources_posting(rq, RESOURCES_KIND_ALL,
                                        (u_char *) "", 0, &rq->lists[0])
@@ -1812,6 +1845,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        rq->lists[0].scored = 0;
+        rq->bits[0] = NULL;
         rq->nlists = 1;
     }
 
@@ -1929,8 +1964,34 @@ sort:
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        k = ngx_min(n, offset + limit);
+
         if (sort == RESOURCES_SORT_OLDEST) {
             ngx_http_resources_oldest(s, res, n, sorted);
+
+        } else if (sort == RESOURCES_SORT_TITLE && s->bytitle
+                   && k * (s->header.ndocs / n) < n / 4)
+        {
+            /*
+             * A large result: walk the docnos in title order and keep the
+             * result's, about k * ndocs / n of them, rather than select
+             * the first k of n keys
+             */
+
+            if (bits == NULL) {
+                bits = ngx_http_resources_result_bits(rq, res, n);
+                if (bits == NULL) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+            }
+
+            for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
+                d = resources_snapshot_col(s->bytitle, i);
+
+                if ((bits[d / 64] >> (d % 64)) & 1) {
+                    sorted[m++] = d;
+                }
+            }
 
         } else {
             keys = ngx_http_resources_alloc(rq, n * sizeof(uint64_t));
@@ -1951,8 +2012,6 @@ sort:
             }
 
             /* only the items up to the page's end need an order */
-
-            k = ngx_min(n, offset + limit);
 
             resources_select_u64(keys, n, k);
 

@@ -78,6 +78,7 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
     uint32_t *score)
 {
     size_t               i, j, k, count, pos[RESOURCES_INTERSECT_MAX];
+    u_char               linear[RESOURCES_INTERSECT_MAX];
     uint32_t             e, d, s, cand;
     resources_posting_t  t;
 
@@ -99,6 +100,7 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
 
     for (i = 0; i < nlists; i++) {
         pos[i] = resources_gallop(lists[i].data, lists[i].n, 0, lo);
+        linear[i] = (lists[i].n <= 8 * lists[0].n);
     }
 
     count = 0;
@@ -114,8 +116,24 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
         s = lists[0].scored ? resources_field_weight[RESOURCES_FIELD(e)] : 0;
 
         for (i = 1; i < nlists; i++) {
-            pos[i] = resources_gallop(lists[i].data, lists[i].n, pos[i],
-                                      cand);
+
+            if (linear[i]) {
+
+                /* about as dense as the driver: a few steps forward */
+
+                while (pos[i] < lists[i].n
+                       && RESOURCES_DOCNO(resources_entry(lists[i].data,
+                                                          pos[i]))
+                          < cand)
+                {
+                    pos[i]++;
+                }
+
+            } else {
+                pos[i] = resources_gallop(lists[i].data, lists[i].n, pos[i],
+                                          cand);
+            }
+
             if (pos[i] == lists[i].n) {
                 return count;
             }

@@ -380,6 +380,12 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         resources_snapshot_error("a column is missing or has a wrong size");
     }
 
+    if (resources_snapshot_column(s, "bytitle", 4, n, &s->bytitle, NULL)
+        != 0)
+    {
+        s->bytitle = NULL;
+    }
+
     /* what requests index with must stay in bounds */
 
     nkwoff = n + 1;
@@ -398,6 +404,7 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     for (i = 0; i < n; i++) {
         if (resources_snapshot_col(s->order, i) >= n
             || resources_snapshot_col(s->title, i) >= n
+            || (s->bytitle && resources_snapshot_col(s->bytitle, i) >= n)
             || resources_snapshot_col(s->type, i) >= s->header.ntypes[1])
         {
             resources_snapshot_error("a column is inconsistent");

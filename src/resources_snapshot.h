@@ -71,6 +71,8 @@ typedef struct {
     const u_char        *kwoff;
     const u_char        *kwids;
     const u_char        *title;
+    const u_char        *bytitle;          /* docnos in title order, or
+                                              NULL (an older loader) */
     size_t               nkwids;
 
     /* term ids in folded order, per kind */

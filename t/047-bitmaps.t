@@ -22,7 +22,8 @@ for my $i (0 .. $N - 1) {
               type => ($i % 4 == 0 ? 'T1' : 'T2'), private => ($i % 7 == 0 ? JSON::PP::true : JSON::PP::false),
               date => sprintf('%d-%02d', 2020 + $i % 5, 1 + $i % 12), keywords => \@kw,
               summary => ($i % 11 == 0 ? 'mot special' : 'texte') . ' '
-                         . (qw(coop coopérative coopération coopératives coopère))[$i % 5] };
+                         . (qw(coop coopérative coopération coopératives coopère))[$i % 5]
+                         . ($i % 3 == 0 ? ' alpha' : '') };
     push @recs, { %$r, i => $i };
     $jsonl .= encode_json($r) . "\n";
 }
@@ -158,6 +159,19 @@ for my $c ([ 'q=coop', 0 ], [ 'q=special%20coop', 1 ], [ 'q=coop&kw=Gamma', 0, '
         my @ids = map { $_->{id} } @want[$off .. ($off + $lim > @want ? $#want : $off + $lim - 1)];
         is_deeply [ map { $_->{id} } @{ $j->{items} } ], \@ids, "$args: page at $off";
     }
+}
+
+# two words, the larger one (alpha: keyword 4, or summary 2) tested as a
+# byte per docno
+{
+    my @m = grep { !$_->{private} && $_->{summary} =~ /\bmot\b/
+                   && ($_->{i} % 2 == 0 || $_->{i} % 3 == 0) } @order;
+    my @want = sort { ($b->{i} % 2 == 0 ? 4 : 2) <=> ($a->{i} % 2 == 0 ? 4 : 2) } @m;
+    my ($st, $h, $body) = http_request('/r?q=alpha%20mot&limit=100');
+    my $j = decode_json($body);
+    is $j->{total}, scalar @m, 'q=alpha mot: total';
+    is_deeply [ map { $_->{id} } @{ $j->{items} } ],
+        [ map { $_->{id} } @want[0 .. ($#want < 99 ? $#want : 99)] ], 'q=alpha mot: by relevance';
 }
 
 ($st, $h, $body) = http_request('/r?kw=Alpha&kw=beta&sort=title&limit=5');
