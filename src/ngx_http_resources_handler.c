@@ -903,7 +903,7 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t      *out, *sc, d;
     uint64_t      *acc, x;
     ngx_uint_t     want;
-    const u_char  *one;
+    const u_char  *one, *bm[NGX_HTTP_RESOURCES_LISTS_MAX];
 
     want = (*bits != NULL);
 
@@ -920,6 +920,36 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     }
 
     if (nb == 0 || (nb == 1 && rq->nlists == 1 && !want)) {
+        return NGX_OK;
+    }
+
+    if (!want && limit != SIZE_MAX && nb == rq->nlists
+        && nb <= NGX_HTTP_RESOURCES_LISTS_MAX)
+    {
+        /*
+         * Bitmaps alone, a page of the default order: the count and the
+         * page come from the bitmaps as they are, nothing is written
+         */
+
+        for (i = 0; i < nb; i++) {
+            bm[i] = rq->bits[i];
+        }
+
+        n = resources_bits_and_many_count(bm, nb, lo, hi);
+        k = (offset < n) ? ngx_min(limit, n - offset) : 0;
+
+        out = ngx_http_resources_alloc(rq, (k + 1) * sizeof(uint32_t));
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        rq->nlists = 0;
+
+        *res = out;
+        *page = resources_bits_and_many_page(bm, nb, lo, hi, offset, k, out);
+        *total = n;
+        *score = NULL;
+
         return NGX_OK;
     }
 

@@ -459,3 +459,105 @@ resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi)
 
     return n;
 }
+
+
+/* word w of the AND of nb bitmaps, bits outside [lo, hi) cleared */
+
+static inline uint64_t
+resources_bits_and_word(const u_char **bits, size_t nb, size_t w, size_t lo,
+    size_t hi)
+{
+    size_t    i;
+    uint64_t  x;
+
+    x = resources_bits_word(bits[0], w);
+
+    for (i = 1; i < nb; i++) {
+        x &= resources_bits_word(bits[i], w);
+    }
+
+    if (w == lo / 64) {
+        x &= ~(uint64_t) 0 << (lo % 64);
+    }
+
+    if (w == (hi - 1) / 64 && hi % 64) {
+        x &= ~(uint64_t) 0 >> (64 - hi % 64);
+    }
+
+    return x;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_and_many_count(const u_char **bits, size_t nb, size_t lo,
+    size_t hi)
+{
+    size_t  w, n;
+
+    if (nb == 0 || lo >= hi) {
+        return 0;
+    }
+
+    n = 0;
+
+    if (nb == 2) {
+        for (w = lo / 64; w <= (hi - 1) / 64; w++) {
+            if (w == lo / 64 || w == (hi - 1) / 64) {
+                n += (size_t) __builtin_popcountll(
+                         resources_bits_and_word(bits, nb, w, lo, hi));
+                continue;
+            }
+
+            n += (size_t) __builtin_popcountll(
+                     resources_bits_word(bits[0], w)
+                     & resources_bits_word(bits[1], w));
+        }
+
+        return n;
+    }
+
+    for (w = lo / 64; w <= (hi - 1) / 64; w++) {
+        n += (size_t) __builtin_popcountll(
+                 resources_bits_and_word(bits, nb, w, lo, hi));
+    }
+
+    return n;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_and_many_page(const u_char **bits, size_t nb, size_t lo,
+    size_t hi, size_t offset, size_t limit, uint32_t *out)
+{
+    size_t    w, j, c;
+    uint64_t  x;
+
+    if (nb == 0 || lo >= hi || limit == 0) {
+        return 0;
+    }
+
+    j = 0;
+
+    for (w = lo / 64; w <= (hi - 1) / 64 && j < limit; w++) {
+        x = resources_bits_and_word(bits, nb, w, lo, hi);
+        c = (size_t) __builtin_popcountll(x);
+
+        if (offset >= c) {
+            offset -= c;
+            continue;
+        }
+
+        for ( /* void */ ; x && j < limit; x &= x - 1) {
+            if (offset) {
+                offset--;
+                continue;
+            }
+
+            out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
+        }
+    }
+
+    return j;
+}

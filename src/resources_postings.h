@@ -97,6 +97,16 @@ size_t resources_bits_and_count(const uint64_t *acc, const u_char *bits,
 size_t resources_bits_count_range(const uint64_t *acc, size_t lo,
     size_t hi);
 
+/*
+ * The AND of nb bitmaps (any alignment), without writing it: the bits set
+ * in [lo, hi), and the docnos of the (offset + 1)-th to (offset + limit)-th
+ * of them into out (returns how many); lo < hi <= 64 * words
+ */
+size_t resources_bits_and_many_count(const u_char **bits, size_t nb,
+    size_t lo, size_t hi);
+size_t resources_bits_and_many_page(const u_char **bits, size_t nb,
+    size_t lo, size_t hi, size_t offset, size_t limit, uint32_t *out);
+
 /* keeps only the bits in [lo, hi) of acc (nw words); returns how many */
 size_t resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi);
 

@@ -214,6 +214,62 @@ main(void)
         }
 
         ok(good, "bitmaps: and, and_count, count_range, clip (2000 rounds)");
+
+        /* the AND of 1 to 3 bitmaps, unwritten: count and pages */
+
+        good = 1;
+
+        for (round2 = 0; round2 < 3000; round2++) {
+            const u_char  *bm[3];
+            u_char         raw3[3][40 * 8 + 1];
+            uint32_t       page[64 * 40], all[64 * 40];
+            size_t         nb, nall, off, lim, m, q;
+
+            nw = 1 + (size_t) ((size_t) rand() % 40);
+            nb = 1 + (size_t) ((size_t) rand() % 3);
+
+            for (q = 0; q < nb; q++) {
+                for (w = 0; w < nw; w++) {
+                    c[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2
+                           ^ (uint64_t) rand();
+                }
+
+                memcpy(raw3[q] + (q & 1), c, nw * 8);
+                bm[q] = raw3[q] + (q & 1);
+            }
+
+            lo = (size_t) ((size_t) rand() % (nw * 64));
+            hi = lo + 1 + (size_t) ((size_t) rand() % (nw * 64 - lo));
+
+            nall = 0;
+            for (d = lo; d < hi; d++) {
+                int  in = 1;
+
+                for (q = 0; q < nb; q++) {
+                    memcpy(&c[0], bm[q] + (d / 64) * 8, 8);
+                    in &= (int) ((c[0] >> (d % 64)) & 1);
+                }
+
+                if (in) {
+                    all[nall++] = (uint32_t) d;
+                }
+            }
+
+            good &= (resources_bits_and_many_count(bm, nb, lo, hi) == nall);
+
+            off = (size_t) rand() % (nall + 2);
+            lim = (size_t) rand() % 70;
+
+            m = resources_bits_and_many_page(bm, nb, lo, hi, off, lim, page);
+            want = off < nall ? (nall - off < lim ? nall - off : lim) : 0;
+            good &= (m == want);
+
+            for (q = 0; q < m && q < want; q++) {
+                good &= (page[q] == all[off + q]);
+            }
+        }
+
+        ok(good, "bitmaps: AND of 1 to 3, count and page (3000 rounds)");
     }
 
     return tap_done();
