@@ -3,6 +3,7 @@
  */
 
 
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -11,11 +12,94 @@
 
 #define RESOURCES_DECOMP_MAX  32
 
+/* a folded code point that is white space (resources_fold_cp) */
+#define RESOURCES_FOLD_SPACE  -1
 
+
+/*
+ * The fast paths.  Folding and splitting work on the code points one by one
+ * (the slow path: UTF-8 decoding, utf8proc, a call or more per character);
+ * the fast paths give the same result from tables:
+ *
+ *   - resources_fold_byte: for every ASCII byte its folded byte, or ' ' for
+ *     white space; 0 for NUL and the bytes above 0x7f;
+ *   - resources_fold_tab: for U+0080..U+07FF (2 bytes of UTF-8: Latin-1,
+ *     Latin Extended...) and U+2000..U+20FF (E2 80..E2 83: quotes, dashes,
+ *     white space) the bytes they fold to, or "white space", or "slow" (a
+ *     fold longer than 6 bytes, with white space among other output, or
+ *     invalid);
+ *   - resources_word_byte, resources_word_tab: whether an ASCII byte, a code
+ *     point below U+0800, is a letter or a digit;
+ *   - stop words are looked up as one number (resources_pack) in a hash
+ *     table, elisions likewise in a list.
+ *
+ * resources_text_init() builds them once (pthread_once: the loader and the
+ * nginx workers may call from several threads) from the slow path itself:
+ * resources_fold_cp(), resources_fold_put(), resources_is_word_char(), so
+ * that the two cannot disagree.  On top of the tables, ASCII is folded and
+ * split 8 bytes at a time (SWAR) when the tables say that ASCII folds as
+ * the SWAR code assumes (resources_fold_swar, resources_words_swar).
+ * t/unit/test_text.c compares folding and splitting with a copy of the
+ * code before the fast paths, on every code point and on random text.
+ */
+
+#define RESOURCES_FOLD_BYTES  0     /* data[0 .. len - 1], len 0..6 */
+#define RESOURCES_FOLD_WS     1     /* white space */
+#define RESOURCES_FOLD_SLOW   2
+
+#define RESOURCES_FOLD_TAB2   (0x800 - 0x80)
+#define RESOURCES_FOLD_TAB    (RESOURCES_FOLD_TAB2 + 0x100)
+
+/*
+ * The room a resources_fold_tab entry needs for no check of the slow path
+ * to fail: a space, 6 bytes, and the 6 bytes that the check keeps free.
+ */
+#define RESOURCES_FOLD_ROOM   16
+
+/* stop words: a hash table of packed words, ~0 for an empty slot */
+#define RESOURCES_STOP_BITS   9
+#define RESOURCES_STOP_HASH   (1 << RESOURCES_STOP_BITS)
+#define RESOURCES_STOP_EMPTY  0xffffffffffffffffULL
+
+/* SWAR: the high bit of each byte set, the low bit of each byte set */
+#define RESOURCES_SWAR_HIGH   0x8080808080808080ULL
+#define RESOURCES_SWAR_ONES   0x0101010101010101ULL
+
+#if (defined __BYTE_ORDER__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define RESOURCES_SWAR_LE     1
+#else
+#define RESOURCES_SWAR_LE     0
+#endif
+
+
+typedef struct {
+    u_char          data[6];
+    u_char          len;
+    u_char          kind;
+} resources_fold_entry_t;
+
+
+static pthread_once_t          resources_text_once = PTHREAD_ONCE_INIT;
+
+static u_char                  resources_fold_byte[256];
+static resources_fold_entry_t  resources_fold_tab[RESOURCES_FOLD_TAB];
+static int                     resources_fold_swar;
+static u_char                  resources_word_byte[256];
+static u_char                  resources_word_tab[0x800];
+static int                     resources_words_swar;
+static uint64_t                resources_stop_hash[RESOURCES_STOP_HASH];
+static uint64_t                resources_stop_mult;
+static size_t                  resources_stop_probes;
+static uint64_t                resources_pack_mask[8];
+static uint64_t                resources_pack_len[8];
+
+
+static void resources_text_init(void);
 static const u_char *resources_utf8_next(const u_char *p, const u_char *end,
     int32_t *cp);
 static size_t resources_utf8_put(u_char *p, int32_t cp);
 static int resources_is_word_char(int32_t cp);
+static size_t resources_stem_word(u_char *w, size_t len);
 
 
 /*
@@ -230,18 +314,148 @@ resources_hangul_compose(int32_t *cp, size_t n)
 }
 
 
+/*
+ * The slow path of folding, one code point: the code points that cp folds
+ * to, each unified, white space as RESOURCES_FOLD_SPACE, in dec (room for
+ * RESOURCES_DECOMP_MAX); returns their number or RESOURCES_TEXT_INVALID.
+ */
+
+static ssize_t
+resources_fold_cp(int32_t cp, int32_t *dec)
+{
+    size_t             i, n;
+    ssize_t            rc;
+    utf8proc_option_t  opt;
+
+    if (cp < 0x80) {
+        if (cp >= 'A' && cp <= 'Z') {
+            cp |= 0x20;
+
+        } else if (resources_is_space(cp)) {
+            dec[0] = RESOURCES_FOLD_SPACE;
+            return 1;
+        }
+
+        dec[0] = resources_unify(cp);
+        n = 1;
+
+    } else {
+        if (resources_is_space(cp)) {
+            dec[0] = RESOURCES_FOLD_SPACE;
+            return 1;
+        }
+
+        opt = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD
+              | UTF8PROC_STRIPMARK;
+
+        rc = utf8proc_decompose_char(resources_unify(cp), dec,
+                                     RESOURCES_DECOMP_MAX, opt, NULL);
+        if (rc < 0 || rc > RESOURCES_DECOMP_MAX) {
+            return RESOURCES_TEXT_INVALID;
+        }
+
+        n = resources_hangul_compose(dec, (size_t) rc);
+    }
+
+    for (i = 0; i < n; i++) {
+        cp = resources_unify(dec[i]);
+        dec[i] = resources_is_space(cp) ? RESOURCES_FOLD_SPACE : cp;
+    }
+
+    return (ssize_t) n;
+}
+
+
+/*
+ * The slow path of folding, output: writes the n code points of dec
+ * (resources_fold_cp) at out + o, *space saying whether a space is due
+ * before the next one; returns the new length or RESOURCES_TEXT_TOO_LONG.
+ */
+
+static ssize_t
+resources_fold_put(const int32_t *dec, size_t n, u_char *out, size_t o,
+    size_t cap, int *space)
+{
+    size_t   i;
+    int32_t  cp;
+
+    for (i = 0; i < n; i++) {
+        cp = dec[i];
+
+        if (cp == RESOURCES_FOLD_SPACE) {
+            *space = (o > 0);
+            continue;
+        }
+
+        if (cap - o < 6) {
+            return RESOURCES_TEXT_TOO_LONG;
+        }
+
+        if (*space) {
+            out[o++] = ' ';
+            *space = 0;
+        }
+
+        /* the ligatures, spelled out (case folding made them small) */
+
+        if (cp == 0x0153) {
+            out[o++] = 'o';
+            out[o++] = 'e';
+            continue;
+        }
+
+        if (cp == 0x00e6) {
+            out[o++] = 'a';
+            out[o++] = 'e';
+            continue;
+        }
+
+        o += resources_utf8_put(out + o, cp);
+    }
+
+    return (ssize_t) o;
+}
+
+
+/*
+ * SWAR: in x, 8 bytes all below 0x80, the high bit of each byte that is c,
+ * that is in lo..hi (no carry from a byte to the next one: every sum stays
+ * below 0x100).
+ */
+
+static uint64_t
+resources_swar_eq(uint64_t x, u_char c)
+{
+    uint64_t  t;
+
+    t = x ^ (RESOURCES_SWAR_ONES * c);
+
+    return ~(((t & ~RESOURCES_SWAR_HIGH) + ~RESOURCES_SWAR_HIGH) | t)
+           & RESOURCES_SWAR_HIGH;
+}
+
+
+static uint64_t
+resources_swar_range(uint64_t x, u_char lo, u_char hi)
+{
+    return (x + RESOURCES_SWAR_ONES * (0x80 - lo))
+           & ~(x + RESOURCES_SWAR_ONES * (0x7f - hi)) & RESOURCES_SWAR_HIGH;
+}
+
+
 ssize_t
 resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
 {
-    int32_t             cp, dec[RESOURCES_DECOMP_MAX];
-    size_t              o, i, n;
-    ssize_t             rc;
-    const u_char       *p, *end;
-    int                 space;
-    utf8proc_option_t   opt;
+    u_char                         c, f;
+    int32_t                        cp, dec[RESOURCES_DECOMP_MAX];
+    size_t                         o, run;
+    ssize_t                        n;
+    uint64_t                       x, sp, bad;
+    const u_char                  *p, *end, *stop;
+    int                            space;
+    const resources_fold_entry_t  *e;
 
-    opt = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD
-          | UTF8PROC_STRIPMARK;
+    (void) pthread_once(&resources_text_once, resources_text_init);
 
     p = s;
     end = s + len;
@@ -249,74 +463,144 @@ resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
     space = 0;
 
     while (p < end) {
+        c = *p;
+        e = NULL;
 
-        if (*p >= 0x01 && *p < 0x80) {
-            cp = *p++;
+        if (resources_fold_byte[c]) {
 
-            if (cp >= 'A' && cp <= 'Z') {
-                cp |= 0x20;
+            /*
+             * A run of ASCII.  A byte adds one byte at most (a space is
+             * written only for a byte that was not), so with "run" + 7
+             * bytes of room the check of resources_fold_put() (6 bytes
+             * free) cannot fail within "run" bytes: it is not made.
+             */
 
-            } else if (resources_is_space(cp)) {
-                space = (o > 0);
+            run = (cap - o > 7) ? cap - o - 7 : 0;
+
+            if (run > 0) {
+                stop = (run < (size_t) (end - p)) ? p + run : end;
+
+                while (p < stop) {
+
+                    /*
+                     * 8 bytes at once when they are printable ASCII but
+                     * "`", with no two spaces in a row, and something was
+                     * written already: they fold to themselves, A-Z to
+                     * a-z; a space that ends them is left due.
+                     */
+
+                    if (stop - p >= 8 && o > 0 && resources_fold_swar) {
+                        memcpy(&x, p, 8);
+
+                        sp = resources_swar_eq(x, ' ');
+
+                        bad = (x & RESOURCES_SWAR_HIGH)
+                              | (~(x + RESOURCES_SWAR_ONES * (0x80 - 0x20))
+                                 & RESOURCES_SWAR_HIGH)
+                              | resources_swar_eq(x, 0x7f)
+                              | resources_swar_eq(x, '`')
+                              | (sp & (sp << 8));
+
+                        if (bad == 0) {
+                            /* the space due, if any */
+                            out[o] = ' ';
+                            o += space & (p[0] != ' ');
+
+                            x |= resources_swar_range(x, 'A', 'Z') >> 2;
+
+                            memcpy(out + o, &x, 8);
+                            space = (p[7] == ' ');
+                            o += 8 - space;
+                            p += 8;
+                            continue;
+                        }
+                    }
+
+                    f = resources_fold_byte[*p];
+
+                    if (f == ' ') {
+                        space = (o > 0);
+                        p++;
+                        continue;
+                    }
+
+                    if (f == 0) {
+                        break;
+                    }
+
+                    if (space) {
+                        out[o++] = ' ';
+                        space = 0;
+                    }
+
+                    do {
+                        out[o++] = f;
+                        p++;
+                    } while (p < stop && (f = resources_fold_byte[*p]) > ' ');
+                }
+
                 continue;
             }
 
-            dec[0] = resources_unify(cp);
-            n = 1;
+            /* little room left: the slow path checks every byte */
 
-        } else {
-            p = resources_utf8_next(p, end, &cp);
-            if (p == NULL) {
-                return RESOURCES_TEXT_INVALID;
-            }
+        } else if (c >= 0xc2 && c <= 0xdf && end - p >= 2
+                   && (p[1] & 0xc0) == 0x80)
+        {
+            e = &resources_fold_tab[(((c & 0x1f) << 6) | (p[1] & 0x3f))
+                                    - 0x80];
 
-            if (resources_is_space(cp)) {
-                space = (o > 0);
-                continue;
-            }
-
-            rc = utf8proc_decompose_char(resources_unify(cp), dec,
-                                         RESOURCES_DECOMP_MAX, opt, NULL);
-            if (rc < 0 || rc > RESOURCES_DECOMP_MAX) {
-                return RESOURCES_TEXT_INVALID;
-            }
-
-            n = resources_hangul_compose(dec, (size_t) rc);
+        } else if (c == 0xe2 && end - p >= 3 && (p[1] & 0xfc) == 0x80
+                   && (p[2] & 0xc0) == 0x80)
+        {
+            e = &resources_fold_tab[RESOURCES_FOLD_TAB2
+                                    + (((p[1] & 0x03) << 6) | (p[2] & 0x3f))];
         }
 
-        for (i = 0; i < n; i++) {
-            cp = resources_unify(dec[i]);
+        if (e != NULL) {
 
-            if (resources_is_space(cp)) {
+            if (e->kind == RESOURCES_FOLD_WS) {
                 space = (o > 0);
+                p += (c == 0xe2) ? 3 : 2;
                 continue;
             }
 
-            if (cap - o < 6) {
-                return RESOURCES_TEXT_TOO_LONG;
-            }
+            if (e->kind == RESOURCES_FOLD_BYTES
+                && cap - o >= RESOURCES_FOLD_ROOM)
+            {
+                if (e->len) {
+                    if (space) {
+                        out[o++] = ' ';
+                        space = 0;
+                    }
 
-            if (space) {
-                out[o++] = ' ';
-                space = 0;
-            }
+                    memcpy(out + o, e->data, sizeof(e->data));
+                    o += e->len;
+                }
 
-            /* the ligatures, spelled out (case folding made them small) */
-
-            if (cp == 0x0153) {
-                out[o++] = 'o';
-                out[o++] = 'e';
+                p += (c == 0xe2) ? 3 : 2;
                 continue;
             }
-
-            if (cp == 0x00e6) {
-                out[o++] = 'a';
-                out[o++] = 'e';
-                continue;
-            }
-
-            o += resources_utf8_put(out + o, cp);
         }
+
+        /* the slow path */
+
+        p = resources_utf8_next(p, end, &cp);
+        if (p == NULL) {
+            return RESOURCES_TEXT_INVALID;
+        }
+
+        n = resources_fold_cp(cp, dec);
+        if (n < 0) {
+            return RESOURCES_TEXT_INVALID;
+        }
+
+        n = resources_fold_put(dec, (size_t) n, out, o, cap, &space);
+        if (n < 0) {
+            return n;
+        }
+
+        o = (size_t) n;
     }
 
     return (ssize_t) o;
@@ -428,13 +712,19 @@ resources_is_word_char(int32_t cp)
 }
 
 
+/* 6 bytes at most (resources_pack), as the stop words */
+
 static const char  *resources_elisions[] = {
     "c", "d", "j", "l", "m", "n", "s", "t", "qu",
     "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", NULL
 };
 
+/* resources_pack() of each, then 0 */
+static uint64_t  resources_elision_packed[sizeof(resources_elisions)
+                                          / sizeof(char *)];
 
-/* sorted, folded */
+
+/* sorted, folded, 6 bytes at most (resources_pack) */
 
 static const char  *resources_stopwords[] = {
     "a", "au", "aux", "avec", "c", "ce", "ces", "cet", "cette", "d",
@@ -447,53 +737,285 @@ static const char  *resources_stopwords[] = {
 };
 
 
+/*
+ * A word of 0..6 bytes (any bytes) as one number: its bytes, zeros, its
+ * length in the 8th byte: two words are equal when their numbers are.
+ * With 8 bytes readable from w, the same number is (the 8 bytes &
+ * resources_pack_mask[len]) | resources_pack_len[len]; with len 7 for any
+ * longer word, that is 0, no word's number.
+ */
+
+static uint64_t
+resources_pack(const u_char *w, size_t len)
+{
+    u_char    b[8];
+    uint64_t  v;
+
+    memset(b, 0, sizeof(b));
+    memcpy(b, w, len);
+    b[7] = (u_char) len;
+
+    memcpy(&v, b, sizeof(v));
+
+    return v;
+}
+
+
+static size_t
+resources_stop_slot(uint64_t v, uint64_t mult)
+{
+    return (size_t) ((v * mult) >> (64 - RESOURCES_STOP_BITS));
+}
+
+
+/*
+ * Fills resources_stop_hash with the stop words, multiplier mult, linear
+ * probing; returns the longest probe sequence.
+ */
+
+static size_t
+resources_stop_fill(uint64_t mult)
+{
+    size_t    i, k, d, probes;
+    uint64_t  v;
+
+    for (i = 0; i < RESOURCES_STOP_HASH; i++) {
+        resources_stop_hash[i] = RESOURCES_STOP_EMPTY;
+    }
+
+    probes = 0;
+
+    for (i = 0; i < sizeof(resources_stopwords) / sizeof(char *); i++) {
+        v = resources_pack((const u_char *) resources_stopwords[i],
+                           strlen(resources_stopwords[i]));
+
+        k = resources_stop_slot(v, mult);
+
+        for (d = 1; resources_stop_hash[k] != RESOURCES_STOP_EMPTY; d++) {
+            k = (k + 1) & (RESOURCES_STOP_HASH - 1);
+        }
+
+        resources_stop_hash[k] = v;
+
+        if (d > probes) {
+            probes = d;
+        }
+    }
+
+    return probes;
+}
+
+
+/* builds the tables of the fast paths from the slow path; once */
+
+static void
+resources_text_init(void)
+{
+    u_char                   buf[RESOURCES_DECOMP_MAX * 5 + 8];
+    u_char                   c;
+    int32_t                  cp, dec[RESOURCES_DECOMP_MAX];
+    size_t                   i, k, ws, probes, best;
+    ssize_t                  n, o;
+    int                      space;
+    uint64_t                 mult, best_mult;
+    resources_fold_entry_t  *e;
+
+    /* U+0080..U+07FF, U+2000..U+20FF */
+
+    for (i = 0; i < RESOURCES_FOLD_TAB; i++) {
+        e = &resources_fold_tab[i];
+        cp = (int32_t) (i < RESOURCES_FOLD_TAB2
+                        ? 0x80 + i : 0x2000 + (i - RESOURCES_FOLD_TAB2));
+
+        e->kind = RESOURCES_FOLD_SLOW;
+
+        n = resources_fold_cp(cp, dec);
+        if (n < 0) {
+            continue;
+        }
+
+        ws = 0;
+
+        for (k = 0; k < (size_t) n; k++) {
+            ws += (dec[k] == RESOURCES_FOLD_SPACE);
+        }
+
+        if (ws > 0) {
+            if (ws == (size_t) n) {
+                e->kind = RESOURCES_FOLD_WS;
+            }
+
+            continue;
+        }
+
+        space = 0;
+        o = resources_fold_put(dec, (size_t) n, buf, 0, sizeof(buf), &space);
+
+        if (o >= 0 && (size_t) o <= sizeof(e->data)) {
+            memcpy(e->data, buf, (size_t) o);
+            e->len = (u_char) o;
+            e->kind = RESOURCES_FOLD_BYTES;
+        }
+    }
+
+    /* ASCII: one byte above ' ', or white space; NUL takes the slow path */
+
+    for (i = 1; i < 0x80; i++) {
+        n = resources_fold_cp((int32_t) i, dec);
+
+        if (n == 1 && dec[0] == RESOURCES_FOLD_SPACE) {
+            resources_fold_byte[i] = ' ';
+            continue;
+        }
+
+        space = 0;
+        o = (n < 0) ? -1
+                    : resources_fold_put(dec, (size_t) n, buf, 0, sizeof(buf),
+                                         &space);
+
+        if (o == 1 && buf[0] > ' ' && buf[0] < 0x80) {
+            resources_fold_byte[i] = buf[0];
+        }
+    }
+
+    /* what the SWAR code of resources_fold() assumes, checked */
+
+    resources_fold_swar = (resources_fold_byte[' '] == ' ');
+
+    for (c = 0x21; c < 0x7f; c++) {
+        if (c != '`'
+            && resources_fold_byte[c] != ((c >= 'A' && c <= 'Z') ? c | 0x20
+                                                                 : c))
+        {
+            resources_fold_swar = 0;
+        }
+    }
+
+    /* letters and digits */
+
+    for (i = 1; i < 0x800; i++) {
+        resources_word_tab[i] = (u_char) resources_is_word_char((int32_t) i);
+
+        if (i < 0x80) {
+            resources_word_byte[i] = resources_word_tab[i];
+        }
+    }
+
+    resources_words_swar = RESOURCES_SWAR_LE;
+
+    for (i = 0; i < 0x80; i++) {
+        if (resources_word_byte[i] != ((i >= 'a' && i <= 'z')
+                                       || (i >= 'A' && i <= 'Z')
+                                       || (i >= '0' && i <= '9')))
+        {
+            resources_words_swar = 0;
+        }
+    }
+
+    /* stop words and elisions */
+
+    for (i = 0; i < 8; i++) {
+        memset(buf, 0, 8);
+        resources_pack_mask[i] = 0;
+        resources_pack_len[i] = 0;
+
+        if (i < 7) {
+            memset(buf, 0xff, i);
+            memcpy(&resources_pack_mask[i], buf, 8);
+
+            memset(buf, 0, 8);
+            buf[7] = (u_char) i;
+            memcpy(&resources_pack_len[i], buf, 8);
+        }
+    }
+
+    /*
+     * a multiplier with which no stop word is out of its slot, so that a
+     * look-up reads one slot: the first of a fixed sequence (any
+     * multiplier gives correct look-ups, the fewest probes are kept)
+     */
+
+    best = 0;
+    best_mult = 0;
+    mult = 0x9e3779b97f4a7c15ULL;
+
+    for (i = 0; i < 4096; i++) {
+        probes = resources_stop_fill(mult);
+
+        if (best == 0 || probes < best) {
+            best = probes;
+            best_mult = mult;
+
+            if (best == 1) {
+                break;
+            }
+        }
+
+        mult += 0x6a09e667f3bcc908ULL;
+    }
+
+    resources_stop_mult = best_mult;
+    resources_stop_probes = resources_stop_fill(best_mult);
+
+    for (i = 0; resources_elisions[i]; i++) {
+        resources_elision_packed[i] =
+            resources_pack((const u_char *) resources_elisions[i],
+                           strlen(resources_elisions[i]));
+    }
+}
+
+
+/* whether v (resources_pack) is a stop word's: no branch on the word */
+
+static int
+resources_stop_packed(uint64_t v)
+{
+    size_t  i, k;
+    int     found;
+
+    k = resources_stop_slot(v, resources_stop_mult);
+    found = 0;
+
+    for (i = 0; i < resources_stop_probes; i++) {
+        found |= (resources_stop_hash[(k + i) & (RESOURCES_STOP_HASH - 1)]
+                  == v);
+    }
+
+    return found;
+}
+
+
 int
 resources_stopword(const u_char *word, size_t len)
 {
-    int     lo, hi, mid, c;
-    size_t  n;
+    (void) pthread_once(&resources_text_once, resources_text_init);
 
-    /* the longest stop word has 6 letters, all are ASCII */
+    /* the longest stop word has 6 letters */
 
-    if (len > 6 || word[0] < 'a' || word[0] > 'y') {
+    if (len == 0 || len > 6) {
         return 0;
     }
 
-    lo = 0;
-    hi = (int) (sizeof(resources_stopwords) / sizeof(char *)) - 1;
-
-    while (lo <= hi) {
-        mid = (lo + hi) / 2;
-        n = strlen(resources_stopwords[mid]);
-
-        c = memcmp(word, resources_stopwords[mid], len < n ? len : n);
-        if (c == 0) {
-            c = (len > n) - (len < n);
-        }
-
-        if (c == 0) {
-            return 1;
-        }
-
-        if (c < 0) {
-            hi = mid - 1;
-
-        } else {
-            lo = mid + 1;
-        }
-    }
-
-    return 0;
+    return resources_stop_packed(resources_pack(word, len));
 }
 
 
 static int
 resources_elision(const u_char *word, size_t len)
 {
-    const char  **e;
+    size_t    i;
+    uint64_t  v;
 
-    for (e = resources_elisions; *e; e++) {
-        if (strlen(*e) == len && memcmp(*e, word, len) == 0) {
+    /* the longest elision has 6 letters */
+
+    if (len == 0 || len > 6) {
+        return 0;
+    }
+
+    v = resources_pack(word, len);
+
+    for (i = 0; resources_elision_packed[i]; i++) {
+        if (resources_elision_packed[i] == v) {
             return 1;
         }
     }
@@ -505,26 +1027,105 @@ resources_elision(const u_char *word, size_t len)
 size_t
 resources_stem(u_char *w, size_t len)
 {
-    /* counts bytes: accented letters are already folded to ASCII here */
-
-    if (len >= 5 && memcmp(w + len - 4, "eaux", 4) == 0) {
-        return len - 1;
+    if (len < 4) {
+        return len;
     }
 
-    if (len >= 5 && memcmp(w + len - 3, "aux", 3) == 0) {
-        w[len - 2] = 'l';
-        return len - 1;
+    return resources_stem_word(w, len);
+}
+
+
+/*
+ * The stem of w: counts bytes, accented letters are already folded to
+ * ASCII here.  The rules, in order: 5 bytes or more ending in "eaux": drop
+ * the "x"; ending in "aux": "al"; 4 bytes or more ending in "x": drop it;
+ * ending in "s" but not "ss": drop it.  Reads the 4 bytes before w when
+ * len < 4 (resources_words() has them): no branch on the length.
+ */
+
+static size_t
+resources_stem_word(u_char *w, size_t len)
+{
+    u_char   last, prev, *e;
+
+    /* e[-2] and not w[len - 2]: len - 2 may wrap around */
+
+    e = w + len;
+    last = e[-1];
+    prev = e[-2];
+
+    if (last == 'x' && len >= 5 && prev == 'u' && e[-3] == 'a'
+        && e[-4] != 'e')
+    {
+        e[-2] = 'l';
     }
 
-    if (len >= 4 && w[len - 1] == 'x') {
-        return len - 1;
+    return len - ((len >= 4)
+                  & ((last == 'x') | ((last == 's') & (prev != 's'))));
+}
+
+
+/*
+ * Decodes the character at p (p < end) for resources_words(): returns the
+ * position after it, or NULL (invalid UTF-8, NUL); *word says whether it is
+ * a letter or a digit.
+ */
+
+static const u_char *
+resources_word_next(const u_char *p, const u_char *end, int *word)
+{
+    int32_t        cp;
+    const u_char  *next;
+
+    next = resources_utf8_next(p, end, &cp);
+    if (next == NULL) {
+        return NULL;
     }
 
-    if (len >= 4 && w[len - 1] == 's' && w[len - 2] != 's') {
-        return len - 1;
+    *word = (cp < 0x800) ? resources_word_tab[cp]
+                         : resources_is_word_char(cp);
+
+    return next;
+}
+
+
+/* the end of the ASCII letters and digits from p */
+
+static const u_char *
+resources_word_run(const u_char *p, const u_char *end)
+{
+#if (RESOURCES_SWAR_LE)
+    uint64_t  x, w;
+
+    /*
+     * 8 bytes at once: the first byte that is not [0-9A-Za-z] is the
+     * lowest one of ~w (a byte above 0x7f may carry into the next ones,
+     * later in memory on a little-endian machine: they are not looked at)
+     */
+
+    if (resources_words_swar) {
+        while (end - p >= 8) {
+            memcpy(&x, p, 8);
+
+            w = (resources_swar_range(x, 'a', 'z')
+                 | resources_swar_range(x, '0', '9')
+                 | resources_swar_range(x, 'A', 'Z'))
+                & ~x;
+
+            if (w != RESOURCES_SWAR_HIGH) {
+                return p + (__builtin_ctzll(~w & RESOURCES_SWAR_HIGH) >> 3);
+            }
+
+            p += 8;
+        }
+    }
+#endif
+
+    while (p < end && resources_word_byte[*p]) {
+        p++;
     }
 
-    return len;
+    return p;
 }
 
 
@@ -532,12 +1133,19 @@ int
 resources_words(const u_char *folded, size_t len, resources_word_pt handler,
     void *data)
 {
-    int32_t        cp;
-    u_char         word[RESOURCES_WORD_MAX];
+    u_char         buf[8 + RESOURCES_WORD_MAX], *word;
     size_t         n, wlen;
+    uint64_t       v;
     unsigned       flags;
-    int            rc;
-    const u_char  *p, *end, *start, *next, *cut;
+    int            rc, w;
+    const u_char  *p, *end, *start, *next, *cut, *q;
+
+    (void) pthread_once(&resources_text_once, resources_text_init);
+
+    /* 8 bytes before the word, for resources_stem_word() */
+
+    memset(buf, 0, 8);
+    word = buf + 8;
 
     p = folded;
     end = folded + len;
@@ -547,40 +1155,64 @@ resources_words(const u_char *folded, size_t len, resources_word_pt handler,
         /* skip separators */
 
         start = p;
-        next = resources_utf8_next(p, end, &cp);
-        if (next == NULL) {
-            return RESOURCES_TEXT_INVALID;
-        }
 
-        if (!resources_is_word_char(cp)) {
-            p = next;
+        if (resources_word_byte[*p]) {
+            p++;
+
+        } else if (*p < 0x80 && *p != 0) {
+            p++;
             continue;
-        }
 
-        /* a word: start .. p */
-
-        cut = NULL;
-        p = next;
-
-        for ( ;; ) {
-            if ((size_t) (p - start) <= RESOURCES_WORD_MAX) {
-                cut = p;
+        } else {
+            p = resources_word_next(p, end, &w);
+            if (p == NULL) {
+                return RESOURCES_TEXT_INVALID;
             }
 
-            if (p == end) {
+            if (!w) {
+                continue;
+            }
+        }
+
+        /*
+         * a word: start .. p; cut is the last character boundary within
+         * RESOURCES_WORD_MAX bytes of start (the first character's end is)
+         */
+
+        cut = p;
+
+        for ( ;; ) {
+
+            /* a run of ASCII letters and digits: every byte a boundary */
+
+            q = p;
+            p = resources_word_run(p, end);
+
+            if ((size_t) (p - start) <= RESOURCES_WORD_MAX) {
+                cut = p;
+
+            } else if ((size_t) (q - start) < RESOURCES_WORD_MAX) {
+                cut = start + RESOURCES_WORD_MAX;
+            }
+
+            if (p == end || (*p < 0x80 && *p != 0)) {
                 break;
             }
 
-            next = resources_utf8_next(p, end, &cp);
+            next = resources_word_next(p, end, &w);
             if (next == NULL) {
                 return RESOURCES_TEXT_INVALID;
             }
 
-            if (!resources_is_word_char(cp)) {
+            if (!w) {
                 break;
             }
 
             p = next;
+
+            if ((size_t) (p - start) <= RESOURCES_WORD_MAX) {
+                cut = p;
+            }
         }
 
         n = (size_t) (cut - start);
@@ -589,14 +1221,23 @@ resources_words(const u_char *folded, size_t len, resources_word_pt handler,
             continue;
         }
 
-        memcpy(word, start, n);
-        wlen = resources_stem(word, n);
+        if (n <= 16 && (size_t) (end - start) >= 16) {
 
-        flags = 0;
+            /* a short word with 16 bytes readable: copies of fixed sizes */
 
-        if (resources_stopword(start, n)) {
-            flags |= RESOURCES_WORD_STOP;
+            memcpy(word, start, 16);
+            memcpy(&v, word, 8);
+            v = (v & resources_pack_mask[n < 7 ? n : 7])
+                | resources_pack_len[n < 7 ? n : 7];
+
+        } else {
+            memcpy(word, start, n);
+            v = (n <= 6) ? resources_pack(start, n) : 0;
         }
+
+        flags = resources_stop_packed(v) ? RESOURCES_WORD_STOP : 0;
+
+        wlen = resources_stem_word(word, n);
 
         if (p == end) {
             flags |= RESOURCES_WORD_LAST;

@@ -4,10 +4,12 @@
  * Text normalization shared by the loader and the nginx module.
  *
  * This file and resources_text.c use no nginx type and allocate nothing:
- * every function writes into a buffer that the caller owns.  The loader and
- * the module compile the same file, so a keyword or a word folds to the same
- * bytes on both sides; change it and the store's schema version must change
- * (RESOURCES_SCHEMA in resources_store.h).
+ * every function writes into a buffer that the caller owns.  The tables of
+ * resources_text.c are static, built at the first call (pthread_once): any
+ * thread may call any function.  The loader and the module compile the
+ * same file, so a keyword or a word folds to the same bytes on both sides;
+ * change it and the store's schema version must change (RESOURCES_SCHEMA in
+ * resources_store.h).
  *
  * Folding (resources_fold): valid UTF-8 in, UTF-8 out:
  *   - Unicode compatibility decomposition (NFKD), case folding and removal of
