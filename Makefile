@@ -37,7 +37,8 @@ ALL_CFLAGS  := -std=gnu99 $(WARN) $(CFLAGS) -Isrc -Isrc/loader \
 LIBS        := -llmdb -lutf8proc -ljansson -lpcre2-8
 
 SHARED_SRCS := src/resources_text.c src/resources_query.c \
-               src/resources_postings.c src/resources_snapshot.c
+               src/resources_postings.c src/resources_snapshot.c \
+               src/resources_atom.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
                src/loader/resources_listing.c
 HEADERS     := $(wildcard src/*.h src/loader/*.h)

@@ -16,6 +16,7 @@
 
 #include "ngx_http_resources_module.h"
 #include "resources_text.h"
+#include "resources_atom.h"
 
 
 #define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
@@ -2166,8 +2167,9 @@ static ngx_int_t
 ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
     size_t m)
 {
-    u_char                    *p;
+    u_char                    *p, *atom;
     size_t                     i, plen;
+    ssize_t                    n;
     ngx_str_t                  scheme, host;
     ngx_tm_t                   tm;
     resources_record_t         rec;
@@ -2255,6 +2257,30 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
     for (i = 0; i < m; i++) {
         if (resources_snapshot_record(rq->s, page[i], &rec) != 0) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rec.atom_len == 0) {
+
+            /* rendered from the list form (loaders since 0.2) */
+
+            atom = ngx_http_resources_alloc(rq,
+                                            RESOURCES_ATOM_ROOM(rec.list_len)
+                                            + rec.list_len);
+            if (atom == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            n = resources_atom_render(rec.list, rec.list_len, atom,
+                                      atom + RESOURCES_ATOM_ROOM(rec.list_len));
+            if (n < 0) {
+                ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                              "resources: record %uD of \"%s\" has no Atom"
+                              " entry", page[i], rq->rlcf->db->path.data);
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            rec.atom = atom;
+            rec.atom_len = (size_t) n;
         }
 
         if (ngx_http_resources_append_literal(rq, "<entry><id>") != NGX_OK
