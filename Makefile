@@ -34,13 +34,14 @@ CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wno-unused-parameter
 ALL_CFLAGS  := -std=gnu99 $(WARN) $(CFLAGS) -Isrc -Isrc/loader \
                $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
-LIBS        := -llmdb -lutf8proc -ljansson -lpcre2-8
+LIBS        := -llmdb -lutf8proc -ljansson -lpcre2-8 -pthread
 
 SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \
                src/resources_atom.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
-               src/loader/resources_listing.c
+               src/loader/resources_listing.c src/loader/resources_json.c \
+               src/loader/resources_jsonl.c
 HEADERS     := $(wildcard src/*.h src/loader/*.h)
 LIB_OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SHARED_SRCS) $(LOADER_SRCS))
 MODULE_SRCS := $(wildcard src/ngx_http_resources_*.c) $(SHARED_SRCS)

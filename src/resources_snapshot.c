@@ -4,13 +4,20 @@
 
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 
 #include "resources_snapshot.h"
 #include "resources_text.h"
+
+
+/* chunks of records checked together by resources_snapshot_verify */
+#define RESOURCES_VERIFY_CHUNKS  4
 
 
 #define resources_snapshot_error(...)                                        \
@@ -680,11 +687,43 @@ resources_snapshot_check_posting(MDB_val *d, uint32_t n)
 }
 
 
+/*
+ * Lets the pages of a large value of the map go (they are read again from
+ * the page cache if need be): a value of at least 16 pages
+ */
+
+static void
+resources_snapshot_release(const void *p, size_t len)
+{
+    uintptr_t  start, end, page;
+
+    page = (uintptr_t) sysconf(_SC_PAGESIZE);
+
+    if (len < 16 * page) {
+        return;
+    }
+
+    start = ((uintptr_t) p + page - 1) & ~(page - 1);
+    end = ((uintptr_t) p + len) & ~(page - 1);
+
+    (void) madvise((void *) start, end - start, MADV_DONTNEED);
+}
+
+
 int
 resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
 {
+    return resources_snapshot_verify_part(s, 0, 1, err, errlen);
+}
+
+
+int
+resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
+    unsigned nparts, char *err, size_t errlen)
+{
     int                     rc;
-    uint32_t                i, n, docno, d, prev;
+    uint32_t                i, n, docno, d, prev, w, j;
+    uint64_t                loc;
     MDB_val                 k, v;
     MDB_cursor             *c;
     resources_record_t      rec;
@@ -697,7 +736,7 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
 
     prev = UINT32_MAX;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; part == 0 && i < n; i++) {
         d = resources_snapshot_col(s->date, i);
 
         if (d != 0 && (prev == 0 || d > prev)) {
@@ -707,47 +746,86 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
         prev = d;
     }
 
-    /* every record: readable, valid, at the docno its id says */
+    /*
+     * every record: readable, valid, at the docno its id says; in the
+     * order of the heap, a few chunks at a time, whose pages are let go
+     * once checked: the map of a large snapshot stays out of the loader's
+     * memory; part p of nparts checks windows p, p + nparts...
+     */
 
-    for (i = 0; i < n; i++) {
-        if (resources_snapshot_record(s, i, &rec) != 0) {
-            resources_snapshot_error("record %u is missing or malformed", i);
+    for (w = part * RESOURCES_VERIFY_CHUNKS;
+         w == 0 || w < s->nchunks;
+         w += nparts * RESOURCES_VERIFY_CHUNKS)
+    {
+
+        for (i = 0; i < n; i++) {
+            memcpy(&loc, s->rec + (size_t) i * sizeof(uint64_t),
+                   sizeof(uint64_t));
+            j = (uint32_t) (loc >> 32);
+
+            /* in another window (out of bounds: checked in the first) */
+
+            if ((j < w || j - w >= RESOURCES_VERIFY_CHUNKS)
+                && !(w == 0 && j >= s->nchunks))
+            {
+                continue;
+            }
+
+            if (resources_snapshot_record(s, i, &rec) != 0) {
+                resources_snapshot_error("record %u is missing or malformed",
+                                         i);
+            }
+
+            /*
+             * the list form is the full form's prefix up to a ',' or a
+             * '}': valid UTF-8 when the full form is
+             */
+
+            if (!resources_id_valid(rec.id, rec.id_len)
+                || resources_utf8_valid(rec.full, rec.full_len)
+                   != rec.full_len
+                || resources_utf8_valid(rec.atom, rec.atom_len)
+                   != rec.atom_len
+                || rec.list_len < 2 || rec.list[0] != '{'
+                || rec.full_len < 2 || rec.full[0] != '{'
+                || rec.full[rec.full_len - 1] != '}'
+                || (rec.list[rec.list_len] != ','
+                    && rec.list[rec.list_len] != '}'))
+            {
+                resources_snapshot_error("record %u is malformed", i);
+            }
+
+            if (resources_snapshot_id(s, rec.id, rec.id_len, &docno) != 0
+                || docno != i)
+            {
+                resources_snapshot_error("id \"%.*s\" does not lead to its"
+                                         " record", (int) rec.id_len, rec.id);
+            }
+
+            if (rec.priv != (s->priv[i] != 0)) {
+                resources_snapshot_error("record %u: private flag mismatch",
+                                         i);
+            }
         }
 
-        if (!resources_id_valid(rec.id, rec.id_len)
-            || resources_utf8_valid(rec.list, rec.list_len) != rec.list_len
-            || resources_utf8_valid(rec.full, rec.full_len) != rec.full_len
-            || resources_utf8_valid(rec.atom, rec.atom_len) != rec.atom_len
-            || rec.list_len < 2 || rec.list[0] != '{'
-            || rec.full_len < 2 || rec.full[0] != '{'
-            || rec.full[rec.full_len - 1] != '}'
-            || (rec.list[rec.list_len] != ',' && rec.list[rec.list_len] != '}'))
-        {
-            resources_snapshot_error("record %u is malformed", i);
+        for (j = w; j < s->nchunks && j - w < RESOURCES_VERIFY_CHUNKS; j++) {
+            resources_snapshot_release(s->chunk[j], s->chunk_len[j]);
         }
-
-        if (resources_snapshot_id(s, rec.id, rec.id_len, &docno) != 0
-            || docno != i)
-        {
-            resources_snapshot_error("id \"%.*s\" does not lead to its"
-                                     " record", (int) rec.id_len, rec.id);
-        }
-
-        if (rec.priv != (s->priv[i] != 0)) {
-            resources_snapshot_error("record %u: private flag mismatch", i);
-        }
-
     }
 
     /* the order column: a permutation of the ordinals */
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; part == 0 && i < n; i++) {
         if (resources_snapshot_col(s->order, i) >= n) {
             resources_snapshot_error("the order column is out of bounds");
         }
     }
 
-    /* postings */
+    /* postings (the last part) */
+
+    if (part + 1 < nparts) {
+        goto terms;
+    }
 
     rc = mdb_cursor_open(s->txn, s->post, &c);
     if (rc != 0) {
@@ -767,6 +845,8 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
                                          (char *) k.mv_data + 2);
             }
 
+            resources_snapshot_release(v.mv_data, v.mv_size);
+
             continue;
         }
 
@@ -774,20 +854,24 @@ resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
             resources_snapshot_error("posting \"%.*s\" is malformed",
                                      (int) k.mv_size, (char *) k.mv_data);
         }
+
+        resources_snapshot_release(v.mv_data, v.mv_size);
     }
 
     mdb_cursor_close(c);
     c = NULL;
 
+terms:
+
     /* terms by id */
 
-    for (i = 0; i < s->header.nkeywords[1]; i++) {
+    for (i = 0; part == 0 && i < s->header.nkeywords[1]; i++) {
         if (resources_snapshot_term(s, RESOURCES_KIND_KEYWORD, i, &t) != 0) {
             resources_snapshot_error("keyword %u is missing", i);
         }
     }
 
-    for (i = 0; i < s->header.ntypes[1]; i++) {
+    for (i = 0; part == 0 && i < s->header.ntypes[1]; i++) {
         if (resources_snapshot_term(s, RESOURCES_KIND_TYPE, i, &t) != 0) {
             resources_snapshot_error("type %u is missing", i);
         }

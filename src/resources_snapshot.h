@@ -136,6 +136,15 @@ void resources_snapshot_close(resources_snapshot_t *s);
 /* reads every record, posting and term and checks them: slow, thorough */
 int resources_snapshot_verify(resources_snapshot_t *s, char *err,
     size_t errlen);
+/*
+ * The same in parts that may run at once, each on a snapshot of its own
+ * (opened on the same file): part p of nparts checks the records of one
+ * window of chunks in nparts; part 0 checks the columns and the terms too,
+ * the last part the postings.  Every part succeeding is
+ * resources_snapshot_verify succeeding.
+ */
+int resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
+    unsigned nparts, char *err, size_t errlen);
 
 /* the record of docno (< ndocs), in O(1); 0 or -1 */
 int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,

@@ -5,6 +5,9 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include <lmdb.h>
 
 #include "resources_build.h"
+#include "resources_json.h"
 #include "resources_postings.h"
 #include "resources_text.h"
 #include "resources_util.h"
@@ -46,8 +50,16 @@ typedef struct {
 
 typedef struct {
     resources_vec_t        post;          /* ordinal << 2 | field */
-    uint32_t               last;          /* ordinal + 1 of the last entry */
 } resources_bword_t;
+
+
+/* the scratch of resources_build_order: one a thread */
+
+typedef struct {
+    uint32_t              *sort;
+    size_t                 sort_cap;
+    resources_vec_t        tmp;
+} resources_scratch_t;
 
 
 struct resources_build_s {
@@ -95,25 +107,43 @@ struct resources_build_s {
 
     uint64_t               hash;
 
-    /* scratch */
-    u_char                *fold;
-    size_t                 fold_cap;
-    u_char                *json;
-    size_t                 json_cap;
-    uint32_t               field;
-    resources_vec_t        tmp;
+    /* the writer thread (resources_build_background) */
+    pthread_t              writer;
+    pthread_mutex_t        wmutex;
+    pthread_cond_t         wcond;
+    int                    writer_on;
+    int                    wbusy;         /* a chunk is being written */
+    int                    wquit;
+    int                    wrc;           /* its first error */
+    const u_char          *wchunk;
+    size_t                 wchunk_len;
+    uint32_t               wno;
+    u_char                *chunk2;        /* the other chunk buffer */
+    void                  *hold;          /* LMDB's block for a chunk */
+
+    /* resources_build_add() */
+    resources_prepare_t   *prep;
+    resources_buf_t        prep_out;
+
+    /* finishing */
+    unsigned               threads;        /* helpers */
+    resources_scratch_t    scratch;
     size_t                 written;        /* since the last commit */
-    uint32_t              *sort;
-    size_t                 sort_cap;
 };
 
 
-#define vec_tmp_push(b, x)  resources_vec_push(&(b)->tmp, x)
+
+
+static int resources_build_foreground(resources_build_t *b);
 
 
 static const char  *resources_canonical[] = {
     "id", "title", "type", "private", "date", "updated", "keywords", "tags",
     "series", "number", "summary", "body", "links", NULL
+};
+
+static const size_t  resources_canonical_len[] = {
+    2, 5, 4, 7, 4, 7, 8, 4, 6, 6, 7, 4, 5
 };
 
 
@@ -138,8 +168,6 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     b->hash = 0xcbf29ce484222325ULL;
     b->hash = resources_fnv1a(b->hash, "schema1\n", 8);
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
-    b->json_cap = 64 * 1024;
-    b->json = resources_xmalloc(b->json_cap);
 
     rc = mdb_env_create(&b->env);
     if (rc != 0) {
@@ -194,6 +222,8 @@ resources_build_free(resources_build_t *b)
         return;
     }
 
+    (void) resources_build_foreground(b);
+
     if (b->txn) {
         mdb_txn_abort(b->txn);
     }
@@ -220,11 +250,13 @@ resources_build_free(resources_build_t *b)
     free(b->title_len);
     free(b->loc);
     free(b->chunk);
-    resources_vec_free(&b->tmp);
-    free(b->sort);
+    free(b->chunk2);
+    free(b->hold);
+    resources_vec_free(&b->scratch.tmp);
+    free(b->scratch.sort);
     resources_vec_free(&b->kwids);
-    free(b->fold);
-    free(b->json);
+    resources_prepare_free(b->prep);
+    resources_buf_free(&b->prep_out);
 
     resources_hash_free(&b->idh);
     resources_hash_free(&b->termh);
@@ -235,10 +267,16 @@ resources_build_free(resources_build_t *b)
 }
 
 
+/*
+ * Commits and begins the next transaction.  The kernel is asked to start
+ * writing what was committed (without waiting): the final sync then has
+ * little left to wait for.
+ */
+
 static int
 resources_build_commit(resources_build_t *b)
 {
-    int  rc;
+    int  rc, fd;
 
     rc = mdb_txn_commit(b->txn);
     b->txn = NULL;
@@ -247,6 +285,14 @@ resources_build_commit(resources_build_t *b)
         return rc;
     }
 
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (mdb_env_get_fd(b->env, &fd) == 0) {
+        (void) sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+#else
+    (void) fd;
+#endif
+
     return mdb_txn_begin(b->env, NULL, 0, &b->txn);
 }
 
@@ -254,12 +300,17 @@ resources_build_commit(resources_build_t *b)
 uint32_t
 resources_parse_date(const char *s, int day)
 {
+    return resources_parse_date_n(s, strlen(s), day);
+}
+
+
+uint32_t
+resources_parse_date_n(const char *s, size_t len, int day)
+{
     static const int  mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
                                   30, 31 };
-    size_t  len, i;
+    size_t  i;
     int     y, m, d;
-
-    len = strlen(s);
 
     if (len != 7 && len != 10) {
         return 0;
@@ -280,7 +331,8 @@ resources_parse_date(const char *s, int day)
         }
     }
 
-    y = atoi(s);
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10
+        + (s[3] - '0');
     m = (s[5] - '0') * 10 + (s[6] - '0');
     d = 0;
 
@@ -306,35 +358,175 @@ resources_parse_date(const char *s, int day)
 }
 
 
-/* folds s into b->fold; returns the length, or -1 (invalid UTF-8) */
+/*
+ * Writes a chunk of records and commits: a transaction per chunk keeps the
+ * loader's memory (LMDB's dirty pages) bounded.  The content version goes
+ * over the records here, in chunk order, which is input order.
+ */
 
-static ssize_t
-resources_build_fold(resources_build_t *b, const char *s, size_t len)
+static int
+resources_build_write(resources_build_t *b, const u_char *chunk, size_t len,
+    uint32_t no)
 {
-    size_t  need;
+    int               rc;
+    size_t            off;
+    MDB_val           k, d;
+    resources_doc_t   doc;
 
-    need = len * RESOURCES_FOLD_RATIO + 16;
-
-    if (b->fold_cap < need) {
-        free(b->fold);
-        b->fold_cap = need;
-        b->fold = resources_xmalloc(need);
+    for (off = 0; off < len; off += sizeof(resources_doc_t) + doc.full_len
+                                    + doc.atom_len + doc.id_len)
+    {
+        memcpy(&doc, chunk + off, sizeof(resources_doc_t));
+        b->hash = resources_fnv1a(b->hash, chunk + off
+                                           + sizeof(resources_doc_t),
+                                  doc.full_len);
+        b->hash = resources_fnv1a(b->hash, "\n", 1);
     }
 
-    return resources_fold((const u_char *) s, len, b->fold, b->fold_cap);
+    k.mv_size = sizeof(uint32_t);
+    k.mv_data = &no;
+    d.mv_size = len;
+    d.mv_data = (void *) chunk;
+
+    /*
+     * LMDB allocates the pages of the chunk and frees them at the commit:
+     * the block is held in between, so that it is not taken for something
+     * else and the next chunk's pages are not new memory (a page fault a
+     * page)
+     */
+
+    free(b->hold);
+    b->hold = NULL;
+
+    rc = mdb_put(b->txn, b->heap, &k, &d, MDB_APPEND);
+
+    if (rc == 0) {
+        rc = resources_build_commit(b);
+    }
+
+    b->hold = malloc(RESOURCES_CHUNK_MAX + 64 * 1024);
+
+    return rc;
+}
+
+
+/* the writer thread: the chunks that resources_build_flush hands over */
+
+static void *
+resources_build_writer(void *arg)
+{
+    resources_build_t  *b = arg;
+
+    int  rc;
+
+    pthread_mutex_lock(&b->wmutex);
+
+    for ( ;; ) {
+        while (!b->wbusy && !b->wquit) {
+            pthread_cond_wait(&b->wcond, &b->wmutex);
+        }
+
+        if (!b->wbusy) {
+            break;
+        }
+
+        pthread_mutex_unlock(&b->wmutex);
+
+        rc = resources_build_write(b, b->wchunk, b->wchunk_len, b->wno);
+
+        pthread_mutex_lock(&b->wmutex);
+
+        if (rc != 0 && b->wrc == 0) {
+            b->wrc = rc;
+        }
+
+        b->wbusy = 0;
+        pthread_cond_broadcast(&b->wcond);
+    }
+
+    pthread_mutex_unlock(&b->wmutex);
+
+    return NULL;
+}
+
+
+int
+resources_build_background(resources_build_t *b, unsigned threads)
+{
+    sigset_t  all, old;
+
+    b->threads = threads;
+
+    if (b->writer_on) {
+        return 0;
+    }
+
+    b->chunk2 = resources_xmalloc(RESOURCES_CHUNK_MAX);
+
+    pthread_mutex_init(&b->wmutex, NULL);
+    pthread_cond_init(&b->wcond, NULL);
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+
+    b->writer_on = (pthread_create(&b->writer, NULL, resources_build_writer,
+                                   b) == 0);
+
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    if (!b->writer_on) {
+        pthread_mutex_destroy(&b->wmutex);
+        pthread_cond_destroy(&b->wcond);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* waits for the writer thread to be done and stops it: its first error */
+
+static int
+resources_build_foreground(resources_build_t *b)
+{
+    int  rc;
+
+    if (!b->writer_on) {
+        return 0;
+    }
+
+    pthread_mutex_lock(&b->wmutex);
+
+    while (b->wbusy) {
+        pthread_cond_wait(&b->wcond, &b->wmutex);
+    }
+
+    b->wquit = 1;
+    pthread_cond_broadcast(&b->wcond);
+    rc = b->wrc;
+
+    pthread_mutex_unlock(&b->wmutex);
+
+    pthread_join(b->writer, NULL);
+    pthread_mutex_destroy(&b->wmutex);
+    pthread_cond_destroy(&b->wcond);
+    b->writer_on = 0;
+
+    return rc;
 }
 
 
 /*
- * Writes the chunk of records being filled and commits: a transaction per
- * chunk keeps the loader's memory (LMDB's dirty pages) bounded.
+ * Writes the chunk of records being filled, at once or, with a writer
+ * thread, handed over to it while the next chunk is filled (an error of
+ * the writer is then returned by the next flush)
  */
 
 static int
 resources_build_flush(resources_build_t *b)
 {
     int      rc;
-    MDB_val  k, d;
+    u_char  *full;
 
     if (b->chunk_len == 0) {
         return 0;
@@ -344,12 +536,40 @@ resources_build_flush(resources_build_t *b)
         return MDB_MAP_FULL;
     }
 
-    k.mv_size = sizeof(uint32_t);
-    k.mv_data = &b->nchunks;
-    d.mv_size = b->chunk_len;
-    d.mv_data = b->chunk;
+    if (!b->writer_on) {
+        rc = resources_build_write(b, b->chunk, b->chunk_len, b->nchunks);
+        if (rc != 0) {
+            return rc;
+        }
 
-    rc = mdb_put(b->txn, b->heap, &k, &d, MDB_APPEND);
+        b->nchunks++;
+        b->chunk_len = 0;
+
+        return 0;
+    }
+
+    pthread_mutex_lock(&b->wmutex);
+
+    while (b->wbusy) {
+        pthread_cond_wait(&b->wcond, &b->wmutex);
+    }
+
+    rc = b->wrc;
+
+    if (rc == 0) {
+        full = b->chunk;
+        b->chunk = b->chunk2;
+        b->chunk2 = full;
+
+        b->wchunk = full;
+        b->wchunk_len = b->chunk_len;
+        b->wno = b->nchunks;
+        b->wbusy = 1;
+        pthread_cond_broadcast(&b->wcond);
+    }
+
+    pthread_mutex_unlock(&b->wmutex);
+
     if (rc != 0) {
         return rc;
     }
@@ -357,7 +577,7 @@ resources_build_flush(resources_build_t *b)
     b->nchunks++;
     b->chunk_len = 0;
 
-    return resources_build_commit(b);
+    return 0;
 }
 
 
@@ -367,6 +587,7 @@ resources_build_term(resources_build_t *b, u_char kind, const u_char *folded,
 {
     u_char              key[RESOURCES_KEY_MAX];
     size_t              klen;
+    const u_char       *copy;
     resources_slot_t   *slot;
     resources_bterm_t  *t;
 
@@ -386,14 +607,16 @@ resources_build_term(resources_build_t *b, u_char kind, const u_char *folded,
                                       b->terms_cap * sizeof(resources_bterm_t));
     }
 
-    resources_hash_set(&b->termh, slot, key, klen, b->nterms);
+    /* the slot may move when the table grows: the key's copy, not it */
+
+    copy = resources_hash_set(&b->termh, slot, key, klen, b->nterms);
 
     t = &b->terms[b->nterms++];
     memset(t, 0, sizeof(resources_bterm_t));
 
     t->kind = kind;
     t->id = b->nkind[kind == RESOURCES_KIND_TYPE]++;
-    t->folded = slot->key + 1;
+    t->folded = copy + 1;
     t->folded_len = (uint32_t) len;
 
     return t;
@@ -450,151 +673,6 @@ resources_build_display(const resources_bterm_t *t)
 }
 
 
-static int
-resources_build_word(void *data, const u_char *word, size_t len,
-    unsigned flags)
-{
-    resources_build_t  *b = data;
-
-    uint32_t            ord, *e;
-    resources_slot_t   *slot;
-    resources_bword_t  *w;
-
-    if (flags & RESOURCES_WORD_STOP) {
-        return 0;
-    }
-
-    slot = resources_hash_find(&b->wordh, word, len);
-
-    if (slot->key) {
-        w = &b->words[slot->value];
-
-    } else {
-        if (b->nwords == b->words_cap) {
-            b->words_cap = b->words_cap ? b->words_cap * 2 : 1024;
-            b->words = resources_xrealloc(b->words,
-                                  b->words_cap * sizeof(resources_bword_t));
-        }
-
-        resources_hash_set(&b->wordh, slot, word, len, b->nwords);
-
-        w = &b->words[b->nwords++];
-        memset(w, 0, sizeof(resources_bword_t));
-    }
-
-    ord = b->ndocs;
-
-    if (w->last == ord + 1) {
-        e = &w->post.elts[w->post.n - 1];
-
-        if (RESOURCES_FIELD(*e) < b->field) {
-            *e = (ord << 2) | b->field;
-        }
-
-        return 0;
-    }
-
-    resources_vec_push(&w->post, (ord << 2) | b->field);
-    w->last = ord + 1;
-
-    return 0;
-}
-
-
-static int
-resources_build_text(resources_build_t *b, const char *s, size_t len,
-    uint32_t field)
-{
-    ssize_t  n;
-
-    n = resources_build_fold(b, s, len);
-    if (n < 0) {
-        return -1;
-    }
-
-    b->field = field;
-
-    return resources_words(b->fold, (size_t) n, resources_build_word, b);
-}
-
-
-static int
-resources_is_canonical(const char *key)
-{
-    const char  **k;
-
-    for (k = resources_canonical; *k; k++) {
-        if (strcmp(*k, key) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-resources_optional_string(json_t *rec, const char *name, json_t **out,
-    char *err, size_t errlen)
-{
-    json_t  *v;
-
-    v = json_object_get(rec, name);
-
-    if (v == NULL || json_is_null(v)) {
-        *out = NULL;
-        return 0;
-    }
-
-    if (!json_is_string(v)) {
-        snprintf(err, errlen, "\"%s\" must be a string or null", name);
-        return -1;
-    }
-
-    *out = v;
-
-    return 0;
-}
-
-
-static int
-resources_string_array(json_t *rec, const char *name, size_t max,
-    json_t **out, char *err, size_t errlen)
-{
-    size_t   i;
-    json_t  *v, *e;
-
-    v = json_object_get(rec, name);
-
-    if (v == NULL || json_is_null(v)) {
-        *out = NULL;
-        return 0;
-    }
-
-    if (!json_is_array(v)) {
-        snprintf(err, errlen, "\"%s\" must be an array of strings", name);
-        return -1;
-    }
-
-    if (json_array_size(v) > max) {
-        snprintf(err, errlen, "\"%s\" has more than %zu entries", name, max);
-        return -1;
-    }
-
-    json_array_foreach(v, i, e) {
-        if (!json_is_string(e) || json_string_length(e) == 0) {
-            snprintf(err, errlen, "\"%s\" must be an array of non-empty"
-                     " strings", name);
-            return -1;
-        }
-    }
-
-    *out = v;
-
-    return 0;
-}
-
-
 static void
 resources_build_grow(resources_build_t *b)
 {
@@ -614,46 +692,282 @@ resources_build_grow(resources_build_t *b)
 }
 
 
-static size_t
-resources_build_dump(resources_build_t *b, json_t *obj, size_t at)
+/*
+ * Preparing a record: everything that needs no builder (checks, the full
+ * form, the Atom entry, folding, words), in a thread of its own; the
+ * result is one resources_prepared_t and what follows it, in this order:
+ *
+ *     message (status not OK), id (status OK or BAD_LATE),
+ *     then for OK: the record (resources_doc_t, full form, Atom entry, id),
+ *     the folded title, the folded type, the type, the keywords (each: u32
+ *     folded length, u32 length, folded, as written), the words (each: u32
+ *     resources_hash_key(), u8 length, u8 best field, the word)
+ */
+
+#define RESOURCES_PREPARE_ERRLEN  512
+
+/* the canonical fields, in resources_canonical order */
+#define RESOURCES_F_ID        0
+#define RESOURCES_F_TITLE     1
+#define RESOURCES_F_TYPE      2
+#define RESOURCES_F_PRIVATE   3
+#define RESOURCES_F_DATE      4
+#define RESOURCES_F_UPDATED   5
+#define RESOURCES_F_KEYWORDS  6
+#define RESOURCES_F_TAGS      7
+#define RESOURCES_F_SERIES    8
+#define RESOURCES_F_NUMBER    9
+#define RESOURCES_F_SUMMARY   10
+#define RESOURCES_F_BODY      11
+#define RESOURCES_F_LINKS     12
+#define RESOURCES_F_N         13
+
+
+typedef struct {
+    uint64_t               head;        /* the word's first 8 bytes, 0s */
+    uint32_t               gen;
+    uint32_t               hash;
+    uint32_t               off;         /* of the word in the word section */
+    uint32_t               len;
+} resources_wslot_t;
+
+
+struct resources_prepare_s {
+    resources_json_t       json;
+    u_char                *fold;
+    size_t                 fold_cap;
+
+    /* the words of the record being prepared, each once, best field */
+    resources_buf_t        words;
+    uint32_t               nwords;
+    uint32_t               field;
+    resources_wslot_t     *wslots;
+    uint32_t               wsize;        /* a power of 2 */
+    uint32_t               wgen;
+
+    char                   err[RESOURCES_PREPARE_ERRLEN];
+};
+
+
+resources_prepare_t *
+resources_prepare_create(void)
 {
-    size_t  n;
+    resources_prepare_t  *p;
 
-    for ( ;; ) {
-        n = json_dumpb(obj, (char *) b->json + at, b->json_cap - at,
-                       JSON_COMPACT);
-        if (n == 0) {
-            resources_oom();
-        }
+    p = resources_xmalloc(sizeof(resources_prepare_t));
+    memset(p, 0, sizeof(resources_prepare_t));
 
-        if (n <= b->json_cap - at) {
-            return n;
-        }
+    p->wsize = 1024;
+    p->wslots = resources_xmalloc(p->wsize * sizeof(resources_wslot_t));
+    memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
 
-        b->json_cap = (at + n) * 2;
-        b->json = resources_xrealloc(b->json, b->json_cap);
-    }
+    return p;
 }
 
 
-/* appends to b->json at b->json + *at, growing it */
+void
+resources_prepare_free(resources_prepare_t *p)
+{
+    if (p == NULL) {
+        return;
+    }
+
+    resources_json_free(&p->json);
+    resources_buf_free(&p->words);
+    free(p->fold);
+    free(p->wslots);
+    free(p);
+}
+
+
+/* folds s into p->fold; returns the length, or -1 (invalid UTF-8) */
+
+static ssize_t
+resources_prepare_fold(resources_prepare_t *p, const u_char *s, size_t len)
+{
+    size_t  need;
+
+    need = len * RESOURCES_FOLD_RATIO + 16;
+
+    if (p->fold_cap < need) {
+        free(p->fold);
+        p->fold_cap = need;
+        p->fold = resources_xmalloc(need);
+    }
+
+    return resources_fold(s, len, p->fold, p->fold_cap);
+}
+
+
+/* folds s at the end of out; returns the length, or -1 */
+
+static ssize_t
+resources_prepare_fold_to(resources_buf_t *out, const u_char *s, size_t len)
+{
+    u_char   *d;
+    size_t    cap;
+    ssize_t   n;
+
+    cap = len * RESOURCES_FOLD_RATIO + 16;
+    d = resources_buf_reserve(out, cap);
+
+    n = resources_fold(s, len, d, cap);
+
+    if (n > 0) {
+        out->len += n;
+    }
+
+    return n;
+}
+
+
+/* a quick hash of a word (1 to RESOURCES_WORD_MAX bytes), for the words
+ * of one record, and its first 8 bytes (0s after a shorter word) */
+
+static inline uint32_t
+resources_word_hash(const u_char *w, size_t len, uint64_t *head)
+{
+    uint32_t  x;
+    uint64_t  a, b;
+
+    if (len >= 8) {
+        memcpy(&a, w, 8);
+        memcpy(&b, w + len - 8, 8);
+
+#if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+    } else if (len >= 4) {
+        memcpy(&x, w, 4);
+        a = x;
+        memcpy(&x, w + len - 4, 4);
+        a |= (uint64_t) x << ((len - 4) * 8);
+        b = 0;
+#endif
+
+    } else {
+        a = 0;
+        b = 0;
+
+        for (x = 0; x < len; x++) {
+            a |= (uint64_t) w[x] << (x * 8);
+        }
+    }
+
+    *head = a;
+    a = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ len) * 0xff51afd7ed558ccdULL;
+
+    return (uint32_t) (a >> 32);
+}
+
 
 static void
-resources_build_put(resources_build_t *b, size_t *at, const char *s,
-    size_t len)
+resources_prepare_rehash(resources_prepare_t *p)
 {
-    if (b->json_cap - *at < len) {
-        b->json_cap = (*at + len) * 2;
-        b->json = resources_xrealloc(b->json, b->json_cap);
+    u_char             *e;
+    uint32_t            i, h, mask, size;
+    uint64_t            head;
+    resources_wslot_t  *slots;
+
+    size = p->wsize * 2;
+    slots = resources_xmalloc(size * sizeof(resources_wslot_t));
+    memset(slots, 0, size * sizeof(resources_wslot_t));
+    mask = size - 1;
+
+    p->wgen = 1;
+
+    for (e = p->words.data; e < p->words.data + p->words.len; e += 6 + e[4]) {
+        h = resources_word_hash(e + 6, e[4], &head);
+
+        for (i = h & mask; slots[i].gen == 1; i = (i + 1) & mask) {
+            /* void */
+        }
+
+        slots[i].gen = 1;
+        slots[i].hash = h;
+        slots[i].off = (uint32_t) (e - p->words.data);
+        slots[i].len = e[4];
+        slots[i].head = head;
     }
 
-    memcpy(b->json + *at, s, len);
-    *at += len;
+    free(p->wslots);
+    p->wslots = slots;
+    p->wsize = size;
 }
 
 
-#define resources_build_literal(b, at, s)                                    \
-    resources_build_put(b, at, s, sizeof(s) - 1)
+/* a word of the record: kept once, with its best field; the builder's
+ * hash of it (resources_hash_key) is computed once */
+
+static int
+resources_prepare_word(void *data, const u_char *word, size_t len,
+    unsigned flags)
+{
+    resources_prepare_t  *p = data;
+
+    u_char             *e;
+    uint32_t            h, k, i, mask;
+    uint64_t            head;
+    resources_wslot_t  *s;
+
+    if ((flags & RESOURCES_WORD_STOP) || len == 0) {
+        return 0;
+    }
+
+    if (p->nwords * 2 >= p->wsize) {
+        resources_prepare_rehash(p);
+    }
+
+    h = resources_word_hash(word, len, &head);
+    mask = p->wsize - 1;
+
+    for (i = h & mask; ; i = (i + 1) & mask) {
+        s = &p->wslots[i];
+
+        if (s->gen != p->wgen) {
+            break;
+        }
+
+        if (s->hash == h && s->len == len && s->head == head
+            && (len <= 8
+                || memcmp(p->words.data + s->off + 6 + 8, word + 8, len - 8)
+                   == 0))
+        {
+            e = p->words.data + s->off;
+
+            if (e[5] < p->field) {
+                e[5] = (u_char) p->field;
+            }
+
+            return 0;
+        }
+    }
+
+    s->gen = p->wgen;
+    s->hash = h;
+    s->off = (uint32_t) p->words.len;
+    s->len = (uint32_t) len;
+    s->head = head;
+
+    k = resources_hash_key(word, len);
+
+    e = resources_buf_reserve(&p->words, 6 + len);
+    memcpy(e, &k, sizeof(uint32_t));
+    e[4] = (u_char) len;
+    e[5] = (u_char) p->field;
+    memcpy(e + 6, word, len);
+    p->words.len += 6 + len;
+    p->nwords++;
+
+    return 0;
+}
+
+
+static void
+resources_prepare_words(resources_prepare_t *p, const u_char *folded,
+    size_t len, uint32_t field)
+{
+    p->field = field;
+    (void) resources_words(folded, len, resources_prepare_word, p);
+}
 
 
 /*
@@ -662,43 +976,94 @@ resources_build_put(resources_build_t *b, size_t *at, const char *s,
  */
 
 static void
-resources_build_xml(resources_build_t *b, size_t *at, const char *s,
-    size_t len)
+resources_prepare_xml(resources_buf_t *out, const u_char *s, size_t len)
 {
-    size_t  i;
-    u_char  c;
+    size_t         i;
+    u_char         c;
+    const u_char  *run;
+
+    /* the bytes to look at: & < > " 0xef, C0 controls */
+
+    static const u_char  special[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, [0xef] = 1
+    };
+
+    run = s;
 
     for (i = 0; i < len; i++) {
-        c = (u_char) s[i];
+        c = s[i];
+
+        if (!special[c]) {
+            continue;
+        }
+
+        if (c == 0xef && !(i + 2 < len && s[i + 1] == 0xbf
+                           && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)))
+        {
+            continue;
+        }
+
+        resources_buf_put(out, run, s + i - run);
 
         switch (c) {
         case '&':
-            resources_build_literal(b, at, "&amp;");
-            continue;
+            resources_buf_put(out, "&amp;", 5);
+            break;
         case '<':
-            resources_build_literal(b, at, "&lt;");
-            continue;
+            resources_buf_put(out, "&lt;", 4);
+            break;
         case '>':
-            resources_build_literal(b, at, "&gt;");
-            continue;
+            resources_buf_put(out, "&gt;", 4);
+            break;
         case '"':
-            resources_build_literal(b, at, "&quot;");
-            continue;
+            resources_buf_put(out, "&quot;", 6);
+            break;
+        case '\t': case '\n': case '\r':
+            resources_buf_put(out, &c, 1);
+            break;
+        case 0xef:
+            i += 2;                     /* U+FFFE, U+FFFF */
+            break;
+        default:
+            break;                      /* another C0 control */
         }
 
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            continue;
-        }
-
-        if (c == 0xef && i + 2 < len && (u_char) s[i + 1] == 0xbf
-            && ((u_char) s[i + 2] == 0xbe || (u_char) s[i + 2] == 0xbf))
-        {
-            i += 2;
-            continue;
-        }
-
-        resources_build_put(b, at, (const char *) &c, 1);
+        run = s + i + 1;
     }
+
+    resources_buf_put(out, run, s + len - run);
+}
+
+
+#define resources_prepare_literal(out, s)                                    \
+    resources_buf_put(out, s, sizeof(s) - 1)
+
+
+static void
+resources_prepare_stamp(resources_buf_t *out, const u_char *date,
+    size_t len)
+{
+    u_char  *d;
+
+    /* YYYY-MM-DDT00:00:00Z, the first day of a month */
+
+    d = resources_buf_reserve(out, 20);
+    memcpy(d, date, 7);
+    d[7] = '-';
+
+    if (len == 10) {
+        d[8] = date[8];
+        d[9] = date[9];
+
+    } else {
+        d[8] = '0';
+        d[9] = '1';
+    }
+
+    memcpy(d + 10, "T00:00:00Z", 10);
+    out->len += 20;
 }
 
 
@@ -709,91 +1074,733 @@ resources_build_xml(resources_build_t *b, size_t *at, const char *s,
  * 1970-01-01T00:00:00Z; <published> is the publication date when known.
  */
 
-static size_t
-resources_build_atom(resources_build_t *b, size_t start, json_t *id,
-    json_t *title, json_t *type, json_t *jdate, json_t *updated,
-    json_t *summary, json_t *keywords)
+static void
+resources_prepare_atom(resources_json_t *j, const uint32_t *f,
+    resources_buf_t *out)
 {
-    char        stamp[32];
-    size_t      at, i;
-    json_t     *v;
-    const char *date;
+    uint32_t            k;
+    resources_jnode_t  *nd, *date;
 
-    at = start;
+#define resources_node(i)  (&j->nodes[f[i]])
 
-    resources_build_literal(b, &at, "<title>");
-    resources_build_xml(b, &at, json_string_value(title),
-                        json_string_length(title));
-    resources_build_literal(b, &at, "</title><link href=\"");
-    resources_build_xml(b, &at, json_string_value(id),
-                        json_string_length(id));
-    resources_build_literal(b, &at, "\"/><updated>");
+    resources_prepare_literal(out, "<title>");
+    nd = resources_node(RESOURCES_F_TITLE);
+    resources_prepare_xml(out, nd->str, nd->len);
+    resources_prepare_literal(out, "</title><link href=\"");
+    nd = resources_node(RESOURCES_F_ID);
+    resources_prepare_xml(out, nd->str, nd->len);
+    resources_prepare_literal(out, "\"/><updated>");
 
-    date = updated ? json_string_value(updated)
-                   : jdate ? json_string_value(jdate) : "1970-01-01";
-    snprintf(stamp, sizeof(stamp), "%.7s-%.2sT00:00:00Z", date,
-             strlen(date) == 10 ? date + 8 : "01");
-    resources_build_put(b, &at, stamp, strlen(stamp));
-    resources_build_literal(b, &at, "</updated>");
+    date = f[RESOURCES_F_DATE] ? resources_node(RESOURCES_F_DATE) : NULL;
+    nd = f[RESOURCES_F_UPDATED] ? resources_node(RESOURCES_F_UPDATED) : date;
 
-    if (jdate) {
-        date = json_string_value(jdate);
-        snprintf(stamp, sizeof(stamp), "%.7s-%.2sT00:00:00Z", date,
-                 strlen(date) == 10 ? date + 8 : "01");
-        resources_build_literal(b, &at, "<published>");
-        resources_build_put(b, &at, stamp, strlen(stamp));
-        resources_build_literal(b, &at, "</published>");
+    if (nd) {
+        resources_prepare_stamp(out, nd->str, nd->len);
+
+    } else {
+        resources_prepare_stamp(out, (const u_char *) "1970-01-01", 10);
     }
 
-    if (summary && json_string_length(summary)) {
-        resources_build_literal(b, &at, "<summary>");
-        resources_build_xml(b, &at, json_string_value(summary),
-                            json_string_length(summary));
-        resources_build_literal(b, &at, "</summary>");
+    resources_prepare_literal(out, "</updated>");
+
+    if (date) {
+        resources_prepare_literal(out, "<published>");
+        resources_prepare_stamp(out, date->str, date->len);
+        resources_prepare_literal(out, "</published>");
     }
 
-    resources_build_literal(b, &at, "<category scheme=\"type\" term=\"");
-    resources_build_xml(b, &at, json_string_value(type),
-                        json_string_length(type));
-    resources_build_literal(b, &at, "\"/>");
+    nd = f[RESOURCES_F_SUMMARY] ? resources_node(RESOURCES_F_SUMMARY) : NULL;
 
-    if (keywords) {
-        json_array_foreach(keywords, i, v) {
-            resources_build_literal(b, &at, "<category term=\"");
-            resources_build_xml(b, &at, json_string_value(v),
-                                json_string_length(v));
-            resources_build_literal(b, &at, "\"/>");
+    if (nd && nd->len) {
+        resources_prepare_literal(out, "<summary>");
+        resources_prepare_xml(out, nd->str, nd->len);
+        resources_prepare_literal(out, "</summary>");
+    }
+
+    resources_prepare_literal(out, "<category scheme=\"type\" term=\"");
+    nd = resources_node(RESOURCES_F_TYPE);
+    resources_prepare_xml(out, nd->str, nd->len);
+    resources_prepare_literal(out, "\"/>");
+
+    if (f[RESOURCES_F_KEYWORDS]) {
+        for (k = resources_node(RESOURCES_F_KEYWORDS)->child; k;
+             k = j->nodes[k].next)
+        {
+            resources_prepare_literal(out, "<category term=\"");
+            resources_prepare_xml(out, j->nodes[k].str, j->nodes[k].len);
+            resources_prepare_literal(out, "\"/>");
         }
     }
 
-    resources_build_literal(b, &at, "</entry>");
+    resources_prepare_literal(out, "</entry>");
 
-    return at - start;
+#undef resources_node
 }
 
 
-int
-resources_build_add(resources_build_t *b, json_t *rec, char *err,
-    size_t errlen)
+/* the canonical field of a key, RESOURCES_F_N for another key */
+
+static uint32_t
+resources_prepare_field(const u_char *key, size_t len)
 {
-    int                  rc, priv;
-    size_t               i, len, list_len, full_len, atom_len, size;
+    uint32_t  i;
+
+    for (i = 0; resources_canonical[i]; i++) {
+        if (resources_canonical_len[i] == len
+            && memcmp(resources_canonical[i], key, len) == 0)
+        {
+            return i;
+        }
+    }
+
+    return RESOURCES_F_N;
+}
+
+
+/* f[name]: null is as good as absent; -1 when it is not a string */
+
+static int
+resources_prepare_string(resources_prepare_t *p, uint32_t *f, uint32_t i)
+{
+    uint32_t  type;
+
+    if (f[i] == 0) {
+        return 0;
+    }
+
+    type = p->json.nodes[f[i]].type;
+
+    if (type == RESOURCES_JSON_NULL) {
+        f[i] = 0;
+        return 0;
+    }
+
+    if (type != RESOURCES_JSON_STRING) {
+        snprintf(p->err, sizeof(p->err), "\"%s\" must be a string or null",
+                 resources_canonical[i]);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static int
+resources_prepare_array(resources_prepare_t *p, uint32_t *f, uint32_t i,
+    size_t max)
+{
+    uint32_t            k;
+    resources_jnode_t  *nd;
+
+    if (f[i] == 0) {
+        return 0;
+    }
+
+    nd = &p->json.nodes[f[i]];
+
+    if (nd->type == RESOURCES_JSON_NULL) {
+        f[i] = 0;
+        return 0;
+    }
+
+    if (nd->type != RESOURCES_JSON_ARRAY) {
+        snprintf(p->err, sizeof(p->err), "\"%s\" must be an array of strings",
+                 resources_canonical[i]);
+        return -1;
+    }
+
+    if (nd->n > max) {
+        snprintf(p->err, sizeof(p->err), "\"%s\" has more than %zu entries",
+                 resources_canonical[i], max);
+        return -1;
+    }
+
+    for (k = nd->child; k; k = p->json.nodes[k].next) {
+        if (p->json.nodes[k].type != RESOURCES_JSON_STRING
+            || p->json.nodes[k].len == 0)
+        {
+            snprintf(p->err, sizeof(p->err), "\"%s\" must be an array of"
+                     " non-empty strings", resources_canonical[i]);
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+resources_prepare_failed(resources_buf_t *out, size_t start, uint64_t line,
+    uint32_t status, const char *msg, const u_char *id, size_t id_len)
+{
+    size_t                 len, size;
+    u_char                *d;
+    resources_prepared_t   r;
+
+    len = strlen(msg);
+    size = (sizeof(resources_prepared_t) + len + id_len + 7) & ~(size_t) 7;
+
+    memset(&r, 0, sizeof(resources_prepared_t));
+    r.line = line;
+    r.size = (uint32_t) size;
+    r.status = status;
+    r.msg_len = (uint32_t) len;
+    r.id_len = (uint32_t) id_len;
+
+    out->len = start;
+    d = resources_buf_reserve(out, size);
+    memset(d, 0, size);
+    memcpy(d, &r, sizeof(resources_prepared_t));
+    memcpy(d + sizeof(resources_prepared_t), msg, len);
+
+    if (id_len) {
+        memcpy(d + sizeof(resources_prepared_t) + len, id, id_len);
+    }
+    out->len += size;
+}
+
+
+void
+resources_prepare_error(resources_buf_t *out, uint64_t line, const char *msg)
+{
+    resources_prepare_failed(out, out->len, line, RESOURCES_PREP_BAD, msg,
+                             NULL, 0);
+}
+
+
+#define resources_prepare_fail(status, ...)                                 \
+    do {                                                                     \
+        snprintf(p->err, sizeof(p->err), __VA_ARGS__);                       \
+        goto failed_ ## status;                                              \
+    } while (0)
+
+
+/* the record in p->json, appended to out */
+
+static void
+resources_prepare_record(resources_prepare_t *p, uint64_t line,
+    resources_buf_t *out)
+{
+    int                    priv;
+    size_t                 start, blob, full, list_len, full_len, atom_len,
+                           id_len, size, kw;
+    ssize_t                n;
+    uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw;
+    const u_char          *id;
+    resources_json_t      *j;
+    resources_jnode_t     *nd, *root;
+    resources_doc_t        doc;
+    resources_prepared_t   r;
+
+    j = &p->json;
+    root = &j->nodes[RESOURCES_JSON_ROOT];
+    start = out->len;
+    id = NULL;
+    id_len = 0;
+
+    if (root->type != RESOURCES_JSON_OBJECT) {
+        resources_prepare_fail(BAD, "a record must be a JSON object");
+    }
+
+    memset(f, 0, sizeof(f));
+
+    for (k = root->child; k; k = j->nodes[v].next) {
+        v = j->nodes[k].next;
+        f[resources_prepare_field(j->nodes[k].str, j->nodes[k].len)] = v;
+    }
+
+#define resources_node(i)  (&j->nodes[f[i]])
+
+    /* id */
+
+    nd = resources_node(RESOURCES_F_ID);
+
+    if (f[RESOURCES_F_ID] == 0 || nd->type == RESOURCES_JSON_NULL) {
+        resources_prepare_fail(BAD_ID, "\"id\" is missing");
+    }
+
+    if (nd->type != RESOURCES_JSON_STRING
+        || !resources_id_valid(nd->str, nd->len))
+    {
+        resources_prepare_fail(BAD_ID, "\"id\" must be a string matching"
+                                " [a-z0-9][a-z0-9-]{0,127}");
+    }
+
+    id = nd->str;
+    id_len = nd->len;
+
+    /* title, type */
+
+    nd = resources_node(RESOURCES_F_TITLE);
+
+    if (f[RESOURCES_F_TITLE] == 0 || nd->type != RESOURCES_JSON_STRING
+        || nd->len == 0)
+    {
+        resources_prepare_fail(BAD_LATE, "\"title\" must be a non-empty"
+                                " string");
+    }
+
+    if (nd->len > RESOURCES_TITLE_MAX) {
+        resources_prepare_fail(BAD_LATE, "\"title\" is longer than %d bytes",
+                                RESOURCES_TITLE_MAX);
+    }
+
+    nd = resources_node(RESOURCES_F_TYPE);
+
+    if (f[RESOURCES_F_TYPE] == 0 || nd->type != RESOURCES_JSON_STRING
+        || nd->len == 0)
+    {
+        resources_prepare_fail(BAD_LATE, "\"type\" must be a non-empty"
+                                " string");
+    }
+
+    /* private */
+
+    priv = 0;
+
+    if (f[RESOURCES_F_PRIVATE]) {
+        nd = resources_node(RESOURCES_F_PRIVATE);
+
+        if (nd->type != RESOURCES_JSON_NULL) {
+            if (nd->type != RESOURCES_JSON_TRUE
+                && nd->type != RESOURCES_JSON_FALSE)
+            {
+                resources_prepare_fail(BAD_LATE, "\"private\" must be true"
+                                        " or false");
+            }
+
+            priv = (nd->type == RESOURCES_JSON_TRUE);
+        }
+    }
+
+    /* dates */
+
+    if (resources_prepare_string(p, f, RESOURCES_F_DATE) != 0
+        || resources_prepare_string(p, f, RESOURCES_F_UPDATED) != 0
+        || resources_prepare_string(p, f, RESOURCES_F_SERIES) != 0
+        || resources_prepare_string(p, f, RESOURCES_F_SUMMARY) != 0
+        || resources_prepare_string(p, f, RESOURCES_F_BODY) != 0)
+    {
+        goto failed_BAD_LATE;
+    }
+
+    date = 0;
+
+    if (f[RESOURCES_F_DATE]) {
+        nd = resources_node(RESOURCES_F_DATE);
+        date = resources_parse_date_n((const char *) nd->str, nd->len, 0);
+
+        if (date == 0) {
+            resources_prepare_fail(BAD_LATE, "\"date\" must be YYYY-MM or"
+                                    " YYYY-MM-DD");
+        }
+    }
+
+    if (f[RESOURCES_F_UPDATED]) {
+        nd = resources_node(RESOURCES_F_UPDATED);
+
+        if (resources_parse_date_n((const char *) nd->str, nd->len, 1) == 0) {
+            resources_prepare_fail(BAD_LATE, "\"updated\" must be"
+                                    " YYYY-MM-DD");
+        }
+    }
+
+    if ((f[RESOURCES_F_SUMMARY]
+         && resources_node(RESOURCES_F_SUMMARY)->len > RESOURCES_TEXT_MAX)
+        || (f[RESOURCES_F_BODY]
+            && resources_node(RESOURCES_F_BODY)->len > RESOURCES_TEXT_MAX))
+    {
+        resources_prepare_fail(BAD_LATE, "\"summary\" and \"body\" must be"
+                                " at most %d bytes each", RESOURCES_TEXT_MAX);
+    }
+
+    if (f[RESOURCES_F_NUMBER]
+        && resources_node(RESOURCES_F_NUMBER)->type == RESOURCES_JSON_NULL)
+    {
+        f[RESOURCES_F_NUMBER] = 0;
+    }
+
+    if (f[RESOURCES_F_NUMBER]
+        && (resources_node(RESOURCES_F_NUMBER)->type
+            != RESOURCES_JSON_INTEGER
+            || resources_node(RESOURCES_F_NUMBER)->integer < 0))
+    {
+        resources_prepare_fail(BAD_LATE, "\"number\" must be a whole number"
+                                " or null");
+    }
+
+    /* arrays */
+
+    if (resources_prepare_array(p, f, RESOURCES_F_KEYWORDS,
+                                RESOURCES_KEYWORDS_MAX) != 0
+        || resources_prepare_array(p, f, RESOURCES_F_TAGS,
+                                   RESOURCES_KEYWORDS_MAX) != 0)
+    {
+        goto failed_BAD_LATE;
+    }
+
+    if (f[RESOURCES_F_LINKS]
+        && resources_node(RESOURCES_F_LINKS)->type == RESOURCES_JSON_NULL)
+    {
+        f[RESOURCES_F_LINKS] = 0;
+    }
+
+    if (f[RESOURCES_F_LINKS]) {
+        nd = resources_node(RESOURCES_F_LINKS);
+
+        if (nd->type != RESOURCES_JSON_ARRAY) {
+            resources_prepare_fail(BAD_LATE, "\"links\" must be an array");
+        }
+
+        for (k = nd->child; k; k = j->nodes[k].next) {
+            v = resources_json_get(j, k, "url", 3);
+
+            if (j->nodes[k].type != RESOURCES_JSON_OBJECT
+                || j->nodes[resources_json_get(j, k, "label", 5)].type
+                   != RESOURCES_JSON_STRING
+                || (v && j->nodes[v].type != RESOURCES_JSON_NULL
+                    && j->nodes[v].type != RESOURCES_JSON_STRING))
+            {
+                resources_prepare_fail(BAD_LATE, "\"links\" must hold"
+                                        " objects with a string \"label\" and"
+                                        " a string or null \"url\"");
+            }
+        }
+    }
+
+    /*
+     * The full form, as served: the list form's fields first, so that the
+     * list form is its prefix up to "tags" (closed with "}" by the module);
+     * written as json_dumpb(JSON_COMPACT) writes the object that the
+     * loader once built with jansson
+     */
+
+    size = (sizeof(resources_prepared_t) + id_len + 7) & ~(size_t) 7;
+    memset(resources_buf_reserve(out, size), 0, size);
+    out->len += size;
+    blob = out->len;
+    resources_buf_reserve(out, sizeof(resources_doc_t));
+    out->len += sizeof(resources_doc_t);
+    full = out->len;
+
+    resources_prepare_literal(out, "{\"id\":");
+    resources_json_write(j, f[RESOURCES_F_ID], out);
+    resources_prepare_literal(out, ",\"title\":");
+    resources_json_write(j, f[RESOURCES_F_TITLE], out);
+    resources_prepare_literal(out, ",\"type\":");
+    resources_json_write(j, f[RESOURCES_F_TYPE], out);
+
+    if (priv) {
+        resources_prepare_literal(out, ",\"private\":true,\"date\":");
+
+    } else {
+        resources_prepare_literal(out, ",\"private\":false,\"date\":");
+    }
+
+    resources_json_write(j, f[RESOURCES_F_DATE], out);
+    resources_prepare_literal(out, ",\"updated\":");
+    resources_json_write(j, f[RESOURCES_F_UPDATED], out);
+    resources_prepare_literal(out, ",\"keywords\":");
+
+    if (f[RESOURCES_F_KEYWORDS]) {
+        resources_json_write(j, f[RESOURCES_F_KEYWORDS], out);
+
+    } else {
+        resources_prepare_literal(out, "[]");
+    }
+
+    resources_prepare_literal(out, ",\"series\":");
+    resources_json_write(j, f[RESOURCES_F_SERIES], out);
+    resources_prepare_literal(out, ",\"number\":");
+    resources_json_write(j, f[RESOURCES_F_NUMBER], out);
+    resources_prepare_literal(out, ",\"summary\":");
+
+    if (f[RESOURCES_F_SUMMARY]) {
+        resources_json_write(j, f[RESOURCES_F_SUMMARY], out);
+
+    } else {
+        resources_prepare_literal(out, "\"\"");
+    }
+
+    list_len = out->len - full;
+
+    resources_prepare_literal(out, ",\"tags\":");
+
+    if (f[RESOURCES_F_TAGS]) {
+        resources_json_write(j, f[RESOURCES_F_TAGS], out);
+
+    } else {
+        resources_prepare_literal(out, "[]");
+    }
+
+    resources_prepare_literal(out, ",\"body\":");
+
+    if (f[RESOURCES_F_BODY]) {
+        resources_json_write(j, f[RESOURCES_F_BODY], out);
+
+    } else {
+        resources_prepare_literal(out, "\"\"");
+    }
+
+    resources_prepare_literal(out, ",\"links\":");
+
+    if (f[RESOURCES_F_LINKS]) {
+        resources_json_write(j, f[RESOURCES_F_LINKS], out);
+
+    } else {
+        resources_prepare_literal(out, "[]");
+    }
+
+    /* any other field, in its order */
+
+    for (k = root->child; k; k = j->nodes[v].next) {
+        v = j->nodes[k].next;
+
+        if (resources_prepare_field(j->nodes[k].str, j->nodes[k].len)
+            == RESOURCES_F_N)
+        {
+            resources_prepare_literal(out, ",");
+            resources_json_write(j, k, out);
+            resources_prepare_literal(out, ":");
+            resources_json_write(j, v, out);
+        }
+    }
+
+    resources_prepare_literal(out, "}");
+
+    full_len = out->len - full;
+
+    resources_prepare_atom(j, f, out);
+
+    atom_len = out->len - full - full_len;
+
+    if (full_len + atom_len > RESOURCES_RECORD_MAX) {
+        resources_prepare_fail(BAD_LATE, "the record is larger than %d bytes"
+                                " as JSON", RESOURCES_RECORD_MAX);
+    }
+
+    resources_buf_put(out, id, id_len);
+
+    doc.list_len = (uint32_t) list_len;
+    doc.full_len = (uint32_t) full_len;
+    doc.atom_len = (uint32_t) atom_len;
+    doc.id_len = (uint32_t) id_len;
+    doc.flags = priv ? RESOURCES_DOC_PRIVATE : 0;
+    memcpy(out->data + blob, &doc, sizeof(resources_doc_t));
+
+    size = out->len - blob;
+
+    memset(&r, 0, sizeof(resources_prepared_t));
+    r.line = line;
+    r.status = RESOURCES_PREP_OK;
+    r.id_len = (uint32_t) id_len;
+    r.blob_len = (uint32_t) size;
+    r.full_len = (uint32_t) full_len;
+    r.date = date;
+    r.priv = (uint32_t) priv;
+
+    /* the index: type, keywords, title (all checked before any change) */
+
+    nd = resources_node(RESOURCES_F_TYPE);
+    n = resources_prepare_fold_to(out, nd->str, nd->len);
+
+    if (n <= 0 || n > RESOURCES_TERM_MAX) {
+        resources_prepare_fail(BAD_LATE, "\"type\" is empty or longer than"
+                                " %d bytes once folded", RESOURCES_TERM_MAX);
+    }
+
+    r.type_len = (uint32_t) n;
+    resources_buf_put(out, nd->str, nd->len);
+    r.type_raw_len = (uint32_t) nd->len;
+
+    kw = out->len;
+    nkw = 0;
+
+    if (f[RESOURCES_F_KEYWORDS]) {
+        for (k = resources_node(RESOURCES_F_KEYWORDS)->child; k;
+             k = j->nodes[k].next)
+        {
+            nd = &j->nodes[k];
+            size = out->len;
+            resources_buf_reserve(out, 2 * sizeof(uint32_t));
+            out->len += 2 * sizeof(uint32_t);
+
+            n = resources_prepare_fold_to(out, nd->str, nd->len);
+
+            if (n <= 0 || n > RESOURCES_TERM_MAX) {
+                resources_prepare_fail(BAD_LATE, "keyword \"%.*s\" is empty or"
+                                        " longer than %d bytes once folded",
+                                        (int) nd->len, nd->str,
+                                        RESOURCES_TERM_MAX);
+            }
+
+            v = (uint32_t) n;
+            memcpy(out->data + size, &v, sizeof(uint32_t));
+            v = (uint32_t) nd->len;
+            memcpy(out->data + size + sizeof(uint32_t), &v, sizeof(uint32_t));
+            resources_buf_put(out, nd->str, nd->len);
+            nkw++;
+        }
+    }
+
+    r.nkeywords = nkw;
+    r.keywords_len = (uint32_t) (out->len - kw);
+
+    nd = resources_node(RESOURCES_F_TITLE);
+    size = out->len;
+    n = resources_prepare_fold_to(out, nd->str, nd->len);
+    r.title_len = (uint32_t) (n < 0 ? 0 : n);
+
+    /* words, best field last so that it wins */
+
+    p->words.len = 0;
+    p->nwords = 0;
+
+    if (++p->wgen == 0) {
+        memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
+        p->wgen = 1;
+    }
+
+    if (f[RESOURCES_F_BODY]) {
+        nd = resources_node(RESOURCES_F_BODY);
+        n = resources_prepare_fold(p, nd->str, nd->len);
+
+        if (n >= 0) {
+            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_BODY);
+        }
+    }
+
+    if (f[RESOURCES_F_SUMMARY]) {
+        nd = resources_node(RESOURCES_F_SUMMARY);
+        n = resources_prepare_fold(p, nd->str, nd->len);
+
+        if (n >= 0) {
+            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_SUMMARY);
+        }
+    }
+
+    for (v = 0; v < nkw; v++) {
+        u_char    *e;
+        uint32_t   flen, rlen;
+
+        e = out->data + kw;
+        flen = resources_get_u32(e);
+        rlen = resources_get_u32(e + sizeof(uint32_t));
+        resources_prepare_words(p, e + 2 * sizeof(uint32_t), flen,
+                                RESOURCES_FIELD_KEYWORD);
+        kw += 2 * sizeof(uint32_t) + flen + rlen;
+    }
+
+    resources_prepare_words(p, out->data + size, r.title_len,
+                            RESOURCES_FIELD_TITLE);
+
+    r.nwords = p->nwords;
+    r.words_len = (uint32_t) p->words.len;
+    resources_buf_put(out, p->words.data, p->words.len);
+
+    /* the header, and padding */
+
+    size = out->len - start;
+    size = (size + 7) & ~(size_t) 7;
+    resources_buf_reserve(out, size - (out->len - start));
+    memset(out->data + out->len, 0, size - (out->len - start));
+    out->len = start + size;
+
+    r.size = (uint32_t) size;
+    memcpy(out->data + start, &r, sizeof(resources_prepared_t));
+    memcpy(out->data + start + sizeof(resources_prepared_t), id, id_len);
+
+#undef resources_node
+
+    return;
+
+failed_BAD:
+
+    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD, p->err,
+                             NULL, 0);
+    return;
+
+failed_BAD_ID:
+
+    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_ID, p->err,
+                             NULL, 0);
+    return;
+
+failed_BAD_LATE:
+
+    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_LATE, p->err,
+                             id, id_len);
+}
+
+
+void
+resources_prepare_line(resources_prepare_t *p, const u_char *s, size_t len,
+    uint64_t line, resources_buf_t *out)
+{
+    json_t        *rec;
+    json_error_t   jerr;
+
+    if (resources_json_parse(&p->json, s, len) == 0) {
+        resources_prepare_record(p, line, out);
+        return;
+    }
+
+    /* what the fast parser does not take: jansson, and its message */
+
+    rec = json_loadb((const char *) s, len,
+                     JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+
+    if (rec == NULL) {
+        if (resources_utf8_valid(s, len) != len) {
+            snprintf(p->err, sizeof(p->err), "invalid UTF-8 (byte %zu)",
+                     resources_utf8_valid(s, len) + 1);
+
+        } else {
+            snprintf(p->err, sizeof(p->err), "invalid JSON: %s (column %d)",
+                     jerr.text, jerr.column);
+        }
+
+        resources_prepare_error(out, line, p->err);
+        return;
+    }
+
+    resources_json_from_jansson(&p->json, rec);
+    resources_prepare_record(p, line, out);
+    json_decref(rec);
+}
+
+
+void
+resources_prepare_json(resources_prepare_t *p, json_t *rec, uint64_t line,
+    resources_buf_t *out)
+{
+    resources_json_from_jansson(&p->json, rec);
+    resources_prepare_record(p, line, out);
+}
+
+
+/*
+ * Adding a prepared record, in input order: its id against the others,
+ * its record into the chunk, its terms and words into the index.
+ */
+
+int
+resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
+    char *err, size_t errlen)
+{
+    int                  rc;
     u_char              *dst;
-    void                *tags_at;
-    ssize_t              n;
-    uint32_t             ord, date, kwid;
-    const char          *key, *s;
-    json_t              *id, *title, *type, *jpriv, *jdate, *updated,
-                        *keywords, *tags, *series, *number, *summary, *body,
-                        *links, *v, *full, *link;
-    resources_doc_t      doc;
+    uint32_t             ord, i, flen, rlen, hash, len, kwid;
+    const u_char        *p, *id, *blob, *title, *type, *raw, *w;
     resources_slot_t    *slot;
     resources_bterm_t   *t;
+    resources_bword_t   *wd;
 
-    full = NULL;
+    p = (const u_char *) r + sizeof(resources_prepared_t);
 
-    if (!json_is_object(rec)) {
-        resources_build_error("a record must be a JSON object");
+    if (r->status == RESOURCES_PREP_BAD) {
+        snprintf(err, errlen, "%.*s", (int) r->msg_len, p);
+        return -1;
     }
 
     if (b->ndocs == RESOURCES_MAX_DOCS - 1) {
@@ -801,222 +1808,31 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
                               RESOURCES_MAX_DOCS - 1);
     }
 
-    /* id */
-
-    id = json_object_get(rec, "id");
-    if (id == NULL || json_is_null(id)) {
-        resources_build_error("\"id\" is missing");
+    if (r->status == RESOURCES_PREP_BAD_ID) {
+        snprintf(err, errlen, "%.*s", (int) r->msg_len, p);
+        return -1;
     }
 
-    if (!json_is_string(id)
-        || !resources_id_valid((const u_char *) json_string_value(id),
-                               json_string_length(id)))
-    {
-        resources_build_error("\"id\" must be a string matching"
-                              " [a-z0-9][a-z0-9-]{0,127}");
-    }
+    id = p + r->msg_len;
 
-    slot = resources_hash_find(&b->idh, (const u_char *) json_string_value(id),
-                               json_string_length(id));
+    slot = resources_hash_find(&b->idh, id, r->id_len);
     if (slot->key) {
-        resources_build_error("duplicate id \"%s\"", json_string_value(id));
+        resources_build_error("duplicate id \"%.*s\"", (int) r->id_len, id);
     }
 
-    /* title, type */
-
-    title = json_object_get(rec, "title");
-    if (title == NULL || !json_is_string(title)
-        || json_string_length(title) == 0)
-    {
-        resources_build_error("\"title\" must be a non-empty string");
+    if (r->status != RESOURCES_PREP_OK) {
+        snprintf(err, errlen, "%.*s", (int) r->msg_len, p);
+        return -1;
     }
 
-    if (json_string_length(title) > RESOURCES_TITLE_MAX) {
-        resources_build_error("\"title\" is longer than %d bytes",
-                              RESOURCES_TITLE_MAX);
-    }
-
-    type = json_object_get(rec, "type");
-    if (type == NULL || !json_is_string(type)
-        || json_string_length(type) == 0)
-    {
-        resources_build_error("\"type\" must be a non-empty string");
-    }
-
-    /* private */
-
-    priv = 0;
-    jpriv = json_object_get(rec, "private");
-
-    if (jpriv && !json_is_null(jpriv)) {
-        if (!json_is_boolean(jpriv)) {
-            resources_build_error("\"private\" must be true or false");
-        }
-
-        priv = json_is_true(jpriv);
-    }
-
-    /* dates */
-
-    if (resources_optional_string(rec, "date", &jdate, err, errlen) != 0
-        || resources_optional_string(rec, "updated", &updated, err, errlen)
-           != 0
-        || resources_optional_string(rec, "series", &series, err, errlen)
-           != 0
-        || resources_optional_string(rec, "summary", &summary, err, errlen)
-           != 0
-        || resources_optional_string(rec, "body", &body, err, errlen) != 0)
-    {
-        goto failed;
-    }
-
-    date = 0;
-
-    if (jdate) {
-        date = resources_parse_date(json_string_value(jdate), 0);
-        if (date == 0) {
-            resources_build_error("\"date\" must be YYYY-MM or YYYY-MM-DD");
-        }
-    }
-
-    if (updated && resources_parse_date(json_string_value(updated), 1) == 0) {
-        resources_build_error("\"updated\" must be YYYY-MM-DD");
-    }
-
-    if ((summary && json_string_length(summary) > RESOURCES_TEXT_MAX)
-        || (body && json_string_length(body) > RESOURCES_TEXT_MAX))
-    {
-        resources_build_error("\"summary\" and \"body\" must be at most %d"
-                              " bytes each", RESOURCES_TEXT_MAX);
-    }
-
-    number = json_object_get(rec, "number");
-    if (number && json_is_null(number)) {
-        number = NULL;
-    }
-
-    if (number && (!json_is_integer(number)
-                   || json_integer_value(number) < 0))
-    {
-        resources_build_error("\"number\" must be a whole number or null");
-    }
-
-    /* arrays */
-
-    if (resources_string_array(rec, "keywords", RESOURCES_KEYWORDS_MAX,
-                               &keywords, err, errlen) != 0
-        || resources_string_array(rec, "tags", RESOURCES_KEYWORDS_MAX,
-                                  &tags, err, errlen) != 0)
-    {
-        goto failed;
-    }
-
-    links = json_object_get(rec, "links");
-    if (links && json_is_null(links)) {
-        links = NULL;
-    }
-
-    if (links) {
-        if (!json_is_array(links)) {
-            resources_build_error("\"links\" must be an array");
-        }
-
-        json_array_foreach(links, i, link) {
-            v = json_object_get(link, "url");
-
-            if (!json_is_object(link)
-                || !json_is_string(json_object_get(link, "label"))
-                || (v && !json_is_null(v) && !json_is_string(v)))
-            {
-                resources_build_error("\"links\" must hold objects with a"
-                                      " string \"label\" and a string or null"
-                                      " \"url\"");
-            }
-        }
-    }
-
-    /*
-     * The full form, as served: the list form's fields first, so that the
-     * list form is its prefix up to "tags" (closed with "}" by the module)
-     */
-
-    full = json_object();
-    if (full == NULL) {
-        resources_oom();
-    }
-
-#define resources_set(obj, name, value)                                      \
-    json_object_set_new(obj, name, (value) ? json_incref(value) : json_null())
-
-    resources_set(full, "id", id);
-    resources_set(full, "title", title);
-    resources_set(full, "type", type);
-    json_object_set_new(full, "private", json_boolean(priv));
-    resources_set(full, "date", jdate);
-    resources_set(full, "updated", updated);
-    json_object_set_new(full, "keywords",
-                        keywords ? json_incref(keywords) : json_array());
-    resources_set(full, "series", series);
-    resources_set(full, "number", number);
-    json_object_set_new(full, "summary",
-                        summary ? json_incref(summary) : json_string(""));
-    json_object_set_new(full, "tags", tags ? json_incref(tags) : json_array());
-    json_object_set_new(full, "body",
-                        body ? json_incref(body) : json_string(""));
-    json_object_set_new(full, "links",
-                        links ? json_incref(links) : json_array());
-
-#undef resources_set
-
-    json_object_foreach(rec, key, v) {
-        if (!resources_is_canonical(key)) {
-            json_object_set(full, key, v);
-        }
-    }
-
-    full_len = resources_build_dump(b, full, 0);
-
-    /*
-     * ',"tags":[' cannot occur earlier: before it are strings (their
-     * quotes escaped), literals and an array of strings
-     */
-
-    tags_at = memmem(b->json, full_len, ",\"tags\":[", 9);
-    if (tags_at == NULL) {
-        resources_build_error("internal error: no \"tags\" in the full form");
-    }
-
-    list_len = (u_char *) tags_at - b->json;
-
-    atom_len = resources_build_atom(b, full_len, id, title, type, jdate,
-                                    updated, summary, keywords);
-
-    if (full_len + atom_len > RESOURCES_RECORD_MAX) {
-        resources_build_error("the record is larger than %d bytes as JSON",
-                              RESOURCES_RECORD_MAX);
-    }
-
-    /* the index: type, keywords, words (all checked before any change) */
-
-    n = resources_build_fold(b, json_string_value(type),
-                             json_string_length(type));
-    if (n <= 0 || n > RESOURCES_TERM_MAX) {
-        resources_build_error("\"type\" is empty or longer than %d bytes once"
-                              " folded", RESOURCES_TERM_MAX);
-    }
-
-    if (keywords) {
-        json_array_foreach(keywords, i, v) {
-            n = resources_build_fold(b, json_string_value(v),
-                                     json_string_length(v));
-            if (n <= 0 || n > RESOURCES_TERM_MAX) {
-                resources_build_error("keyword \"%s\" is empty or longer than"
-                                      " %d bytes once folded",
-                                      json_string_value(v),
-                                      RESOURCES_TERM_MAX);
-            }
-        }
-    }
+    p = (const u_char *) r
+        + ((sizeof(resources_prepared_t) + r->id_len + 7) & ~(size_t) 7);
+    blob = p;
+    p += r->blob_len;
+    type = p;
+    p += r->type_len;
+    raw = p;
+    p += r->type_raw_len;
 
     ord = b->ndocs;
 
@@ -1026,15 +1842,7 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
     /* the record, as the module will send it */
 
-    doc.list_len = (uint32_t) list_len;
-    doc.full_len = (uint32_t) full_len;
-    doc.atom_len = (uint32_t) atom_len;
-    doc.id_len = (uint32_t) json_string_length(id);
-    doc.flags = priv ? RESOURCES_DOC_PRIVATE : 0;
-
-    size = sizeof(resources_doc_t) + full_len + atom_len + doc.id_len;
-
-    if (b->chunk_len + size > RESOURCES_CHUNK_MAX) {
+    if (b->chunk_len + r->blob_len > RESOURCES_CHUNK_MAX) {
         rc = resources_build_flush(b);
         if (rc != 0) {
             resources_build_error("writing the snapshot: %s",
@@ -1045,100 +1853,101 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
     b->loc[ord] = (uint64_t) b->nchunks << 32 | b->chunk_len;
 
     dst = b->chunk + b->chunk_len;
-    memcpy(dst, &doc, sizeof(resources_doc_t));
-    memcpy(dst + sizeof(resources_doc_t), b->json, full_len + atom_len);
-    memcpy(dst + sizeof(resources_doc_t) + full_len + atom_len,
-           json_string_value(id), doc.id_len);
-    b->chunk_len += size;
+    memcpy(dst, blob, r->blob_len);
+    b->chunk_len += r->blob_len;
 
-    b->hash = resources_fnv1a(b->hash, b->json, full_len);
-    b->hash = resources_fnv1a(b->hash, "\n", 1);
-
-    resources_hash_set(&b->idh, slot, (const u_char *) json_string_value(id),
-                       json_string_length(id), ord);
+    resources_hash_set(&b->idh, slot, id, r->id_len, ord);
 
     /* per ordinal */
 
-    b->date[ord] = date;
-    b->priv[ord] = (u_char) priv;
-    b->nprivate += priv;
+    b->date[ord] = r->date;
+    b->priv[ord] = (u_char) r->priv;
+    b->nprivate += r->priv;
 
-    n = resources_build_fold(b, json_string_value(title),
-                             json_string_length(title));
-    if (n < 0) {
-        n = 0;
-    }
-
-    b->title[ord] = resources_arena_dup(&b->arena, b->fold, (size_t) n);
-    b->title_len[ord] = (uint32_t) n;
-
-    n = resources_build_fold(b, json_string_value(type),
-                             json_string_length(type));
-    t = resources_build_term(b, RESOURCES_KIND_TYPE, b->fold, (size_t) n);
-    resources_build_spelling(b, t, json_string_value(type),
-                             json_string_length(type));
+    t = resources_build_term(b, RESOURCES_KIND_TYPE, type, r->type_len);
+    resources_build_spelling(b, t, (const char *) raw, r->type_raw_len);
     resources_vec_push(&t->post, ord);
     t->last = ord + 1;
     b->type[ord] = t->id;
 
     b->kwoff[ord] = b->kwids.n;
 
-    if (keywords) {
-        json_array_foreach(keywords, i, v) {
-            s = json_string_value(v);
-            len = json_string_length(v);
+    for (i = 0; i < r->nkeywords; i++) {
+        flen = resources_get_u32(p);
+        rlen = resources_get_u32(p + sizeof(uint32_t));
+        p += 2 * sizeof(uint32_t);
 
-            n = resources_build_fold(b, s, len);
-            t = resources_build_term(b, RESOURCES_KIND_KEYWORD, b->fold,
-                                     (size_t) n);
-            resources_build_spelling(b, t, s, len);
+        t = resources_build_term(b, RESOURCES_KIND_KEYWORD, p, flen);
+        resources_build_spelling(b, t, (const char *) p + flen, rlen);
+        p += flen + rlen;
 
-            if (t->last == ord + 1) {
-                continue;               /* twice in one record */
+        if (t->last == ord + 1) {
+            continue;               /* twice in one record */
+        }
+
+        resources_vec_push(&t->post, ord);
+        t->last = ord + 1;
+        kwid = t->id;
+        resources_vec_push(&b->kwids, kwid);
+    }
+
+    title = p;
+    b->title[ord] = resources_arena_dup(&b->arena, title, r->title_len);
+    b->title_len[ord] = r->title_len;
+    p += r->title_len;
+
+    /* words: each once, with its best field */
+
+    for (i = 0, w = p; i < r->nwords; i++, w += 6 + len) {
+        hash = resources_get_u32(w);
+        len = w[4];
+
+        slot = resources_hash_find_hashed(&b->wordh, w + 6, len, hash);
+
+        if (slot->key) {
+            wd = &b->words[slot->value];
+
+        } else {
+            if (b->nwords == b->words_cap) {
+                b->words_cap = b->words_cap ? b->words_cap * 2 : 1024;
+                b->words = resources_xrealloc(b->words,
+                                     b->words_cap * sizeof(resources_bword_t));
             }
 
-            resources_vec_push(&t->post, ord);
-            t->last = ord + 1;
-            kwid = t->id;
-            resources_vec_push(&b->kwids, kwid);
+            resources_hash_set_hashed(&b->wordh, slot, w + 6, len, hash,
+                                      b->nwords);
+
+            wd = &b->words[b->nwords++];
+            memset(wd, 0, sizeof(resources_bword_t));
         }
+
+        resources_vec_push(&wd->post, (ord << 2) | w[5]);
     }
-
-    /* words, best field last so that it wins */
-
-    if (body) {
-        resources_build_text(b, json_string_value(body),
-                             json_string_length(body), RESOURCES_FIELD_BODY);
-    }
-
-    if (summary) {
-        resources_build_text(b, json_string_value(summary),
-                             json_string_length(summary),
-                             RESOURCES_FIELD_SUMMARY);
-    }
-
-    if (keywords) {
-        json_array_foreach(keywords, i, v) {
-            resources_build_text(b, json_string_value(v),
-                                 json_string_length(v),
-                                 RESOURCES_FIELD_KEYWORD);
-        }
-    }
-
-    resources_build_text(b, json_string_value(title),
-                         json_string_length(title), RESOURCES_FIELD_TITLE);
 
     b->ndocs++;
-
-    json_decref(full);
 
     return 0;
 
 failed:
 
-    json_decref(full);
-
     return -1;
+}
+
+
+int
+resources_build_add(resources_build_t *b, json_t *rec, char *err,
+    size_t errlen)
+{
+    if (b->prep == NULL) {
+        b->prep = resources_prepare_create();
+    }
+
+    b->prep_out.len = 0;
+    resources_prepare_json(b->prep, rec, 0, &b->prep_out);
+
+    return resources_build_apply(b,
+                                 (resources_prepared_t *) b->prep_out.data,
+                                 err, errlen);
 }
 
 
@@ -1239,35 +2048,81 @@ resources_put(resources_build_t *b, MDB_dbi dbi, const void *key,
 }
 
 
-/* sorts a posting: radix (resources_sort_u32), b->sort is the scratch */
+/*
+ * Sorts a posting whose entries are below max: an LSD radix sort on 11 bits
+ * a pass, as many passes as max needs (two up to 4M entries: a million
+ * resources); an insertion sort for a short one.  work holds n entries.
+ */
 
 static void
-resources_radix_sort(resources_build_t *b, uint32_t *a, size_t n)
+resources_build_sort(uint32_t *a, size_t n, uint32_t *work, uint32_t max)
 {
-    if (b->sort_cap < n) {
-        free(b->sort);
-        b->sort_cap = n;
-        b->sort = resources_xmalloc(n * sizeof(uint32_t));
+    size_t     i, j;
+    uint32_t   count[2048], c, sum, x, *src, *dst, *t;
+    unsigned   shift;
+
+    if (n < 64) {
+        for (i = 1; i < n; i++) {
+            x = a[i];
+
+            for (j = i; j > 0 && a[j - 1] > x; j--) {
+                a[j] = a[j - 1];
+            }
+
+            a[j] = x;
+        }
+
+        return;
     }
 
-    resources_sort_u32(a, n, b->sort);
+    src = a;
+    dst = work;
+
+    for (shift = 0; shift < 32; shift += 11) {
+        if (shift && (max >> shift) == 0) {
+            break;
+        }
+
+        memset(count, 0, sizeof(count));
+
+        for (i = 0; i < n; i++) {
+            count[(src[i] >> shift) & 2047]++;
+        }
+
+        for (i = 0, sum = 0; i < 2048; i++) {
+            c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+
+        for (i = 0; i < n; i++) {
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        }
+
+        t = src;
+        src = dst;
+        dst = t;
+    }
+
+    if (src != a) {
+        memcpy(a, src, n * sizeof(uint32_t));
+    }
 }
 
 
 /*
- * Writes the posting of one term for both views: entries are ordinals
+ * Makes a posting ready to be written, in place: its entries are ordinals
  * (shifted left by 2 with field bits when shifted is set) mapped to docnos
- * and sorted.  count[] gets the number of resources of each view.
+ * and sorted, the public ones first, then the private ones.  count[] gets
+ * the number of resources of each view.  Needs nothing but its arguments:
+ * several run at once (resources_build_words).
  */
 
-static int
-resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
-    const u_char *priv_doc, resources_vec_t *post, int shifted, u_char kind,
-    const u_char *term, size_t len, uint32_t *count)
+static void
+resources_build_order(const uint32_t *doc_of, const u_char *priv_doc,
+    uint32_t ndocs, resources_vec_t *post, int shifted, uint32_t *count,
+    resources_scratch_t *sc)
 {
-    int        rc;
-    u_char     key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
-    size_t     klen;
     uint32_t   i, j, e, ord, *p;
 
     p = post->elts;
@@ -1278,7 +2133,13 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
         p[i] = (doc_of[ord] << 2) | (shifted ? RESOURCES_FIELD(e) : 0);
     }
 
-    resources_radix_sort(b, p, post->n);
+    if (sc->sort_cap < post->n) {
+        free(sc->sort);
+        sc->sort_cap = post->n;
+        sc->sort = resources_xmalloc(post->n * sizeof(uint32_t));
+    }
+
+    resources_build_sort(p, post->n, sc->sort, ndocs << 2);
 
     /* split in place: public entries first, then private ones */
 
@@ -1289,17 +2150,36 @@ resources_build_posting(resources_build_t *b, const uint32_t *doc_of,
             p[j++] = p[i];
 
         } else {
-            vec_tmp_push(b, p[i]);
+            resources_vec_push(&sc->tmp, p[i]);
         }
     }
 
     count[0] = j;
 
-    for (i = 0; i < b->tmp.n; i++) {
-        p[j + i] = b->tmp.elts[i];
+    for (i = 0; i < sc->tmp.n; i++) {
+        p[j + i] = sc->tmp.elts[i];
     }
 
-    b->tmp.n = 0;
+    sc->tmp.n = 0;
+}
+
+
+/*
+ * Writes the posting of one term, made ready by resources_build_order, for
+ * both views.
+ */
+
+static int
+resources_build_posting(resources_build_t *b, resources_vec_t *post,
+    int shifted, u_char kind, const u_char *term, size_t len,
+    const uint32_t *count)
+{
+    int        rc;
+    u_char     key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
+    size_t     klen;
+    uint32_t   i, j, *p;
+
+    p = post->elts;
 
     klen = resources_post_key(key, RESOURCES_PART_PUBLIC, kind, term, len);
 
@@ -1383,8 +2263,11 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
     for (i = 0; i < b->nterms; i++) {
         t = &b->terms[i];
 
-        rc = resources_build_posting(b, doc_of, priv_doc, &t->post, 0, t->kind,
-                                     t->folded, t->folded_len, t->count);
+        resources_build_order(doc_of, priv_doc, b->ndocs, &t->post, 0,
+                              t->count, &b->scratch);
+
+        rc = resources_build_posting(b, &t->post, 0, t->kind, t->folded,
+                                     t->folded_len, t->count);
         if (rc != 0) {
             return rc;
         }
@@ -1447,36 +2330,166 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 }
 
 
+/*
+ * The words' postings are made ready (resources_build_order) by helper
+ * threads, in the order they are written, while the calling thread writes
+ * those that are; it makes one ready itself when no helper has taken it.
+ */
+
+typedef struct {
+    resources_vec_t       *post;
+    const u_char          *word;
+    uint32_t               len;
+    uint32_t               count[2];
+    int                    done;
+} resources_wtask_t;
+
+
+typedef struct {
+    pthread_mutex_t        mutex;
+    pthread_cond_t         cond;
+    resources_wtask_t     *tasks;
+    size_t                 ntasks;
+    size_t                 next;          /* the first not taken */
+    const uint32_t        *doc_of;
+    const u_char          *priv_doc;
+    uint32_t               ndocs;
+} resources_sorter_t;
+
+
+static void *
+resources_sorter_thread(void *arg)
+{
+    resources_sorter_t  *so = arg;
+
+    resources_wtask_t    *t;
+    resources_scratch_t   sc;
+
+    memset(&sc, 0, sizeof(resources_scratch_t));
+
+    pthread_mutex_lock(&so->mutex);
+
+    while (so->next < so->ntasks) {
+        t = &so->tasks[so->next++];
+        pthread_mutex_unlock(&so->mutex);
+
+        resources_build_order(so->doc_of, so->priv_doc, so->ndocs, t->post, 1,
+                              t->count, &sc);
+
+        pthread_mutex_lock(&so->mutex);
+        t->done = 1;
+        pthread_cond_broadcast(&so->cond);
+    }
+
+    pthread_mutex_unlock(&so->mutex);
+
+    free(sc.sort);
+    resources_vec_free(&sc.tmp);
+
+    return NULL;
+}
+
+
 static int
 resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     const u_char *priv_doc)
 {
-    int                rc;
-    size_t             i;
-    uint32_t           count[2];
-    resources_slot_t  *slot;
-    resources_bword_t *w;
+    int                  rc, mine;
+    size_t               i, n;
+    sigset_t             all, old;
+    unsigned             h, nhelpers;
+    pthread_t           *helpers;
+    resources_slot_t    *slot;
+    resources_wtask_t   *t;
+    resources_sorter_t   so;
 
-    for (i = 0; i < b->wordh.size; i++) {
+    memset(&so, 0, sizeof(resources_sorter_t));
+    so.doc_of = doc_of;
+    so.priv_doc = priv_doc;
+    so.ndocs = b->ndocs;
+    so.tasks = resources_xmalloc((b->nwords + 1) * sizeof(resources_wtask_t));
+
+    for (i = 0, n = 0; i < b->wordh.size; i++) {
         slot = &b->wordh.slots[i];
 
-        if (slot->key == NULL) {
-            continue;
+        if (slot->key) {
+            t = &so.tasks[n++];
+            t->post = &b->words[slot->value].post;
+            t->word = slot->key;
+            t->len = slot->len;
+            t->done = 0;
         }
-
-        w = &b->words[slot->value];
-
-        rc = resources_build_posting(b, doc_of, priv_doc, &w->post, 1,
-                                     RESOURCES_KIND_WORD, slot->key,
-                                     slot->len, count);
-        if (rc != 0) {
-            return rc;
-        }
-
-        resources_vec_free(&w->post);
     }
 
-    return 0;
+    so.ntasks = n;
+
+    pthread_mutex_init(&so.mutex, NULL);
+    pthread_cond_init(&so.cond, NULL);
+
+    helpers = NULL;
+    nhelpers = 0;
+
+    if (b->threads) {
+        helpers = resources_xmalloc(b->threads * sizeof(pthread_t));
+
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+
+        for (h = 0; h < b->threads; h++) {
+            if (pthread_create(&helpers[h], NULL, resources_sorter_thread,
+                               &so) != 0)
+            {
+                break;
+            }
+        }
+
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        nhelpers = h;
+    }
+
+    rc = 0;
+
+    for (i = 0; i < n; i++) {
+        t = &so.tasks[i];
+
+        pthread_mutex_lock(&so.mutex);
+
+        mine = (so.next == i);
+
+        if (mine) {
+            so.next++;
+
+        } else {
+            while (!t->done) {
+                pthread_cond_wait(&so.cond, &so.mutex);
+            }
+        }
+
+        pthread_mutex_unlock(&so.mutex);
+
+        if (mine) {
+            resources_build_order(doc_of, priv_doc, b->ndocs, t->post, 1,
+                                  t->count, &b->scratch);
+        }
+
+        if (rc == 0) {
+            rc = resources_build_posting(b, t->post, 1, RESOURCES_KIND_WORD,
+                                         t->word, t->len, t->count);
+        }
+
+        resources_vec_free(t->post);
+    }
+
+    for (h = 0; h < nhelpers; h++) {
+        pthread_join(helpers[h], NULL);
+    }
+
+    free(helpers);
+    pthread_mutex_destroy(&so.mutex);
+    pthread_cond_destroy(&so.cond);
+    free(so.tasks);
+
+    return rc;
 }
 
 
@@ -1531,6 +2544,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
 #define resources_check(call)                                                    if ((rc = (call)) != 0) {                                                        snprintf(err, errlen, "writing the snapshot: %s", mdb_strerror(rc));         goto failed;                                                             }
 
+    resources_check(resources_build_foreground(b));
     resources_check(resources_build_flush(b));
 
     {

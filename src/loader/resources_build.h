@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "resources_store.h"
+#include "resources_util.h"
 
 
 /* limits on a record, checked by resources_build_add (docs/loader.md) */
@@ -42,9 +43,70 @@ typedef struct {
 } resources_build_stats_t;
 
 
+/*
+ * Adding a record in two steps, so that the first may run in other
+ * threads: preparing it (checks, the rendered record, folding, words: no
+ * builder needed; one resources_prepare_t per thread) appends a
+ * resources_prepared_t to a buffer; resources_build_apply() then adds the
+ * prepared records to the builder, in input order.  Applying a prepared
+ * record does exactly what resources_build_add() of the same record does,
+ * messages included.
+ */
+
+typedef struct resources_prepare_s  resources_prepare_t;
+
+#define RESOURCES_PREP_OK          0
+#define RESOURCES_PREP_BAD         1   /* refused, whatever the builder holds */
+#define RESOURCES_PREP_BAD_ID      2   /* refused, after the count check */
+#define RESOURCES_PREP_BAD_LATE    3   /* refused, after the duplicate check */
+
+typedef struct {
+    uint64_t   line;
+    uint32_t   size;            /* bytes, this header included; 8-aligned */
+    uint32_t   status;          /* RESOURCES_PREP_* */
+    uint32_t   msg_len;         /* the message, after the header */
+    uint32_t   id_len;          /* the id, after the message */
+    uint32_t   blob_len;        /* the record, as stored in the heap */
+    uint32_t   full_len;
+    uint32_t   date;
+    uint32_t   priv;
+    uint32_t   type_len;        /* folded */
+    uint32_t   type_raw_len;
+    uint32_t   nkeywords;
+    uint32_t   keywords_len;
+    uint32_t   title_len;       /* folded */
+    uint32_t   nwords;
+    uint32_t   words_len;
+    uint32_t   bytes;           /* of input, for progress (the reader's) */
+} resources_prepared_t;
+
+resources_prepare_t *resources_prepare_create(void);
+void resources_prepare_free(resources_prepare_t *p);
+
+/* a JSON Lines line (not blank, no "\n"): its record or its problem */
+void resources_prepare_line(resources_prepare_t *p, const u_char *s,
+    size_t len, uint64_t line, resources_buf_t *out);
+void resources_prepare_json(resources_prepare_t *p, json_t *record,
+    uint64_t line, resources_buf_t *out);
+/* a problem of the line itself */
+void resources_prepare_error(resources_buf_t *out, uint64_t line,
+    const char *message);
+
+/* 0: added; -1: the record is refused, err says why */
+int resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
+    char *err, size_t errlen);
+
+
 /* mapsize: the address space the new file may grow to (0: a default) */
 resources_build_t *resources_build_create(const char *path, size_t mapsize,
     char *err, size_t errlen);
+
+/*
+ * Records are then written by a thread of their own while the next ones
+ * are added (a write error shows at a later add, or at finish), and finish
+ * sorts postings with that many helper threads.  0 or -1.
+ */
+int resources_build_background(resources_build_t *b, unsigned threads);
 
 /* 0: added; -1: the record is refused, err says why */
 int resources_build_add(resources_build_t *b, json_t *record, char *err,
@@ -58,6 +120,7 @@ void resources_build_free(resources_build_t *b);
 /* YYYY-MM or YYYY-MM-DD (days checked) as YYYYMMDD, DD = 0 for a month;
  * 0 when s is not such a date; day set when a day is required */
 uint32_t resources_parse_date(const char *s, int day);
+uint32_t resources_parse_date_n(const char *s, size_t len, int day);
 
 
 #endif /* _RESOURCES_BUILD_H_INCLUDED_ */

@@ -23,6 +23,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@
 #include <jansson.h>
 
 #include "resources_build.h"
+#include "resources_jsonl.h"
 #include "resources_listing.h"
 #include "resources_snapshot.h"
 #include "resources_text.h"
@@ -43,9 +46,11 @@
 
 #define RESOURCES_LOAD_VERSION   "0.1.0"
 
-#define RESOURCES_LINE_MAX       (16 * 1024 * 1024)
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
+
+/* a snapshot of more chunks of records is verified by several threads */
+#define RESOURCES_VERIFY_CHUNKS_MIN  8
 
 #define RESOURCES_FORMAT_AUTO    0
 #define RESOURCES_FORMAT_JSONL   1
@@ -54,6 +59,7 @@
 
 typedef struct {
     resources_build_t  *build;
+    resources_jsonl_t  *jsonl;
     const char         *file;
     unsigned long       problems;
     unsigned long       skipped;
@@ -128,16 +134,8 @@ resources_fatal_cleanup(int signo)
 
 
 static void
-resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
+resources_added(resources_load_t *ld)
 {
-    char  err[512];
-
-    if (resources_build_add(ld->build, rec, err, sizeof(err)) != 0) {
-        ld->skipped++;
-        resources_problem(ld, line, "%s", err);
-        return;
-    }
-
     ld->records++;
 
     if (ld->progress && (ld->records & 1023) == 0) {
@@ -159,111 +157,64 @@ resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
 }
 
 
-/* JSON Lines, read line by line: memory stays bounded by the longest line */
+static void
+resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
+{
+    char  err[512];
+
+    if (resources_build_add(ld->build, rec, err, sizeof(err)) != 0) {
+        ld->skipped++;
+        resources_problem(ld, line, "%s", err);
+        return;
+    }
+
+    resources_added(ld);
+}
+
+
+/* a prepared record of JSON Lines (or a problem of its line), in order */
+
+static void
+resources_apply(void *data, const resources_prepared_t *r, size_t bytes)
+{
+    resources_load_t  *ld = data;
+
+    char  err[512];
+
+    ld->bytes += bytes;
+
+    if (resources_build_apply(ld->build, r, err, sizeof(err)) != 0) {
+        ld->skipped++;
+        resources_problem(ld, (unsigned long) r->line, "%s", err);
+        return;
+    }
+
+    resources_added(ld);
+}
+
+
+/*
+ * JSON Lines: read in batches, prepared by worker threads, added in input
+ * order (resources_jsonl.h); memory stays bounded by a few batches and the
+ * longest line
+ */
 
 static int
 resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
 {
-    int             c, too_long;
-    char           *line;
-    size_t          len, cap, n;
-    json_t         *rec;
-    json_error_t    jerr;
+    uint64_t  line;
 
-    cap = 64 * 1024;
-    line = malloc(cap);
-    if (line == NULL) {
-        resources_problem(ld, 0, "out of memory");
+    if (ld->jsonl == NULL) {
+        ld->jsonl = resources_jsonl_create(resources_jsonl_threads());
+    }
+
+    line = lineno;
+
+    if (resources_jsonl_read(ld->jsonl, f, &line, resources_apply, ld) != 0) {
+        resources_problem(ld, (unsigned long) line, "read error: %s",
+                          strerror(errno));
         return -1;
     }
-
-    for ( ;; ) {
-        len = 0;
-        too_long = 0;
-
-        /* one line, without its "\n" */
-
-        while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-            if (len == RESOURCES_LINE_MAX) {
-                too_long = 1;
-                continue;
-            }
-
-            if (len == cap) {
-                cap *= 2;
-                line = realloc(line, cap);
-                if (line == NULL) {
-                    resources_problem(ld, lineno + 1, "out of memory");
-                    return -1;
-                }
-            }
-
-            line[len++] = (char) c;
-        }
-
-        if (c == EOF && len == 0 && !too_long) {
-            break;
-        }
-
-        lineno++;
-        ld->bytes += len + 1;
-
-        if (ferror(f)) {
-            break;
-        }
-
-        if (too_long) {
-            ld->skipped++;
-            resources_problem(ld, lineno, "line is longer than %d bytes",
-                              RESOURCES_LINE_MAX);
-            continue;
-        }
-
-        if (len > 0 && line[len - 1] == '\r') {
-            len--;
-        }
-
-        for (n = 0; n < len && (line[n] == ' ' || line[n] == '\t'); n++) {
-            /* void */
-        }
-
-        if (n == len) {
-            continue;                   /* blank line */
-        }
-
-        rec = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                         &jerr);
-        if (rec == NULL) {
-            ld->skipped++;
-
-            if (resources_utf8_valid((u_char *) line, len) != len) {
-                resources_problem(ld, lineno, "invalid UTF-8 (byte %zu)",
-                                  resources_utf8_valid((u_char *) line, len)
-                                  + 1);
-
-            } else {
-                resources_problem(ld, lineno, "invalid JSON: %s (column %d)",
-                                  jerr.text, jerr.column);
-            }
-
-            continue;
-        }
-
-        resources_add(ld, rec, lineno);
-        json_decref(rec);
-
-        if (c == EOF) {
-            break;
-        }
-    }
-
-    if (ferror(f)) {
-        resources_problem(ld, lineno, "read error: %s", strerror(errno));
-        free(line);
-        return -1;
-    }
-
-    free(line);
 
     return 0;
 }
@@ -556,17 +507,109 @@ resources_dump(const char *path)
 }
 
 
+/* a part of the verification of a snapshot, on a snapshot of its own */
+
+typedef struct {
+    const char            *path;
+    unsigned               part;
+    unsigned               nparts;
+    int                    rc;
+    char                   err[512];
+} resources_vpart_t;
+
+
+static void *
+resources_verify_part(void *arg)
+{
+    resources_vpart_t  *vp = arg;
+
+    resources_snapshot_t  s;
+
+    vp->rc = -1;
+
+    if (resources_snapshot_open(&s, vp->path, vp->err, sizeof(vp->err)) != 0)
+    {
+        return NULL;
+    }
+
+    vp->rc = resources_snapshot_verify_part(&s, vp->part, vp->nparts,
+                                            vp->err, sizeof(vp->err));
+    resources_snapshot_close(&s);
+
+    return NULL;
+}
+
+
+/* the records are checked by as many threads as load, in parts */
+
 static int
 resources_verify(const char *path, int quiet)
 {
+    int                    rc;
     char                   err[512], when[64];
     time_t                 t;
+    unsigned               i, n, nparts;
+    sigset_t               all, old;
+    pthread_t              tids[RESOURCES_JSONL_THREADS];
+    resources_vpart_t      parts[RESOURCES_JSONL_THREADS];
     resources_snapshot_t   s;
 
-    if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0
-        || resources_snapshot_verify(&s, err, sizeof(err)) != 0)
-    {
+    if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
+        return 1;
+    }
+
+    nparts = resources_jsonl_threads();
+
+    if (nparts < 1 || s.nchunks <= RESOURCES_VERIFY_CHUNKS_MIN) {
+        nparts = 1;
+    }
+
+    for (i = 1; i < nparts; i++) {
+        parts[i].path = path;
+        parts[i].part = i;
+        parts[i].nparts = nparts;
+    }
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+
+    for (n = 0; n + 1 < nparts; n++) {
+        if (pthread_create(&tids[n], NULL, resources_verify_part,
+                           &parts[n + 1])
+            != 0)
+        {
+            break;
+        }
+    }
+
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    if (n + 1 < nparts) {
+
+        /* fewer threads: the parts not started, here */
+
+        for (i = n + 1; i < nparts; i++) {
+            resources_verify_part(&parts[i]);
+        }
+    }
+
+    rc = resources_snapshot_verify_part(&s, 0, nparts, err, sizeof(err));
+
+    for (i = 0; i < n; i++) {
+        pthread_join(tids[i], NULL);
+    }
+
+    for (i = 1; rc == 0 && i < nparts; i++) {
+        if (parts[i].rc != 0) {
+            rc = -1;
+            memcpy(err, parts[i].err, sizeof(err));
+        }
+    }
+
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
+        resources_snapshot_close(&s);
         return 1;
     }
 
@@ -828,6 +871,20 @@ main(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
 
+    /*
+     * Memory: one heap, kept.  Memory that malloc() gives back to the
+     * system costs a page fault a page when it is used again (very dear on
+     * some virtual machines): the large blocks LMDB allocates for each
+     * chunk of records (32 MiB) are reused instead, and the heap grows in
+     * large steps that get huge pages (resources_heap_huge)
+     */
+
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+    mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+    resources_heap_huge();
+
     memset(&ld, 0, sizeof(resources_load_t));
     out = NULL;
     dump = NULL;
@@ -1003,11 +1060,18 @@ main(int argc, char **argv)
         goto failed;
     }
 
+    /* records are written while the next ones are read */
+
+    (void) resources_build_background(ld.build, resources_jsonl_threads());
+
     for (i = optind; i < argc; i++) {
         if (resources_read_file(&ld, argv[i]) != 0) {
             ld.fatal = 1;
         }
     }
+
+    resources_jsonl_free(ld.jsonl);
+    ld.jsonl = NULL;
 
     if (ld.progress && ld.records >= 1024) {
         fprintf(stderr, "\r\033[K");

@@ -3,9 +3,13 @@
  */
 
 
+#define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "resources_util.h"
 
@@ -50,6 +54,44 @@ resources_xrealloc(void *p, size_t size)
     }
 
     return p;
+}
+
+
+/*
+ * Transparent huge pages for the heap: a page fault a 4 KiB page is dear
+ * (very much so on some virtual machines), and the loader's index grows
+ * by hundreds of megabytes.  The loader keeps its memory in the heap
+ * (main(): mallopt) and asks, now and then, for huge pages on the part of
+ * the heap not yet asked for: most of it is not yet touched then, as the
+ * heap grows 64 MiB at a time (M_TOP_PAD).
+ */
+
+#define RESOURCES_HUGE  (2 * 1024 * 1024)
+
+static uintptr_t  resources_heap_advised;
+
+
+void
+resources_heap_huge(void)
+{
+    uintptr_t  start, end;
+
+    end = (uintptr_t) sbrk(0) & ~((uintptr_t) RESOURCES_HUGE - 1);
+
+    if (resources_heap_advised == 0) {
+        resources_heap_advised = end;
+        return;
+    }
+
+    start = (resources_heap_advised + RESOURCES_HUGE - 1)
+            & ~((uintptr_t) RESOURCES_HUGE - 1);
+
+    if (end <= start) {
+        return;
+    }
+
+    (void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+    resources_heap_advised = end;
 }
 
 
@@ -115,14 +157,10 @@ resources_arena_free(resources_arena_t *a)
 
 
 void
-resources_vec_push(resources_vec_t *v, uint32_t x)
+resources_vec_grow(resources_vec_t *v)
 {
-    if (v->n == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 4;
-        v->elts = resources_xrealloc(v->elts, v->cap * sizeof(uint32_t));
-    }
-
-    v->elts[v->n++] = x;
+    v->cap = v->cap ? v->cap * 2 : 4;
+    v->elts = resources_xrealloc(v->elts, v->cap * sizeof(uint32_t));
 }
 
 
@@ -133,6 +171,36 @@ resources_vec_free(resources_vec_t *v)
     v->elts = NULL;
     v->n = 0;
     v->cap = 0;
+}
+
+
+u_char *
+resources_buf_reserve(resources_buf_t *b, size_t size)
+{
+    size_t  cap;
+
+    if (b->cap - b->len < size) {
+        cap = b->cap ? b->cap : 4096;
+
+        while (cap - b->len < size) {
+            cap *= 2;
+        }
+
+        b->data = resources_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+
+    return b->data + b->len;
+}
+
+
+void
+resources_buf_free(resources_buf_t *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
 }
 
 
@@ -153,7 +221,7 @@ resources_fnv1a(uint64_t h, const void *data, size_t len)
 }
 
 
-static uint32_t
+uint32_t
 resources_hash_key(const u_char *key, size_t len)
 {
     uint64_t  h;
@@ -205,20 +273,32 @@ resources_hash_find(resources_hash_t *h, const u_char *key, size_t len)
 }
 
 
-void
+const u_char *
 resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
     const u_char *key, size_t len, uint32_t value)
 {
+    return resources_hash_set_hashed(h, slot, key, len,
+                                     resources_hash_key(key, len), value);
+}
+
+
+const u_char *
+resources_hash_set_hashed(resources_hash_t *h, resources_slot_t *slot,
+    const u_char *key, size_t len, uint32_t hash, uint32_t value)
+{
     size_t             i, size;
+    const u_char      *copy;
     resources_slot_t  *slots, *s;
 
-    slot->key = resources_arena_dup(h->arena, key, len);
+    copy = resources_arena_dup(h->arena, key, len);
+
+    slot->key = copy;
     slot->len = (uint32_t) len;
-    slot->hash = resources_hash_key(key, len);
+    slot->hash = hash;
     slot->value = value;
 
     if (++h->n * 2 < h->size) {
-        return;
+        return copy;
     }
 
     size = h->size * 2;
@@ -236,6 +316,8 @@ resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
     free(h->slots);
     h->slots = slots;
     h->size = size;
+
+    return copy;
 }
 
 

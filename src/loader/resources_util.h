@@ -2,9 +2,10 @@
  * Copyright (C) ngx_http_resources authors
  *
  * The loader's memory: an arena for strings that live as long as the load,
- * growable arrays of u32, and an open-addressing hash table from byte
- * strings to u32 values.  Allocation failures are fatal: the loader says
- * "out of memory" and exits 1 (resources_oom); nothing has been published.
+ * growable arrays of u32 and of bytes, and an open-addressing hash table
+ * from byte strings to u32 values.  Allocation failures are fatal: the
+ * loader says "out of memory" and exits 1 (resources_oom); nothing has
+ * been published.
  */
 
 #ifndef _RESOURCES_UTIL_H_INCLUDED_
@@ -13,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 
@@ -40,6 +42,14 @@ typedef struct {
     uint32_t       value;
 } resources_slot_t;
 
+/* a growable byte buffer */
+typedef struct {
+    u_char    *data;
+    size_t     len;
+    size_t     cap;
+} resources_buf_t;
+
+
 typedef struct {
     resources_slot_t   *slots;
     size_t              size;      /* a power of 2 */
@@ -49,6 +59,8 @@ typedef struct {
 
 
 void resources_oom(void);
+/* huge pages for the heap grown since the last call (the first one: none) */
+void resources_heap_huge(void);
 void *resources_xmalloc(size_t size);
 void *resources_xrealloc(void *p, size_t size);
 
@@ -58,16 +70,76 @@ u_char *resources_arena_dup(resources_arena_t *a, const u_char *s,
     size_t len);
 void resources_arena_free(resources_arena_t *a);
 
-void resources_vec_push(resources_vec_t *v, uint32_t x);
+void resources_vec_grow(resources_vec_t *v);
+
+static inline void
+resources_vec_push(resources_vec_t *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        resources_vec_grow(v);
+    }
+
+    v->elts[v->n++] = x;
+}
+
 void resources_vec_free(resources_vec_t *v);
+
+/* room for size more bytes at b->data + b->len; returns that place */
+u_char *resources_buf_reserve(resources_buf_t *b, size_t size);
+void resources_buf_free(resources_buf_t *b);
+
+static inline void
+resources_buf_put(resources_buf_t *b, const void *s, size_t len)
+{
+    if (len == 0) {
+        return;
+    }
+
+    if (b->cap - b->len < len) {
+        resources_buf_reserve(b, len);
+    }
+
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+}
 
 void resources_hash_init(resources_hash_t *h, resources_arena_t *arena);
 /* the slot of key: found (slot->key != NULL) or to be filled */
 resources_slot_t *resources_hash_find(resources_hash_t *h, const u_char *key,
     size_t len);
-/* fills an empty slot returned by find (the key is copied to the arena) */
-void resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
+/*
+ * fills an empty slot returned by find (the key is copied to the arena):
+ * returns the copy; the table may grow, so that slot is then stale
+ */
+const u_char *resources_hash_set(resources_hash_t *h, resources_slot_t *slot,
     const u_char *key, size_t len, uint32_t value);
+/* the same, with the key's resources_hash_key() computed by the caller */
+uint32_t resources_hash_key(const u_char *key, size_t len);
+
+
+static inline resources_slot_t *
+resources_hash_find_hashed(resources_hash_t *h, const u_char *key,
+    size_t len, uint32_t hash)
+{
+    size_t             i;
+    resources_slot_t  *s;
+
+    for (i = hash & (h->size - 1); ; i = (i + 1) & (h->size - 1)) {
+        s = &h->slots[i];
+
+        if (s->key == NULL
+            || (s->hash == hash && s->len == len
+                && memcmp(s->key, key, len) == 0))
+        {
+            return s;
+        }
+    }
+}
+
+const u_char *resources_hash_set_hashed(resources_hash_t *h,
+    resources_slot_t *slot, const u_char *key, size_t len, uint32_t hash,
+    uint32_t value);
+
 void resources_hash_free(resources_hash_t *h);
 
 uint64_t resources_fnv1a(uint64_t h, const void *data, size_t len);
