@@ -970,172 +970,8 @@ resources_prepare_words(resources_prepare_t *p, const u_char *folded,
 }
 
 
-/*
- * XML text: &, <, >, " escaped; characters that XML 1.0 does not allow
- * (C0 controls but tab, newline and return; U+FFFE, U+FFFF) dropped.
- */
-
-static void
-resources_prepare_xml(resources_buf_t *out, const u_char *s, size_t len)
-{
-    size_t         i;
-    u_char         c;
-    const u_char  *run;
-
-    /* the bytes to look at: & < > " 0xef, C0 controls */
-
-    static const u_char  special[256] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        ['"'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, [0xef] = 1
-    };
-
-    run = s;
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-
-        if (!special[c]) {
-            continue;
-        }
-
-        if (c == 0xef && !(i + 2 < len && s[i + 1] == 0xbf
-                           && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)))
-        {
-            continue;
-        }
-
-        resources_buf_put(out, run, s + i - run);
-
-        switch (c) {
-        case '&':
-            resources_buf_put(out, "&amp;", 5);
-            break;
-        case '<':
-            resources_buf_put(out, "&lt;", 4);
-            break;
-        case '>':
-            resources_buf_put(out, "&gt;", 4);
-            break;
-        case '"':
-            resources_buf_put(out, "&quot;", 6);
-            break;
-        case '\t': case '\n': case '\r':
-            resources_buf_put(out, &c, 1);
-            break;
-        case 0xef:
-            i += 2;                     /* U+FFFE, U+FFFF */
-            break;
-        default:
-            break;                      /* another C0 control */
-        }
-
-        run = s + i + 1;
-    }
-
-    resources_buf_put(out, run, s + len - run);
-}
-
-
 #define resources_prepare_literal(out, s)                                    \
     resources_buf_put(out, s, sizeof(s) - 1)
-
-
-static void
-resources_prepare_stamp(resources_buf_t *out, const u_char *date,
-    size_t len)
-{
-    u_char  *d;
-
-    /* YYYY-MM-DDT00:00:00Z, the first day of a month */
-
-    d = resources_buf_reserve(out, 20);
-    memcpy(d, date, 7);
-    d[7] = '-';
-
-    if (len == 10) {
-        d[8] = date[8];
-        d[9] = date[9];
-
-    } else {
-        d[8] = '0';
-        d[9] = '1';
-    }
-
-    memcpy(d + 10, "T00:00:00Z", 10);
-    out->len += 20;
-}
-
-
-/*
- * The Atom entry of a record, from "<title>" to "</entry>" (the module
- * writes "<entry><id>" and the resource's URL before it).  <updated> is
- * the "updated" day, else the publication month or day, else (undated)
- * 1970-01-01T00:00:00Z; <published> is the publication date when known.
- */
-
-static void
-resources_prepare_atom(resources_json_t *j, const uint32_t *f,
-    resources_buf_t *out)
-{
-    uint32_t            k;
-    resources_jnode_t  *nd, *date;
-
-#define resources_node(i)  (&j->nodes[f[i]])
-
-    resources_prepare_literal(out, "<title>");
-    nd = resources_node(RESOURCES_F_TITLE);
-    resources_prepare_xml(out, nd->str, nd->len);
-    resources_prepare_literal(out, "</title><link href=\"");
-    nd = resources_node(RESOURCES_F_ID);
-    resources_prepare_xml(out, nd->str, nd->len);
-    resources_prepare_literal(out, "\"/><updated>");
-
-    date = f[RESOURCES_F_DATE] ? resources_node(RESOURCES_F_DATE) : NULL;
-    nd = f[RESOURCES_F_UPDATED] ? resources_node(RESOURCES_F_UPDATED) : date;
-
-    if (nd) {
-        resources_prepare_stamp(out, nd->str, nd->len);
-
-    } else {
-        resources_prepare_stamp(out, (const u_char *) "1970-01-01", 10);
-    }
-
-    resources_prepare_literal(out, "</updated>");
-
-    if (date) {
-        resources_prepare_literal(out, "<published>");
-        resources_prepare_stamp(out, date->str, date->len);
-        resources_prepare_literal(out, "</published>");
-    }
-
-    nd = f[RESOURCES_F_SUMMARY] ? resources_node(RESOURCES_F_SUMMARY) : NULL;
-
-    if (nd && nd->len) {
-        resources_prepare_literal(out, "<summary>");
-        resources_prepare_xml(out, nd->str, nd->len);
-        resources_prepare_literal(out, "</summary>");
-    }
-
-    resources_prepare_literal(out, "<category scheme=\"type\" term=\"");
-    nd = resources_node(RESOURCES_F_TYPE);
-    resources_prepare_xml(out, nd->str, nd->len);
-    resources_prepare_literal(out, "\"/>");
-
-    if (f[RESOURCES_F_KEYWORDS]) {
-        for (k = resources_node(RESOURCES_F_KEYWORDS)->child; k;
-             k = j->nodes[k].next)
-        {
-            resources_prepare_literal(out, "<category term=\"");
-            resources_prepare_xml(out, j->nodes[k].str, j->nodes[k].len);
-            resources_prepare_literal(out, "\"/>");
-        }
-    }
-
-    resources_prepare_literal(out, "</entry>");
-
-#undef resources_node
-}
 
 
 /* the canonical field of a key, RESOURCES_F_N for another key */
@@ -1570,11 +1406,11 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
 
     full_len = out->len - full;
 
-    resources_prepare_atom(j, f, out);
+    /* no Atom entry: the module renders it from the list form */
 
-    atom_len = out->len - full - full_len;
+    atom_len = 0;
 
-    if (full_len + atom_len > RESOURCES_RECORD_MAX) {
+    if (full_len > RESOURCES_RECORD_MAX) {
         resources_prepare_fail(BAD_LATE, "the record is larger than %d bytes"
                                 " as JSON", RESOURCES_RECORD_MAX);
     }
@@ -2605,6 +2441,15 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     }
 
     resources_check(resources_build_col(b, "title", col,
+                                        n * sizeof(uint32_t)));
+
+    /* and the other way round: docnos in title order */
+
+    for (i = 0; i < n; i++) {
+        col[i] = doc_of[all[i]];
+    }
+
+    resources_check(resources_build_col(b, "bytitle", col,
                                         n * sizeof(uint32_t)));
 
     /* ids */
