@@ -17,8 +17,12 @@
 #include <sys/types.h>
 
 
-/* room the entry of a list form of len bytes needs at most */
-#define RESOURCES_ATOM_ROOM(len)  (6 * (size_t) (len) + 512)
+/*
+ * room the entry of a list form of len bytes needs at most: a text's byte
+ * becomes up to 5 ("&" is "&amp;"), and an empty keyword (2 bytes, two
+ * quotes) the 19 of an empty <category term=""/>
+ */
+#define RESOURCES_ATOM_ROOM(len)  (10 * (size_t) (len) + 512)
 
 
 /*
