@@ -1285,6 +1285,25 @@ ngx_http_resources_year_end(const uint32_t *res, size_t n, size_t i,
 }
 
 
+/* the first k docnos of a result bitmap (of k or more) in title order */
+
+static void
+ngx_http_resources_title_walk(resources_snapshot_t *s, const uint64_t *bits,
+    size_t k, uint32_t *out)
+{
+    size_t    i, m;
+    uint32_t  d;
+
+    for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
+        d = resources_snapshot_col(s->bytitle, i);
+
+        if ((bits[d / 64] >> (d % 64)) & 1) {
+            out[m++] = d;
+        }
+    }
+}
+
+
 /* the n set bits of a result bitmap, as a list in docno order */
 
 static uint32_t *
@@ -1693,9 +1712,9 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
     u_char                *folded, *dense;
     size_t                 i, k, n, m, cap, first, limit, offset,
                            facet_limit;
-    ngx_uint_t             page_only;
+    ngx_uint_t             page_only, by_title;
     ssize_t                flen;
-    uint32_t               lo, hi, d, *res, *score, *sorted, *page;
+    uint32_t               lo, hi, *res, *score, *sorted, *page;
     uint64_t              *keys, *bits;
     ngx_uint_t             sort;
     resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
@@ -1945,17 +1964,53 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     page_only = (sort == RESOURCES_SORT_NEWEST);
 
-    /* facets over a bitmap result: the bitmap itself, asked for */
+    /*
+     * Facets, and sort=title by walking title order, over a bitmap result:
+     * the bitmap itself, asked for (for title with an empty page, so that
+     * the result is not listed)
+     */
 
-    bits = (rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
+    by_title = (sort == RESOURCES_SORT_TITLE && s->bytitle != NULL);
+
+    bits = ((rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
+            || by_title)
            ? (uint64_t *) &bits : NULL;
 
     if (ngx_http_resources_bitmaps(rq, lo, hi, page_only ? offset : 0,
-                                   page_only ? limit : SIZE_MAX, &res, &score,
-                                   &n, &m, &bits)
+                                   page_only ? limit
+                                             : by_title ? 0 : SIZE_MAX,
+                                   &res, &score, &n, &m, &bits)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (res && m != SIZE_MAX && by_title && bits) {
+        k = ngx_min(n, offset + limit);
+
+        if (n <= 1 || k * (s->header.ndocs / n) >= n / 4) {
+
+            /* a small result: listed, then selected */
+
+            res = ngx_http_resources_bits_list(rq, bits, n);
+            if (res == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            score = NULL;
+            goto sort;
+        }
+
+        sorted = ngx_http_resources_alloc(rq, (k + 1) * sizeof(uint32_t));
+        if (sorted == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_resources_title_walk(s, bits, k, sorted);
+
+        page = sorted + ngx_min(offset, n);
+        m = (offset < n) ? ngx_min(limit, n - offset) : 0;
+        goto output;
     }
 
     if (res && m != SIZE_MAX) {
@@ -2016,13 +2071,7 @@ sort:
                 }
             }
 
-            for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
-                d = resources_snapshot_col(s->bytitle, i);
-
-                if ((bits[d / 64] >> (d % 64)) & 1) {
-                    sorted[m++] = d;
-                }
-            }
+            ngx_http_resources_title_walk(s, bits, k, sorted);
 
         } else {
             keys = ngx_http_resources_alloc(rq, n * sizeof(uint64_t));

@@ -180,5 +180,25 @@ my @bytitle = map { $_->{id} } sort { $a->{title} cmp $b->{title} }
     map { my $id = $_; grep { $_->{id} eq $id } @recs } @$ids;
 is_deeply [ map { $_->{id} } @{ $j->{items} } ], [ @bytitle[0 .. 4] ], 'sort=title over it';
 
+# sort=title over bitmaps alone: a large result walks title order, a small
+# one (a date range) is listed and selected; pages deep and past the end
+for my $c ([ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] } ],
+           [ 'kw=alpha&kw=beta&kw=gamma&from=2024-11', { kw => ['Alpha', 'beta', 'Gamma'], from => '2024-11' } ],
+           [ 'kw=Alpha&type=T1&to=2020-01', { kw => ['Alpha'], type => 'T1', to => '2020-01' } ])
+{
+    my ($args, $q) = @$c;
+    my ($total, $ids) = expect(%$q);
+    my %byid = map { $_->{id} => $_ } @recs;
+    my @t = sort { $byid{$a}{title} cmp $byid{$b}{title} || $byid{$a}{i} <=> $byid{$b}{i} } @$ids;
+    for my $page ([0, 7], [3, 2], [$total, 5]) {
+        my ($off, $lim) = @$page;
+        my ($st, $h, $body) = http_request("/r?$args&sort=title&offset=$off&limit=$lim");
+        my $j = decode_json($body);
+        is $j->{total}, $total, "$args sort=title: total";
+        my @want = @t[$off .. ($off + $lim > @t ? $#t : $off + $lim - 1)];
+        is_deeply [ map { $_->{id} } @{ $j->{items} } ], \@want, "$args sort=title: page at $off";
+    }
+}
+
 # the private location does not use bitmaps (public parts only): same rules
 stop_nginx();
