@@ -688,12 +688,13 @@ resources_snapshot_check_posting(MDB_val *d, uint32_t n)
 
 
 /*
- * Lets the pages of a large value of the map go (they are read again from
- * the page cache if need be): a value of at least 16 pages
+ * madvise() on the whole pages of a large value of the map (16 pages at
+ * least): MADV_DONTNEED lets them go (they are read again from the page
+ * cache if need be), MADV_POPULATE_READ maps them at once
  */
 
 static void
-resources_snapshot_release(const void *p, size_t len)
+resources_snapshot_advise(const void *p, size_t len, int advice)
 {
     uintptr_t  start, end, page;
 
@@ -706,8 +707,12 @@ resources_snapshot_release(const void *p, size_t len)
     start = ((uintptr_t) p + page - 1) & ~(page - 1);
     end = ((uintptr_t) p + len) & ~(page - 1);
 
-    (void) madvise((void *) start, end - start, MADV_DONTNEED);
+    (void) madvise((void *) start, end - start, advice);
 }
+
+
+#define resources_snapshot_release(p, len)                                   \
+    resources_snapshot_advise(p, len, MADV_DONTNEED)
 
 
 int
@@ -757,6 +762,15 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
          w == 0 || w < s->nchunks;
          w += nparts * RESOURCES_VERIFY_CHUNKS)
     {
+
+#ifdef MADV_POPULATE_READ
+        /* the window's pages mapped at once, not a fault at a time */
+
+        for (j = w; j < s->nchunks && j - w < RESOURCES_VERIFY_CHUNKS; j++) {
+            resources_snapshot_advise(s->chunk[j], s->chunk_len[j],
+                                      MADV_POPULATE_READ);
+        }
+#endif
 
         for (i = 0; i < n; i++) {
             memcpy(&loc, s->rec + (size_t) i * sizeof(uint64_t),
