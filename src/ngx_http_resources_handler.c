@@ -94,6 +94,8 @@ static ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
 static ngx_int_t ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq,
     uint32_t lo, uint32_t hi, size_t offset, size_t limit, uint32_t **res,
     uint32_t **score, size_t *total, size_t *page, uint64_t **bits);
+static uint32_t *ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
+    const uint64_t *bits, size_t n);
 static ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
     uint32_t *page, size_t m);
 static ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
@@ -900,9 +902,9 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t hi, size_t offset, size_t limit, uint32_t **res,
     uint32_t **score, size_t *total, size_t *page, uint64_t **bits)
 {
-    size_t         i, j, w, nw, n, nb, cap, k, skip;
+    size_t         i, j, nw, n, nb, cap, k;
     uint32_t      *out, *sc, d;
-    uint64_t      *acc, x;
+    uint64_t      *acc;
     ngx_uint_t     want;
     const u_char  *one, *bm[NGX_HTTP_RESOURCES_LISTS_MAX];
 
@@ -1003,25 +1005,8 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
                 return NGX_ERROR;
             }
 
-            skip = offset;
-
-            for (w = lo / 64, j = 0; w < nw && j < k; w++) {
-                x = acc[w];
-
-                if (skip >= (size_t) __builtin_popcountll(x)) {
-                    skip -= __builtin_popcountll(x);
-                    continue;
-                }
-
-                for ( /* void */ ; x && j < k; x &= x - 1) {
-                    if (skip) {
-                        skip--;
-                        continue;
-                    }
-
-                    out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
-                }
-            }
+            bm[0] = (const u_char *) acc;
+            j = resources_bits_and_many_page(bm, 1, lo, hi, offset, k, out);
 
             *res = out;
             *page = j;
@@ -1031,15 +1016,9 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
 
         /* the set bits, in docno order */
 
-        out = ngx_http_resources_alloc(rq, (n + 1) * sizeof(uint32_t));
+        out = ngx_http_resources_bits_list(rq, acc, n);
         if (out == NULL) {
             return NGX_ERROR;
-        }
-
-        for (w = lo / 64, j = 0; w < nw && j < n; w++) {
-            for (x = acc[w]; x; x &= x - 1) {
-                out[j++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
-            }
         }
 
         *res = out;
