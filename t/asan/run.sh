@@ -32,7 +32,7 @@
 # the runtime although nginx rebuilds their environment; they run as nobody,
 # so the report directory is world-writable (mode 1777).
 #
-# Reports: every sanitizer writes to build/asan/logs/ (log_path): asan.<pid>
+# Reports: every sanitizer writes to build/asan/logs/ (/tmp/ngx-resources-asan/logs when nobody cannot reach the project) (log_path): asan.<pid>
 # and ubsan.<pid> for nginx, loader-asan.<pid> / loader-ubsan.<pid> for the
 # loader and the unit tests; not to stderr, where the tests compare the
 # loader's diagnostics.  Any file there at the end is a failure, printed
@@ -83,6 +83,14 @@ cd "$root"
 
 out=$root/build/asan
 logs=$out/logs
+
+# the workers (nobody) write their reports there: when nobody cannot reach
+# the project (a clone in a 0700 directory, as mktemp -d makes), under /tmp
+if [ "$(id -u)" = 0 ] \
+   && ! perl -e '$> = getpwnam("nobody"); exit(-x $ARGV[0] ? 0 : 1)' -- "$root"
+then
+    logs=/tmp/ngx-resources-asan/logs
+fi
 port=${ASAN_PORT:-19841}
 servroot=${ASAN_SERVROOT:-/tmp/ngx-resources-asan/servroot}
 NGX_SRC=${NGX_SRC:-/usr/share/nginx/src}
