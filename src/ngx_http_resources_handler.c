@@ -25,6 +25,20 @@
 #define NGX_HTTP_RESOURCES_YEARS         10000 /* 0000 .. 9999 */
 
 
+/*
+ * A term of q (a word, or a word its last word starts) for relevance from
+ * bitmaps: its bitmap and its field bits' (RESOURCES_PART_BITMAP,
+ * RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO), or none for a rare
+ * one, whose posting is then read
+ */
+
+typedef struct {
+    const u_char                    *bits[3];
+    resources_posting_t              post;
+    ngx_uint_t                       slot;        /* its word of q */
+} ngx_http_resources_term_t;
+
+
 typedef struct {
     ngx_http_request_t              *r;
     ngx_http_resources_loc_conf_t   *rlcf;
@@ -38,6 +52,15 @@ typedef struct {
     ngx_uint_t                       nlists;
     const u_char                    *dense;       /* a large prefix */
     ngx_uint_t                       nwords;
+
+    /* q's last word as a prefix: its expansions, merged when needed */
+    resources_posting_t             *prefix;
+    ngx_uint_t                       nprefix;
+    ngx_uint_t                       prefix_at;   /* 1 + its list, or 0 */
+
+    /* q's terms, for relevance from bitmaps (when rq->top) */
+    ngx_http_resources_term_t       *terms;
+    ngx_uint_t                       nterms;
     ngx_int_t                        total;
     const char                      *message;     /* for a 4xx */
     char                             err[160];
@@ -45,6 +68,7 @@ typedef struct {
     unsigned                         atom:1;      /* the body is a feed */
     unsigned                         too_many:1;
     unsigned                         failed:1;
+    unsigned                         top:1;       /* relevance from bitmaps */
 
     /* the body being built */
     ngx_chain_t                     *out;
@@ -715,23 +739,80 @@ ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
 }
 
 
-/* q: the words, each a posting; the last one also as a prefix */
+/*
+ * A term of q for relevance from bitmaps.  A word without a bitmap is
+ * rare: its list is short, the usual intersection is the way; a rare word
+ * a prefix starts is read from its posting.
+ */
+
+static ngx_int_t
+ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len, const resources_posting_t *post, ngx_uint_t prefix)
+{
+    ngx_http_resources_term_t  *t;
+
+    if (rq->terms == NULL) {
+        rq->terms = ngx_http_resources_alloc(rq,
+                        (NGX_HTTP_RESOURCES_WORDS_MAX
+                         + NGX_HTTP_RESOURCES_PREFIX_MAX)
+                        * sizeof(ngx_http_resources_term_t));
+        if (rq->terms == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    t = &rq->terms[rq->nterms];
+
+    t->bits[0] = resources_snapshot_bitmap(rq->s, RESOURCES_KIND_WORD, word,
+                                           len);
+    t->bits[1] = resources_snapshot_bits(rq->s, RESOURCES_PART_FIELD_HI,
+                                         RESOURCES_KIND_WORD, word, len);
+    t->bits[2] = resources_snapshot_bits(rq->s, RESOURCES_PART_FIELD_LO,
+                                         RESOURCES_KIND_WORD, word, len);
+
+    if (t->bits[0] == NULL || t->bits[1] == NULL || t->bits[2] == NULL) {
+        if (!prefix) {
+            rq->top = 0;
+            return NGX_OK;
+        }
+
+        t->bits[0] = NULL;
+    }
+
+    t->post = *post;
+    t->slot = rq->nwords - 1;
+
+    rq->nterms++;
+
+    return NGX_OK;
+}
+
+
+/*
+ * q's last word as a prefix: the postings of the words it starts (both
+ * parts in the private view), in rq->prefix; ngx_http_resources_merge()
+ * makes them one list when relevance from bitmaps did not answer
+ */
 
 static ngx_int_t
 ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     size_t len, resources_posting_t *p)
 {
     int                   rc;
-    size_t                n, total, klen;
+    size_t                n, klen;
     ngx_uint_t            part;
-    u_char                key[2 + RESOURCES_WORD_MAX], *dense;
-    uint32_t             *out, *work;
+    u_char                key[2 + RESOURCES_WORD_MAX];
     MDB_val               k, d;
     MDB_cursor           *c;
-    resources_posting_t   lists[NGX_HTTP_RESOURCES_PREFIX_MAX];
+    resources_posting_t  *lists;
+
+    lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+                                         * sizeof(resources_posting_t));
+    if (lists == NULL) {
+        return NGX_ERROR;
+    }
 
     n = 0;
-    total = 0;
 
     for (part = 0; part < (rq->view == RESOURCES_VIEW_ALL ? 2 : 1); part++) {
 
@@ -756,19 +837,59 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
             lists[n].data = d.mv_data;
             lists[n].n = d.mv_size / sizeof(uint32_t);
-            total += lists[n].n;
+            lists[n].scored = 1;
+
+            if (rq->top
+                && ngx_http_resources_term(rq, (u_char *) k.mv_data + 2,
+                                           k.mv_size - 2, &lists[n], 1)
+                   != NGX_OK)
+            {
+                mdb_cursor_close(c);
+                return NGX_ERROR;
+            }
+
             n++;
         }
 
         mdb_cursor_close(c);
     }
 
+    rq->prefix = lists;
+    rq->nprefix = n;
+    rq->prefix_at = (p - rq->lists) + 1;
+
     p->scored = 1;
+    p->data = NULL;
+    p->n = n;                           /* 0: no word starts so */
+
+    return NGX_OK;
+}
+
+
+/* the prefix as one list, or as one byte per docno when it is large */
+
+static ngx_int_t
+ngx_http_resources_merge(ngx_http_resources_req_t *rq)
+{
+    size_t                n, i, total;
+    u_char               *dense;
+    uint32_t             *out, *work;
+    resources_posting_t  *p, *lists;
+
+    p = &rq->lists[rq->prefix_at - 1];
+    lists = rq->prefix;
+    n = rq->nprefix;
+
+    rq->prefix_at = 0;
 
     if (n <= 1) {
         p->data = n ? lists[0].data : NULL;
         p->n = n ? lists[0].n : 0;
         return NGX_OK;
+    }
+
+    for (i = 0, total = 0; i < n; i++) {
+        total += lists[i].n;
     }
 
     /*
@@ -785,8 +906,10 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
         resources_union_dense(lists, n, dense);
 
         rq->dense = dense;
-        p->data = NULL;
-        p->n = 0;
+
+        /* tested through rq->dense: the prefix is the last list */
+
+        rq->nlists--;
 
         return NGX_OK;
     }
@@ -831,11 +954,6 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
             return 1;
         }
 
-        if (rq->dense) {
-            rq->nlists--;               /* tested through rq->dense */
-            return 0;
-        }
-
     } else {
         if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len, p)
             != NGX_OK)
@@ -845,6 +963,13 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
         }
 
         p->scored = 1;
+
+        if (rq->top && p->n
+            && ngx_http_resources_term(rq, word, len, p, 0) != NGX_OK)
+        {
+            rq->failed = 1;
+            return 1;
+        }
     }
 
     if (p->n == 0) {
@@ -1685,10 +1810,178 @@ years:
 }
 
 
+/*
+ * Relevance from bitmaps (public view): every filter is a bitmap, q has at
+ * most RESOURCES_TOP_SLOTS words and each has its bitmaps (a prefix: at
+ * least one of the words it starts; the rare others are made into one).
+ * The total is the count of the AND, the page is read level by level
+ * (resources_bits_slots_top); nothing else is built.  Otherwise
+ * NGX_DECLINED: the lists are intersected and ranked as usual.
+ */
+
+static ngx_int_t
+ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
+    uint32_t hi, size_t offset, size_t limit, size_t *total,
+    uint32_t **page, size_t *m)
+{
+    size_t                      i, j, e, n, k, nw, ns, nb;
+    uint32_t                    d, *out;
+    uint64_t                   *rare;
+    ngx_uint_t                  slot, nrare;
+    const u_char              **bits;
+    resources_bits_slot_t       slots[NGX_HTTP_RESOURCES_LISTS_MAX], *sl;
+    ngx_http_resources_term_t  *t;
+
+    if (rq->nterms == 0 || lo >= hi
+        || rq->nwords > RESOURCES_TOP_SLOTS
+        || rq->nlists > NGX_HTTP_RESOURCES_LISTS_MAX)
+    {
+        return NGX_DECLINED;
+    }
+
+    bits = ngx_http_resources_alloc(rq, (rq->nlists + rq->nterms + rq->nwords)
+                                        * 3 * sizeof(u_char *));
+    if (bits == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the filters: a bitmap each */
+
+    ns = 0;
+    nb = 0;
+
+    for (i = 0; i < rq->nlists; i++) {
+        if (rq->lists[i].scored) {
+            continue;
+        }
+
+        if (rq->bits[i] == NULL) {
+            return NGX_DECLINED;
+        }
+
+        sl = &slots[ns++];
+        sl->bits = &bits[nb];
+        sl->hi = NULL;
+        sl->lo = NULL;
+        sl->n = 1;
+        bits[nb++] = rq->bits[i];
+    }
+
+    /* the words: their terms' bitmaps, the rare ones made into one */
+
+    nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
+
+    for (slot = 0, i = 0; slot < rq->nwords; slot++) {
+
+        for (j = i, n = 0, nrare = 0;
+             j < rq->nterms && rq->terms[j].slot == slot;
+             j++)
+        {
+            if (rq->terms[j].bits[0]) {
+                n++;
+
+            } else {
+                nrare++;
+            }
+        }
+
+        if (n == 0) {
+            return NGX_DECLINED;
+        }
+
+        n += (nrare > 0);
+
+        sl = &slots[ns++];
+        sl->bits = &bits[nb];
+        sl->hi = &bits[nb + n];
+        sl->lo = &bits[nb + 2 * n];
+        sl->n = n;
+        nb += 3 * n;
+
+        rare = NULL;
+
+        if (nrare) {
+            rare = ngx_http_resources_calloc(rq, 3 * nw * sizeof(uint64_t));
+            if (rare == NULL) {
+                return NGX_ERROR;
+            }
+
+            sl->bits[n - 1] = (u_char *) rare;
+            sl->hi[n - 1] = (u_char *) (rare + nw);
+            sl->lo[n - 1] = (u_char *) (rare + 2 * nw);
+        }
+
+        for (k = 0; i < j; i++) {
+            t = &rq->terms[i];
+
+            if (t->bits[0]) {
+                sl->bits[k] = t->bits[0];
+                sl->hi[k] = t->bits[1];
+                sl->lo[k] = t->bits[2];
+                k++;
+                continue;
+            }
+
+            for (e = 0; e < t->post.n; e++) {
+                d = resources_get_u32(t->post.data + e * sizeof(uint32_t));
+
+                rare[RESOURCES_DOCNO(d) / 64] |=
+                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
+
+                if (d & 2) {
+                    rare[nw + RESOURCES_DOCNO(d) / 64] |=
+                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
+                }
+
+                if (d & 1) {
+                    rare[2 * nw + RESOURCES_DOCNO(d) / 64] |=
+                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
+                }
+            }
+        }
+    }
+
+    n = resources_bits_slots_count(slots, ns, lo, hi);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: relevance from bitmaps: %uz slots, total %uz",
+                   ns, n);
+
+    *total = n;
+    *page = NULL;
+    *m = 0;
+
+    if (offset >= n || limit == 0) {
+        return NGX_OK;
+    }
+
+    k = ngx_min(n, offset + limit);
+
+    out = ngx_http_resources_alloc(rq, k * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    k = resources_bits_slots_top(slots, ns, lo, hi, k, out);
+
+    if (k <= offset) {
+        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
+                      "resources: %uz items ranked of %uz",
+                      k, n);
+        return NGX_ERROR;
+    }
+
+    *page = out + offset;
+    *m = k - offset;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 {
-    u_char                *folded, *dense;
+    u_char                *folded, *dense, c;
     size_t                 i, k, n, m, cap, first, limit, offset,
                            facet_limit;
     ngx_uint_t             page_only, by_title;
@@ -1813,12 +2106,28 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
 
     /* q: every word that is not a stop word */
 
+    rq->top = (rq->view == RESOURCES_VIEW_PUBLIC
+               && (rq->q.sort == RESOURCES_SORT_DEFAULT
+                   || rq->q.sort == RESOURCES_SORT_RELEVANCE)
+               && rq->q.facets == 0);
+
     if (rq->q.q.len) {
         flen = ngx_http_resources_fold(rq, &rq->q.q, &folded);
 
         if (flen < 0) {
             return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"q\" cannot be read as text");
+        }
+
+        /*
+         * Folding trims spaces, but a q that ends with one ends with a
+         * whole word: its last word is no prefix (the buffer has room)
+         */
+
+        c = rq->q.q.data[rq->q.q.len - 1];
+
+        if (flen > 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            folded[flen++] = ' ';
         }
 
         resources_words(folded, (size_t) flen, ngx_http_resources_word, rq);
@@ -1831,6 +2140,63 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
             return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"q\" has more than 10 words");
         }
+    }
+
+    /* dates: a docno range, as docnos are in date order */
+
+    lo = 0;
+    hi = s->header.ndocs;
+
+    if (rq->q.from || rq->q.to) {
+        hi = ngx_http_resources_date_bound(s, rq->q.from ? rq->q.from : 1,
+                                           NGX_HTTP_RESOURCES_DATE_LT);
+        if (rq->q.to) {
+            lo = ngx_http_resources_date_bound(s, rq->q.to,
+                                               NGX_HTTP_RESOURCES_DATE_LE);
+        }
+    }
+
+    /* the order */
+
+    sort = rq->q.sort;
+
+    if (sort == RESOURCES_SORT_DEFAULT) {
+        sort = rq->nwords ? RESOURCES_SORT_RELEVANCE : RESOURCES_SORT_NEWEST;
+    }
+
+    if (sort == RESOURCES_SORT_RELEVANCE && rq->nwords == 0) {
+        sort = RESOURCES_SORT_NEWEST;
+    }
+
+    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit
+                             : rq->rlcf->default_limit;
+    offset = rq->q.offset >= 0 ? (size_t) rq->q.offset : 0;
+    facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
+                                        : rq->rlcf->facet_limit;
+
+    /*
+     * Relevance, public view, frequent words: the first page from the words'
+     * title entries when they decide it, the total from the bitmaps
+     */
+
+    if (sort == RESOURCES_SORT_RELEVANCE && rq->top && !rq->empty) {
+        switch (ngx_http_resources_top(rq, lo, hi, offset, limit, &n, &page,
+                                       &m))
+        {
+        case NGX_OK:
+            res = NULL;
+            goto output;
+
+        case NGX_DECLINED:
+            break;
+
+        default:
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (rq->prefix_at && ngx_http_resources_merge(rq) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /*
@@ -1878,38 +2244,6 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         rq->bits[0] = NULL;
         rq->nlists = 1;
     }
-
-    /* dates: a docno range, as docnos are in date order */
-
-    lo = 0;
-    hi = s->header.ndocs;
-
-    if (rq->q.from || rq->q.to) {
-        hi = ngx_http_resources_date_bound(s, rq->q.from ? rq->q.from : 1,
-                                           NGX_HTTP_RESOURCES_DATE_LT);
-        if (rq->q.to) {
-            lo = ngx_http_resources_date_bound(s, rq->q.to,
-                                               NGX_HTTP_RESOURCES_DATE_LE);
-        }
-    }
-
-    /* the order */
-
-    sort = rq->q.sort;
-
-    if (sort == RESOURCES_SORT_DEFAULT) {
-        sort = rq->nwords ? RESOURCES_SORT_RELEVANCE : RESOURCES_SORT_NEWEST;
-    }
-
-    if (sort == RESOURCES_SORT_RELEVANCE && rq->nwords == 0) {
-        sort = RESOURCES_SORT_NEWEST;
-    }
-
-    limit = rq->q.limit >= 0 ? (size_t) rq->q.limit
-                             : rq->rlcf->default_limit;
-    offset = rq->q.offset >= 0 ? (size_t) rq->q.offset : 0;
-    facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
-                                        : rq->rlcf->facet_limit;
 
     /*
      * One posting in the default order, nothing to count beyond it: the

@@ -561,3 +561,328 @@ resources_bits_and_many_page(const u_char **bits, size_t nb, size_t lo,
 
     return j;
 }
+
+
+/* slots: a slot is the OR of its bitmaps, the result the AND of the slots */
+
+static inline uint64_t
+resources_bits_slot_word(const resources_bits_slot_t *slot, size_t w)
+{
+    size_t    j;
+    uint64_t  x;
+
+    x = resources_bits_word(slot->bits[0], w);
+
+    for (j = 1; j < slot->n; j++) {
+        x |= resources_bits_word(slot->bits[j], w);
+    }
+
+    return x;
+}
+
+
+static inline uint64_t
+resources_bits_range(size_t w, size_t lo, size_t hi)
+{
+    uint64_t  m;
+
+    m = ~(uint64_t) 0;
+
+    if (w == lo / 64) {
+        m &= ~(uint64_t) 0 << (lo % 64);
+    }
+
+    if (w == (hi - 1) / 64 && hi % 64) {
+        m &= ~(uint64_t) 0 >> (64 - hi % 64);
+    }
+
+    return m;
+}
+
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_slots_count(const resources_bits_slot_t *slots, size_t ns,
+    size_t lo, size_t hi)
+{
+    size_t    i, w, n;
+    uint64_t  x;
+
+    const u_char  *one[RESOURCES_INTERSECT_MAX];
+
+    if (ns == 0 || lo >= hi) {
+        return 0;
+    }
+
+    /* a bitmap a slot: the AND of them */
+
+    for (i = 0; i < ns && i < RESOURCES_INTERSECT_MAX; i++) {
+        if (slots[i].n != 1) {
+            break;
+        }
+
+        one[i] = slots[i].bits[0];
+    }
+
+    if (i == ns) {
+        return resources_bits_and_many_count(one, ns, lo, hi);
+    }
+
+    n = 0;
+
+    for (w = lo / 64; w <= (hi - 1) / 64; w++) {
+        x = resources_bits_range(w, lo, hi);
+
+        for (i = 0; i < ns && x; i++) {
+            x &= resources_bits_slot_word(&slots[i], w);
+        }
+
+        n += (size_t) __builtin_popcountll(x);
+    }
+
+    return n;
+}
+
+
+/*
+ * Relevance by levels.  With m scored slots a docno's score is one of the
+ * sums of m weights; a level is the set of the m-tuples of fields (one per
+ * slot) that give one sum.  Levels are taken from the highest sum down,
+ * and the docnos of each in increasing order, until k are found: the
+ * first levels usually hold them, and a level is left as soon as it gave
+ * what was missing.  A slot's best field in a docno comes from the field
+ * bits of its terms: title if one has both bits, else keyword if one has
+ * the high bit, else summary if one has the low bit, else the body.
+ */
+
+/*
+ * The words of a slot's bitmaps from word w0 on (nw of them), ORed into
+ * acc: a block at a time, in loops the compiler can vectorize
+ */
+
+static void
+resources_bits_block_or(const u_char **bits, size_t n, size_t w0,
+    size_t nw, uint64_t *acc)
+{
+    size_t  i, j;
+
+    for (j = 0; j < n; j++) {
+        for (i = 0; i < nw; i++) {
+            acc[i] |= resources_bits_word(bits[j], w0 + i);
+        }
+    }
+}
+
+
+#define RESOURCES_TOP_BLOCK  64                   /* words of a block */
+
+RESOURCES_POPCNT_CLONES
+size_t
+resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
+    size_t lo, size_t hi, size_t k, uint32_t *out)
+{
+    size_t     i, j, w, w0, wn, n, m, nt, t, c, nl, nf, first, last;
+    u_char     fields[RESOURCES_TOP_TUPLES][RESOURCES_TOP_SLOTS];
+    u_char     lt[RESOURCES_TOP_TUPLES], need[RESOURCES_TOP_SLOTS];
+    uint32_t   sum[RESOURCES_TOP_TUPLES], level, next;
+    uint64_t   x, h, l, *tp;
+    size_t     scored[RESOURCES_TOP_SLOTS], filter[RESOURCES_INTERSECT_MAX];
+    uint64_t   f[RESOURCES_TOP_BLOCK], acc[RESOURCES_TOP_BLOCK],
+               y[RESOURCES_TOP_BLOCK], anyt[RESOURCES_TOP_BLOCK],
+               tier[RESOURCES_TOP_SLOTS][4][RESOURCES_TOP_BLOCK];
+    const resources_bits_slot_t  *sl;
+
+    if (ns == 0 || lo >= hi || k == 0 || ns > RESOURCES_INTERSECT_MAX) {
+        return 0;
+    }
+
+    for (i = 0, m = 0, nf = 0; i < ns; i++) {
+        if (slots[i].hi == NULL) {
+            filter[nf++] = i;
+            continue;
+        }
+
+        if (m == RESOURCES_TOP_SLOTS) {
+            return 0;
+        }
+
+        scored[m++] = i;
+    }
+
+    /* every m-tuple of fields, and its sum */
+
+    for (nt = 1, i = 0; i < m; i++) {
+        nt *= 4;
+    }
+
+    for (t = 0; t < nt; t++) {
+        sum[t] = 0;
+
+        for (i = 0, c = t; i < m; i++, c /= 4) {
+            fields[t][i] = (u_char) (c % 4);
+            sum[t] += resources_field_weight[c % 4];
+        }
+    }
+
+    first = lo / 64;
+    last = (hi - 1) / 64;
+
+    n = 0;
+    level = UINT32_MAX;
+
+    while (n < k) {
+
+        /* the next level: the highest sum below the last one */
+
+        for (t = 0, next = 0; t < nt; t++) {
+            if (sum[t] < level && sum[t] > next) {
+                next = sum[t];
+            }
+        }
+
+        if (next == 0) {
+            break;
+        }
+
+        level = next;
+
+        /* its tuples, and the fields each slot needs in them */
+
+        memset(need, 0, sizeof(need));
+
+        for (t = 0, nl = 0; t < nt; t++) {
+            if (sum[t] == level) {
+                lt[nl++] = (u_char) t;
+
+                for (i = 0; i < m; i++) {
+                    need[i] |= (u_char) (1 << fields[t][i]);
+                }
+            }
+        }
+
+        /* the words, a block at a time */
+
+        for (w0 = first; w0 <= last && n < k; w0 += RESOURCES_TOP_BLOCK) {
+            wn = last + 1 - w0;
+            wn = (wn < RESOURCES_TOP_BLOCK) ? wn : RESOURCES_TOP_BLOCK;
+
+            /* the filters, and [lo, hi) */
+
+            for (i = 0; i < wn; i++) {
+                f[i] = ~(uint64_t) 0;
+            }
+
+            if (w0 == first) {
+                f[0] &= ~(uint64_t) 0 << (lo % 64);
+            }
+
+            if (w0 + wn - 1 == last && hi % 64) {
+                f[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
+            }
+
+            for (j = 0; j < nf; j++) {
+                sl = &slots[filter[j]];
+
+                memset(acc, 0, wn * sizeof(uint64_t));
+                resources_bits_block_or(sl->bits, sl->n, w0, wn, acc);
+
+                for (i = 0; i < wn; i++) {
+                    f[i] &= acc[i];
+                }
+            }
+
+            /* each word's fields: the best of its terms' */
+
+            for (j = 0; j < m; j++) {
+                sl = &slots[scored[j]];
+
+                if (need[j] == (1 << RESOURCES_FIELD_TITLE)) {
+
+                    /* the title alone (the first level): both bits */
+
+                    tp = tier[j][RESOURCES_FIELD_TITLE];
+
+                    for (i = 0; i < wn; i++) {
+                        tp[i] = resources_bits_word(sl->hi[0], w0 + i)
+                                & resources_bits_word(sl->lo[0], w0 + i);
+                    }
+
+                    for (c = 1; c < sl->n; c++) {
+                        for (i = 0; i < wn; i++) {
+                            tp[i] |= resources_bits_word(sl->hi[c], w0 + i)
+                                     & resources_bits_word(sl->lo[c], w0 + i);
+                        }
+                    }
+
+                    continue;
+                }
+
+                for (i = 0; i < wn; i++) {
+                    tier[j][RESOURCES_FIELD_KEYWORD][i] = 0;   /* any hi */
+                    tier[j][RESOURCES_FIELD_SUMMARY][i] = 0;   /* any lo */
+                    anyt[i] = 0;
+                }
+
+                for (c = 0; c < sl->n; c++) {
+                    for (i = 0; i < wn; i++) {
+                        h = resources_bits_word(sl->hi[c], w0 + i);
+                        l = resources_bits_word(sl->lo[c], w0 + i);
+                        tier[j][RESOURCES_FIELD_KEYWORD][i] |= h;
+                        tier[j][RESOURCES_FIELD_SUMMARY][i] |= l;
+                        anyt[i] |= h & l;
+                    }
+                }
+
+                if (need[j] & (1 << RESOURCES_FIELD_BODY)) {
+                    tp = tier[j][RESOURCES_FIELD_BODY];
+                    memset(tp, 0, wn * sizeof(uint64_t));
+                    resources_bits_block_or(sl->bits, sl->n, w0, wn, tp);
+
+                    for (i = 0; i < wn; i++) {
+                        tp[i] &= ~tier[j][RESOURCES_FIELD_KEYWORD][i]
+                                 & ~tier[j][RESOURCES_FIELD_SUMMARY][i];
+                    }
+                }
+
+                for (i = 0; i < wn; i++) {
+                    h = tier[j][RESOURCES_FIELD_KEYWORD][i];
+                    tier[j][RESOURCES_FIELD_SUMMARY][i] &= ~h;
+                    tier[j][RESOURCES_FIELD_KEYWORD][i] = h & ~anyt[i];
+                    tier[j][RESOURCES_FIELD_TITLE][i] = anyt[i];
+                }
+            }
+
+            /* the level's docnos: the OR of its tuples */
+
+            memset(acc, 0, wn * sizeof(uint64_t));
+
+            for (t = 0; t < nl; t++) {
+                for (i = 0; i < wn; i++) {
+                    y[i] = f[i];
+                }
+
+                for (j = 0; j < m; j++) {
+                    tp = tier[j][fields[lt[t]][j]];
+
+                    for (i = 0; i < wn; i++) {
+                        y[i] &= tp[i];
+                    }
+                }
+
+                for (i = 0; i < wn; i++) {
+                    acc[i] |= y[i];
+                }
+            }
+
+            for (i = 0; i < wn && n < k; i++) {
+                w = w0 + i;
+
+                for (x = acc[i]; x && n < k; x &= x - 1) {
+                    out[n++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
+                }
+            }
+        }
+    }
+
+    return n;
+}

@@ -110,5 +110,39 @@ size_t resources_bits_and_many_page(const u_char **bits, size_t nb,
 /* keeps only the bits in [lo, hi) of acc (nw words); returns how many */
 size_t resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi);
 
+/*
+ * Slots: a slot is the OR of its n bitmaps (a keyword, a type, a word, the
+ * words a prefix starts), the result the AND of the slots.  A scored slot
+ * (a word of q) also has, for each of its terms, the docnos whose field in
+ * it has the high bit (keyword, title) and the low bit (summary, title)
+ * set, as bitmaps: hi[j] and lo[j]; other slots have hi NULL.
+ */
+
+#define RESOURCES_TOP_SLOTS   3                   /* scored slots, at most */
+#define RESOURCES_TOP_TUPLES  64                  /* 4 ^ RESOURCES_TOP_SLOTS */
+
+typedef struct {
+    const u_char  **bits;
+    const u_char  **hi;
+    const u_char  **lo;
+    size_t          n;
+} resources_bits_slot_t;
+
+/* the docnos of the result in [lo, hi) */
+size_t resources_bits_slots_count(const resources_bits_slot_t *slots,
+    size_t ns, size_t lo, size_t hi);
+
+/*
+ * The first k docnos of the result in [lo, hi) by relevance: the sum, over
+ * the scored slots, of the weight of the slot's best field in the docno
+ * (resources_field_weight), highest first, then by docno; into out, and
+ * returns how many (fewer than k: the whole result).  In O(levels * words)
+ * at worst, usually much less: each level is scanned in docno order until
+ * the page is full.  Returns 0 with more than RESOURCES_TOP_SLOTS scored
+ * slots.
+ */
+size_t resources_bits_slots_top(const resources_bits_slot_t *slots,
+    size_t ns, size_t lo, size_t hi, size_t k, uint32_t *out);
+
 
 #endif /* _RESOURCES_POSTINGS_H_INCLUDED_ */

@@ -587,6 +587,15 @@ const u_char *
 resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
     const u_char *term, size_t len)
 {
+    return resources_snapshot_bits(s, RESOURCES_PART_BITMAP, kind, term,
+                                   len);
+}
+
+
+const u_char *
+resources_snapshot_bits(resources_snapshot_t *s, u_char part, u_char kind,
+    const u_char *term, size_t len)
+{
     u_char   key[2 + RESOURCES_TERM_MAX];
     MDB_val  k, d;
 
@@ -594,8 +603,7 @@ resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
         return NULL;
     }
 
-    k.mv_size = resources_post_key(key, RESOURCES_PART_BITMAP, kind, term,
-                                   len);
+    k.mv_size = resources_post_key(key, part, kind, term, len);
     k.mv_data = key;
 
     if (mdb_get(s->txn, s->post, &k, &d) != 0
@@ -851,7 +859,9 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
     {
         if (k.mv_size >= 2
-            && ((u_char *) k.mv_data)[0] == RESOURCES_PART_BITMAP)
+            && (((u_char *) k.mv_data)[0] == RESOURCES_PART_BITMAP
+                || ((u_char *) k.mv_data)[0] == RESOURCES_PART_FIELD_HI
+                || ((u_char *) k.mv_data)[0] == RESOURCES_PART_FIELD_LO))
         {
             if (v.mv_size != RESOURCES_BITMAP_WORDS(n) * sizeof(uint64_t)) {
                 resources_snapshot_error("bitmap \"%.*s\" is malformed",

@@ -163,11 +163,15 @@ int resources_snapshot_posting(resources_snapshot_t *s, u_char part,
     u_char kind, const u_char *term, size_t len, resources_posting_t *p);
 
 /*
- * The bitmap of a frequent keyword or type's public part: its words (any
- * alignment; RESOURCES_BITMAP_WORDS(ndocs) of them), or NULL.
+ * The bitmap of a frequent keyword, type or word's public part: its words
+ * (any alignment; RESOURCES_BITMAP_WORDS(ndocs) of them), or NULL.  The
+ * second form reads another part: a frequent word's field bits
+ * (RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO).
  */
 const u_char *resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
     const u_char *term, size_t len);
+const u_char *resources_snapshot_bits(resources_snapshot_t *s, u_char part,
+    u_char kind, const u_char *term, size_t len);
 
 /* term of a kind by id; 0 or -1 */
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,

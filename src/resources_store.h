@@ -52,7 +52,11 @@
  *                  RESOURCES_PART_PRIVATE (the private ones): the public
  *                  view reads the first, the private view both;
  *                  RESOURCES_PART_BITMAP: the public part of a frequent
- *                  keyword or type as a bitmap (see below)
+ *                  keyword, type or word as a bitmap (see below);
+ *                  RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO: the
+ *                  docnos of that public part whose field has the high
+ *                  bit (keyword, title), or the low bit (summary, title),
+ *                  set, as bitmaps (frequent words only)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
  *                  RESOURCES_KIND_WORD (field: best field the word is in)
@@ -92,12 +96,17 @@
 #define RESOURCES_PART_PUBLIC      'p'
 #define RESOURCES_PART_PRIVATE     'x'
 #define RESOURCES_PART_BITMAP      'b'     /* public part, as a bitmap */
+#define RESOURCES_PART_FIELD_HI    'h'     /* field & 2, as a bitmap */
+#define RESOURCES_PART_FIELD_LO    'l'     /* field & 1, as a bitmap */
 
 /*
- * A keyword or type whose public part holds at least ndocs / 64 resources
- * (in a catalogue of at least RESOURCES_BITMAP_MIN) also has a bitmap: bit
- * d (of u64 word d / 64, bit d % 64) set when docno d is in it; ANDing two
- * frequent keywords then costs ndocs / 64 word operations.
+ * A keyword, type or word whose public part holds at least ndocs / 64
+ * resources (in a catalogue of at least RESOURCES_BITMAP_MIN) also has a
+ * bitmap: bit d (of u64 word d / 64, bit d % 64) set when docno d is in it;
+ * ANDing two frequent keywords then costs ndocs / 64 word operations.  Such
+ * a word also has the two bits of its fields as bitmaps: with them a
+ * word's best field in a docno is known without its list.  Older
+ * snapshots have none of the three for words: the module uses the lists.
  */
 #define RESOURCES_BITMAP_MIN       4096
 #define RESOURCES_BITMAP_WORDS(n)  (((size_t) (n) + 63) / 64)

@@ -2001,6 +2001,53 @@ resources_build_order(const uint32_t *doc_of, const u_char *priv_doc,
 
 
 /*
+ * A bitmap of the public part of a term (n entries at p) under the part
+ * byte "part" of its posting key (klen bytes; key[0] is changed): the
+ * docnos of the entries whose field has the bits of "mask" set (all of
+ * them for a mask of 0).
+ */
+
+static int
+resources_build_bitmap(resources_build_t *b, const uint32_t *p, uint32_t n,
+    u_char *key, size_t klen, u_char part, uint32_t mask)
+{
+    int        rc;
+    MDB_val    k, d;
+    uint32_t   i, j;
+    uint64_t  *bits;
+
+    key[0] = part;
+    k.mv_size = klen;
+    k.mv_data = key;
+    d.mv_size = RESOURCES_BITMAP_WORDS(b->ndocs) * sizeof(uint64_t);
+
+    rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
+    if (rc != 0) {
+        return rc;
+    }
+
+    /* built aside: LMDB aligns values to 2 bytes only */
+
+    bits = resources_xmalloc(d.mv_size);
+    memset(bits, 0, d.mv_size);
+
+    for (i = 0; i < n; i++) {
+        if ((RESOURCES_FIELD(p[i]) & mask) == mask) {
+            j = RESOURCES_DOCNO(p[i]);
+            bits[j / 64] |= (uint64_t) 1 << (j % 64);
+        }
+    }
+
+    memcpy(d.mv_data, bits, d.mv_size);
+    free(bits);
+
+    b->written += d.mv_size;
+
+    return 0;
+}
+
+
+/*
  * Writes the posting of one term, made ready by resources_build_order, for
  * both views.
  */
@@ -2013,7 +2060,7 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
     int        rc;
     u_char     key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
     size_t     klen;
-    uint32_t   i, j, *p;
+    uint32_t  *p;
 
     p = post->elts;
 
@@ -2037,38 +2084,29 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
         }
     }
 
-    /* a frequent keyword or type: its public part as a bitmap too */
+    /*
+     * A frequent term: its public part as a bitmap too; a frequent word
+     * also has the two bits of its fields as bitmaps (relevance ranks from
+     * them)
+     */
 
-    if (!shifted && b->ndocs >= RESOURCES_BITMAP_MIN
-        && count[0] >= b->ndocs / 64)
-    {
-        MDB_val    k, d;
-        uint64_t  *bits;
+    if (b->ndocs >= RESOURCES_BITMAP_MIN && count[0] >= b->ndocs / 64) {
+        rc = resources_build_bitmap(b, p, count[0], key, klen,
+                                    RESOURCES_PART_BITMAP, 0);
 
-        key[0] = RESOURCES_PART_BITMAP;
-        k.mv_size = klen;
-        k.mv_data = key;
-        d.mv_size = RESOURCES_BITMAP_WORDS(b->ndocs) * sizeof(uint64_t);
+        if (rc == 0 && shifted) {
+            rc = resources_build_bitmap(b, p, count[0], key, klen,
+                                        RESOURCES_PART_FIELD_HI, 2);
+        }
 
-        rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
+        if (rc == 0 && shifted) {
+            rc = resources_build_bitmap(b, p, count[0], key, klen,
+                                        RESOURCES_PART_FIELD_LO, 1);
+        }
+
         if (rc != 0) {
             return rc;
         }
-
-        /* built aside: LMDB aligns values to 2 bytes only */
-
-        bits = resources_xmalloc(d.mv_size);
-        memset(bits, 0, d.mv_size);
-
-        for (i = 0; i < count[0]; i++) {
-            j = RESOURCES_DOCNO(p[i]);
-            bits[j / 64] |= (uint64_t) 1 << (j % 64);
-        }
-
-        memcpy(d.mv_data, bits, d.mv_size);
-        free(bits);
-
-        b->written += d.mv_size;
     }
 
     b->written += post->n * sizeof(uint32_t) + klen;

@@ -34,6 +34,160 @@ has(int l, uint32_t d, uint32_t *field)
 }
 
 
+/*
+ * Slots: the AND of ORs, and relevance by levels, against a brute force
+ * over random fields.  Each term has a field per docno (-1: absent); its
+ * three bitmaps (presence, field & 2, field & 1) are made from them.
+ */
+
+#define SLOT_DOCS   (64 * 140)            /* more than one block of words */
+#define SLOT_TERMS  4
+
+static int       sfield[RESOURCES_INTERSECT_MAX][SLOT_TERMS][SLOT_DOCS];
+static u_char    sraw[RESOURCES_INTERSECT_MAX][SLOT_TERMS][3]
+                     [SLOT_DOCS / 8 + 1];
+static uint32_t  stop[SLOT_DOCS], swant[SLOT_DOCS];
+static uint64_t  skey[SLOT_DOCS];
+
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t  x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+static void
+test_slots(void)
+{
+    int                     round, good, cgood, in, f, best, density;
+    size_t                  ns, nscored, i, j, b, d, lo, hi, k, n, nw, want;
+    size_t                  nterms[RESOURCES_INTERSECT_MAX];
+    uint32_t                score;
+    const u_char           *bits[RESOURCES_INTERSECT_MAX][3][SLOT_TERMS];
+    resources_bits_slot_t   slots[RESOURCES_INTERSECT_MAX];
+
+    good = 1;
+    cgood = 1;
+
+    for (round = 0; round < 400; round++) {
+        nw = 1 + (size_t) rand() % (SLOT_DOCS / 64);
+        ns = 1 + (size_t) rand() % 5;
+        nscored = 0;
+
+        for (i = 0; i < ns; i++) {
+            int  scored = (nscored < RESOURCES_TOP_SLOTS && rand() % 3 != 0);
+
+            nscored += scored;
+            nterms[i] = scored ? 1 + (size_t) rand() % SLOT_TERMS : 1;
+            density = 1 + rand() % 4;
+
+            for (j = 0; j < nterms[i]; j++) {
+                for (b = 0; b < 3; b++) {
+                    memset(sraw[i][j][b], 0, sizeof(sraw[i][j][b]));
+                }
+
+                for (d = 0; d < nw * 64; d++) {
+                    f = (rand() % density == 0) ? -1 : rand() % 4;
+
+                    /* titles and keywords are rarer, as in a catalogue */
+
+                    if (f >= 2 && rand() % 3 != 0) {
+                        f = rand() % 2;
+                    }
+
+                    sfield[i][j][d] = f;
+
+                    if (f < 0) {
+                        continue;
+                    }
+
+                    sraw[i][j][0][1 + d / 8] |= (u_char) (1 << (d % 8));
+
+                    if (f & 2) {
+                        sraw[i][j][1][1 + d / 8] |= (u_char) (1 << (d % 8));
+                    }
+
+                    if (f & 1) {
+                        sraw[i][j][2][1 + d / 8] |= (u_char) (1 << (d % 8));
+                    }
+                }
+
+                for (b = 0; b < 3; b++) {
+                    bits[i][b][j] = sraw[i][j][b] + 1;      /* unaligned */
+                }
+            }
+
+            slots[i].bits = bits[i][0];
+            slots[i].hi = scored ? bits[i][1] : NULL;
+            slots[i].lo = scored ? bits[i][2] : NULL;
+            slots[i].n = nterms[i];
+        }
+
+        lo = (size_t) rand() % (nw * 64);
+        hi = lo + 1 + (size_t) rand() % (nw * 64 - lo);
+
+        /* the brute force: in every slot, the score of the best fields */
+
+        n = 0;
+
+        for (d = lo; d < hi; d++) {
+            in = 1;
+            score = 0;
+
+            for (i = 0; i < ns && in; i++) {
+                best = -1;
+
+                for (j = 0; j < nterms[i]; j++) {
+                    if (sfield[i][j][d] > best) {
+                        best = sfield[i][j][d];
+                    }
+                }
+
+                in = (best >= 0);
+
+                if (in && slots[i].hi) {
+                    score += resources_field_weight[best];
+                }
+            }
+
+            if (in) {
+                skey[n++] = (uint64_t) (UINT32_MAX - score) << 32 | d;
+            }
+        }
+
+        qsort(skey, n, sizeof(uint64_t), cmp_u64);
+
+        for (i = 0; i < n; i++) {
+            swant[i] = (uint32_t) skey[i];
+        }
+
+        cgood &= (resources_bits_slots_count(slots, ns, lo, hi) == n);
+
+        k = (size_t) rand() % 4 == 0 ? n + 3 : 1 + (size_t) rand() % 100;
+        want = k < n ? k : n;
+
+        if (nscored == 0) {
+            continue;           /* a query has a word */
+        }
+
+        if (resources_bits_slots_top(slots, ns, lo, hi, k, stop) != want) {
+            good = 0;
+            continue;
+        }
+
+        for (i = 0; i < want; i++) {
+            good &= (stop[i] == swant[i]);
+        }
+    }
+
+    ok(cgood, "slots: the AND of ORs, counted (400 rounds)");
+    ok(good, "slots: relevance by levels, first k (400 rounds)");
+}
+
+
 int
 main(void)
 {
@@ -271,6 +425,8 @@ main(void)
 
         ok(good, "bitmaps: AND of 1 to 3, count and page (3000 rounds)");
     }
+
+    test_slots();
 
     return tap_done();
 }
