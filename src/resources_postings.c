@@ -6,6 +6,12 @@
 #include "resources_postings.h"
 #include "resources_store.h"
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && defined(__linux__)
+#include <immintrin.h>
+#define RESOURCES_HAVE_AVX2  1
+#endif
+
 
 const uint32_t  resources_field_weight[4] = { 1, 2, 4, 8 };
 
@@ -377,20 +383,117 @@ resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw)
 }
 
 
+/*
+ * The bits set in both a and b (any alignment), words [w, w + nw): the
+ * loop of the counts over two bitmaps (two keywords, a result and a term).
+ * Where the CPU has AVX2, 4 words at a time with a nibble lookup table
+ * (Mula, Kurz and Lemire, "Faster population counts using AVX2
+ * instructions", 2018): about half the instructions of POPCNT word by
+ * word.  The choice is made once, at the first call.
+ */
+
 RESOURCES_POPCNT_CLONES
-size_t
-resources_bits_and_count(const uint64_t *acc, const u_char *bits, size_t nw)
+static size_t
+resources_and_count_words(const u_char *a, const u_char *b, size_t w,
+    size_t nw)
 {
-    size_t  w, n;
+    size_t  n, e;
 
-    n = 0;
-
-    for (w = 0; w < nw; w++) {
-        n += (size_t) __builtin_popcountll(acc[w]
-                                           & resources_bits_word(bits, w));
+    for (n = 0, e = w + nw; w < e; w++) {
+        n += (size_t) __builtin_popcountll(resources_bits_word(a, w)
+                                           & resources_bits_word(b, w));
     }
 
     return n;
+}
+
+
+#if (RESOURCES_HAVE_AVX2)
+
+__attribute__((target("avx2,popcnt")))
+static size_t
+resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
+    size_t nw)
+{
+    size_t    i, n;
+    uint64_t  t[4];
+    __m256i   lut, low, x, c, acc;
+
+    lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    low = _mm256_set1_epi8(0x0f);
+    acc = _mm256_setzero_si256();
+
+    a += w * sizeof(uint64_t);
+    b += w * sizeof(uint64_t);
+
+    for (i = 0; i + 4 <= nw; i += 4) {
+        x = _mm256_and_si256(
+                _mm256_loadu_si256((const __m256i *) (a + i * 8)),
+                _mm256_loadu_si256((const __m256i *) (b + i * 8)));
+
+        c = _mm256_add_epi8(
+                _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),
+                _mm256_shuffle_epi8(lut,
+                                    _mm256_and_si256(_mm256_srli_epi16(x, 4),
+                                                     low)));
+
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c,
+                                                    _mm256_setzero_si256()));
+    }
+
+    _mm256_storeu_si256((__m256i *) t, acc);
+    n = (size_t) (t[0] + t[1] + t[2] + t[3]);
+
+    for ( /* void */ ; i < nw; i++) {
+        n += (size_t) __builtin_popcountll(resources_bits_word(a, i)
+                                           & resources_bits_word(b, i));
+    }
+
+    return n;
+}
+
+#endif
+
+
+static int  resources_avx2 = -1;         /* -1: not known yet */
+
+
+int
+resources_bits_avx2(int on)
+{
+#if (RESOURCES_HAVE_AVX2)
+    __builtin_cpu_init();
+    resources_avx2 = (on && __builtin_cpu_supports("avx2")) ? 1 : 0;
+#else
+    resources_avx2 = 0;
+#endif
+
+    return resources_avx2;
+}
+
+
+static size_t
+resources_and_count(const u_char *a, const u_char *b, size_t w, size_t nw)
+{
+#if (RESOURCES_HAVE_AVX2)
+    if (resources_avx2 < 0) {
+        (void) resources_bits_avx2(1);
+    }
+
+    if (resources_avx2) {
+        return resources_and_count_avx2(a, b, w, nw);
+    }
+#endif
+
+    return resources_and_count_words(a, b, w, nw);
+}
+
+
+size_t
+resources_bits_and_count(const uint64_t *acc, const u_char *bits, size_t nw)
+{
+    return resources_and_count((const u_char *) acc, bits, 0, nw);
 }
 
 
@@ -501,17 +604,21 @@ resources_bits_and_many_count(const u_char **bits, size_t nb, size_t lo,
 
     n = 0;
 
-    if (nb == 2) {
-        for (w = lo / 64; w <= (hi - 1) / 64; w++) {
-            if (w == lo / 64 || w == (hi - 1) / 64) {
-                n += (size_t) __builtin_popcountll(
-                         resources_bits_and_word(bits, nb, w, lo, hi));
-                continue;
-            }
+    if (nb <= 2) {
 
+        /* the words inside [lo, hi) at once, the first and last apart */
+
+        w = lo / 64;
+
+        n = (size_t) __builtin_popcountll(
+                         resources_bits_and_word(bits, nb, w, lo, hi));
+
+        if ((hi - 1) / 64 > w) {
             n += (size_t) __builtin_popcountll(
-                     resources_bits_word(bits[0], w)
-                     & resources_bits_word(bits[1], w));
+                     resources_bits_and_word(bits, nb, (hi - 1) / 64, lo, hi));
+
+            n += resources_and_count(bits[0], bits[nb - 1], w + 1,
+                                     (hi - 1) / 64 - w - 1);
         }
 
         return n;
@@ -600,6 +707,74 @@ resources_bits_range(size_t w, size_t lo, size_t hi)
 }
 
 
+#if (RESOURCES_HAVE_AVX2)
+
+/* the AND of the slots' ORs, words [w, w + nw), 4 words at a time */
+
+__attribute__((target("avx2,popcnt")))
+static size_t
+resources_slots_count_avx2(const resources_bits_slot_t *slots, size_t ns,
+    size_t w, size_t nw)
+{
+    size_t    i, j, k, n;
+    uint64_t  t[4], x, y;
+    __m256i   lut, low, v, o, c, acc;
+
+    lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    low = _mm256_set1_epi8(0x0f);
+    acc = _mm256_setzero_si256();
+
+    for (k = 0; k + 4 <= nw; k += 4) {
+        v = _mm256_set1_epi8(-1);
+
+        for (i = 0; i < ns; i++) {
+            o = _mm256_loadu_si256((const __m256i *)
+                                   (slots[i].bits[0] + (w + k) * 8));
+
+            for (j = 1; j < slots[i].n; j++) {
+                o = _mm256_or_si256(o, _mm256_loadu_si256((const __m256i *)
+                                       (slots[i].bits[j] + (w + k) * 8)));
+            }
+
+            v = _mm256_and_si256(v, o);
+        }
+
+        c = _mm256_add_epi8(
+                _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low)),
+                _mm256_shuffle_epi8(lut,
+                                    _mm256_and_si256(_mm256_srli_epi16(v, 4),
+                                                     low)));
+
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c,
+                                                    _mm256_setzero_si256()));
+    }
+
+    _mm256_storeu_si256((__m256i *) t, acc);
+    n = (size_t) (t[0] + t[1] + t[2] + t[3]);
+
+    for ( /* void */ ; k < nw; k++) {
+        x = ~(uint64_t) 0;
+
+        for (i = 0; i < ns; i++) {
+            y = 0;
+
+            for (j = 0; j < slots[i].n; j++) {
+                y |= resources_bits_word(slots[i].bits[j], w + k);
+            }
+
+            x &= y;
+        }
+
+        n += (size_t) __builtin_popcountll(x);
+    }
+
+    return n;
+}
+
+#endif
+
+
 RESOURCES_POPCNT_CLONES
 size_t
 resources_bits_slots_count(const resources_bits_slot_t *slots, size_t ns,
@@ -629,6 +804,34 @@ resources_bits_slots_count(const resources_bits_slot_t *slots, size_t ns,
     }
 
     n = 0;
+
+#if (RESOURCES_HAVE_AVX2)
+
+    if (resources_avx2 < 0) {
+        (void) resources_bits_avx2(1);
+    }
+
+    if (resources_avx2 && (hi - 1) / 64 > lo / 64 + 1) {
+
+        /* the words inside [lo, hi), then the first and the last */
+
+        n = resources_slots_count_avx2(slots, ns, lo / 64 + 1,
+                                       (hi - 1) / 64 - lo / 64 - 1);
+
+        for (w = lo / 64; w <= (hi - 1) / 64; w += (hi - 1) / 64 - lo / 64) {
+            x = resources_bits_range(w, lo, hi);
+
+            for (i = 0; i < ns && x; i++) {
+                x &= resources_bits_slot_word(&slots[i], w);
+            }
+
+            n += (size_t) __builtin_popcountll(x);
+        }
+
+        return n;
+    }
+
+#endif
 
     for (w = lo / 64; w <= (hi - 1) / 64; w++) {
         x = resources_bits_range(w, lo, hi);

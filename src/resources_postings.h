@@ -86,6 +86,13 @@ void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work);
  * use the POPCNT instruction where the CPU has it (chosen at load time).
  */
 
+/*
+ * The counts over two bitmaps use AVX2 where the CPU has it (the default);
+ * resources_bits_avx2(0) turns it off, for tests.  Returns whether it is
+ * now in use.
+ */
+int resources_bits_avx2(int on);
+
 /* acc[w] &= bits[w] for w < nw; returns the bits left set */
 size_t resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw);
 

@@ -60,7 +60,7 @@ cmp_u64(const void *a, const void *b)
 
 
 static void
-test_slots(void)
+test_slots(const char *how)
 {
     int                     round, good, cgood, in, f, best, density;
     size_t                  ns, nscored, i, j, b, d, lo, hi, k, n, nw, want;
@@ -183,15 +183,16 @@ test_slots(void)
         }
     }
 
-    ok(cgood, "slots: the AND of ORs, counted (400 rounds)");
-    ok(good, "slots: relevance by levels, first k (400 rounds)");
+    ok(cgood, "slots: the AND of ORs, counted (400 rounds, %s)", how);
+    ok(good, "slots: relevance by levels, first k (400 rounds, %s)", how);
 }
 
 
 int
 main(void)
 {
-    int                  round, l, good, ugood;
+    int                  round, l, good, ugood, pass;
+    const char          *how;
     size_t               i, n, k, nu;
     uint32_t             d, f, s, best, e;
     resources_posting_t  p[4];
@@ -308,125 +309,136 @@ main(void)
     p[1].data = (const u_char *) lists[0];
     is_int(resources_intersect(p, 2, 5, 5, out, NULL), 0, "an empty range");
 
-    /* bitmaps, against bit-by-bit counts; the second bitmap unaligned */
+    /* the counts with AVX2 (where the CPU has it), then word by word */
 
-    {
-        size_t    nw, w, lo, hi, d, want, got, round2;
-        uint64_t  a[40], b[40], c[40];
-        u_char    raw[40 * 8 + 1];
-        int       good;
+    for (pass = 0; pass < 2; pass++) {
+        how = resources_bits_avx2(pass == 0) ? "avx2" : "word by word";
 
-        good = 1;
+        /* bitmaps, against bit-by-bit counts; the second bitmap unaligned */
 
-        for (round2 = 0; round2 < 2000; round2++) {
-            nw = 1 + (size_t) ((size_t) rand() % 40);
+        {
+            size_t    nw, w, lo, hi, d, want, got, round2;
+            uint64_t  a[40], b[40], c[40];
+            u_char    raw[40 * 8 + 1];
+            int       good;
 
-            for (w = 0; w < nw; w++) {
-                a[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
-                b[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
+            good = 1;
 
-                if (round2 % 3 == 0) {
-                    a[w] &= (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();  /* sparser */
-                }
-            }
+            for (round2 = 0; round2 < 2000; round2++) {
+                nw = 1 + (size_t) ((size_t) rand() % 40);
 
-            memcpy(raw + 1, b, nw * 8);
-
-            want = 0;
-            for (d = 0; d < nw * 64; d++) {
-                want += (a[d / 64] >> (d % 64)) & (b[d / 64] >> (d % 64)) & 1;
-            }
-
-            good &= (resources_bits_and_count(a, raw + 1, nw) == want);
-
-            memcpy(c, a, nw * 8);
-            got = resources_bits_and(c, raw + 1, nw);
-            good &= (got == want);
-            for (w = 0; w < nw; w++) {
-                good &= (c[w] == (a[w] & b[w]));
-            }
-
-            lo = (size_t) ((size_t) rand() % (nw * 64 + 1));
-            hi = (size_t) ((size_t) rand() % (nw * 64 + 1));
-
-            want = 0;
-            for (d = lo; d < hi; d++) {
-                want += (a[d / 64] >> (d % 64)) & 1;
-            }
-
-            good &= (resources_bits_count_range(a, lo, hi) == want);
-
-            memcpy(c, a, nw * 8);
-            got = resources_bits_clip(c, nw, lo, hi);
-            good &= (got == want);
-
-            for (d = 0; d < nw * 64; d++) {
-                good &= (((c[d / 64] >> (d % 64)) & 1)
-                         == ((d >= lo && d < hi) ? (a[d / 64] >> (d % 64)) & 1
-                                                 : 0));
-            }
-        }
-
-        ok(good, "bitmaps: and, and_count, count_range, clip (2000 rounds)");
-
-        /* the AND of 1 to 3 bitmaps, unwritten: count and pages */
-
-        good = 1;
-
-        for (round2 = 0; round2 < 3000; round2++) {
-            const u_char  *bm[3];
-            u_char         raw3[3][40 * 8 + 1];
-            uint32_t       page[64 * 40], all[64 * 40];
-            size_t         nb, nall, off, lim, m, q;
-
-            nw = 1 + (size_t) ((size_t) rand() % 40);
-            nb = 1 + (size_t) ((size_t) rand() % 3);
-
-            for (q = 0; q < nb; q++) {
                 for (w = 0; w < nw; w++) {
-                    c[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2
-                           ^ (uint64_t) rand();
+                    a[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
+                    b[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();
+
+                    if (round2 % 3 == 0) {
+                        a[w] &= (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2 ^ (uint64_t) rand();  /* sparser */
+                    }
                 }
 
-                memcpy(raw3[q] + (q & 1), c, nw * 8);
-                bm[q] = raw3[q] + (q & 1);
+                memcpy(raw + 1, b, nw * 8);
+
+                want = 0;
+                for (d = 0; d < nw * 64; d++) {
+                    want += (a[d / 64] >> (d % 64)) & (b[d / 64] >> (d % 64)) & 1;
+                }
+
+                good &= (resources_bits_and_count(a, raw + 1, nw) == want);
+
+                memcpy(c, a, nw * 8);
+                got = resources_bits_and(c, raw + 1, nw);
+                good &= (got == want);
+                for (w = 0; w < nw; w++) {
+                    good &= (c[w] == (a[w] & b[w]));
+                }
+
+                lo = (size_t) ((size_t) rand() % (nw * 64 + 1));
+                hi = (size_t) ((size_t) rand() % (nw * 64 + 1));
+
+                want = 0;
+                for (d = lo; d < hi; d++) {
+                    want += (a[d / 64] >> (d % 64)) & 1;
+                }
+
+                good &= (resources_bits_count_range(a, lo, hi) == want);
+
+                memcpy(c, a, nw * 8);
+                got = resources_bits_clip(c, nw, lo, hi);
+                good &= (got == want);
+
+                for (d = 0; d < nw * 64; d++) {
+                    good &= (((c[d / 64] >> (d % 64)) & 1)
+                             == ((d >= lo && d < hi) ? (a[d / 64] >> (d % 64)) & 1
+                                                     : 0));
+                }
             }
 
-            lo = (size_t) ((size_t) rand() % (nw * 64));
-            hi = lo + 1 + (size_t) ((size_t) rand() % (nw * 64 - lo));
+            ok(good, "bitmaps: and, and_count, count_range, clip (2000 rounds, %s)",
+               how);
 
-            nall = 0;
-            for (d = lo; d < hi; d++) {
-                int  in = 1;
+            /* the AND of 1 to 3 bitmaps, unwritten: count and pages */
+
+            good = 1;
+
+            for (round2 = 0; round2 < 3000; round2++) {
+                const u_char  *bm[3];
+                u_char         raw3[3][40 * 8 + 1];
+                uint32_t       page[64 * 40], all[64 * 40];
+                size_t         nb, nall, off, lim, m, q;
+
+                nw = 1 + (size_t) ((size_t) rand() % 40);
+                nb = 1 + (size_t) ((size_t) rand() % 3);
 
                 for (q = 0; q < nb; q++) {
-                    memcpy(&c[0], bm[q] + (d / 64) * 8, 8);
-                    in &= (int) ((c[0] >> (d % 64)) & 1);
+                    for (w = 0; w < nw; w++) {
+                        c[w] = (uint64_t) rand() << 33 ^ (uint64_t) rand() << 2
+                               ^ (uint64_t) rand();
+                    }
+
+                    memcpy(raw3[q] + (q & 1), c, nw * 8);
+                    bm[q] = raw3[q] + (q & 1);
                 }
 
-                if (in) {
-                    all[nall++] = (uint32_t) d;
+                lo = (size_t) ((size_t) rand() % (nw * 64));
+                hi = lo + 1 + (size_t) ((size_t) rand() % (nw * 64 - lo));
+
+                nall = 0;
+                for (d = lo; d < hi; d++) {
+                    int  in = 1;
+
+                    for (q = 0; q < nb; q++) {
+                        memcpy(&c[0], bm[q] + (d / 64) * 8, 8);
+                        in &= (int) ((c[0] >> (d % 64)) & 1);
+                    }
+
+                    if (in) {
+                        all[nall++] = (uint32_t) d;
+                    }
+                }
+
+                good &= (resources_bits_and_many_count(bm, nb, lo, hi) == nall);
+
+                off = (size_t) rand() % (nall + 2);
+                lim = (size_t) rand() % 70;
+
+                m = resources_bits_and_many_page(bm, nb, lo, hi, off, lim, page);
+                want = off < nall ? (nall - off < lim ? nall - off : lim) : 0;
+                good &= (m == want);
+
+                for (q = 0; q < m && q < want; q++) {
+                    good &= (page[q] == all[off + q]);
                 }
             }
 
-            good &= (resources_bits_and_many_count(bm, nb, lo, hi) == nall);
-
-            off = (size_t) rand() % (nall + 2);
-            lim = (size_t) rand() % 70;
-
-            m = resources_bits_and_many_page(bm, nb, lo, hi, off, lim, page);
-            want = off < nall ? (nall - off < lim ? nall - off : lim) : 0;
-            good &= (m == want);
-
-            for (q = 0; q < m && q < want; q++) {
-                good &= (page[q] == all[off + q]);
-            }
+            ok(good, "bitmaps: AND of 1 to 3, count and page (3000 rounds, %s)",
+               how);
         }
-
-        ok(good, "bitmaps: AND of 1 to 3, count and page (3000 rounds)");
     }
 
-    test_slots();
+    test_slots(resources_bits_avx2(1) ? "avx2" : "word by word");
+
+    resources_bits_avx2(0);
+    test_slots("word by word");
 
     return tap_done();
 }
