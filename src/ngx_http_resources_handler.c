@@ -1437,19 +1437,19 @@ ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
 
 /*
  * The facet of a kind over a result given as a bitmap (public view): the
- * count of a frequent term is the popcount of (result AND its bitmap);
- * then the other terms, most public resources first, each counted by
- * testing its posting's docnos in the result, until a term has fewer
- * public resources than the limit-th best count so far: neither it nor any
- * after it can be among the first limit.  *done = 0 when the snapshot
- * does not list every bitmap (the caller counts everything).
+ * terms, most public resources first, each counted as the popcount of
+ * (result AND its bitmap) when it has one, else by testing its posting's
+ * docnos in the result, until a term has fewer public resources than the
+ * limit-th best count so far: neither it nor any after it can be among the
+ * first limit.  *done = 0 when the snapshot does not list every bitmap
+ * (the caller counts everything).
  */
 
 static ngx_int_t
 ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
     const uint64_t *bits, size_t limit, ngx_uint_t *done)
 {
-    size_t                       i, j, k, m, nw, cap, bound;
+    size_t                       i, j, k, m, nw, cap;
     uint32_t                     c, d, id, *best, *rank;
     resources_snapshot_t        *s;
     resources_posting_t          p;
@@ -1465,7 +1465,6 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
     }
 
     nw = RESOURCES_BITMAP_WORDS(s->header.ndocs);
-    bound = s->header.ndocs / 64;       /* a bitmap's least public count */
     cap = s->nbitmaps[i] + 64;
 
     f = ngx_http_resources_alloc(rq, cap * sizeof(ngx_http_resources_facet_t));
@@ -1478,26 +1477,19 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
 
     m = 0;
 
-    for (j = 0; j < s->nbitmaps[i] + s->nterms[i]; j++) {
+    for (j = 0; j < s->nterms[i]; j++) {
 
-        if (j < s->nbitmaps[i]) {
-            id = s->bitmaps[i][j].id;
-            c = (uint32_t) resources_bits_and_count(bits,
-                                                    s->bitmaps[i][j].bits, nw);
+        if (s->freq[i][j].count < ngx_max(best[limit - 1], 1)) {
+            break;
+        }
+
+        id = s->freq[i][j].id;
+
+        if (s->freq[i][j].bits) {
+            c = (uint32_t) resources_bits_and_count(bits, s->freq[i][j].bits,
+                                                    nw);
 
         } else {
-            k = j - s->nbitmaps[i];
-
-            if (s->freq[i][k].count >= bound) {
-                continue;               /* it has a bitmap: counted */
-            }
-
-            if (s->freq[i][k].count < ngx_max(best[limit - 1], 1)) {
-                break;
-            }
-
-            id = s->freq[i][k].id;
-
             if (resources_snapshot_term(s, kind, id, &t) != 0
                 || resources_snapshot_posting(s, RESOURCES_PART_PUBLIC, kind,
                                               t.folded, t.folded_len, &p)

@@ -204,6 +204,7 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
 
         s->freq[i][id].count = t.count[0];
         s->freq[i][id].id = id;
+        s->freq[i][id].bits = NULL;
         id++;
     }
 
@@ -211,6 +212,14 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
 
     if (id != n) {
         return -1;
+    }
+
+    for (r = 0; r < s->nbitmaps[i]; r++) {
+        if (s->bitmaps[i][r].id >= n) {
+            return -1;
+        }
+
+        s->freq[i][s->bitmaps[i][r].id].bits = s->bitmaps[i][r].bits;
     }
 
     qsort(s->freq[i], n, sizeof(resources_freq_t), resources_freq_cmp);

@@ -41,6 +41,7 @@ typedef struct {
 typedef struct {
     uint32_t             count;
     uint32_t             id;
+    const u_char        *bits;          /* its bitmap, or NULL */
 } resources_freq_t;
 
 
