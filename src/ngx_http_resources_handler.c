@@ -1408,6 +1408,25 @@ ngx_http_resources_title_walk(resources_snapshot_t *s, const uint64_t *bits,
 }
 
 
+/* the same over a bitmap in the map (any alignment), in [lo, hi) */
+
+static void
+ngx_http_resources_title_walk_map(resources_snapshot_t *s, const u_char *bits,
+    uint32_t lo, uint32_t hi, size_t k, uint32_t *out)
+{
+    size_t    i, m;
+    uint32_t  d;
+
+    for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
+        d = resources_snapshot_col(s->bytitle, i);
+
+        if (d >= lo && d < hi && ngx_http_resources_bit(bits, d)) {
+            out[m++] = d;
+        }
+    }
+}
+
+
 /* the n set bits of a result bitmap, as a list in docno order */
 
 static uint32_t *
@@ -2276,6 +2295,36 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
      */
 
     by_title = (sort == RESOURCES_SORT_TITLE && s->bytitle != NULL);
+
+    /*
+     * sort=title over one frequent term alone: its bitmap, in the map, is
+     * tested as the walk goes, nothing is copied; the total is the length
+     * of its posting's slice
+     */
+
+    if (by_title && rq->q.facets == 0 && rq->nlists == 1 && rq->bits[0]
+        && rq->dense == NULL && !rq->empty)
+    {
+        p = &rq->lists[0];
+        first = resources_gallop(p->data, p->n, 0, lo);
+        n = resources_gallop(p->data, p->n, first, hi) - first;
+        k = ngx_min(n, offset + limit);
+
+        if (n > 1 && k * (s->header.ndocs / n) < n / 4) {
+            sorted = ngx_http_resources_alloc(rq, (k + 1) * sizeof(uint32_t));
+            if (sorted == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ngx_http_resources_title_walk_map(s, rq->bits[0], lo, hi, k,
+                                              sorted);
+
+            page = sorted + ngx_min(offset, n);
+            m = (offset < n) ? ngx_min(limit, n - offset) : 0;
+            res = NULL;
+            goto output;
+        }
+    }
 
     bits = ((rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
             || by_title)

@@ -183,6 +183,9 @@ is_deeply [ map { $_->{id} } @{ $j->{items} } ], [ @bytitle[0 .. 4] ], 'sort=tit
 # sort=title over bitmaps alone: a large result walks title order, a small
 # one (a date range) is listed and selected; pages deep and past the end
 for my $c ([ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] } ],
+           [ 'kw=Alpha', { kw => ['Alpha'] } ],
+           [ 'kw=beta&from=2021-03&to=2023-10', { kw => ['beta'], from => '2021-03', to => '2023-10' } ],
+           [ 'type=T2', { type => 'T2' } ],
            [ 'kw=alpha&kw=beta&kw=gamma&from=2024-11', { kw => ['Alpha', 'beta', 'Gamma'], from => '2024-11' } ],
            [ 'kw=Alpha&type=T1&to=2020-01', { kw => ['Alpha'], type => 'T1', to => '2020-01' } ])
 {
