@@ -196,12 +196,26 @@ size_t
 resources_utf8_valid(const u_char *s, size_t len)
 {
     int32_t        cp;
+    uint64_t       x;
     const u_char  *p, *end, *next;
 
     p = s;
     end = s + len;
 
     while (p < end) {
+
+        /* 8 bytes at a time while they are all in 0x01-0x7f */
+
+        if (end - p >= 8) {
+            memcpy(&x, p, sizeof(uint64_t));
+
+            if (((x | (x - 0x0101010101010101ULL)) & 0x8080808080808080ULL)
+                == 0)
+            {
+                p += 8;
+                continue;
+            }
+        }
 
         if (*p >= 0x01 && *p < 0x80) {
             p++;

@@ -114,6 +114,51 @@ spew("$dir/changed.jsonl", $changed);
 ($rc, $out) = load('-o', "$dir/changed.mdb", "$dir/changed.jsonl");
 unlike $out, qr/version $version/, 'changed content, another version';
 
+# the version goes over each record's full form and private flag, in input
+# order, whatever the number of threads (docs/design.md, "Content version")
+{
+    my @lines = grep { length } split /\n/, slurp('t/data/sample.jsonl');
+    my %seen;
+
+    my $version_of = sub {
+        my ($name, $text, @env) = @_;
+        local %ENV = (%ENV, @env);
+        my ($rc, $out) = load('-n', spew("$dir/$name.jsonl", $text));
+        return $out =~ /version ([0-9a-f]{16})/ ? $1 : "none ($rc)";
+    };
+
+    is $version_of->('t0', join('', map { "$_\n" } @lines),
+                     RESOURCES_LOAD_THREADS => 0),
+       $version, 'no worker thread: the same version';
+    is $version_of->('t3', join('', map { "$_\n" } @lines),
+                     RESOURCES_LOAD_THREADS => 3),
+       $version, 'three worker threads: the same version';
+
+    my @swapped = @lines;
+    @swapped[0, 1] = @swapped[1, 0];
+    my $v = $version_of->('swapped', join('', map { "$_\n" } @swapped));
+    isnt $v, $version, 'two records swapped: another version';
+    $seen{$v}++;
+
+    my @priv = @lines;
+    $priv[0] =~ s/"private":false/"private":true/ or die;
+    $v = $version_of->('private', join('', map { "$_\n" } @priv));
+    isnt $v, $version, 'a private flag changed: another version';
+    $seen{$v}++;
+
+    my @less = @lines[0 .. $#lines - 1];
+    $v = $version_of->('less', join('', map { "$_\n" } @less));
+    isnt $v, $version, 'a record removed: another version';
+    $seen{$v}++;
+
+    my @spaced = @lines;
+    $spaced[2] =~ s/^\{/{ / or die;
+    is $version_of->('spaced', join('', map { "$_\n" } @spaced)), $version,
+       'the same full forms (input spacing aside): the same version';
+
+    is scalar keys %seen, 3, 'and three different ones';
+}
+
 # stdin and several files
 ($rc, $out) = load(\slurp('t/data/sample.jsonl'), '-o', "$dir/stdin.mdb", '-');
 is $rc, 0, '- reads standard input';

@@ -360,28 +360,15 @@ resources_parse_date_n(const char *s, size_t len, int day)
 
 /*
  * Writes a chunk of records and commits: a transaction per chunk keeps the
- * loader's memory (LMDB's dirty pages) bounded.  The content version goes
- * over the records here, in chunk order, which is input order.
+ * loader's memory (LMDB's dirty pages) bounded.
  */
 
 static int
 resources_build_write(resources_build_t *b, const u_char *chunk, size_t len,
     uint32_t no)
 {
-    int               rc;
-    size_t            off;
-    MDB_val           k, d;
-    resources_doc_t   doc;
-
-    for (off = 0; off < len; off += sizeof(resources_doc_t) + doc.full_len
-                                    + doc.atom_len + doc.id_len)
-    {
-        memcpy(&doc, chunk + off, sizeof(resources_doc_t));
-        b->hash = resources_fnv1a(b->hash, chunk + off
-                                           + sizeof(resources_doc_t),
-                                  doc.full_len);
-        b->hash = resources_fnv1a(b->hash, "\n", 1);
-    }
+    int      rc;
+    MDB_val  k, d;
 
     k.mv_size = sizeof(uint32_t);
     k.mv_data = &no;
@@ -1122,6 +1109,7 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
                            id_len, size, kw;
     ssize_t                n;
     uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw;
+    uint64_t               hash;
     const u_char          *id;
     resources_json_t      *j;
     resources_jnode_t     *nd, *root;
@@ -1406,6 +1394,10 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
 
     full_len = out->len - full;
 
+    /* the record's part of the content version (resources_build_apply) */
+
+    hash = resources_xxh64(out->data + full, full_len, 0);
+
     /* no Atom entry: the module renders it from the list form */
 
     atom_len = 0;
@@ -1428,6 +1420,7 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
 
     memset(&r, 0, sizeof(resources_prepared_t));
     r.line = line;
+    r.hash = hash;
     r.status = RESOURCES_PREP_OK;
     r.id_len = (uint32_t) id_len;
     r.blob_len = (uint32_t) size;
@@ -1625,7 +1618,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     char *err, size_t errlen)
 {
     int                  rc;
-    u_char              *dst;
+    u_char              *dst, vh[9];
     uint32_t             ord, i, flen, rlen, hash, len, kwid;
     const u_char        *p, *id, *blob, *title, *type, *raw, *w;
     resources_slot_t    *slot;
@@ -1759,6 +1752,19 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
 
         resources_vec_push(&wd->post, (ord << 2) | w[5]);
     }
+
+    /*
+     * The content version: FNV-1a 64 over the record hashes (XXH64 of the
+     * full form, computed when the record was prepared) and private flags,
+     * in input order
+     */
+
+    for (i = 0; i < 8; i++) {
+        vh[i] = (u_char) (r->hash >> (8 * i));
+    }
+
+    vh[8] = (u_char) (r->priv != 0);
+    b->hash = resources_fnv1a(b->hash, vh, 9);
 
     b->ndocs++;
 
@@ -2367,6 +2373,120 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 }
 
 
+/*
+ * The title order needs nothing but the records added: it is sorted by a
+ * helper thread while the calling thread sorts the default order, writes
+ * the columns and the ids (sorted in LMDB's key order, so that they are
+ * appended).
+ */
+
+typedef struct {
+    resources_build_t     *b;
+    uint32_t              *bytitle;       /* ordinals in title order */
+    uint32_t              *ids;           /* slots of b->idh in key order */
+    size_t                 nids;
+    pthread_t              thread;
+    int                    running;
+} resources_sorts_t;
+
+
+/* LMDB's default order of keys: bytes, then the shorter one first */
+
+static int
+resources_cmp_id(const void *one, const void *two, void *arg)
+{
+    const resources_slot_t  *slots = arg;
+
+    int                      c;
+    const resources_slot_t  *x, *y;
+
+    x = &slots[*(const uint32_t *) one];
+    y = &slots[*(const uint32_t *) two];
+
+    c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    if (c != 0) {
+        return c;
+    }
+
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+
+static void *
+resources_build_sort_titles(void *arg)
+{
+    resources_sorts_t  *so = arg;
+
+    size_t              i, n;
+    resources_build_t  *b;
+
+    b = so->b;
+    n = b->ndocs;
+
+    for (i = 0; i < n; i++) {
+        so->bytitle[i] = (uint32_t) i;
+    }
+
+    qsort_r(so->bytitle, n, sizeof(uint32_t), resources_cmp_title, b);
+
+    return NULL;
+}
+
+
+static void
+resources_build_sort_ids(resources_build_t *b, resources_sorts_t *so)
+{
+    size_t  i;
+
+    so->nids = 0;
+
+    for (i = 0; i < b->idh.size; i++) {
+        if (b->idh.slots[i].key) {
+            so->ids[so->nids++] = (uint32_t) i;
+        }
+    }
+
+    qsort_r(so->ids, so->nids, sizeof(uint32_t), resources_cmp_id,
+            b->idh.slots);
+}
+
+
+static void
+resources_build_sorts_start(resources_build_t *b, resources_sorts_t *so)
+{
+    sigset_t  all, old;
+
+    so->b = b;
+    so->bytitle = resources_xmalloc((b->ndocs + 1) * sizeof(uint32_t));
+    so->ids = resources_xmalloc((b->idh.n + 1) * sizeof(uint32_t));
+    so->running = 0;
+
+    if (b->threads) {
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+
+        so->running = (pthread_create(&so->thread, NULL,
+                                      resources_build_sort_titles, so) == 0);
+
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+
+    if (!so->running) {
+        (void) resources_build_sort_titles(so);
+    }
+}
+
+
+static void
+resources_build_sorts_wait(resources_sorts_t *so)
+{
+    if (so->running) {
+        pthread_join(so->thread, NULL);
+        so->running = 0;
+    }
+}
+
+
 static int
 resources_build_col(resources_build_t *b, const char *name, const void *data,
     size_t size)
@@ -2387,9 +2507,14 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     struct stat          sb;
     resources_header_t   hdr;
     resources_vec_t      kwoff, kwids;
+    resources_sorts_t    sorts;
+    resources_slot_t    *slot;
+    MDB_val              k, d;
     u_char               key[2];
 
     n = b->ndocs;
+
+    resources_build_sorts_start(b, &sorts);
 
     order = resources_xmalloc((n + 1) * sizeof(uint32_t));
     doc_of = resources_xmalloc((n + 1) * sizeof(uint32_t));
@@ -2466,16 +2591,27 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_check(resources_build_col(b, "kwids", kwids.elts,
                                         kwids.n * sizeof(uint32_t)));
 
-    /* title ranks */
+    /* ids, in key order: appended */
 
-    for (i = 0; i < n; i++) {
-        all[i] = (uint32_t) i;
+    resources_build_sort_ids(b, &sorts);
+
+    for (i = 0; i < sorts.nids; i++) {
+        slot = &b->idh.slots[sorts.ids[i]];
+
+        k.mv_size = slot->len;
+        k.mv_data = (void *) slot->key;
+        d.mv_size = sizeof(uint32_t);
+        d.mv_data = &doc_of[slot->value];
+
+        resources_check(mdb_put(b->txn, b->ids, &k, &d, MDB_APPEND));
     }
 
-    qsort_r(all, n, sizeof(uint32_t), resources_cmp_title, b);
+    /* title ranks */
+
+    resources_build_sorts_wait(&sorts);
 
     for (i = 0; i < n; i++) {
-        col[doc_of[all[i]]] = (uint32_t) i;
+        col[doc_of[sorts.bytitle[i]]] = (uint32_t) i;
     }
 
     resources_check(resources_build_col(b, "title", col,
@@ -2484,22 +2620,11 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     /* and the other way round: docnos in title order */
 
     for (i = 0; i < n; i++) {
-        col[i] = doc_of[all[i]];
+        col[i] = doc_of[sorts.bytitle[i]];
     }
 
     resources_check(resources_build_col(b, "bytitle", col,
                                         n * sizeof(uint32_t)));
-
-    /* ids */
-
-    for (i = 0; i < b->idh.size; i++) {
-        if (b->idh.slots[i].key) {
-            resources_check(resources_put(b, b->ids, b->idh.slots[i].key,
-                                          b->idh.slots[i].len,
-                                          &doc_of[b->idh.slots[i].value],
-                                          sizeof(uint32_t)));
-        }
-    }
 
     /* every docno: the public ones, then the private ones */
 
@@ -2626,6 +2751,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     free(col);
     free(all);
     free(priv_doc);
+    free(sorts.bytitle);
+    free(sorts.ids);
     resources_vec_free(&kwoff);
     resources_vec_free(&kwids);
 
@@ -2633,11 +2760,15 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
 failed:
 
+    resources_build_sorts_wait(&sorts);
+
     free(order);
     free(doc_of);
     free(col);
     free(all);
     free(priv_doc);
+    free(sorts.bytitle);
+    free(sorts.ids);
     resources_vec_free(&kwoff);
     resources_vec_free(&kwids);
 

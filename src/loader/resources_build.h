@@ -62,6 +62,7 @@ typedef struct resources_prepare_s  resources_prepare_t;
 
 typedef struct {
     uint64_t   line;
+    uint64_t   hash;            /* XXH64 of the full form (status OK) */
     uint32_t   size;            /* bytes, this header included; 8-aligned */
     uint32_t   status;          /* RESOURCES_PREP_* */
     uint32_t   msg_len;         /* the message, after the header */

@@ -221,6 +221,135 @@ resources_fnv1a(uint64_t h, const void *data, size_t len)
 }
 
 
+/*
+ * XXH64 (xxHash, 64 bits, as specified by its authors: the same values as
+ * libxxhash's XXH64()), for the content version: several bytes a cycle
+ * where FNV-1a takes a byte at a time
+ */
+
+#define RESOURCES_XXH_P1  0x9e3779b185ebca87ULL
+#define RESOURCES_XXH_P2  0xc2b2ae3d27d4eb4fULL
+#define RESOURCES_XXH_P3  0x165667b19e3779f9ULL
+#define RESOURCES_XXH_P4  0x85ebca77c2b2ae63ULL
+#define RESOURCES_XXH_P5  0x27d4eb2f165667c5ULL
+
+#define resources_rotl64(x, r)  (((x) << (r)) | ((x) >> (64 - (r))))
+
+
+static inline uint64_t
+resources_xxh_read64(const u_char *p)
+{
+    uint64_t  v;
+
+    memcpy(&v, p, sizeof(uint64_t));
+
+#if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    v = __builtin_bswap64(v);
+#endif
+
+    return v;
+}
+
+
+static inline uint32_t
+resources_xxh_read32(const u_char *p)
+{
+    uint32_t  v;
+
+    memcpy(&v, p, sizeof(uint32_t));
+
+#if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+    v = __builtin_bswap32(v);
+#endif
+
+    return v;
+}
+
+
+static inline uint64_t
+resources_xxh_round(uint64_t acc, uint64_t input)
+{
+    acc += input * RESOURCES_XXH_P2;
+    acc = resources_rotl64(acc, 31);
+
+    return acc * RESOURCES_XXH_P1;
+}
+
+
+static inline uint64_t
+resources_xxh_merge(uint64_t acc, uint64_t v)
+{
+    acc ^= resources_xxh_round(0, v);
+
+    return acc * RESOURCES_XXH_P1 + RESOURCES_XXH_P4;
+}
+
+
+uint64_t
+resources_xxh64(const void *data, size_t len, uint64_t seed)
+{
+    uint64_t       h, v1, v2, v3, v4;
+    const u_char  *p, *end, *limit;
+
+    p = data;
+    end = p + len;
+
+    if (len >= 32) {
+        limit = end - 32;
+        v1 = seed + RESOURCES_XXH_P1 + RESOURCES_XXH_P2;
+        v2 = seed + RESOURCES_XXH_P2;
+        v3 = seed;
+        v4 = seed - RESOURCES_XXH_P1;
+
+        do {
+            v1 = resources_xxh_round(v1, resources_xxh_read64(p));
+            v2 = resources_xxh_round(v2, resources_xxh_read64(p + 8));
+            v3 = resources_xxh_round(v3, resources_xxh_read64(p + 16));
+            v4 = resources_xxh_round(v4, resources_xxh_read64(p + 24));
+            p += 32;
+        } while (p <= limit);
+
+        h = resources_rotl64(v1, 1) + resources_rotl64(v2, 7)
+            + resources_rotl64(v3, 12) + resources_rotl64(v4, 18);
+        h = resources_xxh_merge(h, v1);
+        h = resources_xxh_merge(h, v2);
+        h = resources_xxh_merge(h, v3);
+        h = resources_xxh_merge(h, v4);
+
+    } else {
+        h = seed + RESOURCES_XXH_P5;
+    }
+
+    h += (uint64_t) len;
+
+    while (p + 8 <= end) {
+        h ^= resources_xxh_round(0, resources_xxh_read64(p));
+        h = resources_rotl64(h, 27) * RESOURCES_XXH_P1 + RESOURCES_XXH_P4;
+        p += 8;
+    }
+
+    if (p + 4 <= end) {
+        h ^= (uint64_t) resources_xxh_read32(p) * RESOURCES_XXH_P1;
+        h = resources_rotl64(h, 23) * RESOURCES_XXH_P2 + RESOURCES_XXH_P3;
+        p += 4;
+    }
+
+    while (p < end) {
+        h ^= (uint64_t) *p * RESOURCES_XXH_P5;
+        h = resources_rotl64(h, 11) * RESOURCES_XXH_P1;
+        p++;
+    }
+
+    h ^= h >> 33;
+    h *= RESOURCES_XXH_P2;
+    h ^= h >> 29;
+    h *= RESOURCES_XXH_P3;
+    h ^= h >> 32;
+
+    return h;
+}
+
+
 uint32_t
 resources_hash_key(const u_char *key, size_t len)
 {

@@ -143,6 +143,7 @@ const u_char *resources_hash_set_hashed(resources_hash_t *h,
 void resources_hash_free(resources_hash_t *h);
 
 uint64_t resources_fnv1a(uint64_t h, const void *data, size_t len);
+uint64_t resources_xxh64(const void *data, size_t len, uint64_t seed);
 
 
 #endif /* _RESOURCES_UTIL_H_INCLUDED_ */

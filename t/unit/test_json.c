@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "resources_json.h"
+#include "resources_util.h"
 #include "tap.h"
 
 
@@ -441,6 +442,17 @@ main(int argc, char **argv)
 
     resources_json_free(&j);
     resources_buf_free(&b);
+
+    /* the hash of the content version: XXH64, as libxxhash computes it */
+
+    ok(resources_xxh64("", 0, 0) == 0xef46db3751d8e999ULL, "XXH64 of \"\"");
+    ok(resources_xxh64("abc", 3, 0) == 0x44bc2cf5ad770999ULL,
+       "XXH64 of \"abc\"");
+    ok(resources_xxh64("The quick brown fox jumps over the lazy dog", 43, 0)
+       == 0x0b242d361fda71bcULL, "XXH64 of 43 bytes");
+    ok(resources_xxh64("{\"id\":\"a\",\"title\":\"T\",\"type\":\"Fiche\","
+                       "\"private\":false}", 53, 0)
+       == 0x17ba799f6d957566ULL, "XXH64 of 53 bytes");
 
     return tap_done();
 }

@@ -1228,6 +1228,40 @@ main(void)
     is_int(resources_utf8_valid((const u_char *) "ab\xc3\x28", 4), 2,
            "invalid UTF-8 found at its byte");
 
+    /* the 8-byte ASCII steps: a NUL or a bad byte at every position */
+
+    {
+        size_t   i, j, fails;
+        u_char   t[40];
+
+        fails = 0;
+
+        for (i = 0; i < sizeof(t); i++) {
+            for (j = 0; j < 3; j++) {
+                memset(t, 'a', sizeof(t));
+                t[i] = j == 0 ? 0x00 : (j == 1 ? 0xff : 0x7f);
+
+                if (resources_utf8_valid(t, sizeof(t))
+                    != (j == 2 ? sizeof(t) : i))
+                {
+                    fails++;
+                }
+            }
+
+            memset(t, 'a', sizeof(t));
+            memcpy(t + i, "\xc3\xa9", i + 2 <= sizeof(t) ? 2 : 1);
+
+            if (resources_utf8_valid(t, sizeof(t))
+                != (i + 2 <= sizeof(t) ? sizeof(t) : i))
+            {
+                fails++;
+            }
+        }
+
+        is_int(fails, 0, "UTF-8 checked 8 bytes at a time: NUL, 0xff, 0x7f,"
+               " a 2-byte sequence at every position");
+    }
+
     /* slugs */
 
     is_str(slug("Fiche Déniché pour vous n°126 - Le Centième Singe"),
