@@ -745,11 +745,72 @@ ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
  * a prefix starts is read from its posting.
  */
 
+/*
+ * The words a prefix starts, in one part of the postings: a cursor moved
+ * forward only, as the words come in key order (bitmaps and field bits,
+ * one walk each, instead of a lookup per word)
+ */
+
+typedef struct {
+    MDB_cursor                      *c;
+    MDB_val                          k;
+    MDB_val                          d;
+    int                              rc;
+    u_char                           part;
+} ngx_http_resources_walk_t;
+
+
+static const u_char *
+ngx_http_resources_walk(ngx_http_resources_req_t *rq,
+    ngx_http_resources_walk_t *w, const u_char *word, size_t len)
+{
+    int     c;
+    size_t  n;
+    u_char  key[2 + RESOURCES_WORD_MAX];
+
+    if (len > RESOURCES_WORD_MAX) {
+        return NULL;
+    }
+
+    n = resources_post_key(key, w->part, RESOURCES_KIND_WORD, word, len);
+
+    for ( /* void */ ; w->rc == 0; w->rc = mdb_cursor_get(w->c, &w->k, &w->d,
+                                                          MDB_NEXT))
+    {
+        c = ngx_memcmp(w->k.mv_data, key, ngx_min(w->k.mv_size, n));
+
+        if (c == 0) {
+            c = (w->k.mv_size > n) - (w->k.mv_size < n);
+        }
+
+        if (c > 0) {
+            return NULL;
+        }
+
+        if (c == 0) {
+            if (w->d.mv_size != RESOURCES_BITMAP_WORDS(rq->s->header.ndocs)
+                                * sizeof(uint64_t))
+            {
+                return NULL;
+            }
+
+            return w->d.mv_data;
+        }
+    }
+
+    return NULL;
+}
+
+
 static ngx_int_t
 ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
-    size_t len, const resources_posting_t *post, ngx_uint_t prefix)
+    size_t len, const resources_posting_t *post,
+    ngx_http_resources_walk_t *walk)
 {
+    ngx_uint_t                  i, prefix;
     ngx_http_resources_term_t  *t;
+
+    prefix = (walk != NULL);
 
     if (rq->terms == NULL) {
         rq->terms = ngx_http_resources_alloc(rq,
@@ -763,12 +824,28 @@ ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
 
     t = &rq->terms[rq->nterms];
 
-    t->bits[0] = resources_snapshot_bitmap(rq->s, RESOURCES_KIND_WORD, word,
-                                           len);
-    t->bits[1] = resources_snapshot_bits(rq->s, RESOURCES_PART_FIELD_HI,
-                                         RESOURCES_KIND_WORD, word, len);
-    t->bits[2] = resources_snapshot_bits(rq->s, RESOURCES_PART_FIELD_LO,
-                                         RESOURCES_KIND_WORD, word, len);
+    if (walk) {
+        for (i = 0; i < 3; i++) {
+            t->bits[i] = ngx_http_resources_walk(rq, &walk[i], word, len);
+        }
+
+    } else {
+        t->bits[0] = resources_snapshot_bitmap(rq->s, RESOURCES_KIND_WORD,
+                                               word, len);
+        t->bits[1] = NULL;
+        t->bits[2] = NULL;
+
+        if (t->bits[0]) {
+            t->bits[1] = resources_snapshot_bits(rq->s,
+                                                 RESOURCES_PART_FIELD_HI,
+                                                 RESOURCES_KIND_WORD, word,
+                                                 len);
+            t->bits[2] = resources_snapshot_bits(rq->s,
+                                                 RESOURCES_PART_FIELD_LO,
+                                                 RESOURCES_KIND_WORD, word,
+                                                 len);
+        }
+    }
 
     if (t->bits[0] == NULL || t->bits[1] == NULL || t->bits[2] == NULL) {
         if (!prefix) {
@@ -798,18 +875,41 @@ static ngx_int_t
 ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     size_t len, resources_posting_t *p)
 {
-    int                   rc;
-    size_t                n, klen;
-    ngx_uint_t            part;
-    u_char                key[2 + RESOURCES_WORD_MAX];
-    MDB_val               k, d;
-    MDB_cursor           *c;
-    resources_posting_t  *lists;
+    int                        rc;
+    size_t                     n, klen;
+    ngx_uint_t                 part, i;
+    u_char                     key[2 + RESOURCES_WORD_MAX];
+    MDB_val                    k, d;
+    MDB_cursor                *c;
+    resources_posting_t       *lists;
+    ngx_http_resources_walk_t  walk[3];
+
+    ngx_memzero(walk, sizeof(walk));
 
     lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
                                          * sizeof(resources_posting_t));
     if (lists == NULL) {
         return NGX_ERROR;
+    }
+
+    /* relevance from bitmaps: the bitmaps' and field bits' walks */
+
+    for (i = 0; rq->top && i < 3; i++) {
+        walk[i].part = (i == 0) ? RESOURCES_PART_BITMAP
+                     : (i == 1) ? RESOURCES_PART_FIELD_HI
+                                : RESOURCES_PART_FIELD_LO;
+
+        if (mdb_cursor_open(rq->s->txn, rq->s->post, &walk[i].c) != 0) {
+            rc = NGX_ERROR;
+            goto done;
+        }
+
+        walk[i].k.mv_size = resources_post_key(key, walk[i].part,
+                                               RESOURCES_KIND_WORD, word,
+                                               len);
+        walk[i].k.mv_data = key;
+        walk[i].rc = mdb_cursor_get(walk[i].c, &walk[i].k, &walk[i].d,
+                                    MDB_SET_RANGE);
     }
 
     n = 0;
@@ -821,7 +921,8 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
                                   RESOURCES_KIND_WORD, word, len);
 
         if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
-            return NGX_ERROR;
+            rc = NGX_ERROR;
+            goto done;
         }
 
         k.mv_size = klen;
@@ -841,17 +942,32 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
             if (rq->top
                 && ngx_http_resources_term(rq, (u_char *) k.mv_data + 2,
-                                           k.mv_size - 2, &lists[n], 1)
+                                           k.mv_size - 2, &lists[n], walk)
                    != NGX_OK)
             {
                 mdb_cursor_close(c);
-                return NGX_ERROR;
+                rc = NGX_ERROR;
+                goto done;
             }
 
             n++;
         }
 
         mdb_cursor_close(c);
+    }
+
+    rc = NGX_OK;
+
+done:
+
+    for (i = 0; i < 3; i++) {
+        if (walk[i].c) {
+            mdb_cursor_close(walk[i].c);
+        }
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
     }
 
     rq->prefix = lists;
@@ -965,7 +1081,7 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
         p->scored = 1;
 
         if (rq->top && p->n
-            && ngx_http_resources_term(rq, word, len, p, 0) != NGX_OK)
+            && ngx_http_resources_term(rq, word, len, p, NULL) != NGX_OK)
         {
             rq->failed = 1;
             return 1;
