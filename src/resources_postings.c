@@ -348,8 +348,20 @@ resources_select_u64(uint64_t *keys, size_t n, size_t k)
     && defined(__linux__)
 #define RESOURCES_POPCNT_CLONES  __attribute__((target_clones("popcnt", \
                                                                "default")))
+
+/*
+ * The block loops of relevance by levels: vectorized, with AVX2 where the
+ * CPU has it.  At -O2 (Debian builds modules with its nginx's flags) GCC
+ * 12 vectorizes only loops whose trip count it knows; "dynamic" lets it
+ * vectorize the blocks (variable at the end of a bitmap): 22-30% fewer
+ * instructions a q request (callgrind).
+ */
+#define RESOURCES_VECTOR_CLONES                                              \
+    __attribute__((target_clones("avx2", "popcnt", "default"),              \
+                   optimize("tree-vectorize", "vect-cost-model=dynamic")))
 #else
 #define RESOURCES_POPCNT_CLONES
+#define RESOURCES_VECTOR_CLONES
 #endif
 
 
@@ -879,7 +891,7 @@ resources_bits_block_or(const u_char **bits, size_t n, size_t w0,
 
 #define RESOURCES_TOP_BLOCK  64                   /* words of a block */
 
-RESOURCES_POPCNT_CLONES
+RESOURCES_VECTOR_CLONES
 size_t
 resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
     size_t lo, size_t hi, size_t k, uint32_t *out)
