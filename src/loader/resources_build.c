@@ -2007,47 +2007,63 @@ resources_build_order(const uint32_t *doc_of, const u_char *priv_doc,
 
 
 /*
- * A bitmap of the public part of a term (n entries at p) under the part
- * byte "part" of its posting key (klen bytes; key[0] is changed): the
- * docnos of the entries whose field has the bits of "mask" set (all of
- * them for a mask of 0).
+ * The bitmaps of the public part of a term (n entries at p) under its
+ * posting key (klen bytes; key[0] is changed): its docnos (part
+ * RESOURCES_PART_BITMAP) and, for a word, the docnos whose field has the
+ * high bit and the low bit set (RESOURCES_PART_FIELD_HI, _LO); made in
+ * one pass over the entries.
  */
 
 static int
-resources_build_bitmap(resources_build_t *b, const uint32_t *p, uint32_t n,
-    u_char *key, size_t klen, u_char part, uint32_t mask)
+resources_build_bitmaps(resources_build_t *b, const uint32_t *p, uint32_t n,
+    u_char *key, size_t klen, int word)
 {
-    int        rc;
-    MDB_val    k, d;
-    uint32_t   i, j;
-    uint64_t  *bits;
+    int         rc;
+    size_t      nw, i, m;
+    MDB_val     k, d;
+    uint32_t    j, f;
+    uint64_t   *bits, bit;
+    u_char      parts[3] = { RESOURCES_PART_BITMAP, RESOURCES_PART_FIELD_HI,
+                             RESOURCES_PART_FIELD_LO };
 
-    key[0] = part;
-    k.mv_size = klen;
-    k.mv_data = key;
-    d.mv_size = RESOURCES_BITMAP_WORDS(b->ndocs) * sizeof(uint64_t);
-
-    rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
-    if (rc != 0) {
-        return rc;
-    }
+    nw = RESOURCES_BITMAP_WORDS(b->ndocs);
+    m = word ? 3 : 1;
 
     /* built aside: LMDB aligns values to 2 bytes only */
 
-    bits = resources_xmalloc(d.mv_size);
-    memset(bits, 0, d.mv_size);
+    bits = resources_xmalloc(m * nw * sizeof(uint64_t));
+    memset(bits, 0, m * nw * sizeof(uint64_t));
 
     for (i = 0; i < n; i++) {
-        if ((RESOURCES_FIELD(p[i]) & mask) == mask) {
-            j = RESOURCES_DOCNO(p[i]);
-            bits[j / 64] |= (uint64_t) 1 << (j % 64);
+        j = RESOURCES_DOCNO(p[i]);
+        f = RESOURCES_FIELD(p[i]);
+        bit = (uint64_t) 1 << (j % 64);
+
+        bits[j / 64] |= bit;
+
+        if (word) {
+            bits[nw + j / 64] |= (f & 2) ? bit : 0;
+            bits[2 * nw + j / 64] |= (f & 1) ? bit : 0;
         }
     }
 
-    memcpy(d.mv_data, bits, d.mv_size);
-    free(bits);
+    for (i = 0; i < m; i++) {
+        key[0] = parts[i];
+        k.mv_size = klen;
+        k.mv_data = key;
+        d.mv_size = nw * sizeof(uint64_t);
 
-    b->written += d.mv_size;
+        rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
+        if (rc != 0) {
+            free(bits);
+            return rc;
+        }
+
+        memcpy(d.mv_data, bits + i * nw, d.mv_size);
+        b->written += d.mv_size;
+    }
+
+    free(bits);
 
     return 0;
 }
@@ -2097,19 +2113,7 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
      */
 
     if (b->ndocs >= RESOURCES_BITMAP_MIN && count[0] >= b->ndocs / 64) {
-        rc = resources_build_bitmap(b, p, count[0], key, klen,
-                                    RESOURCES_PART_BITMAP, 0);
-
-        if (rc == 0 && shifted) {
-            rc = resources_build_bitmap(b, p, count[0], key, klen,
-                                        RESOURCES_PART_FIELD_HI, 2);
-        }
-
-        if (rc == 0 && shifted) {
-            rc = resources_build_bitmap(b, p, count[0], key, klen,
-                                        RESOURCES_PART_FIELD_LO, 1);
-        }
-
+        rc = resources_build_bitmaps(b, p, count[0], key, klen, shifted);
         if (rc != 0) {
             return rc;
         }
