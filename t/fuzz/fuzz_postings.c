@@ -4,7 +4,9 @@
  * libFuzzer target: src/resources_postings.c (the module's list algebra)
  * against plain reference implementations: resources_gallop(),
  * resources_intersect() (with scores), resources_union(),
- * resources_sort_u32() and resources_select_u64().
+ * resources_sort_u32(), resources_select_u64(), and the bitmap slots
+ * (resources_bits_slots_count(), resources_bits_slots_top()) over bitmaps
+ * made from the same lists.
  *
  * The input makes up to 8 posting lists (strictly increasing docnos, any
  * field), stored at odd addresses ("any alignment", resources_postings.h),
@@ -81,6 +83,165 @@ fuzz_find(const resources_posting_t *p, uint32_t docno)
     }
 
     return -1;
+}
+
+
+/*
+ * The slots: list i in slot i % nslots, a slot the OR of its lists, the
+ * result the AND of the slots; up to RESOURCES_TOP_SLOTS slots scored (the
+ * best field of the docno among the slot's lists).  Bitmaps made from the
+ * lists (presence, field & 2, field & 1) at odd addresses; the reference is
+ * a table of every docno's best field in each slot.
+ */
+
+static void
+fuzz_slots(const resources_posting_t *lists, size_t nlists, uint8_t first,
+    uint8_t flags, uint32_t lo, uint32_t hi)
+{
+    int                     *best, f;
+    size_t                   nslots, nscored, nw, i, j, s, d, n, k, got;
+    uint32_t                 e, docs, score, *out;
+    uint64_t                *keys, bit;
+    u_char                  *raw;
+    const u_char           **ptrs;
+    resources_bits_slot_t    slots[FUZZ_LISTS_MAX];
+
+    nslots = 1 + (size_t) (first >> 3) % nlists;
+
+    for (i = 0, docs = 1; i < nlists; i++) {
+        if (lists[i].n) {
+            e = fuzz_entry(&lists[i], lists[i].n - 1);
+            docs = RESOURCES_DOCNO(e) + 1 > docs ? RESOURCES_DOCNO(e) + 1
+                                                 : docs;
+        }
+    }
+
+    nw = RESOURCES_BITMAP_WORDS(docs);
+
+    raw = calloc(nlists * 3, nw * sizeof(uint64_t) + 1);
+    ptrs = malloc(nlists * 3 * sizeof(u_char *));
+    best = malloc(nslots * nw * 64 * sizeof(int));
+    check(raw != NULL && ptrs != NULL && best != NULL);
+
+    for (i = 0; i < nslots * nw * 64; i++) {
+        best[i] = -1;
+    }
+
+    /* each list's three bitmaps; the lists of a slot one after the other */
+
+    for (s = 0, k = 0; s < nslots; s++) {
+        slots[s].n = 0;
+        slots[s].bits = &ptrs[3 * k];
+
+        for (i = s; i < nlists; i += nslots) {
+            slots[s].n++;
+            k++;
+        }
+
+        slots[s].hi = slots[s].bits + slots[s].n;
+        slots[s].lo = slots[s].hi + slots[s].n;
+    }
+
+    for (s = 0, nscored = 0; s < nslots; s++) {
+        if (((flags >> s) & 1) && nscored < RESOURCES_TOP_SLOTS) {
+            nscored++;
+
+        } else {
+            slots[s].hi = NULL;
+            slots[s].lo = NULL;
+        }
+
+        for (j = 0, i = s; i < nlists; i += nslots, j++) {
+            u_char  *b[3];
+
+            for (k = 0; k < 3; k++) {
+                b[k] = raw + (i * 3 + k) * (nw * sizeof(uint64_t) + 1) + 1;
+            }
+
+            slots[s].bits[j] = b[0];
+
+            if (slots[s].hi) {
+                slots[s].hi[j] = b[1];
+                slots[s].lo[j] = b[2];
+            }
+
+            for (n = 0; n < lists[i].n; n++) {
+                e = fuzz_entry(&lists[i], n);
+                d = RESOURCES_DOCNO(e);
+                f = (int) RESOURCES_FIELD(e);
+                bit = (uint64_t) 1 << (d % 64);
+
+                for (k = 0; k < 3; k++) {
+                    uint64_t  w;
+
+                    if ((k == 1 && !(f & 2)) || (k == 2 && !(f & 1))) {
+                        continue;
+                    }
+
+                    memcpy(&w, b[k] + d / 64 * 8, 8);
+                    w |= bit;
+                    memcpy(b[k] + d / 64 * 8, &w, 8);
+                }
+
+                if (f > best[s * nw * 64 + d]) {
+                    best[s * nw * 64 + d] = f;
+                }
+            }
+        }
+    }
+
+    hi = hi < nw * 64 ? hi : (uint32_t) (nw * 64);
+
+    /* the reference: every docno in [lo, hi) in every slot, its score */
+
+    keys = malloc((nw * 64 + 1) * sizeof(uint64_t));
+    out = malloc((nw * 64 + 3) * sizeof(uint32_t));
+    check(keys != NULL && out != NULL);
+
+    n = 0;
+
+    for (d = lo; d < hi; d++) {
+        score = 0;
+
+        for (s = 0; s < nslots; s++) {
+            f = best[s * nw * 64 + d];
+
+            if (f < 0) {
+                break;
+            }
+
+            if (slots[s].hi) {
+                score += resources_field_weight[f];
+            }
+        }
+
+        if (s == nslots) {
+            keys[n++] = (uint64_t) (UINT32_MAX - score) << 32 | d;
+        }
+    }
+
+    qsort(keys, n, sizeof(uint64_t), fuzz_cmp_u64);
+
+    check(resources_bits_slots_count(slots, nslots, lo, hi) == (lo < hi ? n
+                                                                      : 0));
+
+    if (nscored > 0 && lo < hi) {
+        k = (first & 1) ? n + 2 : 1 + first % 37;
+
+        got = resources_bits_slots_top(slots, nslots, lo, hi, k, out);
+
+        check(got == (k < n ? k : n));
+
+        for (i = 0; i < got; i++) {
+            check(out[i] == (uint32_t) keys[i]);
+        }
+    }
+
+    free(keys);
+    free(out);
+    free(best);
+    free(ptrs);
+    free(raw);
 }
 
 
@@ -309,6 +470,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(out);
     free(work);
     free(ref);
+
+    fuzz_slots(orig, nlists, first, flags, lo, hi);
 
     for (i = 0; i < nlists; i++) {
         free(mem[i]);
