@@ -182,21 +182,43 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
 
 
 void
-resources_sort_u32(uint32_t *a, size_t n, uint32_t *work)
+resources_sort_u32(uint32_t *a, size_t n, uint32_t *work,
+    uint32_t max)
 {
-    size_t     i, pass, c, sum, count[2048];
-    uint32_t  *src, *dst, *t;
+    size_t     i, j, c, sum, count[2048];
+    uint32_t   x, *src, *dst, *t;
+    unsigned   shift;
 
-    /* LSD radix, 11 bits a pass: three passes, the result ends in work */
+    /* a short array: insertion sort */
+
+    if (n < 64) {
+        for (i = 1; i < n; i++) {
+            x = a[i];
+
+            for (j = i; j > 0 && a[j - 1] > x; j--) {
+                a[j] = a[j - 1];
+            }
+
+            a[j] = x;
+        }
+
+        return;
+    }
+
+    /* LSD radix, 11 bits a pass, as many passes as max needs */
 
     src = a;
     dst = work;
 
-    for (pass = 0; pass < 33; pass += 11) {
+    for (shift = 0; shift < 32; shift += 11) {
+        if (shift && (max >> shift) == 0) {
+            break;
+        }
+
         memset(count, 0, sizeof(count));
 
         for (i = 0; i < n; i++) {
-            count[(src[i] >> pass) & 2047]++;
+            count[(src[i] >> shift) & 2047]++;
         }
 
         for (i = 0, sum = 0; i < 2048; i++) {
@@ -206,7 +228,7 @@ resources_sort_u32(uint32_t *a, size_t n, uint32_t *work)
         }
 
         for (i = 0; i < n; i++) {
-            dst[count[(src[i] >> pass) & 2047]++] = src[i];
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
         }
 
         t = src;
@@ -214,7 +236,9 @@ resources_sort_u32(uint32_t *a, size_t n, uint32_t *work)
         dst = t;
     }
 
-    memcpy(a, src, n * sizeof(uint32_t));
+    if (src != a) {
+        memcpy(a, src, n * sizeof(uint32_t));
+    }
 }
 
 
@@ -234,7 +258,7 @@ resources_union(const resources_posting_t *lists, size_t nlists,
         }
     }
 
-    resources_sort_u32(out, n, work);
+    resources_sort_u32(out, n, work, UINT32_MAX);
 
     for (i = 0, o = 0; i < n; i++) {
         if (i + 1 < n && RESOURCES_DOCNO(out[i]) == RESOURCES_DOCNO(out[i + 1]))
@@ -422,18 +446,51 @@ resources_and_count_words(const u_char *a, const u_char *b, size_t w,
 
 #if (RESOURCES_HAVE_AVX2)
 
+/*
+ * The bits set in each 64-bit lane of v, by a lookup of each nibble's
+ * count (Mula, Kurz and Lemire, "Faster population counts using AVX2
+ * instructions", 2018), and the sum of the lanes of such counts
+ */
+
+__attribute__((target("avx2,popcnt")))
+static inline __m256i
+resources_popcount_avx2(__m256i v)
+{
+    __m256i  lut, low, c;
+
+    lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    low = _mm256_set1_epi8(0x0f);
+
+    c = _mm256_add_epi8(
+            _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low)),
+            _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(v, 4),
+                                                      low)));
+
+    return _mm256_sad_epu8(c, _mm256_setzero_si256());
+}
+
+
+__attribute__((target("avx2,popcnt")))
+static inline size_t
+resources_lanes_sum_avx2(__m256i acc)
+{
+    uint64_t  t[4];
+
+    _mm256_storeu_si256((__m256i *) t, acc);
+
+    return (size_t) (t[0] + t[1] + t[2] + t[3]);
+}
+
+
 __attribute__((target("avx2,popcnt")))
 static size_t
 resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
     size_t nw)
 {
     size_t    i, n;
-    uint64_t  t[4];
-    __m256i   lut, low, x, c, acc;
+    __m256i   x, acc;
 
-    lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-    low = _mm256_set1_epi8(0x0f);
     acc = _mm256_setzero_si256();
 
     a += w * sizeof(uint64_t);
@@ -444,18 +501,10 @@ resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
                 _mm256_loadu_si256((const __m256i *) (a + i * 8)),
                 _mm256_loadu_si256((const __m256i *) (b + i * 8)));
 
-        c = _mm256_add_epi8(
-                _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),
-                _mm256_shuffle_epi8(lut,
-                                    _mm256_and_si256(_mm256_srli_epi16(x, 4),
-                                                     low)));
-
-        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c,
-                                                    _mm256_setzero_si256()));
+        acc = _mm256_add_epi64(acc, resources_popcount_avx2(x));
     }
 
-    _mm256_storeu_si256((__m256i *) t, acc);
-    n = (size_t) (t[0] + t[1] + t[2] + t[3]);
+    n = resources_lanes_sum_avx2(acc);
 
     for ( /* void */ ; i < nw; i++) {
         n += (size_t) __builtin_popcountll(resources_bits_word(a, i)
@@ -576,6 +625,27 @@ resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi)
 }
 
 
+/* the bits of word w that stand for docnos in [lo, hi) */
+
+static inline uint64_t
+resources_bits_range(size_t w, size_t lo, size_t hi)
+{
+    uint64_t  m;
+
+    m = ~(uint64_t) 0;
+
+    if (w == lo / 64) {
+        m &= ~(uint64_t) 0 << (lo % 64);
+    }
+
+    if (w == (hi - 1) / 64 && hi % 64) {
+        m &= ~(uint64_t) 0 >> (64 - hi % 64);
+    }
+
+    return m;
+}
+
+
 /* word w of the AND of nb bitmaps, bits outside [lo, hi) cleared */
 
 static inline uint64_t
@@ -591,15 +661,7 @@ resources_bits_and_word(const u_char **bits, size_t nb, size_t w, size_t lo,
         x &= resources_bits_word(bits[i], w);
     }
 
-    if (w == lo / 64) {
-        x &= ~(uint64_t) 0 << (lo % 64);
-    }
-
-    if (w == (hi - 1) / 64 && hi % 64) {
-        x &= ~(uint64_t) 0 >> (64 - hi % 64);
-    }
-
-    return x;
+    return x & resources_bits_range(w, lo, hi);
 }
 
 
@@ -700,25 +762,6 @@ resources_bits_slot_word(const resources_bits_slot_t *slot, size_t w)
 }
 
 
-static inline uint64_t
-resources_bits_range(size_t w, size_t lo, size_t hi)
-{
-    uint64_t  m;
-
-    m = ~(uint64_t) 0;
-
-    if (w == lo / 64) {
-        m &= ~(uint64_t) 0 << (lo % 64);
-    }
-
-    if (w == (hi - 1) / 64 && hi % 64) {
-        m &= ~(uint64_t) 0 >> (64 - hi % 64);
-    }
-
-    return m;
-}
-
-
 #if (RESOURCES_HAVE_AVX2)
 
 /* the AND of the slots' ORs, words [w, w + nw), 4 words at a time */
@@ -729,12 +772,9 @@ resources_slots_count_avx2(const resources_bits_slot_t *slots, size_t ns,
     size_t w, size_t nw)
 {
     size_t    i, j, k, n;
-    uint64_t  t[4], x, y;
-    __m256i   lut, low, v, o, c, acc;
+    uint64_t  x, y;
+    __m256i   v, o, acc;
 
-    lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-    low = _mm256_set1_epi8(0x0f);
     acc = _mm256_setzero_si256();
 
     for (k = 0; k + 4 <= nw; k += 4) {
@@ -752,18 +792,10 @@ resources_slots_count_avx2(const resources_bits_slot_t *slots, size_t ns,
             v = _mm256_and_si256(v, o);
         }
 
-        c = _mm256_add_epi8(
-                _mm256_shuffle_epi8(lut, _mm256_and_si256(v, low)),
-                _mm256_shuffle_epi8(lut,
-                                    _mm256_and_si256(_mm256_srli_epi16(v, 4),
-                                                     low)));
-
-        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c,
-                                                    _mm256_setzero_si256()));
+        acc = _mm256_add_epi64(acc, resources_popcount_avx2(v));
     }
 
-    _mm256_storeu_si256((__m256i *) t, acc);
-    n = (size_t) (t[0] + t[1] + t[2] + t[3]);
+    n = resources_lanes_sum_avx2(acc);
 
     for ( /* void */ ; k < nw; k++) {
         x = ~(uint64_t) 0;

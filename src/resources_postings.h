@@ -75,8 +75,12 @@ size_t resources_union(const resources_posting_t *lists, size_t nlists,
  */
 void resources_select_u64(uint64_t *keys, size_t n, size_t k);
 
-/* sorts n u32 in place, in O(n), with work as large */
-void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work);
+/*
+ * Sorts n u32, all at most max, in place, with work as large: an LSD radix
+ * sort on 11 bits a pass, as many passes as max needs, in O(n) a pass; an
+ * insertion sort below 64 entries.
+ */
+void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work, uint32_t max);
 
 
 /*

@@ -1891,68 +1891,6 @@ resources_put(resources_build_t *b, MDB_dbi dbi, const void *key,
 
 
 /*
- * Sorts a posting whose entries are below max: an LSD radix sort on 11 bits
- * a pass, as many passes as max needs (two up to 4M entries: a million
- * resources); an insertion sort for a short one.  work holds n entries.
- */
-
-static void
-resources_build_sort(uint32_t *a, size_t n, uint32_t *work, uint32_t max)
-{
-    size_t     i, j;
-    uint32_t   count[2048], c, sum, x, *src, *dst, *t;
-    unsigned   shift;
-
-    if (n < 64) {
-        for (i = 1; i < n; i++) {
-            x = a[i];
-
-            for (j = i; j > 0 && a[j - 1] > x; j--) {
-                a[j] = a[j - 1];
-            }
-
-            a[j] = x;
-        }
-
-        return;
-    }
-
-    src = a;
-    dst = work;
-
-    for (shift = 0; shift < 32; shift += 11) {
-        if (shift && (max >> shift) == 0) {
-            break;
-        }
-
-        memset(count, 0, sizeof(count));
-
-        for (i = 0; i < n; i++) {
-            count[(src[i] >> shift) & 2047]++;
-        }
-
-        for (i = 0, sum = 0; i < 2048; i++) {
-            c = count[i];
-            count[i] = sum;
-            sum += c;
-        }
-
-        for (i = 0; i < n; i++) {
-            dst[count[(src[i] >> shift) & 2047]++] = src[i];
-        }
-
-        t = src;
-        src = dst;
-        dst = t;
-    }
-
-    if (src != a) {
-        memcpy(a, src, n * sizeof(uint32_t));
-    }
-}
-
-
-/*
  * Makes a posting ready to be written, in place: its entries are ordinals
  * (shifted left by 2 with field bits when shifted is set) mapped to docnos
  * and sorted, the public ones first, then the private ones.  count[] gets
@@ -1981,7 +1919,7 @@ resources_build_order(const uint32_t *doc_of, const u_char *priv_doc,
         sc->sort = resources_xmalloc(post->n * sizeof(uint32_t));
     }
 
-    resources_build_sort(p, post->n, sc->sort, ndocs << 2);
+    resources_sort_u32(p, post->n, sc->sort, ndocs << 2);
 
     /* split in place: public entries first, then private ones */
 
@@ -2545,7 +2483,11 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         priv_doc[i] = b->priv[order[i]];
     }
 
-#define resources_check(call)                                                    if ((rc = (call)) != 0) {                                                        snprintf(err, errlen, "writing the snapshot: %s", mdb_strerror(rc));         goto failed;                                                             }
+#define resources_check(call)                                                \
+    if ((rc = (call)) != 0) {                                                 \
+        snprintf(err, errlen, "writing the snapshot: %s", mdb_strerror(rc));  \
+        goto failed;                                                          \
+    }
 
     resources_check(resources_build_foreground(b));
     resources_check(resources_build_flush(b));
