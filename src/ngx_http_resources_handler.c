@@ -803,6 +803,23 @@ ngx_http_resources_walk(ngx_http_resources_req_t *rq,
 
 
 static ngx_int_t
+ngx_http_resources_terms_alloc(ngx_http_resources_req_t *rq)
+{
+    if (rq->terms == NULL) {
+        rq->terms = ngx_http_resources_alloc(rq,
+                        (NGX_HTTP_RESOURCES_WORDS_MAX
+                         + NGX_HTTP_RESOURCES_PREFIX_MAX)
+                        * sizeof(ngx_http_resources_term_t));
+        if (rq->terms == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
 ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
     size_t len, const resources_posting_t *post,
     ngx_http_resources_walk_t *walk)
@@ -812,14 +829,8 @@ ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
 
     prefix = (walk != NULL);
 
-    if (rq->terms == NULL) {
-        rq->terms = ngx_http_resources_alloc(rq,
-                        (NGX_HTTP_RESOURCES_WORDS_MAX
-                         + NGX_HTTP_RESOURCES_PREFIX_MAX)
-                        * sizeof(ngx_http_resources_term_t));
-        if (rq->terms == NULL) {
-            return NGX_ERROR;
-        }
+    if (ngx_http_resources_terms_alloc(rq) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     t = &rq->terms[rq->nterms];
@@ -866,6 +877,57 @@ ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
 
 
 /*
+ * Relevance from bitmaps for a prefix whose words are all known (fewer
+ * than NGX_HTTP_RESOURCES_PREFIX_MAX, or that many and no more): their
+ * union, one term, when the loader made it (under their longest common
+ * prefix: the same for every prefix that starts the same words).
+ * NGX_DECLINED when there is none.
+ */
+
+static ngx_int_t
+ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
+    const MDB_val *last, const resources_posting_t *post)
+{
+    size_t                      i, n;
+    const u_char               *a, *b;
+    ngx_http_resources_term_t  *t;
+
+    static const u_char  parts[3] = { RESOURCES_PART_BITMAP,
+                                      RESOURCES_PART_FIELD_HI,
+                                      RESOURCES_PART_FIELD_LO };
+
+    /* the words' keys: part, kind, word */
+
+    a = (const u_char *) first->mv_data + 2;
+    b = (const u_char *) last->mv_data + 2;
+    n = ngx_min(first->mv_size, last->mv_size) - 2;
+
+    for (i = 0; i < n && a[i] == b[i]; i++) { /* void */ }
+
+    t = &rq->terms[rq->nterms];
+
+    for (n = 0; n < 3; n++) {
+        t->bits[n] = resources_snapshot_bits(rq->s, parts[n],
+                                             RESOURCES_KIND_PREFIX, a, i);
+        if (t->bits[n] == NULL) {
+            return NGX_DECLINED;
+        }
+    }
+
+    t->post = *post;
+    t->slot = rq->nwords - 1;
+
+    rq->nterms++;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: the union of the words \"%*s\" starts",
+                   i, a);
+
+    return NGX_OK;
+}
+
+
+/*
  * q's last word as a prefix: the postings of the words it starts (both
  * parts in the private view), in rq->prefix; ngx_http_resources_merge()
  * makes them one list when relevance from bitmaps did not answer
@@ -877,9 +939,10 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 {
     int                        rc;
     size_t                     n, klen;
-    ngx_uint_t                 part, i;
+    ngx_int_t                  u;
+    ngx_uint_t                 part, i, more;
     u_char                     key[2 + RESOURCES_WORD_MAX];
-    MDB_val                    k, d;
+    MDB_val                    k, d, *keys;
     MDB_cursor                *c;
     resources_posting_t       *lists;
     ngx_http_resources_walk_t  walk[3];
@@ -888,13 +951,80 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
     lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
                                          * sizeof(resources_posting_t));
-    if (lists == NULL) {
+    keys = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+                                        * sizeof(MDB_val));
+    if (lists == NULL || keys == NULL) {
         return NGX_ERROR;
     }
 
-    /* relevance from bitmaps: the bitmaps' and field bits' walks */
+    n = 0;
+    more = 0;
 
-    for (i = 0; rq->top && i < 3; i++) {
+    for (part = 0; part < (rq->view == RESOURCES_VIEW_ALL ? 2 : 1); part++) {
+
+        klen = resources_post_key(key, part ? RESOURCES_PART_PRIVATE
+                                             : RESOURCES_PART_PUBLIC,
+                                  RESOURCES_KIND_WORD, word, len);
+
+        if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
+            return NGX_ERROR;
+        }
+
+        k.mv_size = klen;
+        k.mv_data = key;
+
+        for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+             rc == 0;
+             rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+        {
+            if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
+                break;
+            }
+
+            if (n == NGX_HTTP_RESOURCES_PREFIX_MAX) {
+                more = 1;
+                break;
+            }
+
+            keys[n] = k;
+            lists[n].data = d.mv_data;
+            lists[n].n = d.mv_size / sizeof(uint32_t);
+            lists[n].scored = 1;
+            n++;
+        }
+
+        mdb_cursor_close(c);
+    }
+
+    rq->prefix = lists;
+    rq->nprefix = n;
+    rq->prefix_at = (p - rq->lists) + 1;
+
+    p->scored = 1;
+    p->data = NULL;
+    p->n = n;                           /* 0: no word starts so */
+
+    if (!rq->top || n == 0) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_resources_terms_alloc(rq) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* relevance from bitmaps (public view): the union, or each word's */
+
+    if (n >= 2 && !more) {
+        u = ngx_http_resources_union(rq, &keys[0], &keys[n - 1], p);
+
+        if (u != NGX_DECLINED) {
+            return u;
+        }
+    }
+
+    rc = NGX_OK;
+
+    for (i = 0; i < 3; i++) {
         walk[i].part = (i == 0) ? RESOURCES_PART_BITMAP
                      : (i == 1) ? RESOURCES_PART_FIELD_HI
                                 : RESOURCES_PART_FIELD_LO;
@@ -912,51 +1042,15 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
                                     MDB_SET_RANGE);
     }
 
-    n = 0;
-
-    for (part = 0; part < (rq->view == RESOURCES_VIEW_ALL ? 2 : 1); part++) {
-
-        klen = resources_post_key(key, part ? RESOURCES_PART_PRIVATE
-                                             : RESOURCES_PART_PUBLIC,
-                                  RESOURCES_KIND_WORD, word, len);
-
-        if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
-            rc = NGX_ERROR;
-            goto done;
-        }
-
-        k.mv_size = klen;
-        k.mv_data = key;
-
-        for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-             rc == 0 && n < NGX_HTTP_RESOURCES_PREFIX_MAX;
-             rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+    for (i = 0; i < n && rq->top; i++) {
+        if (ngx_http_resources_term(rq, (u_char *) keys[i].mv_data + 2,
+                                    keys[i].mv_size - 2, &lists[i], walk)
+            != NGX_OK)
         {
-            if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
-                break;
-            }
-
-            lists[n].data = d.mv_data;
-            lists[n].n = d.mv_size / sizeof(uint32_t);
-            lists[n].scored = 1;
-
-            if (rq->top
-                && ngx_http_resources_term(rq, (u_char *) k.mv_data + 2,
-                                           k.mv_size - 2, &lists[n], walk)
-                   != NGX_OK)
-            {
-                mdb_cursor_close(c);
-                rc = NGX_ERROR;
-                goto done;
-            }
-
-            n++;
+            rc = NGX_ERROR;
+            break;
         }
-
-        mdb_cursor_close(c);
     }
-
-    rc = NGX_OK;
 
 done:
 
@@ -966,19 +1060,7 @@ done:
         }
     }
 
-    if (rc != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    rq->prefix = lists;
-    rq->nprefix = n;
-    rq->prefix_at = (p - rq->lists) + 1;
-
-    p->scored = 1;
-    p->data = NULL;
-    p->n = n;                           /* 0: no word starts so */
-
-    return NGX_OK;
+    return rc;
 }
 
 
@@ -2028,7 +2110,7 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
         rare = NULL;
 
         if (nrare) {
-            rare = ngx_http_resources_calloc(rq, 3 * nw * sizeof(uint64_t));
+            rare = ngx_http_resources_calloc(rq, 4 * nw * sizeof(uint64_t));
             if (rare == NULL) {
                 return NGX_ERROR;
             }
@@ -2060,11 +2142,28 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
                                   (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
                 }
 
-                if (d & 1) {
+                if (RESOURCES_FIELD(d) == RESOURCES_FIELD_SUMMARY) {
                     rare[2 * nw + RESOURCES_DOCNO(d) / 64] |=
                                   (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
                 }
+
+                if (RESOURCES_FIELD(d) == RESOURCES_FIELD_TITLE) {
+                    rare[3 * nw + RESOURCES_DOCNO(d) / 64] |=
+                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
+                }
             }
+        }
+
+        /*
+         * The rare words as one: a docno's best field among them must read
+         * from the two bits as in one word, so the low bit is the title's
+         * (in one of them) or the summary's when none has the high bit; a
+         * keyword in one and a summary in another is not a title
+         */
+
+        for (e = 0; rare && e < nw; e++) {
+            rare[2 * nw + e] = (rare[2 * nw + e] & ~rare[nw + e])
+                               | rare[3 * nw + e];
         }
     }
 

@@ -59,7 +59,13 @@
  *                  set, as bitmaps (frequent words only)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
- *                  RESOURCES_KIND_WORD (field: best field the word is in)
+ *                  RESOURCES_KIND_WORD (field: best field the word is in),
+ *                  RESOURCES_KIND_PREFIX (parts b, h, l only: the union
+ *                  of the public words that start with the term, as if
+ *                  it were one word whose field in a docno is the best
+ *                  of theirs; written for some prefixes only, see
+ *                  src/loader/resources_prefixes.h; older snapshots
+ *                  have none)
  *
  *   "terms"  kind, folded term -> resources_term_t, then the display
  *            spelling (keywords and types only)
@@ -118,6 +124,7 @@
 #define RESOURCES_KIND_KEYWORD     'k'
 #define RESOURCES_KIND_TYPE        't'
 #define RESOURCES_KIND_WORD        'w'
+#define RESOURCES_KIND_PREFIX      'u'     /* the union of a prefix's words */
 
 /* the field bits of a word posting entry: higher is better */
 #define RESOURCES_FIELD_BODY       0

@@ -18,10 +18,16 @@ my @fields = qw(body summary keywords title);     # field number = weight rank
 
 # words (none a stop word, none changed by folding or stemming); how often
 # each is in a resource, in 1000ths; tangor is rare (no bitmap), and so is
-# kilo; tang starts tango, tangi, tangu and tangor
+# kilo; tang starts tango, tangi, tangu and tangor (the loader makes their
+# union); zulu starts 72 words, zuluaa the only frequent one (more than a
+# prefix expands to: no union)
 my %freq = (alpha => 500, bravo => 400, delta => 250, hotel => 150,
             india => 120, tango => 200, tangi => 60, tangu => 30,
             tangor => 5, kilo => 8);
+for my $x ('a' .. 'h') {
+    $freq{"zulu$x$_"} = 2 for 'a' .. 'i';
+}
+$freq{zuluaa} = 100;
 my @vocab = sort keys %freq;
 
 srand(48);
@@ -74,6 +80,7 @@ sub expect {
             my $w = $words[$k];
             my @terms = ($k == $#words && $q{prefix})
                       ? grep { index($_, $w) == 0 } @vocab : ($w);
+            splice @terms, 64 if @terms > 64;      # the first 64 expand
             my ($best) = sort { $b <=> $a } grep { defined }
                          map { $r->{best}{$_} } @terms;
             next DOC unless defined $best;
@@ -113,16 +120,22 @@ my $pid = start_nginx(
 _EOC_
 );
 
-# [ query, the model's arguments, answered from bitmaps? ]
+# [ query, the model's arguments, answered from bitmaps?, the prefix's
+#   union used (under the words' longest common prefix) ]
 my @cases = (
     [ 'q=alpha',                     { words => ['alpha'] },                     1 ],
     [ 'q=alpha%20bravo',             { words => ['alpha', 'bravo'] },            1 ],
     [ 'q=bravo%20alpha&sort=relevance', { words => ['bravo', 'alpha'] },         1 ],
     [ 'q=alpha%20bravo%20delta',     { words => ['alpha', 'bravo', 'delta'] },   1 ],
     [ 'q=hotel%20india%20delta',     { words => ['hotel', 'india', 'delta'] },   1 ],
-    [ 'q=alpha%20tang',              { words => ['alpha', 'tang'], prefix => 1 }, 1 ],
-    [ 'q=tang',                      { words => ['tang'], prefix => 1 },          1 ],
+    [ 'q=alpha%20tang',              { words => ['alpha', 'tang'], prefix => 1 }, 1, 'tang' ],
+    [ 'q=tang',                      { words => ['tang'], prefix => 1 },          1, 'tang' ],
+    [ 'q=delta%20tan',               { words => ['delta', 'tan'], prefix => 1 },   1, 'tang' ],
+    [ 'q=bravo%20tango',             { words => ['bravo', 'tango'], prefix => 1 }, 1, 'tango' ],
     [ 'q=delta%20tangu',             { words => ['delta', 'tangu'], prefix => 1 }, 1 ],
+    [ 'q=hotel%20zulua',             { words => ['hotel', 'zulua'], prefix => 1 }, 1, 'zulua' ],
+    [ 'q=alpha%20zulu',              { words => ['alpha', 'zulu'], prefix => 1 }, 1 ],
+    [ 'q=zu',                        { words => ['zu'], prefix => 1 },            1 ],
     [ 'q=alpha%20bravo&kw=ninth',    { words => ['alpha', 'bravo'], ninth => 1 }, 1 ],
     [ 'q=alpha%20bravo&type=T1',     { words => ['alpha', 'bravo'], type => 'T1' }, 1 ],
     [ 'q=alpha%20bravo&from=2022&to=2023-06',
@@ -137,7 +150,7 @@ my @cases = (
 );
 
 for my $c (@cases) {
-    my ($args, $q, $bitmaps) = @$c;
+    my ($args, $q, $bitmaps, $union) = @$c;
     my $ids = expect(%$q);
     my $total = @$ids;
     ok $total > 0, "$args: the model finds $total";
@@ -158,6 +171,13 @@ for my $c (@cases) {
         is(($log =~ /relevance from bitmaps/ ? 1 : 0), $bitmaps,
            "$args offset=$off limit=$lim: " . ($bitmaps ? 'from' : 'not from')
            . ' bitmaps');
+        if ($union) {
+            like $log, qr/the union of the words "$union" starts/,
+                "$args offset=$off limit=$lim: the union of $union";
+        } else {
+            unlike $log, qr/the union of the words/,
+                "$args offset=$off limit=$lim: no union";
+        }
         unlike $log, qr/\[(error|alert|crit)\]/, "$args: no error";
     }
 }

@@ -18,6 +18,7 @@
 #include "resources_build.h"
 #include "resources_json.h"
 #include "resources_postings.h"
+#include "resources_prefixes.h"
 #include "resources_text.h"
 #include "resources_util.h"
 
@@ -2212,18 +2213,70 @@ resources_sorter_thread(void *arg)
 }
 
 
+/* LMDB's order of the words' keys: bytes, then the shorter first */
+
+static int
+resources_cmp_wtask(const void *one, const void *two)
+{
+    int                       c;
+    const resources_wtask_t  *a = one;
+    const resources_wtask_t  *b = two;
+
+    c = memcmp(a->word, b->word, (a->len < b->len) ? a->len : b->len);
+
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+
+/* a union of the words a prefix starts: parts b, h, l of its kind */
+
+static int
+resources_build_union(void *data, const u_char *prefix, size_t len,
+    const uint64_t *bits, size_t nw)
+{
+    resources_build_t  *b = data;
+
+    int      rc;
+    size_t   i;
+    u_char   key[2 + RESOURCES_WORD_MAX];
+    MDB_val  k, d;
+    u_char   parts[3] = { RESOURCES_PART_BITMAP, RESOURCES_PART_FIELD_HI,
+                          RESOURCES_PART_FIELD_LO };
+
+    for (i = 0; i < 3; i++) {
+        k.mv_size = resources_post_key(key, parts[i], RESOURCES_KIND_PREFIX,
+                                       prefix, len);
+        k.mv_data = key;
+        d.mv_size = nw * sizeof(uint64_t);
+
+        rc = mdb_put(b->txn, b->post, &k, &d, MDB_RESERVE);
+        if (rc != 0) {
+            return rc;
+        }
+
+        memcpy(d.mv_data, bits + i * nw, d.mv_size);
+        b->written += d.mv_size;
+    }
+
+    return 0;
+}
+
+
 static int
 resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     const u_char *priv_doc)
 {
-    int                  rc, mine;
-    size_t               i, n;
-    sigset_t             all, old;
-    unsigned             h, nhelpers;
-    pthread_t           *helpers;
-    resources_slot_t    *slot;
-    resources_wtask_t   *t;
-    resources_sorter_t   so;
+    int                    rc, mine;
+    size_t                 i, n;
+    sigset_t               all, old;
+    uint32_t              *lens, *sizes;
+    unsigned               h, nhelpers;
+    pthread_t             *helpers;
+    const u_char         **words;
+    resources_slot_t      *slot;
+    resources_wtask_t     *t;
+    resources_sorter_t     so;
+    resources_prefixes_t  *pr;
 
     memset(&so, 0, sizeof(resources_sorter_t));
     so.doc_of = doc_of;
@@ -2244,6 +2297,32 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     }
 
     so.ntasks = n;
+
+    /*
+     * In key order: the words a prefix starts come one after the other
+     * (resources_prefixes), and LMDB's pages fill in order
+     */
+
+    qsort(so.tasks, n, sizeof(resources_wtask_t), resources_cmp_wtask);
+
+    pr = NULL;
+    words = NULL;
+    lens = NULL;
+
+    if (b->ndocs >= RESOURCES_BITMAP_MIN) {
+        words = resources_xmalloc((n + 1) * sizeof(u_char *));
+        lens = resources_xmalloc((n + 1) * 2 * sizeof(uint32_t));
+        sizes = lens + n + 1;
+
+        for (i = 0; i < n; i++) {
+            words[i] = so.tasks[i].word;
+            lens[i] = so.tasks[i].len;
+            sizes[i] = so.tasks[i].post->n;
+        }
+
+        pr = resources_prefixes_create(words, lens, sizes, n, b->ndocs,
+                                       resources_build_union, b);
+    }
 
     pthread_mutex_init(&so.mutex, NULL);
     pthread_cond_init(&so.cond, NULL);
@@ -2299,6 +2378,10 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
                                          t->word, t->len, t->count);
         }
 
+        if (rc == 0 && pr) {
+            rc = resources_prefixes_add(pr, i, t->post->elts, t->count[0]);
+        }
+
         resources_vec_free(t->post);
     }
 
@@ -2307,6 +2390,13 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     }
 
     free(helpers);
+
+    if (pr) {
+        resources_prefixes_free(pr);
+        free(words);
+        free(lens);
+    }
+
     pthread_mutex_destroy(&so.mutex);
     pthread_cond_destroy(&so.cond);
     free(so.tasks);
