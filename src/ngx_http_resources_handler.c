@@ -61,6 +61,9 @@ typedef struct {
     /* q's terms, for relevance from bitmaps (when rq->top) */
     ngx_http_resources_term_t       *terms;
     ngx_uint_t                       nterms;
+
+    /* the facets the loader counted for the one filter, if any */
+    resources_posting_t              table;
     ngx_int_t                        total;
     const char                      *message;     /* for a 4xx */
     char                             err[160];
@@ -1769,6 +1772,131 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
 }
 
 
+/*
+ * The facets the loader counted for a frequent keyword or type, looked up
+ * when it may be the only filter of a request that asks for facets (the
+ * public view only: the counts are the public part's); list() forgets it
+ * when the result is not the term's whole public part
+ */
+
+static ngx_int_t
+ngx_http_resources_table(ngx_http_resources_req_t *rq, u_char kind,
+    const u_char *folded, size_t len)
+{
+    if (rq->q.facets == 0 || rq->q.nkw + (rq->q.ntype > 0) != 1
+        || rq->bits[rq->nlists - 1] == NULL)
+    {
+        return NGX_OK;
+    }
+
+    if (resources_snapshot_posting(rq->s, RESOURCES_PART_FACETS, kind, folded,
+                                   len, &rq->table)
+        != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The facets from such a table: keywords and types in the order the module
+ * gives them (count, then folded value), years newest first
+ */
+
+static ngx_int_t
+ngx_http_resources_facets_table(ngx_http_resources_req_t *rq, size_t limit)
+{
+    u_char                      *years;
+    size_t                       i, j, m, at, n[3];
+    ngx_uint_t                   first;
+    const u_char                *p;
+    ngx_http_resources_facet_t  *f, *e;
+
+    static const ngx_uint_t  facets[3] = { RESOURCES_FACET_KW,
+                                           RESOURCES_FACET_TYPE,
+                                           RESOURCES_FACET_YEAR };
+    static const u_char      kinds[3] = { RESOURCES_KIND_KEYWORD,
+                                          RESOURCES_KIND_TYPE, 0 };
+    static const char       *names[3] = { "\"kw\":", "\"type\":",
+                                          "\"year\":" };
+
+    p = rq->table.data;
+
+    /* its layout, checked when the snapshot was verified; its size here */
+
+    for (j = 0, m = 3; j < 3; j++) {
+        n[j] = resources_get_u32(p + j * 4);
+        m += 2 * n[j];
+    }
+
+    if (m != rq->table.n) {
+        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
+                      "resources: the facets of a term are malformed");
+        return NGX_ERROR;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: facets as the loader counted them: "
+                   "%uz keywords, %uz types, %uz years", n[0], n[1], n[2]);
+
+    if (ngx_http_resources_append_literal(rq, ",\"facets\":{") != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    first = 1;
+    at = 3;
+
+    for (j = 0; j < 3; j++) {
+        if (!(rq->q.facets & facets[j])) {
+            at += 2 * n[j];
+            continue;
+        }
+
+        /* keywords and types: the first ones; years: all, oldest first */
+
+        m = (j < 2) ? ngx_min(n[j], limit) : n[j];
+
+        f = ngx_http_resources_alloc(rq, (m + 1)
+                                         * sizeof(ngx_http_resources_facet_t));
+        years = ngx_http_resources_alloc(rq, m * 4 + 1);
+        if (f == NULL || years == NULL) {
+            return NGX_ERROR;
+        }
+
+        for (i = 0; i < m; i++) {
+            e = (j < 2) ? &f[i] : &f[m - 1 - i];
+
+            e->id = resources_get_u32(p + (at + 2 * i) * 4);
+            e->count = resources_get_u32(p + (at + 2 * i + 1) * 4);
+
+            if (j == 2) {
+                e->value = years + (m - 1 - i) * 4;
+                e->len = 4;
+                ngx_sprintf(years + (m - 1 - i) * 4, "%04uD", e->id % 10000);
+            }
+        }
+
+        at += 2 * n[j];
+
+        if ((!first && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append(rq, (u_char *) names[j],
+                                         ngx_strlen(names[j]))
+               != NGX_OK
+            || ngx_http_resources_facet_out(rq, kinds[j], f, m, limit)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        first = 0;
+    }
+
+    return ngx_http_resources_append_literal(rq, "}");
+}
+
+
 /* the result's docnos, all in [lo, hi), as a bitmap (work area) */
 
 static uint64_t *
@@ -1806,6 +1934,10 @@ ngx_http_resources_facets(ngx_http_resources_req_t *rq, uint32_t *res,
 
     s = rq->s;
     first = 1;
+
+    if (rq->table.n) {
+        return ngx_http_resources_facets_table(rq, limit);
+    }
 
     /*
      * A large result in the public view: as a bitmap, the frequent terms'
@@ -2269,6 +2401,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
             rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
                                                    RESOURCES_KIND_KEYWORD,
                                                    folded, (size_t) flen);
+
+            if (ngx_http_resources_table(rq, RESOURCES_KIND_KEYWORD, folded,
+                                         (size_t) flen)
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
         }
     }
 
@@ -2316,6 +2455,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
                 rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
                                                    RESOURCES_KIND_TYPE,
                                                    folded, (size_t) flen);
+
+                if (ngx_http_resources_table(rq, RESOURCES_KIND_TYPE, folded,
+                                             (size_t) flen)
+                    != NGX_OK)
+                {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
             }
 
         } else {
@@ -2477,8 +2623,15 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
      * straight from it.
      */
 
+    if (rq->table.n
+        && !(rq->nlists == 1 && rq->nwords == 0 && rq->dense == NULL
+             && lo == 0 && hi == s->header.ndocs && !rq->empty))
+    {
+        rq->table.n = 0;                /* not the filter's whole set */
+    }
+
     if (!rq->empty && rq->nlists == 1 && sort == RESOURCES_SORT_NEWEST
-        && rq->q.facets == 0 && rq->dense == NULL)
+        && (rq->q.facets == 0 || rq->table.n) && rq->dense == NULL)
     {
         p = &rq->lists[0];
         first = resources_gallop(p->data, p->n, 0, lo);
@@ -2541,7 +2694,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         }
     }
 
-    bits = ((rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
+    bits = (((rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
+             && rq->table.n == 0)
             || by_title)
            ? (uint64_t *) &bits : NULL;
 

@@ -675,6 +675,59 @@ resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
 }
 
 
+/* a frequent term's facets (RESOURCES_PART_FACETS) */
+
+static int
+resources_snapshot_check_facets(resources_snapshot_t *s, MDB_val *d)
+{
+    size_t          i, j, m, cnt;
+    uint32_t        id, c, prev, nterms;
+    const u_char   *p;
+
+    p = d->mv_data;
+    cnt = d->mv_size / sizeof(uint32_t);
+
+    if (d->mv_size % sizeof(uint32_t) || cnt < 3) {
+        return -1;
+    }
+
+    m = 3;
+
+    for (j = 0; j < 3; j++) {
+        m += 2 * (size_t) resources_get_u32(p + j * 4);
+    }
+
+    if (m != cnt) {
+        return -1;
+    }
+
+    m = 3;
+
+    for (j = 0; j < 3; j++) {
+        nterms = (j == 0) ? s->header.nkeywords[1]
+               : (j == 1) ? s->header.ntypes[1] : 10000;
+        prev = UINT32_MAX;
+
+        for (i = 0; i < resources_get_u32(p + j * 4); i++, m += 2) {
+            id = resources_get_u32(p + m * 4);
+            c = resources_get_u32(p + m * 4 + 4);
+
+            /* keywords, types: by count; years: newest first, once */
+
+            if (id >= nterms || c == 0 || c > s->header.npublic
+                || (j < 2 && c > prev) || (j == 2 && id >= prev))
+            {
+                return -1;
+            }
+
+            prev = (j < 2) ? c : id;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 resources_snapshot_check_posting(MDB_val *d, uint32_t n)
 {
@@ -879,6 +932,19 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
             }
 
             resources_snapshot_release(v.mv_data, v.mv_size);
+
+            continue;
+        }
+
+        if (k.mv_size >= 2
+            && ((u_char *) k.mv_data)[0] == RESOURCES_PART_FACETS)
+        {
+            if (resources_snapshot_check_facets(s, &v) != 0) {
+                resources_snapshot_error("the facets of \"%.*s\" are "
+                                         "malformed",
+                                         (int) k.mv_size - 2,
+                                         (char *) k.mv_data + 2);
+            }
 
             continue;
         }

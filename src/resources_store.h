@@ -57,6 +57,13 @@
  *                  docnos of that public part whose field has the high
  *                  bit (keyword, title), or the low bit (summary, title),
  *                  set, as bitmaps (frequent words only)
+ *                  RESOURCES_PART_FACETS: the facets of the public part
+ *                  of a keyword or type that has a bitmap, as u32s:
+ *                  nk, nt, ny, then nk (keyword id, count) pairs and nt
+ *                  (type id, count) pairs, most resources first, ties in
+ *                  folded order, then ny (year, count) pairs, newest
+ *                  first, undated resources not counted (snapshots of
+ *                  older loaders have none)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
  *                  RESOURCES_KIND_WORD (field: best field the word is in),
@@ -104,6 +111,7 @@
 #define RESOURCES_PART_BITMAP      'b'     /* public part, as a bitmap */
 #define RESOURCES_PART_FIELD_HI    'h'     /* field & 2, as a bitmap */
 #define RESOURCES_PART_FIELD_LO    'l'     /* field & 1, as a bitmap */
+#define RESOURCES_PART_FACETS      'f'     /* a frequent term's facets */
 
 /*
  * A keyword, type or word whose public part holds at least ndocs / 64

@@ -44,12 +44,27 @@ sub expect {
     return (scalar @m, [ map { $_->{id} } @m ]);
 }
 
+# the error log written since the last call
+my $logpos = 0;
+sub new_log {
+    my $t = error_log_text();
+    my $new = substr($t, $logpos);
+    $logpos = length $t;
+    return $new;
+}
+
 my $pid = start_nginx(
     catalogue_jsonl => $jsonl,
     config => <<'_EOC_',
     location /r {
         resources_db $TEST_NGINX_CATALOGUE;
         resources;
+        resources_max_limit 1000;
+    }
+    location /p {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+        resources_private on;
         resources_max_limit 1000;
     }
 _EOC_
@@ -118,23 +133,62 @@ sub facets_of {
     return \%f;
 }
 
-for my $c ([ 'kw=Alpha', { kw => ['Alpha'] } ],
-           [ 'type=T2', { type => 'T2' } ],
-           [ '', {} ],
-           [ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] } ],
-           [ 'kw=Alpha&kw=beta&sort=title', { kw => ['Alpha', 'beta'] } ],
-           [ 'kw=beta&q=special&sort=oldest', { kw => ['beta'], q => 1 } ],
-           [ 'kw=Gamma&from=2022&to=2023-06', { kw => ['Gamma'], from => '2022-01', to => '2023-06' } ],
-           [ 'kw=rare', { kw => ['rare'] } ])
+# [ query, the model's arguments, facets as the loader counted them? ]
+for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
+           [ 'type=T2', { type => 'T2' }, 1 ],
+           [ 'kw=GAMMA&sort=title', { kw => ['Gamma'] }, 1 ],
+           [ 'kw=beta&q=le', { kw => ['beta'] }, 1 ],
+           [ '', {}, 0 ],
+           [ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] }, 0 ],
+           [ 'kw=Alpha&kw=beta&sort=title', { kw => ['Alpha', 'beta'] }, 0 ],
+           [ 'kw=beta&q=special&sort=oldest', { kw => ['beta'], q => 1 }, 0 ],
+           [ 'kw=Gamma&from=2022&to=2023-06', { kw => ['Gamma'], from => '2022-01', to => '2023-06' }, 0 ],
+           [ 'kw=Alpha&type=T1', { kw => ['Alpha'], type => 'T1' }, 0 ],
+           [ 'type=T2&type=T1', {}, 0 ],
+           [ 'kw=rare', { kw => ['rare'] }, 0 ])
 {
-    my ($args, $q) = @$c;
+    my ($args, $q, $table) = @$c;
     my (undef, $ids) = expect(%$q);
     for my $limit (1, 2, 3, 10) {
+        new_log();
         my ($st, $h, $body) = http_request("/r?$args&facets=kw,type,year&facet_limit=$limit&limit=0");
         is $st, 200, "$args facet_limit=$limit: 200";
         is_deeply decode_json($body)->{facets}, facets_of($ids, $limit),
             "$args facet_limit=$limit: facets";
+        my $log = new_log();
+        is(($log =~ /facets as the loader counted them/ ? 1 : 0), $table,
+           "$args facet_limit=$limit: " . ($table ? '' : 'not ')
+           . 'as the loader counted them');
+        unlike $log, qr/\[(error|alert|crit)\]/, "$args: no error";
     }
+}
+
+# with the loader's facets: one facet, and the page, in any order
+{
+    my (undef, $ids) = expect(kw => ['Gamma']);
+    for my $f (qw(kw type year)) {
+        my ($st, $h, $body) = http_request("/r?kw=Gamma&facets=$f&facet_limit=2&offset=7&limit=5");
+        my $j = decode_json($body);
+        is_deeply $j->{facets}, { $f => facets_of($ids, 2)->{$f} }, "facets=$f alone";
+        is_deeply [ map { $_->{id} } @{ $j->{items} } ], [ @$ids[7 .. 11] ],
+            "facets=$f: the page";
+    }
+    my @t = map { $_->{id} } sort { $a->{title} cmp $b->{title} || $a->{i} <=> $b->{i} }
+            grep { my $r = $_; !$r->{private} && grep { $_ eq 'Gamma' } @{ $r->{keywords} } } @recs;
+    my ($st, $h, $body) = http_request('/r?kw=Gamma&facets=type&sort=title&limit=4');
+    is_deeply [ map { $_->{id} } @{ decode_json($body)->{items} } ], [ @t[0 .. 3] ],
+        'facets and sort=title: the page';
+}
+
+# the private location counts its private resources: not the loader's
+{
+    my @m = grep { my $r = $_; grep { $_ eq 'Alpha' } @{ $r->{keywords} } } @order;
+    new_log();
+    my ($st, $h, $body) = http_request('/p?kw=Alpha&facets=kw,type,year&facet_limit=10&limit=0');
+    is_deeply decode_json($body)->{facets}, facets_of([ map { $_->{id} } @m ], 10),
+        'private location: facets with the private resources';
+    unlike new_log(), qr/facets as the loader counted them/,
+        'private location: not as the loader counted them';
 }
 
 # q with a prefix that expands to many words (a dense union): relevance is

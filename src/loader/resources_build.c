@@ -17,6 +17,7 @@
 
 #include "resources_build.h"
 #include "resources_json.h"
+#include "resources_facets.h"
 #include "resources_postings.h"
 #include "resources_prefixes.h"
 #include "resources_text.h"
@@ -2071,17 +2072,20 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
 
 static int
 resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
-    const u_char *priv_doc, uint32_t *nterms)
+    const u_char *priv_doc, resources_facets_t *facets, uint32_t *nterms)
 {
     int                          rc;
     u_char                      *buf;
-    size_t                       size;
+    size_t                       size, klen;
     uint32_t                     i, tid, v;
     MDB_val                      k, d;
     resources_term_t             rt;
+    resources_vec_t              table;
     resources_bterm_t           *t;
     const resources_spelling_t  *sp;
-    u_char                       key[1 + RESOURCES_TERM_MAX];
+    u_char                       key[2 + RESOURCES_TERM_MAX];
+
+    memset(&table, 0, sizeof(resources_vec_t));
 
     for (i = 0; i < b->nterms; i++) {
         t = &b->terms[i];
@@ -2093,6 +2097,23 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
                                      t->folded_len, t->count);
         if (rc != 0) {
             return rc;
+        }
+
+        /* a frequent term (it has a bitmap): its facets too */
+
+        if (facets && t->count[0] >= b->ndocs / 64) {
+            resources_facets_table(facets, t->post.elts, t->count[0],
+                                   &table);
+
+            klen = resources_post_key(key, RESOURCES_PART_FACETS, t->kind,
+                                      t->folded, t->folded_len);
+
+            rc = resources_put(b, b->post, key, klen, table.elts,
+                               table.n * sizeof(uint32_t));
+            if (rc != 0) {
+                resources_vec_free(&table);
+                return rc;
+            }
         }
 
         v = (t->kind == RESOURCES_KIND_TYPE) ? 2 : 0;
@@ -2148,6 +2169,8 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 
         resources_vec_free(&t->post);
     }
+
+    resources_vec_free(&table);
 
     return 0;
 }
@@ -2541,10 +2564,13 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_vec_t      kwoff, kwids;
     resources_sorts_t    sorts;
     resources_slot_t    *slot;
+    resources_facets_t   fc, *facets;
     MDB_val              k, d;
     u_char               key[2];
 
     n = b->ndocs;
+    memset(&fc, 0, sizeof(resources_facets_t));
+    facets = NULL;
 
     resources_build_sorts_start(b, &sorts);
 
@@ -2724,6 +2750,42 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
                                      nt * sizeof(uint32_t));
         }
 
+        /*
+         * A frequent term's facets are counted once here (the same
+         * terms as have bitmaps): they need each docno's type, date and
+         * keywords, and the folded order of the terms
+         */
+
+        if (rc == 0 && n >= RESOURCES_BITMAP_MIN) {
+            uint32_t  *fa;
+
+            fa = resources_xmalloc((2 * n + nk + nt + 1) * sizeof(uint32_t));
+
+            fc.type = fa;
+            fc.date = fa + n;
+            fc.kwrank = fa + 2 * n;
+            fc.typerank = fa + 2 * n + nk;
+            fc.kwoff = kwoff.elts;
+            fc.kwids = kwids.elts;
+            fc.nkeywords = nk;
+            fc.ntypes = nt;
+
+            for (i = 0; i < n; i++) {
+                fa[i] = b->type[order[i]];
+                fa[n + i] = b->date[order[i]];
+            }
+
+            for (i = 0; i < nk; i++) {
+                fa[2 * n + kwsorted[i]] = (uint32_t) i;
+            }
+
+            for (i = 0; i < nt; i++) {
+                fa[2 * n + nk + typesorted[i]] = (uint32_t) i;
+            }
+
+            facets = &fc;
+        }
+
         free(idx);
         free(kwsorted);
         free(typesorted);
@@ -2734,7 +2796,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     memset(nterms, 0, sizeof(nterms));
 
-    resources_check(resources_build_terms(b, doc_of, priv_doc, nterms));
+    resources_check(resources_build_terms(b, doc_of, priv_doc, facets,
+                                          nterms));
     resources_check(resources_build_words(b, doc_of, priv_doc));
 
     /* the header, last */
@@ -2791,6 +2854,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     free(sorts.ids);
     resources_vec_free(&kwoff);
     resources_vec_free(&kwids);
+    free((void *) fc.type);
+    resources_facets_free(&fc);
 
     return 0;
 
@@ -2807,6 +2872,8 @@ failed:
     free(sorts.ids);
     resources_vec_free(&kwoff);
     resources_vec_free(&kwids);
+    free((void *) fc.type);
+    resources_facets_free(&fc);
 
     return -1;
 }
