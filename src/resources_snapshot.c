@@ -170,8 +170,9 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
     s->nterms[i] = n;
     s->freq[i] = malloc((n + 1) * sizeof(resources_freq_t));
     s->rank[i] = malloc((n + 1) * sizeof(uint32_t));
+    s->tid[i] = malloc((n + 1) * sizeof(MDB_val));
 
-    if (s->freq[i] == NULL || s->rank[i] == NULL) {
+    if (s->freq[i] == NULL || s->rank[i] == NULL || s->tid[i] == NULL) {
         return -1;
     }
 
@@ -205,6 +206,7 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
         s->freq[i][id].count = t.count[0];
         s->freq[i][id].id = id;
         s->freq[i][id].bits = NULL;
+        s->tid[i][id] = d;
         id++;
     }
 
@@ -477,8 +479,10 @@ resources_snapshot_close(resources_snapshot_t *s)
     for (i = 0; i < 2; i++) {
         free(s->freq[i]);
         free(s->rank[i]);
+        free(s->tid[i]);
         s->freq[i] = NULL;
         s->rank[i] = NULL;
+        s->tid[i] = NULL;
     }
 
     if (s->txn) {
@@ -660,8 +664,17 @@ int
 resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
     resources_term_info_t *t)
 {
+    int       i;
     uint32_t  key;
     MDB_val   k, d;
+
+    /* from the walk of "tids" made at the opening: no B-tree lookup */
+
+    i = (kind == RESOURCES_KIND_TYPE);
+
+    if (s->tid[i] && id < s->nterms[i]) {
+        return resources_snapshot_term_decode(&s->tid[i][id], 1, t);
+    }
 
     key = resources_tid_key(kind, id);
     k.mv_size = sizeof(uint32_t);

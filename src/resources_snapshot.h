@@ -98,6 +98,9 @@ typedef struct {
     uint32_t            *rank[2];
     uint32_t             nterms[2];
 
+    /* per kind, each term id's value in "tids" (malloc'ed, or NULL) */
+    MDB_val             *tid[2];
+
     /* the file, as opened */
     dev_t                dev;
     ino_t                ino;
