@@ -3148,6 +3148,67 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
 }
 
 
+/*
+ * The most used keywords or types of the public view, from s->freq: the
+ * first limit, and those tied with the last of them (ties are broken in
+ * folded order by ngx_http_resources_facet_out(), so they are put in that
+ * order first)
+ */
+
+static ngx_int_t
+ngx_http_resources_terms_top(ngx_http_resources_req_t *rq, u_char kind,
+    size_t limit)
+{
+    size_t                       i, j, n, m;
+    uint32_t                    *rank;
+    resources_freq_t            *freq;
+    ngx_http_resources_facet_t  *f, e;
+
+    i = (kind == RESOURCES_KIND_TYPE);
+    freq = rq->s->freq[i];
+    rank = rq->s->rank[i];
+    n = rq->s->nterms[i];
+
+    for (m = 0; m < n && limit > 0 && freq[m].count > 0; m++) {
+        if (m >= limit && freq[m].count < freq[limit - 1].count) {
+            break;
+        }
+    }
+
+    f = ngx_http_resources_alloc(rq, (m + 1)
+                                     * sizeof(ngx_http_resources_facet_t));
+    if (f == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (j = 0; j < m; j++) {
+        f[j].id = freq[j].id;
+        f[j].count = freq[j].count;
+    }
+
+    for (j = 1; j < m; j++) {
+        e = f[j];
+
+        for (i = j; i > 0 && f[i - 1].count == e.count
+                    && rank[f[i - 1].id] > rank[e.id]; i--)
+        {
+            f[i] = f[i - 1];
+        }
+
+        f[i] = e;
+    }
+
+    if (ngx_http_resources_append_literal(rq, "{\"items\":") != NGX_OK
+        || ngx_http_resources_facet_out(rq, kind, f, m, limit) != NGX_OK
+        || ngx_http_resources_append_literal(rq, "}\n") != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 /* keyword or type suggestions: by folded prefix, most used first */
 
 static ngx_int_t
@@ -3191,6 +3252,15 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
                                             "\"prefix\" cannot be read as"
                                             " text");
         }
+    }
+
+    /*
+     * The most used of the public view: the first of the terms by public
+     * resources (a table made at the opening), ties in folded order
+     */
+
+    if (flen == 0 && rq->view == RESOURCES_VIEW_PUBLIC) {
+        return ngx_http_resources_terms_top(rq, kind, limit);
     }
 
     key = ngx_pnalloc(r->pool, flen + 1);

@@ -131,6 +131,28 @@ t/data/sample.jsonl
 
 
 
+=== TEST 6b: _keywords: ties in folded order, not in order of first use
+--- catalogue_jsonl
+{"id":"a","title":"A","type":"T","keywords":["zeta","Mu","beta"]}
+{"id":"b","title":"B","type":"T","keywords":["zeta","alpha"]}
+{"id":"c","title":"C","type":"T","keywords":["Omega","mu"]}
+{"id":"d","title":"D","type":"T","private":true,"keywords":["Zeta","kappa","alpha"]}
+--- config eval: $::Config
+--- request eval
+["GET /resources/_keywords?limit=2", "GET /resources/_keywords?limit=3",
+ "GET /resources/_keywords", "GET /resources/_keywords?limit=0",
+ "GET /staff/resources/_keywords?limit=3"]
+--- response_json eval
+['{"items":[{"value":"Mu","count":2},{"value":"zeta","count":2}]}',
+ '{"items":[{"value":"Mu","count":2},{"value":"zeta","count":2},{"value":"alpha","count":1}]}',
+ '{"items":[{"value":"Mu","count":2},{"value":"zeta","count":2},{"value":"alpha","count":1},{"value":"beta","count":1},{"value":"Omega","count":1}]}',
+ '{"items":[]}',
+ '{"items":[{"value":"zeta","count":3},{"value":"alpha","count":2},{"value":"Mu","count":2}]}']
+--- no_error_log
+[error]
+
+
+
 === TEST 7: _types
 --- catalogue
 t/data/sample.jsonl
