@@ -425,8 +425,7 @@ resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw)
  * Where the CPU has AVX2, 4 words at a time with a nibble lookup table
  * (Mula, Kurz and Lemire, "Faster population counts using AVX2
  * instructions", 2018): about half the instructions of POPCNT word by
- * word; with AVX-512 VPOPCNTDQ, 8 words at a time.  The choice is made
- * once, at the first call.
+ * word.  The choice is made once, at the first call.
  */
 
 RESOURCES_POPCNT_CLONES
@@ -515,73 +514,23 @@ resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
     return n;
 }
 
-
-/*
- * With AVX-512 VPOPCNTDQ (Ice Lake, Zen 4 and later), 8 words at a time
- * and one instruction counts them: about a fifth of the instructions of
- * the AVX2 loop
- */
-
-__attribute__((target("avx512f,avx512vpopcntdq,popcnt")))
-static size_t
-resources_and_count_avx512(const u_char *a, const u_char *b, size_t w,
-    size_t nw)
-{
-    size_t    i, n;
-    __m512i   x, acc;
-
-    acc = _mm512_setzero_si512();
-
-    a += w * sizeof(uint64_t);
-    b += w * sizeof(uint64_t);
-
-    for (i = 0; i + 8 <= nw; i += 8) {
-        x = _mm512_and_si512(_mm512_loadu_si512(a + i * 8),
-                             _mm512_loadu_si512(b + i * 8));
-
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
-    }
-
-    n = (size_t) _mm512_reduce_add_epi64(acc);
-
-    for ( /* void */ ; i < nw; i++) {
-        n += (size_t) __builtin_popcountll(resources_bits_word(a, i)
-                                           & resources_bits_word(b, i));
-    }
-
-    return n;
-}
-
 #endif
 
 
-static int  resources_simd = -1;         /* -1: not known yet */
+static int  resources_avx2 = -1;         /* -1: not known yet */
 
 
 int
-resources_bits_simd(int max)
+resources_bits_avx2(int on)
 {
-    int  level;
-
-    level = 0;
-
 #if (RESOURCES_HAVE_AVX2)
     __builtin_cpu_init();
-
-    if (__builtin_cpu_supports("avx2")) {
-        level = RESOURCES_SIMD_AVX2;
-    }
-
-    if (__builtin_cpu_supports("avx512f")
-        && __builtin_cpu_supports("avx512vpopcntdq"))
-    {
-        level = RESOURCES_SIMD_AVX512;
-    }
+    resources_avx2 = (on && __builtin_cpu_supports("avx2")) ? 1 : 0;
+#else
+    resources_avx2 = 0;
 #endif
 
-    resources_simd = (level < max) ? level : max;
-
-    return resources_simd;
+    return resources_avx2;
 }
 
 
@@ -589,15 +538,11 @@ static size_t
 resources_and_count(const u_char *a, const u_char *b, size_t w, size_t nw)
 {
 #if (RESOURCES_HAVE_AVX2)
-    if (resources_simd < 0) {
-        (void) resources_bits_simd(RESOURCES_SIMD_AVX512);
+    if (resources_avx2 < 0) {
+        (void) resources_bits_avx2(1);
     }
 
-    if (resources_simd == RESOURCES_SIMD_AVX512) {
-        return resources_and_count_avx512(a, b, w, nw);
-    }
-
-    if (resources_simd == RESOURCES_SIMD_AVX2) {
+    if (resources_avx2) {
         return resources_and_count_avx2(a, b, w, nw);
     }
 #endif
@@ -871,56 +816,6 @@ resources_slots_count_avx2(const resources_bits_slot_t *slots, size_t ns,
     return n;
 }
 
-
-__attribute__((target("avx512f,avx512vpopcntdq,popcnt")))
-static size_t
-resources_slots_count_avx512(const resources_bits_slot_t *slots, size_t ns,
-    size_t w, size_t nw)
-{
-    size_t    i, j, k, n;
-    uint64_t  x, y;
-    __m512i   v, o, acc;
-
-    acc = _mm512_setzero_si512();
-
-    for (k = 0; k + 8 <= nw; k += 8) {
-        v = _mm512_set1_epi64(-1);
-
-        for (i = 0; i < ns; i++) {
-            o = _mm512_loadu_si512(slots[i].bits[0] + (w + k) * 8);
-
-            for (j = 1; j < slots[i].n; j++) {
-                o = _mm512_or_si512(o, _mm512_loadu_si512(slots[i].bits[j]
-                                                          + (w + k) * 8));
-            }
-
-            v = _mm512_and_si512(v, o);
-        }
-
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(v));
-    }
-
-    n = (size_t) _mm512_reduce_add_epi64(acc);
-
-    for ( /* void */ ; k < nw; k++) {
-        x = ~(uint64_t) 0;
-
-        for (i = 0; i < ns; i++) {
-            y = 0;
-
-            for (j = 0; j < slots[i].n; j++) {
-                y |= resources_bits_word(slots[i].bits[j], w + k);
-            }
-
-            x &= y;
-        }
-
-        n += (size_t) __builtin_popcountll(x);
-    }
-
-    return n;
-}
-
 #endif
 
 
@@ -956,19 +851,16 @@ resources_bits_slots_count(const resources_bits_slot_t *slots, size_t ns,
 
 #if (RESOURCES_HAVE_AVX2)
 
-    if (resources_simd < 0) {
-        (void) resources_bits_simd(RESOURCES_SIMD_AVX512);
+    if (resources_avx2 < 0) {
+        (void) resources_bits_avx2(1);
     }
 
-    if (resources_simd && (hi - 1) / 64 > lo / 64 + 1) {
+    if (resources_avx2 && (hi - 1) / 64 > lo / 64 + 1) {
 
         /* the words inside [lo, hi), then the first and the last */
 
-        n = (resources_simd == RESOURCES_SIMD_AVX512)
-            ? resources_slots_count_avx512(slots, ns, lo / 64 + 1,
-                                           (hi - 1) / 64 - lo / 64 - 1)
-            : resources_slots_count_avx2(slots, ns, lo / 64 + 1,
-                                         (hi - 1) / 64 - lo / 64 - 1);
+        n = resources_slots_count_avx2(slots, ns, lo / 64 + 1,
+                                       (hi - 1) / 64 - lo / 64 - 1);
 
         for (w = lo / 64; w <= (hi - 1) / 64; w += (hi - 1) / 64 - lo / 64) {
             x = resources_bits_range(w, lo, hi);

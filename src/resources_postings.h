@@ -91,16 +91,11 @@ void resources_sort_u32(uint32_t *a, size_t n, uint32_t *work, uint32_t max);
  */
 
 /*
- * The counts over bitmaps use the widest of AVX-512 VPOPCNTDQ, AVX2 and
- * word-by-word POPCNT that the CPU has (the default, chosen at the first
- * count); resources_bits_simd(max) caps it, for tests.  Returns the level
+ * The counts over two bitmaps use AVX2 where the CPU has it (the default);
+ * resources_bits_avx2(0) turns it off, for tests.  Returns whether it is
  * now in use.
  */
-#define RESOURCES_SIMD_WORDS    0
-#define RESOURCES_SIMD_AVX2     1
-#define RESOURCES_SIMD_AVX512   2
-
-int resources_bits_simd(int max);
+int resources_bits_avx2(int on);
 
 /* acc[w] &= bits[w] for w < nw; returns the bits left set */
 size_t resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw);
