@@ -44,15 +44,6 @@ sub expect {
     return (scalar @m, [ map { $_->{id} } @m ]);
 }
 
-# the error log written since the last call
-my $logpos = 0;
-sub new_log {
-    my $t = error_log_text();
-    my $new = substr($t, $logpos);
-    $logpos = length $t;
-    return $new;
-}
-
 my $pid = start_nginx(
     catalogue_jsonl => $jsonl,
     config => <<'_EOC_',
@@ -150,12 +141,12 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
     my ($args, $q, $table) = @$c;
     my (undef, $ids) = expect(%$q);
     for my $limit (1, 2, 3, 10) {
-        new_log();
+        error_log_new();
         my ($st, $h, $body) = http_request("/r?$args&facets=kw,type,year&facet_limit=$limit&limit=0");
         is $st, 200, "$args facet_limit=$limit: 200";
         is_deeply decode_json($body)->{facets}, facets_of($ids, $limit),
             "$args facet_limit=$limit: facets";
-        my $log = new_log();
+        my $log = error_log_new();
         is(($log =~ /facets as the loader counted them/ ? 1 : 0), $table,
            "$args facet_limit=$limit: " . ($table ? '' : 'not ')
            . 'as the loader counted them');
@@ -183,11 +174,11 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
 # the private location counts its private resources: not the loader's
 {
     my @m = grep { my $r = $_; grep { $_ eq 'Alpha' } @{ $r->{keywords} } } @order;
-    new_log();
+    error_log_new();
     my ($st, $h, $body) = http_request('/p?kw=Alpha&facets=kw,type,year&facet_limit=10&limit=0');
     is_deeply decode_json($body)->{facets}, facets_of([ map { $_->{id} } @m ], 10),
         'private location: facets with the private resources';
-    unlike new_log(), qr/facets as the loader counted them/,
+    unlike error_log_new(), qr/facets as the loader counted them/,
         'private location: not as the loader counted them';
 }
 

@@ -93,16 +93,6 @@ sub expect {
     return \@ids;
 }
 
-# the error.log lines written since the previous call (the handler logs
-# before it answers)
-my $logpos = 0;
-sub new_log {
-    my $t = error_log_text();
-    my $new = substr($t, $logpos);
-    $logpos = length $t;
-    return $new;
-}
-
 my $pid = start_nginx(
     catalogue_jsonl => $jsonl,
     config => <<'_EOC_',
@@ -159,7 +149,7 @@ for my $c (@cases) {
     {
         my ($off, $lim) = @$page;
         next if $off < 0;
-        new_log();
+        error_log_new();
         my ($st, $h, $body) = http_request("/r?$args&offset=$off&limit=$lim");
         is $st, 200, "$args offset=$off limit=$lim: 200";
         my $j = decode_json($body);
@@ -167,7 +157,7 @@ for my $c (@cases) {
         my @want = @$ids[$off .. ($off + $lim > @$ids ? $#$ids : $off + $lim - 1)];
         is_deeply [ map { $_->{id} } @{ $j->{items} } ], \@want,
             "$args offset=$off limit=$lim: the page";
-        my $log = new_log();
+        my $log = error_log_new();
         is(($log =~ /relevance from bitmaps/ ? 1 : 0), $bitmaps,
            "$args offset=$off limit=$lim: " . ($bitmaps ? 'from' : 'not from')
            . ' bitmaps');
@@ -188,23 +178,23 @@ for my $c ([ 'q=alpha%20bravo', { words => ['alpha', 'bravo'], private => 1 } ],
 {
     my ($args, $q) = @$c;
     my $ids = expect(%$q);
-    new_log();
+    error_log_new();
     my ($st, $h, $body) = http_request("/p?$args&offset=5&limit=30");
     my $j = decode_json($body);
     is $j->{total}, scalar @$ids, "private $args: total";
     is_deeply [ map { $_->{id} } @{ $j->{items} } ], [ @$ids[5 .. 34] ],
         "private $args: the page";
-    unlike new_log(), qr/relevance from bitmaps/, "private $args: from the lists";
+    unlike error_log_new(), qr/relevance from bitmaps/, "private $args: from the lists";
 }
 
 {
     my $ids = expect(words => ['alpha', 'bravo']);
-    new_log();
+    error_log_new();
     my ($st, $h, $body) = http_request('/r?q=alpha%20bravo&facets=type&limit=10');
     my $j = decode_json($body);
     is $j->{total}, scalar @$ids, 'with facets: total';
     is_deeply [ map { $_->{id} } @{ $j->{items} } ], [ @$ids[0 .. 9] ], 'with facets: the page';
-    unlike new_log(), qr/relevance from bitmaps/, 'with facets: from the lists';
+    unlike error_log_new(), qr/relevance from bitmaps/, 'with facets: from the lists';
 }
 
 # the feed ranks the same way

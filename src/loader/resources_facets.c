@@ -15,16 +15,57 @@
 #include "resources_postings.h"
 
 
+/*
+ * The terms of a kind counted in f->count: (id, count) pairs into out,
+ * most first, ties in folded order (rank); the counts are reset.  Returns
+ * how many pairs.
+ */
+
+static size_t
+resources_facets_kind(resources_facets_t *f, const uint32_t *rank,
+    uint32_t nterms, resources_vec_t *out)
+{
+    size_t    i, m;
+    uint32_t  id;
+
+    for (id = 0; id < nterms; id++) {
+        f->byrank[rank[id]] = id;
+    }
+
+    for (id = 0, m = 0; id < nterms; id++) {
+        if (f->count[id]) {
+            f->keys[m++] = (uint64_t) (UINT32_MAX - f->count[id]) << 32
+                           | rank[id];
+        }
+    }
+
+    resources_select_u64(f->keys, m, m);
+
+    for (i = 0; i < m; i++) {
+        id = f->byrank[(uint32_t) f->keys[i]];
+        resources_vec_push(out, id);
+        resources_vec_push(out, f->count[id]);
+    }
+
+    for (id = 0; id < nterms; id++) {
+        f->count[id] = 0;
+    }
+
+    return m;
+}
+
+
 void
 resources_facets_table(resources_facets_t *f, const uint32_t *p, size_t n,
     resources_vec_t *out)
 {
     size_t     i, k, nk, nt, ny;
-    uint32_t   d, id, year, run, *byrank;
+    uint32_t   d, year, run;
 
     if (f->count == NULL) {
         k = (size_t) f->nkeywords + f->ntypes + 1;
         f->count = resources_xmalloc(k * sizeof(uint32_t));
+        f->byrank = resources_xmalloc(k * sizeof(uint32_t));
         f->keys = resources_xmalloc(k * sizeof(uint64_t));
         memset(f->count, 0, k * sizeof(uint32_t));
     }
@@ -47,31 +88,7 @@ resources_facets_table(resources_facets_t *f, const uint32_t *p, size_t n,
         }
     }
 
-    byrank = resources_xmalloc(((size_t) f->nkeywords + f->ntypes + 1)
-                               * sizeof(uint32_t));
-
-    for (id = 0; id < f->nkeywords; id++) {
-        byrank[f->kwrank[id]] = id;
-    }
-
-    for (id = 0, nk = 0; id < f->nkeywords; id++) {
-        if (f->count[id]) {
-            f->keys[nk++] = (uint64_t) (UINT32_MAX - f->count[id]) << 32
-                            | f->kwrank[id];
-        }
-    }
-
-    resources_select_u64(f->keys, nk, nk);
-
-    for (i = 0; i < nk; i++) {
-        id = byrank[(uint32_t) f->keys[i]];
-        resources_vec_push(out, id);
-        resources_vec_push(out, f->count[id]);
-    }
-
-    for (id = 0; id < f->nkeywords; id++) {
-        f->count[id] = 0;
-    }
+    nk = resources_facets_kind(f, f->kwrank, f->nkeywords, out);
 
     /* types */
 
@@ -79,30 +96,7 @@ resources_facets_table(resources_facets_t *f, const uint32_t *p, size_t n,
         f->count[f->type[RESOURCES_DOCNO(p[i])]]++;
     }
 
-    for (id = 0; id < f->ntypes; id++) {
-        byrank[f->typerank[id]] = id;
-    }
-
-    for (id = 0, nt = 0; id < f->ntypes; id++) {
-        if (f->count[id]) {
-            f->keys[nt++] = (uint64_t) (UINT32_MAX - f->count[id]) << 32
-                            | f->typerank[id];
-        }
-    }
-
-    resources_select_u64(f->keys, nt, nt);
-
-    for (i = 0; i < nt; i++) {
-        id = byrank[(uint32_t) f->keys[i]];
-        resources_vec_push(out, id);
-        resources_vec_push(out, f->count[id]);
-    }
-
-    for (id = 0; id < f->ntypes; id++) {
-        f->count[id] = 0;
-    }
-
-    free(byrank);
+    nt = resources_facets_kind(f, f->typerank, f->ntypes, out);
 
     /* years: docnos in date order, so in runs, newest first */
 
@@ -142,7 +136,9 @@ void
 resources_facets_free(resources_facets_t *f)
 {
     free(f->count);
+    free(f->byrank);
     free(f->keys);
     f->count = NULL;
+    f->byrank = NULL;
     f->keys = NULL;
 }

@@ -36,6 +36,7 @@ typedef struct {
 
     /* scratch, NULL at first */
     uint32_t        *count;
+    uint32_t        *byrank;
     uint64_t        *keys;
 } resources_facets_t;
 

@@ -110,6 +110,8 @@ package Resources::TestNginx;
 #           $body, $error)
 #   load_catalogue($out, @files)   (dies with the loader's stderr)
 #   error_log_text()               (the whole error.log)
+#   error_log_new()                (what error.log gained since the last
+#                                   call: the handler logs before it answers)
 #
 # Environment variables: TEST_NGINX_BINARY (default /usr/sbin/nginx),
 # TEST_NGINX_PORT (default 1984), TEST_NGINX_SERVROOT (default t/servroot),
@@ -154,7 +156,7 @@ our @EXPORT = qw(
     add_block_preprocessor add_cleanup_handler is_str
     $ServerPort $ServerPortForClient $NoLongString
     start_nginx stop_nginx http_request load_catalogue error_log_text
-    nginx_pid
+    error_log_new nginx_pid
 );
 
 # ---------------------------------------------------------------------------
@@ -923,6 +925,16 @@ sub start_nginx {
 sub error_log_text {
     my $t = _slurp($ErrLogFile);
     return defined $t ? $t : '';
+}
+
+my $ErrLogNewPos = 0;
+
+sub error_log_new {
+    my $t = error_log_text();
+    $ErrLogNewPos = 0 if $ErrLogNewPos > length $t;    # a new log
+    my $new = substr($t, $ErrLogNewPos);
+    $ErrLogNewPos = length $t;
+    return $new;
 }
 
 # Lines of error.log written since the previous call (Test::Nginx's
