@@ -2615,6 +2615,17 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         rq->lists[0].scored = 0;
         rq->bits[0] = NULL;
         rq->nlists = 1;
+
+        /* the facets of the whole public view, as the loader counted them */
+
+        if (rq->view == RESOURCES_VIEW_PUBLIC && rq->q.facets
+            && resources_snapshot_posting(s, RESOURCES_PART_FACETS,
+                                          RESOURCES_KIND_ALL, (u_char *) "",
+                                          0, &rq->table)
+               != 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     /*

@@ -58,7 +58,9 @@
  *                  bit (keyword, title), or the low bit (summary, title),
  *                  set, as bitmaps (frequent words only)
  *                  RESOURCES_PART_FACETS: the facets of the public part
- *                  of a keyword or type that has a bitmap, as u32s:
+ *                  of a keyword or type that has a bitmap (and, under
+ *                  kind RESOURCES_KIND_ALL, of the whole public view), as
+ *                  u32s:
  *                  nk, nt, ny, then nk (keyword id, count) pairs and nt
  *                  (type id, count) pairs, most resources first, ties in
  *                  folded order, then ny (year, count) pairs, newest

@@ -129,7 +129,9 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
            [ 'type=T2', { type => 'T2' }, 1 ],
            [ 'kw=GAMMA&sort=title', { kw => ['Gamma'] }, 1 ],
            [ 'kw=beta&q=le', { kw => ['beta'] }, 1 ],
-           [ '', {}, 0 ],
+           [ '', {}, 1 ],
+           [ 'sort=oldest', {}, 1 ],
+           [ 'from=2022', { from => '2022-01' }, 0 ],
            [ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] }, 0 ],
            [ 'kw=Alpha&kw=beta&sort=title', { kw => ['Alpha', 'beta'] }, 0 ],
            [ 'kw=beta&q=special&sort=oldest', { kw => ['beta'], q => 1 }, 0 ],
@@ -172,14 +174,15 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
 }
 
 # the private location counts its private resources: not the loader's
-{
-    my @m = grep { my $r = $_; grep { $_ eq 'Alpha' } @{ $r->{keywords} } } @order;
+for my $kw ('Alpha', undef) {
+    my @m = grep { my $r = $_; !defined $kw || grep { $_ eq $kw } @{ $r->{keywords} } } @order;
+    my $args = defined $kw ? "kw=$kw&" : '';
     error_log_new();
-    my ($st, $h, $body) = http_request('/p?kw=Alpha&facets=kw,type,year&facet_limit=10&limit=0');
+    my ($st, $h, $body) = http_request("/p?${args}facets=kw,type,year&facet_limit=10&limit=0");
     is_deeply decode_json($body)->{facets}, facets_of([ map { $_->{id} } @m ], 10),
-        'private location: facets with the private resources';
+        "private location, $args: facets with the private resources";
     unlike error_log_new(), qr/facets as the loader counted them/,
-        'private location: not as the loader counted them';
+        "private location, $args: not as the loader counted them";
 }
 
 # q with a prefix that expands to many words (a dense union): relevance is

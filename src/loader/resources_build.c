@@ -2792,6 +2792,29 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         resources_check(rc);
     }
 
+    /* the facets of the whole public view (a request without a filter) */
+
+    if (facets) {
+        resources_vec_t  table;
+
+        for (i = 0, npub = 0; i < n; i++) {
+            if (!priv_doc[i]) {
+                all[npub++] = (uint32_t) i << 2;
+            }
+        }
+
+        memset(&table, 0, sizeof(resources_vec_t));
+        resources_facets_table(facets, all, npub, &table);
+
+        key[0] = RESOURCES_PART_FACETS;
+        key[1] = RESOURCES_KIND_ALL;
+
+        rc = resources_put(b, b->post, key, 2, table.elts,
+                           table.n * sizeof(uint32_t));
+        resources_vec_free(&table);
+        resources_check(rc);
+    }
+
     /* terms and words */
 
     memset(nterms, 0, sizeof(nterms));
