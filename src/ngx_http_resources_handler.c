@@ -1826,12 +1826,7 @@ ngx_http_resources_facets_table(ngx_http_resources_req_t *rq, size_t limit)
 
     /* its layout, checked when the snapshot was verified; its size here */
 
-    for (j = 0, m = 3; j < 3; j++) {
-        n[j] = resources_get_u32(p + j * 4);
-        m += 2 * n[j];
-    }
-
-    if (m != rq->table.n) {
+    if (resources_snapshot_facets_sizes(&rq->table, n) != 0) {
         ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
                       "resources: the facets of a term are malformed");
         return NGX_ERROR;
@@ -1860,8 +1855,8 @@ ngx_http_resources_facets_table(ngx_http_resources_req_t *rq, size_t limit)
 
         f = ngx_http_resources_alloc(rq, (m + 1)
                                          * sizeof(ngx_http_resources_facet_t));
-        years = ngx_http_resources_alloc(rq, m * 4 + 1);
-        if (f == NULL || years == NULL) {
+        years = (j == 2) ? ngx_http_resources_alloc(rq, m * 4 + 1) : NULL;
+        if (f == NULL || (j == 2 && years == NULL)) {
             return NGX_ERROR;
         }
 
@@ -2165,8 +2160,8 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t hi, size_t offset, size_t limit, size_t *total,
     uint32_t **page, size_t *m)
 {
-    size_t                      i, j, e, n, k, nw, ns, nb;
-    uint32_t                    d, *out;
+    size_t                      i, j, n, k, nw, ns, nb;
+    uint32_t                   *out;
     uint64_t                   *rare;
     ngx_uint_t                  slot, nrare;
     const u_char              **bits;
@@ -2263,39 +2258,13 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
                 continue;
             }
 
-            for (e = 0; e < t->post.n; e++) {
-                d = resources_get_u32(t->post.data + e * sizeof(uint32_t));
-
-                rare[RESOURCES_DOCNO(d) / 64] |=
-                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
-
-                if (d & 2) {
-                    rare[nw + RESOURCES_DOCNO(d) / 64] |=
-                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
-                }
-
-                if (RESOURCES_FIELD(d) == RESOURCES_FIELD_SUMMARY) {
-                    rare[2 * nw + RESOURCES_DOCNO(d) / 64] |=
-                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
-                }
-
-                if (RESOURCES_FIELD(d) == RESOURCES_FIELD_TITLE) {
-                    rare[3 * nw + RESOURCES_DOCNO(d) / 64] |=
-                                  (uint64_t) 1 << (RESOURCES_DOCNO(d) % 64);
-                }
-            }
+            resources_bits_fields_add(rare, nw, t->post.data, t->post.n);
         }
 
-        /*
-         * The rare words as one: a docno's best field among them must read
-         * from the two bits as in one word, so the low bit is the title's
-         * (in one of them) or the summary's when none has the high bit; a
-         * keyword in one and a summary in another is not a title
-         */
+        /* the rare words as one: see resources_bits_fields_low() */
 
-        for (e = 0; rare && e < nw; e++) {
-            rare[2 * nw + e] = (rare[2 * nw + e] & ~rare[nw + e])
-                               | rare[3 * nw + e];
+        if (rare) {
+            resources_bits_fields_low(rare, nw);
         }
     }
 

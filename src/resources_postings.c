@@ -625,6 +625,39 @@ resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi)
 }
 
 
+void
+resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
+    size_t n)
+{
+    size_t    i;
+    uint32_t  e, d, f;
+    uint64_t  bit;
+
+    for (i = 0; i < n; i++) {
+        e = resources_get_u32(p + i * sizeof(uint32_t));
+        d = RESOURCES_DOCNO(e);
+        f = RESOURCES_FIELD(e);
+        bit = (uint64_t) 1 << (d % 64);
+
+        acc[d / 64] |= bit;
+        acc[nw + d / 64] |= (f & 2) ? bit : 0;
+        acc[2 * nw + d / 64] |= (f & 1) ? bit : 0;
+        acc[3 * nw + d / 64] |= (f == RESOURCES_FIELD_TITLE) ? bit : 0;
+    }
+}
+
+
+void
+resources_bits_fields_low(uint64_t *acc, size_t nw)
+{
+    size_t  i;
+
+    for (i = 0; i < nw; i++) {
+        acc[2 * nw + i] = (acc[2 * nw + i] & ~acc[nw + i]) | acc[3 * nw + i];
+    }
+}
+
+
 /* the bits of word w that stand for docnos in [lo, hi) */
 
 static inline uint64_t

@@ -122,6 +122,20 @@ size_t resources_bits_and_many_page(const u_char **bits, size_t nb,
 size_t resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi);
 
 /*
+ * Several words read as one (a prefix's words: the loader's unions, the
+ * module's rare words).  acc holds four bitmaps of nw words: the docnos,
+ * the field's high bit, its low bit, the title; resources_bits_fields_add()
+ * ORs n entries (docno << 2 | field, u32s, any alignment) into them, and
+ * resources_bits_fields_low() then makes the low bit read as in one word
+ * whose field in a docno is the best of theirs: the title's (in one of
+ * them), or the summary's where none has the high bit.  A keyword in one
+ * and a summary in another is not a title.
+ */
+void resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
+    size_t n);
+void resources_bits_fields_low(uint64_t *acc, size_t nw);
+
+/*
  * Slots: a slot is the OR of its n bitmaps (a keyword, a type, a word, the
  * words a prefix starts), the result the AND of the slots.  A scored slot
  * (a word of q) also has, for each of its terms, the docnos whose field in

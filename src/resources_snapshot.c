@@ -688,29 +688,41 @@ resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
 }
 
 
+int
+resources_snapshot_facets_sizes(const resources_posting_t *table, size_t *n)
+{
+    size_t  j, m;
+
+    if (table->n < 3) {
+        return -1;
+    }
+
+    for (j = 0, m = 3; j < 3; j++) {
+        n[j] = resources_get_u32(table->data + j * sizeof(uint32_t));
+        m += 2 * n[j];
+    }
+
+    return (m == table->n) ? 0 : -1;
+}
+
+
 /* a frequent term's facets (RESOURCES_PART_FACETS) */
 
 static int
 resources_snapshot_check_facets(resources_snapshot_t *s, MDB_val *d)
 {
-    size_t          i, j, m, cnt;
-    uint32_t        id, c, prev, nterms;
-    const u_char   *p;
+    size_t                i, j, m, n[3];
+    uint32_t              id, c, prev, nterms;
+    const u_char         *p;
+    resources_posting_t   table;
 
     p = d->mv_data;
-    cnt = d->mv_size / sizeof(uint32_t);
+    table.data = p;
+    table.n = d->mv_size / sizeof(uint32_t);
 
-    if (d->mv_size % sizeof(uint32_t) || cnt < 3) {
-        return -1;
-    }
-
-    m = 3;
-
-    for (j = 0; j < 3; j++) {
-        m += 2 * (size_t) resources_get_u32(p + j * 4);
-    }
-
-    if (m != cnt) {
+    if (d->mv_size % sizeof(uint32_t)
+        || resources_snapshot_facets_sizes(&table, n) != 0)
+    {
         return -1;
     }
 
@@ -721,7 +733,7 @@ resources_snapshot_check_facets(resources_snapshot_t *s, MDB_val *d)
                : (j == 1) ? s->header.ntypes[1] : 10000;
         prev = UINT32_MAX;
 
-        for (i = 0; i < resources_get_u32(p + j * 4); i++, m += 2) {
+        for (i = 0; i < n[j]; i++, m += 2) {
             id = resources_get_u32(p + m * 4);
             c = resources_get_u32(p + m * 4 + 4);
 

@@ -177,6 +177,14 @@ const u_char *resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
 const u_char *resources_snapshot_bits(resources_snapshot_t *s, u_char part,
     u_char kind, const u_char *term, size_t len);
 
+/*
+ * The numbers of keyword, type and year pairs of a facets table
+ * (RESOURCES_PART_FACETS, a value of table->n u32s) into n[0..2]; 0, or
+ * -1 when the value is not that long
+ */
+int resources_snapshot_facets_sizes(const resources_posting_t *table,
+    size_t *n);
+
 /* term of a kind by id; 0 or -1 */
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "resources_store.h"
+#include "resources_postings.h"
 #include "resources_prefixes.h"
 #include "resources_util.h"
 
@@ -198,8 +199,8 @@ static int
 resources_prefixes_close(resources_prefixes_t *pr, resources_interval_t *iv)
 {
     int                    rc;
-    size_t                 i, nw, len, count;
-    uint64_t              *b, *h, *l, *t, *pb;
+    size_t                 i, nw, len;
+    uint64_t              *b, *pb;
     resources_interval_t  *up;
 
     if (iv->acc == NULL) {
@@ -208,41 +209,28 @@ resources_prefixes_close(resources_prefixes_t *pr, resources_interval_t *iv)
 
     nw = pr->nw;
     b = iv->acc;
-    h = b + nw;
-    l = h + nw;
-    t = l + nw;
 
     rc = 0;
-
-    for (i = 0, count = 0; i < nw; i++) {
-        count += (size_t) __builtin_popcountll(b[i]);
-    }
 
     len = resources_lcp(pr->words[iv->first], pr->lens[iv->first],
                         pr->words[iv->last], pr->lens[iv->last]);
 
-    if (iv->npublic >= 2 && count >= pr->ndocs / 64
+    if (iv->npublic >= 2
+        && resources_bits_count_range(b, 0, pr->ndocs) >= pr->ndocs / 64
         && !(len == pr->written_len && pr->written
              && memcmp(pr->written, pr->words[iv->first], len) == 0))
     {
         /*
-         * The low bit written is the summary's (low bit without the high
-         * one) or the title's (both bits, in one word): so that the best
-         * field of a docno in the union reads as in a word, the best of
-         * its words'
+         * The low bit made to read as in one word (the best field of its
+         * words'), in place: the first three bitmaps of acc are then the
+         * union's.  ORed into the parent so, the parent's low bit comes
+         * out the same: what this adds to it and not to the title is
+         * under this interval's high bits, which the parent has too.
          */
 
-        pb = resources_xmalloc(3 * nw * sizeof(uint64_t));
+        resources_bits_fields_low(b, nw);
 
-        memcpy(pb, b, 2 * nw * sizeof(uint64_t));
-
-        for (i = 0; i < nw; i++) {
-            pb[2 * nw + i] = (l[i] & ~h[i]) | t[i];
-        }
-
-        rc = pr->put(pr->data, pr->words[iv->first], len, pb, nw);
-
-        free(pb);
+        rc = pr->put(pr->data, pr->words[iv->first], len, b, nw);
 
         pr->written = pr->words[iv->first];
         pr->written_len = len;
@@ -282,8 +270,6 @@ resources_prefixes_add(resources_prefixes_t *pr, size_t i, const uint32_t *p,
 {
     int                    rc;
     size_t                 nw;
-    uint32_t               j, d, f;
-    uint64_t              *b, bit;
     resources_interval_t  *iv;
 
     nw = pr->nw;
@@ -300,18 +286,7 @@ resources_prefixes_add(resources_prefixes_t *pr, size_t i, const uint32_t *p,
         iv->npublic++;
         iv->last = (uint32_t) i;
 
-        b = iv->acc;
-
-        for (j = 0; j < n; j++) {
-            d = RESOURCES_DOCNO(p[j]);
-            f = RESOURCES_FIELD(p[j]);
-            bit = (uint64_t) 1 << (d % 64);
-
-            b[d / 64] |= bit;
-            b[nw + d / 64] |= (f & 2) ? bit : 0;
-            b[2 * nw + d / 64] |= (f & 1) ? bit : 0;
-            b[3 * nw + d / 64] |= (f == 3) ? bit : 0;
-        }
+        resources_bits_fields_add(iv->acc, nw, (const u_char *) p, n);
     }
 
     /* the intervals that end with this word, innermost first */
