@@ -23,8 +23,8 @@ LOADER      := $(BUILD)/resources-load
 RUN_PORT    ?= 8080
 
 # Debian packages: to build, to test, to run the demo
-DEPS := nginx nginx-dev liblmdb-dev lmdb-utils libpcre2-dev libutf8proc-dev \
-        libjansson-dev build-essential pkg-config curl \
+DEPS := nginx nginx-dev liblmdb-dev lmdb-utils liblz4-dev libpcre2-dev \
+        libutf8proc-dev libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
         libjson-pp-perl libipc-run-perl libxml-libxml-perl \
         chromium fonts-liberation clang libclang-rt-14-dev
@@ -34,7 +34,7 @@ CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wno-unused-parameter
 ALL_CFLAGS  := -std=gnu99 $(WARN) $(CFLAGS) -Isrc -Isrc/loader \
                $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
-LIBS        := -llmdb -lutf8proc -ljansson -lpcre2-8 -pthread
+LIBS        := -llmdb -llz4 -lutf8proc -ljansson -lpcre2-8 -pthread
 
 SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \

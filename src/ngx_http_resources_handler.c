@@ -680,8 +680,10 @@ static ngx_int_t
 ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
     size_t len)
 {
-    uint32_t            docno;
-    resources_record_t  rec;
+    u_char              *p;
+    size_t               tail;
+    uint32_t             docno;
+    resources_record_t   rec;
 
     if (!resources_id_valid(id, len)
         || resources_snapshot_id(rq->s, id, len, &docno) != 0
@@ -692,7 +694,34 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
                                         "no resource with this id");
     }
 
-    return ngx_http_resources_append_ref(rq, rec.full, rec.full_len);
+    if (rec.full) {
+        return ngx_http_resources_append_ref(rq, rec.full, rec.full_len);
+    }
+
+    /* packed: the list form from the map, the rest unpacked after it */
+
+    if (ngx_http_resources_append_ref(rq, rec.list, rec.list_len) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    tail = rec.full_len - rec.list_len;
+
+    p = ngx_http_resources_reserve(rq, tail);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resources_snapshot_tail(rq->s, &rec, p) != 0) {
+        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
+                      "resources: the record \"%*s\" does not unpack",
+                      len, id);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rq->b->last = p + tail;
+    rq->length += tail;
+
+    return NGX_OK;
 }
 
 

@@ -3,6 +3,7 @@
  */
 
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include <stdlib.h>
+
+#include <lz4.h>
 
 #include "resources_snapshot.h"
 #include "resources_text.h"
@@ -318,9 +321,43 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
                                  " byte order");
     }
 
-    if (s->header.schema != RESOURCES_SCHEMA) {
+    if (s->header.schema < RESOURCES_SCHEMA_MIN
+        || s->header.schema > RESOURCES_SCHEMA)
+    {
         resources_snapshot_error("unknown schema version %u (this build reads"
-                                 " %u)", s->header.schema, RESOURCES_SCHEMA);
+                                 " %u to %u)", s->header.schema,
+                                 RESOURCES_SCHEMA_MIN, RESOURCES_SCHEMA);
+    }
+
+    if (s->header.schema < 2) {
+        s->header.tail_max = 0;
+    }
+
+    /* the dictionary of packed records, and the scratch to unpack them */
+
+    k.mv_size = 4;
+    k.mv_data = "dict";
+
+    if (mdb_get(s->txn, meta, &k, &d) == 0 && s->header.schema >= 2) {
+        if (d.mv_size > RESOURCES_DICT_MAX) {
+            resources_snapshot_error("the dictionary is too long");
+        }
+
+        s->dict = d.mv_data;
+        s->dict_len = d.mv_size;
+    }
+
+    if (s->header.tail_max > RESOURCES_RECORD_MAX) {
+        resources_snapshot_error("bad longest tail in the header");
+    }
+
+    if (s->header.tail_max > 0) {
+        s->scratch = malloc(s->dict_len + s->header.tail_max);
+        if (s->scratch == NULL) {
+            resources_snapshot_error("out of memory");
+        }
+
+        memcpy(s->scratch, s->dict, s->dict_len);
     }
 
     memcpy(s->version, s->header.version, RESOURCES_VERSION_LEN);
@@ -476,6 +513,9 @@ resources_snapshot_close(resources_snapshot_t *s)
 {
     int  i;
 
+    free(s->scratch);
+    s->scratch = NULL;
+
     for (i = 0; i < 2; i++) {
         free(s->freq[i]);
         free(s->rank[i]);
@@ -525,22 +565,86 @@ resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
     p = s->chunk[chunk] + off;
     memcpy(&doc, p, sizeof(resources_doc_t));
 
-    end = (uint64_t) off + sizeof(resources_doc_t) + doc.full_len
-          + doc.atom_len + doc.id_len;
-
-    if (end > s->chunk_len[chunk] || doc.list_len > doc.full_len) {
+    if (doc.list_len > doc.full_len) {
         return -1;
     }
 
     rec->list = p + sizeof(resources_doc_t);
     rec->list_len = doc.list_len;
-    rec->full = rec->list;
     rec->full_len = doc.full_len;
-    rec->atom = rec->full + doc.full_len;
+
+    if (doc.flags & RESOURCES_DOC_PACKED) {
+
+        /* the list form, then the u32 length of the block and the block */
+
+        end = (uint64_t) off + sizeof(resources_doc_t) + doc.list_len
+              + sizeof(uint32_t);
+
+        if (end > s->chunk_len[chunk]
+            || doc.full_len - doc.list_len > s->header.tail_max)
+        {
+            return -1;
+        }
+
+        rec->full = NULL;
+        rec->packed = rec->list + doc.list_len + sizeof(uint32_t);
+        rec->packed_len = resources_get_u32(rec->list + doc.list_len);
+        rec->atom = rec->packed + rec->packed_len;
+        end += rec->packed_len;
+
+    } else {
+        rec->full = rec->list;
+        rec->packed = NULL;
+        rec->packed_len = 0;
+        rec->atom = rec->full + doc.full_len;
+        end = (uint64_t) off + sizeof(resources_doc_t) + doc.full_len;
+    }
+
+    end += (uint64_t) doc.atom_len + doc.id_len;
+
+    if (end > s->chunk_len[chunk]) {
+        return -1;
+    }
+
     rec->atom_len = doc.atom_len;
     rec->id = rec->atom + doc.atom_len;
     rec->id_len = doc.id_len;
     rec->priv = (doc.flags & RESOURCES_DOC_PRIVATE) != 0;
+
+    return 0;
+}
+
+
+int
+resources_snapshot_tail(resources_snapshot_t *s,
+    const resources_record_t *rec, u_char *out)
+{
+    int     n;
+    size_t  len;
+
+    len = rec->full_len - rec->list_len;
+
+    if (rec->packed == NULL) {
+        memcpy(out, rec->full + rec->list_len, len);
+        return 0;
+    }
+
+    if (rec->packed_len > INT_MAX || len > s->header.tail_max
+        || s->scratch == NULL)
+    {
+        return -1;
+    }
+
+    n = LZ4_decompress_safe_usingDict((const char *) rec->packed,
+                                      (char *) s->scratch + s->dict_len,
+                                      (int) rec->packed_len, (int) len,
+                                      (const char *) s->scratch,
+                                      (int) s->dict_len);
+    if (n < 0 || (size_t) n != len) {
+        return -1;
+    }
+
+    memcpy(out, s->scratch + s->dict_len, len);
 
     return 0;
 }
@@ -811,25 +915,31 @@ resources_snapshot_advise(const void *p, size_t len, int advice)
 
 
 int
-resources_snapshot_verify(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_verify(resources_snapshot_t *s, uint32_t *packed,
+    char *err, size_t errlen)
 {
-    return resources_snapshot_verify_part(s, 0, 1, err, errlen);
+    return resources_snapshot_verify_part(s, 0, 1, packed, err, errlen);
 }
 
 
 int
 resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
-    unsigned nparts, char *err, size_t errlen)
+    unsigned nparts, uint32_t *packed, char *err, size_t errlen)
 {
     int                     rc;
+    u_char                 *buf, *nbuf;
+    size_t                  cap;
     uint32_t                i, n, docno, d, prev, w, j;
     uint64_t                loc;
     MDB_val                 k, v;
     MDB_cursor             *c;
+    const u_char           *full;
     resources_record_t      rec;
     resources_term_info_t   t;
 
     c = NULL;
+    buf = NULL;
+    cap = 0;
     n = s->header.ndocs;
 
     /* dates: non-increasing, undated last */
@@ -885,21 +995,49 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
                                          i);
             }
 
+            /* a packed record: its full form, unpacked */
+
+            full = rec.full;
+
+            if (full == NULL) {
+                if (rec.full_len > cap) {
+                    nbuf = realloc(buf, rec.full_len);
+                    if (nbuf == NULL) {
+                        resources_snapshot_error("out of memory");
+                    }
+
+                    buf = nbuf;
+                    cap = rec.full_len;
+                }
+
+                memcpy(buf, rec.list, rec.list_len);
+
+                if (resources_snapshot_tail(s, &rec, buf + rec.list_len)
+                    != 0)
+                {
+                    resources_snapshot_error("record %u does not unpack", i);
+                }
+
+                full = buf;
+
+                if (packed) {
+                    (*packed)++;
+                }
+            }
+
             /*
              * the list form is the full form's prefix up to a ',' or a
              * '}': valid UTF-8 when the full form is
              */
 
             if (!resources_id_valid(rec.id, rec.id_len)
-                || resources_utf8_valid(rec.full, rec.full_len)
-                   != rec.full_len
+                || resources_utf8_valid(full, rec.full_len) != rec.full_len
                 || resources_utf8_valid(rec.atom, rec.atom_len)
                    != rec.atom_len
                 || rec.list_len < 2 || rec.list[0] != '{'
-                || rec.full_len < 2 || rec.full[0] != '{'
-                || rec.full[rec.full_len - 1] != '}'
-                || (rec.list[rec.list_len] != ','
-                    && rec.list[rec.list_len] != '}'))
+                || rec.full_len < 2 || full[0] != '{'
+                || full[rec.full_len - 1] != '}'
+                || (full[rec.list_len] != ',' && full[rec.list_len] != '}'))
             {
                 resources_snapshot_error("record %u is malformed", i);
             }
@@ -1001,6 +1139,8 @@ terms:
         }
     }
 
+    free(buf);
+
     return 0;
 
 failed:
@@ -1008,6 +1148,8 @@ failed:
     if (c) {
         mdb_cursor_close(c);
     }
+
+    free(buf);
 
     return -1;
 }

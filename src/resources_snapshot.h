@@ -101,6 +101,16 @@ typedef struct {
     /* per kind, each term id's value in "tids" (malloc'ed, or NULL) */
     MDB_val             *tid[2];
 
+    /*
+     * the dictionary of packed records ("meta" "dict", in the map), and
+     * scratch (malloc'ed, freed by close): a copy of it followed by room
+     * for the longest tail, LZ4 decompressing fastest into a buffer that
+     * its dictionary precedes
+     */
+    const u_char        *dict;
+    size_t               dict_len;
+    u_char              *scratch;
+
     /* the file, as opened */
     dev_t                dev;
     ino_t                ino;
@@ -108,11 +118,20 @@ typedef struct {
 } resources_snapshot_t;
 
 
+/*
+ * A record: its full form is full_len bytes, the list form its first
+ * list_len bytes and "}".  The full form is at full, or, for a packed
+ * record, full is NULL and the bytes after the list form are the LZ4 block
+ * at packed: resources_snapshot_tail() gives them.
+ */
+
 typedef struct {
     const u_char        *list;             /* and "}" after list_len */
     size_t               list_len;
-    const u_char        *full;
+    const u_char        *full;             /* or NULL: packed */
     size_t               full_len;
+    const u_char        *packed;           /* or NULL */
+    size_t               packed_len;
     const u_char        *atom;
     size_t               atom_len;
     const u_char        *id;
@@ -137,9 +156,12 @@ int resources_snapshot_open(resources_snapshot_t *s, const char *path,
 
 void resources_snapshot_close(resources_snapshot_t *s);
 
-/* reads every record, posting and term and checks them: slow, thorough */
-int resources_snapshot_verify(resources_snapshot_t *s, char *err,
-    size_t errlen);
+/*
+ * Reads every record, posting and term and checks them: slow, thorough;
+ * adds the number of packed records to *packed (packed may be NULL)
+ */
+int resources_snapshot_verify(resources_snapshot_t *s, uint32_t *packed,
+    char *err, size_t errlen);
 /*
  * The same in parts that may run at once, each on a snapshot of its own
  * (opened on the same file): part p of nparts checks the records of one
@@ -148,11 +170,20 @@ int resources_snapshot_verify(resources_snapshot_t *s, char *err,
  * resources_snapshot_verify succeeding.
  */
 int resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
-    unsigned nparts, char *err, size_t errlen);
+    unsigned nparts, uint32_t *packed, char *err, size_t errlen);
 
 /* the record of docno (< ndocs), in O(1); 0 or -1 */
 int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
     resources_record_t *rec);
+
+/*
+ * The bytes of rec's full form after its list form (rec->full_len -
+ * rec->list_len of them) into out: copied, or decompressed for a packed
+ * record (through the snapshot's scratch: not from two threads at once);
+ * 0, or -1 for a block that does not decompress to them
+ */
+int resources_snapshot_tail(resources_snapshot_t *s,
+    const resources_record_t *rec, u_char *out);
 
 /* the docno of an id; 0, or -1 when there is none */
 int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,

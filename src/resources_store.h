@@ -24,6 +24,9 @@
  *
  *   "meta"   "header" -> resources_header_t
  *
+ *   "meta"   "dict"   -> the dictionary of the packed records (at most
+ *                       RESOURCES_DICT_MAX bytes; absent when none is)
+ *
  *   "heap"   u32 chunk number (MDB_INTEGERKEY) -> records, packed: each a
  *            resources_doc_t, then the full form JSON (whose first
  *            list_len bytes, closed with "}", are the list form), the Atom
@@ -31,6 +34,13 @@
  *            "<entry><id>" and the id before it) and the id.  Chunks hold
  *            up to RESOURCES_CHUNK_MAX bytes, so that records are packed
  *            without rounding each to pages and reached in O(1).
+ *            A record with RESOURCES_DOC_PACKED (schema 2) stores its full
+ *            form's tail, the bytes after the list form, as a u32 length
+ *            and an LZ4 block of that length (LZ4_compress_fast_continue()
+ *            after the dictionary of "meta"): the full form is list_len
+ *            bytes as they are, then full_len - list_len bytes once the
+ *            block is decompressed; the Atom entry and the id follow the
+ *            block.
  *
  *   "ids"    id -> u32 docno
  *
@@ -94,7 +104,9 @@
 
 
 #define RESOURCES_MAGIC            0x52534331u      /* "RSC1" in host order */
-#define RESOURCES_SCHEMA           1
+#define RESOURCES_SCHEMA           2      /* written */
+#define RESOURCES_SCHEMA_MIN       1      /* read: 1 has no packed record */
+#define RESOURCES_DICT_MAX         65536  /* bytes of "meta" "dict" */
 
 #define RESOURCES_DB_META          "meta"
 #define RESOURCES_DB_HEAP          "heap"
@@ -151,6 +163,7 @@
 #define RESOURCES_ID_MAX           128
 #define RESOURCES_KEY_MAX          (2 + RESOURCES_TERM_MAX)
 #define RESOURCES_VERSION_LEN      16
+#define RESOURCES_RECORD_MAX       (16 * 1024 * 1024)  /* rendered JSON */
 
 
 typedef struct {
@@ -163,7 +176,9 @@ typedef struct {
     uint32_t   nkeywords[2];           /* distinct keywords: public, all */
     uint32_t   ntypes[2];              /* distinct types: public, all */
     uint32_t   nwords;                 /* distinct words, all */
-    uint32_t   reserved[7];
+    uint32_t   tail_max;               /* the longest tail of a packed
+                                          record, decompressed (schema 2) */
+    uint32_t   reserved[6];
 } resources_header_t;
 
 
@@ -173,10 +188,11 @@ typedef struct {
     uint32_t   full_len;               /* bytes of the full form JSON */
     uint32_t   atom_len;               /* bytes of the Atom entry's tail */
     uint32_t   id_len;
-    uint32_t   flags;                  /* RESOURCES_DOC_PRIVATE */
+    uint32_t   flags;                  /* RESOURCES_DOC_* */
 } resources_doc_t;
 
 #define RESOURCES_DOC_PRIVATE      0x01
+#define RESOURCES_DOC_PACKED       0x02    /* the tail is an LZ4 block */
 
 
 typedef struct {

@@ -43,6 +43,37 @@ Content-Type: application/json; charset=utf-8
 
 
 
+=== TEST 1b: a packed record's bytes, exactly (the list form from the map, the rest unpacked)
+--- catalogue
+t/data/sample.jsonl
+--- config eval: $::Config
+--- request
+GET /resources/fiche-deniche-12-la-cantine-partagee
+--- error_code: 200
+--- response_body chomp
+{"id":"fiche-deniche-12-la-cantine-partagee","title":"Fiche Déniché pour vous n°12 - La Cantine partagée","type":"Ressources RTES","private":false,"date":"2024-03","updated":null,"keywords":["alimentation","tiers-lieu","SCIC"],"series":"Déniché pour vous","number":12,"summary":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.","tags":[],"body":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.\n\nLa collectivité a mis le local à disposition ; l’association gère la cuisine et les bénévoles.","links":[{"label":"Téléchargez la fiche n°12","url":null}]}
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 1c: the same bytes from a snapshot whose records are not packed (resources-load -u)
+--- catalogue
+-u
+t/data/sample.jsonl
+--- config eval: $::Config
+--- request
+GET /resources/fiche-deniche-12-la-cantine-partagee
+--- error_code: 200
+--- response_body chomp
+{"id":"fiche-deniche-12-la-cantine-partagee","title":"Fiche Déniché pour vous n°12 - La Cantine partagée","type":"Ressources RTES","private":false,"date":"2024-03","updated":null,"keywords":["alimentation","tiers-lieu","SCIC"],"series":"Déniché pour vous","number":12,"summary":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.","tags":[],"body":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.\n\nLa collectivité a mis le local à disposition ; l’association gère la cuisine et les bénévoles.","links":[{"label":"Téléchargez la fiche n°12","url":null}]}
+--- no_error_log
+[error]
+[alert]
+
+
+
 === TEST 2: extra fields of a record are served in the full form
 --- catalogue_jsonl
 {"id":"with-extras","title":"T","type":"Autres","source":{"site":"rtes.fr","page":3},"lang":"fr"}

@@ -159,7 +159,7 @@ sub slurp_raw { open my $i, '<:raw', $_[0] or die; local $/; return <$i> }
 publish($b, "$tmp/good-b.mdb");
 my $good_b = slurp_raw("$tmp/good-b.mdb");
 
-(my $schema99 = $good_b) =~ s/1CSR\x01\x00\x00\x00/1CSR\x63\x00\x00\x00/;
+(my $schema99 = $good_b) =~ s/1CSR\x02\x00\x00\x00/1CSR\x63\x00\x00\x00/;
 
 my @broken = (
     [ 'unknown schema version', $schema99,                            qr/cannot open .*catalogue\.mdb": unknown schema version 99/ ],

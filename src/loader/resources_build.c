@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <lmdb.h>
+#include <lz4.h>
 
 #include "resources_build.h"
 #include "resources_json.h"
@@ -123,6 +124,10 @@ struct resources_build_s {
     u_char                *chunk2;        /* the other chunk buffer */
     void                  *hold;          /* LMDB's block for a chunk */
 
+    /* packing the records: NULL until resources_build_dict() */
+    resources_pack_t      *pack;
+    uint32_t               tail_max;       /* the longest packed tail */
+
     /* resources_build_add() */
     resources_prepare_t   *prep;
     resources_buf_t        prep_out;
@@ -134,6 +139,12 @@ struct resources_build_s {
 };
 
 
+
+
+struct resources_pack_s {
+    u_char                *dict;
+    size_t                 len;
+};
 
 
 static int resources_build_foreground(resources_build_t *b);
@@ -258,6 +269,12 @@ resources_build_free(resources_build_t *b)
     free(b->scratch.sort);
     resources_vec_free(&b->kwids);
     resources_prepare_free(b->prep);
+
+    if (b->pack) {
+        free(b->pack->dict);
+        free(b->pack);
+    }
+
     resources_buf_free(&b->prep_out);
 
     resources_hash_free(&b->idh);
@@ -436,6 +453,42 @@ resources_build_writer(void *arg)
     pthread_mutex_unlock(&b->wmutex);
 
     return NULL;
+}
+
+
+int
+resources_build_dict(resources_build_t *b, const u_char *dict, size_t len)
+{
+    resources_pack_t  *pk;
+
+    if (len > RESOURCES_DICT_MAX) {
+        len = RESOURCES_DICT_MAX;
+    }
+
+    pk = calloc(1, sizeof(resources_pack_t));
+    if (pk == NULL) {
+        return -1;
+    }
+
+    pk->dict = malloc(len ? len : 1);
+    if (pk->dict == NULL) {
+        free(pk);
+        return -1;
+    }
+
+    memcpy(pk->dict, dict, len);
+    pk->len = len;
+
+    b->pack = pk;
+
+    return 0;
+}
+
+
+const resources_pack_t *
+resources_build_pack(resources_build_t *b)
+{
+    return b->pack;
 }
 
 
@@ -726,6 +779,20 @@ struct resources_prepare_s {
     u_char                *fold;
     size_t                 fold_cap;
 
+    /*
+     * packing: the builder's (or NULL); a window of our own, a copy of its
+     * dictionary followed by the tail to pack (LZ4 compresses faster when
+     * the dictionary precedes the input), a stream that loaded it (base),
+     * the stream copied from it for each tail, and the block
+     */
+    const resources_pack_t  *pack;
+    u_char                *window;
+    size_t                 window_cap;
+    LZ4_stream_t          *base;
+    LZ4_stream_t          *lz;
+    u_char                *block;
+    size_t                 block_cap;
+
     /* the words of the record being prepared, each once, best field */
     resources_buf_t        words;
     uint32_t               nwords;
@@ -739,12 +806,23 @@ struct resources_prepare_s {
 
 
 resources_prepare_t *
-resources_prepare_create(void)
+resources_prepare_create(const resources_pack_t *pack)
 {
     resources_prepare_t  *p;
 
     p = resources_xmalloc(sizeof(resources_prepare_t));
     memset(p, 0, sizeof(resources_prepare_t));
+
+    if (pack) {
+        p->lz = LZ4_createStream();
+        p->base = LZ4_createStream();
+
+        if (p->lz == NULL || p->base == NULL) {
+            resources_oom();
+        }
+
+        p->pack = pack;
+    }
 
     p->wsize = 1024;
     p->wslots = resources_xmalloc(p->wsize * sizeof(resources_wslot_t));
@@ -761,6 +839,16 @@ resources_prepare_free(resources_prepare_t *p)
         return;
     }
 
+    if (p->lz) {
+        LZ4_freeStream(p->lz);
+    }
+
+    if (p->base) {
+        LZ4_freeStream(p->base);
+    }
+
+    free(p->window);
+    free(p->block);
     resources_json_free(&p->json);
     resources_buf_free(&p->words);
     free(p->fold);
@@ -1100,6 +1188,64 @@ resources_prepare_error(resources_buf_t *out, uint64_t line, const char *msg)
     } while (0)
 
 
+/*
+ * Packs the tail of the full form that ends out (the len bytes after its
+ * list form, at out->data + tail): the u32 length of its LZ4 block and the
+ * block replace it when that is shorter; returns len then, or 0
+ */
+
+static uint32_t
+resources_prepare_pack(resources_prepare_t *p, resources_buf_t *out,
+    size_t tail, size_t len)
+{
+    int       bound, n;
+    size_t    dlen;
+    uint32_t  n32;
+
+    if (p->pack == NULL || len < RESOURCES_PACK_MIN) {
+        return 0;
+    }
+
+    dlen = p->pack->len;
+
+    if (dlen + len > p->window_cap) {
+
+        /* a window where the tail follows the dictionary; loaded anew */
+
+        free(p->window);
+        p->window_cap = dlen + (len > 65536 ? len : 65536);
+        p->window = resources_xmalloc(p->window_cap);
+        memcpy(p->window, p->pack->dict, dlen);
+        (void) LZ4_loadDict(p->base, (const char *) p->window, (int) dlen);
+    }
+
+    bound = LZ4_compressBound((int) len);
+
+    if ((size_t) bound > p->block_cap) {
+        free(p->block);
+        p->block = resources_xmalloc(bound);
+        p->block_cap = bound;
+    }
+
+    memcpy(p->window + dlen, out->data + tail, len);
+    memcpy(p->lz, p->base, sizeof(LZ4_stream_t));
+
+    n = LZ4_compress_fast_continue(p->lz, (const char *) p->window + dlen,
+                                   (char *) p->block, (int) len, bound, 1);
+
+    if (n <= 0 || (size_t) n + sizeof(uint32_t) >= len) {
+        return 0;
+    }
+
+    n32 = (uint32_t) n;
+    memcpy(out->data + tail, &n32, sizeof(uint32_t));
+    memcpy(out->data + tail + sizeof(uint32_t), p->block, n);
+    out->len = tail + sizeof(uint32_t) + n;
+
+    return (uint32_t) len;
+}
+
+
 /* the record in p->json, appended to out */
 
 static void
@@ -1110,7 +1256,8 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
     size_t                 start, blob, full, list_len, full_len, atom_len,
                            id_len, size, kw;
     ssize_t                n;
-    uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw;
+    uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw,
+                           tail_len;
     uint64_t               hash;
     const u_char          *id;
     resources_json_t      *j;
@@ -1409,13 +1556,17 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
                                 " as JSON", RESOURCES_RECORD_MAX);
     }
 
+    tail_len = resources_prepare_pack(p, out, full + list_len,
+                                      full_len - list_len);
+
     resources_buf_put(out, id, id_len);
 
     doc.list_len = (uint32_t) list_len;
     doc.full_len = (uint32_t) full_len;
     doc.atom_len = (uint32_t) atom_len;
     doc.id_len = (uint32_t) id_len;
-    doc.flags = priv ? RESOURCES_DOC_PRIVATE : 0;
+    doc.flags = (priv ? RESOURCES_DOC_PRIVATE : 0)
+                | (tail_len ? RESOURCES_DOC_PACKED : 0);
     memcpy(out->data + blob, &doc, sizeof(resources_doc_t));
 
     size = out->len - blob;
@@ -1427,6 +1578,7 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
     r.id_len = (uint32_t) id_len;
     r.blob_len = (uint32_t) size;
     r.full_len = (uint32_t) full_len;
+    r.tail_len = tail_len;
     r.date = date;
     r.priv = (uint32_t) priv;
 
@@ -1687,6 +1839,10 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     memcpy(dst, blob, r->blob_len);
     b->chunk_len += r->blob_len;
 
+    if (r->tail_len > b->tail_max) {
+        b->tail_max = r->tail_len;
+    }
+
     resources_hash_set(&b->idh, slot, id, r->id_len, ord);
 
     /* per ordinal */
@@ -1783,7 +1939,7 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
     size_t errlen)
 {
     if (b->prep == NULL) {
-        b->prep = resources_prepare_create();
+        b->prep = resources_prepare_create(b->pack);
     }
 
     b->prep_out.len = 0;
@@ -2840,6 +2996,12 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     hdr.ntypes[0] = nterms[2];
     hdr.ntypes[1] = nterms[3];
     hdr.nwords = b->nwords;
+    hdr.tail_max = b->tail_max;
+
+    if (b->pack && b->pack->len > 0) {
+        resources_check(resources_put(b, b->meta, "dict", 4, b->pack->dict,
+                                      b->pack->len));
+    }
 
     resources_check(resources_put(b, b->meta, "header", 6, &hdr,
                                   sizeof(resources_header_t)));

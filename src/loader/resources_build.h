@@ -27,7 +27,6 @@
 #define RESOURCES_TITLE_MAX        2048      /* bytes */
 #define RESOURCES_TEXT_MAX         (4 * 1024 * 1024)  /* summary, body */
 #define RESOURCES_KEYWORDS_MAX     100       /* keywords of a record */
-#define RESOURCES_RECORD_MAX       (16 * 1024 * 1024)  /* rendered JSON */
 
 
 typedef struct resources_build_s  resources_build_t;
@@ -55,6 +54,21 @@ typedef struct {
 
 typedef struct resources_prepare_s  resources_prepare_t;
 
+
+/*
+ * How records are packed: the dictionary (a copy, at most
+ * RESOURCES_DICT_MAX bytes, possibly none).  Made by resources_build_dict()
+ * before the first record, read-only after it (the preparers of every
+ * thread read it), freed with the builder.  Each preparer keeps a copy
+ * with the tail to pack after it, and an LZ4 stream that loaded that copy,
+ * which it copies before each tail (lz4.h: copying a stream that loaded a
+ * dictionary is how one dictionary serves many blocks).
+ */
+
+typedef struct resources_pack_s  resources_pack_t;
+
+#define RESOURCES_PACK_MIN         64     /* shorter tails stay as they are */
+
 #define RESOURCES_PREP_OK          0
 #define RESOURCES_PREP_BAD         1   /* refused, whatever the builder holds */
 #define RESOURCES_PREP_BAD_ID      2   /* refused, after the count check */
@@ -69,6 +83,7 @@ typedef struct {
     uint32_t   id_len;          /* the id, after the message */
     uint32_t   blob_len;        /* the record, as stored in the heap */
     uint32_t   full_len;
+    uint32_t   tail_len;        /* of a packed record's full form, or 0 */
     uint32_t   date;
     uint32_t   priv;
     uint32_t   type_len;        /* folded */
@@ -81,7 +96,8 @@ typedef struct {
     uint32_t   bytes;           /* of input, for progress (the reader's) */
 } resources_prepared_t;
 
-resources_prepare_t *resources_prepare_create(void);
+/* pack: how to pack records, or NULL to store them as they are */
+resources_prepare_t *resources_prepare_create(const resources_pack_t *pack);
 void resources_prepare_free(resources_prepare_t *p);
 
 /* a JSON Lines line (not blank, no "\n"): its record or its problem */
@@ -108,6 +124,15 @@ resources_build_t *resources_build_create(const char *path, size_t mapsize,
  * sorts postings with that many helper threads.  0 or -1.
  */
 int resources_build_background(resources_build_t *b, unsigned threads);
+/*
+ * The dictionary of the packed records, before the first one (the first
+ * RESOURCES_DICT_MAX bytes of the input, say; len may be 0): the records
+ * are packed from then on, with it; 0 or -1 (out of memory)
+ */
+int resources_build_dict(resources_build_t *b, const u_char *dict,
+    size_t len);
+/* how to pack records (NULL until resources_build_dict()) */
+const resources_pack_t *resources_build_pack(resources_build_t *b);
 
 /* 0: added; -1: the record is refused, err says why */
 int resources_build_add(resources_build_t *b, json_t *record, char *err,

@@ -73,6 +73,7 @@ struct resources_jsonl_s {
     resources_batch_t      *free;
 
     resources_prepare_t    *prep;         /* without workers */
+    const resources_pack_t *pack;
 };
 
 
@@ -134,7 +135,7 @@ resources_jsonl_worker(void *arg)
     resources_batch_t    *b;
     resources_prepare_t  *prep;
 
-    prep = resources_prepare_create();
+    prep = resources_prepare_create(p->pack);
 
     pthread_mutex_lock(&p->mutex);
 
@@ -196,7 +197,7 @@ resources_jsonl_threads(void)
 
 
 resources_jsonl_t *
-resources_jsonl_create(unsigned threads)
+resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
 {
     unsigned            i;
     sigset_t            all, old;
@@ -204,6 +205,7 @@ resources_jsonl_create(unsigned threads)
 
     p = resources_xmalloc(sizeof(resources_jsonl_t));
     memset(p, 0, sizeof(resources_jsonl_t));
+    p->pack = pack;
 
     /* enough batches for every worker to have one ahead */
 
@@ -218,7 +220,7 @@ resources_jsonl_create(unsigned threads)
     }
 
     if (threads == 0) {
-        p->prep = resources_prepare_create();
+        p->prep = resources_prepare_create(pack);
         return p;
     }
 
@@ -250,7 +252,7 @@ resources_jsonl_create(unsigned threads)
     p->nthreads = i;
 
     if (i == 0) {
-        p->prep = resources_prepare_create();
+        p->prep = resources_prepare_create(pack);
     }
 
     return p;

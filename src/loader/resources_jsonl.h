@@ -37,8 +37,12 @@ typedef void (*resources_jsonl_handler_pt)(void *data,
     const resources_prepared_t *r, size_t bytes);
 
 
-/* threads: the number of workers; 0 prepares in the calling thread */
-resources_jsonl_t *resources_jsonl_create(unsigned threads);
+/*
+ * threads: the number of workers; 0 prepares in the calling thread; pack:
+ * how to pack the records (resources_build_pack()), or NULL
+ */
+resources_jsonl_t *resources_jsonl_create(unsigned threads,
+    const resources_pack_t *pack);
 
 /* the workers for this machine: RESOURCES_LOAD_THREADS, else the CPUs */
 unsigned resources_jsonl_threads(void);

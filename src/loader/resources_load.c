@@ -85,7 +85,7 @@ static double resources_now(void);
 static void
 resources_usage(FILE *f)
 {
-    fprintf(f, "usage: %s [-knqV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
+    fprintf(f, "usage: %s [-knquV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
             " FILE... | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
             " | --verify CATALOGUE.mdb\n", resources_prog);
 }
@@ -205,7 +205,8 @@ resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
     uint64_t  line;
 
     if (ld->jsonl == NULL) {
-        ld->jsonl = resources_jsonl_create(resources_jsonl_threads());
+        ld->jsonl = resources_jsonl_create(resources_jsonl_threads(),
+                                           resources_build_pack(ld->build));
     }
 
     line = lineno;
@@ -454,14 +455,43 @@ resources_sync_dir(const char *dir)
 }
 
 
+/*
+ * The full form of rec: in the map, or, for a packed record, unpacked into
+ * buf (valid until buf is used again); NULL when it does not unpack
+ */
+
+static const u_char *
+resources_full(resources_snapshot_t *s, const resources_record_t *rec,
+    resources_buf_t *buf)
+{
+    if (rec->full) {
+        return rec->full;
+    }
+
+    buf->len = 0;
+    resources_buf_reserve(buf, rec->full_len);
+    memcpy(buf->data, rec->list, rec->list_len);
+
+    if (resources_snapshot_tail(s, rec, buf->data + rec->list_len) != 0) {
+        return NULL;
+    }
+
+    return buf->data;
+}
+
+
 static int
 resources_dump(const char *path)
 {
     int                    rc;
     char                   err[512];
     uint32_t               i, ord, *docno;
+    const u_char          *full;
+    resources_buf_t        buf;
     resources_record_t     rec;
     resources_snapshot_t   s;
+
+    memset(&buf, 0, sizeof(resources_buf_t));
 
     if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
@@ -490,11 +520,20 @@ resources_dump(const char *path)
             break;
         }
 
-        fwrite(rec.full, 1, rec.full_len, stdout);
+        full = resources_full(&s, &rec, &buf);
+        if (full == NULL) {
+            fprintf(stderr, "%s: %s: record %u does not unpack\n",
+                    resources_prog, path, i);
+            rc = 1;
+            break;
+        }
+
+        fwrite(full, 1, rec.full_len, stdout);
         putchar('\n');
     }
 
     free(docno);
+    resources_buf_free(&buf);
     resources_snapshot_close(&s);
 
     if (fflush(stdout) != 0) {
@@ -514,6 +553,7 @@ typedef struct {
     unsigned               part;
     unsigned               nparts;
     int                    rc;
+    uint32_t               packed;
     char                   err[512];
 } resources_vpart_t;
 
@@ -533,7 +573,8 @@ resources_verify_part(void *arg)
     }
 
     vp->rc = resources_snapshot_verify_part(&s, vp->part, vp->nparts,
-                                            vp->err, sizeof(vp->err));
+                                            &vp->packed, vp->err,
+                                            sizeof(vp->err));
     resources_snapshot_close(&s);
 
     return NULL;
@@ -549,6 +590,7 @@ resources_verify(const char *path, int quiet)
     char                   err[512], when[64];
     time_t                 t;
     unsigned               i, n, nparts;
+    uint32_t               packed;
     sigset_t               all, old;
     pthread_t              tids[RESOURCES_JSONL_THREADS];
     resources_vpart_t      parts[RESOURCES_JSONL_THREADS];
@@ -568,6 +610,7 @@ resources_verify(const char *path, int quiet)
     for (i = 1; i < nparts; i++) {
         parts[i].path = path;
         parts[i].part = i;
+        parts[i].packed = 0;
         parts[i].nparts = nparts;
     }
 
@@ -594,7 +637,9 @@ resources_verify(const char *path, int quiet)
         }
     }
 
-    rc = resources_snapshot_verify_part(&s, 0, nparts, err, sizeof(err));
+    packed = 0;
+    rc = resources_snapshot_verify_part(&s, 0, nparts, &packed, err,
+                                        sizeof(err));
 
     for (i = 0; i < n; i++) {
         pthread_join(tids[i], NULL);
@@ -605,6 +650,8 @@ resources_verify(const char *path, int quiet)
             rc = -1;
             memcpy(err, parts[i].err, sizeof(err));
         }
+
+        packed += parts[i].packed;
     }
 
     if (rc != 0) {
@@ -618,10 +665,11 @@ resources_verify(const char *path, int quiet)
 
     if (!quiet) {
         printf("%s: ok: %u resources (%u private), %u keywords, %u types,"
-               " %u words, %lld bytes, version %s, built %s\n",
+               " %u words, %lld bytes, version %s, built %s, %u records"
+               " packed\n",
                path, s.header.ndocs, s.header.ndocs - s.header.npublic,
                s.header.nkeywords[1], s.header.ntypes[1], s.header.nwords,
-               (long long) s.size, s.version, when);
+               (long long) s.size, s.version, when, packed);
     }
 
     resources_snapshot_close(&s);
@@ -641,8 +689,10 @@ resources_diff(const char *new_path, const char *old_path)
     char                   err[512];
     uint32_t               i, docno;
     unsigned long          added, removed, changed, same;
+    resources_buf_t        abuf, bbuf;
     resources_record_t     a, b;
     resources_snapshot_t   n, o;
+    const u_char          *fa, *fb;
     int                    have_old;
 
     if (resources_snapshot_open(&n, new_path, err, sizeof(err)) != 0) {
@@ -661,6 +711,8 @@ resources_diff(const char *new_path, const char *old_path)
     }
 
     added = removed = changed = same = 0;
+    memset(&abuf, 0, sizeof(resources_buf_t));
+    memset(&bbuf, 0, sizeof(resources_buf_t));
 
     for (i = 0; i < n.header.ndocs; i++) {
         if (resources_snapshot_record(&n, i, &a) != 0) {
@@ -674,7 +726,9 @@ resources_diff(const char *new_path, const char *old_path)
             added++;
 
         } else if (a.full_len != b.full_len
-                   || memcmp(a.full, b.full, a.full_len) != 0)
+                   || (fa = resources_full(&n, &a, &abuf)) == NULL
+                   || (fb = resources_full(&o, &b, &bbuf)) == NULL
+                   || memcmp(fa, fb, a.full_len) != 0)
         {
             printf("~ %.*s\n", (int) a.id_len, a.id);
             changed++;
@@ -698,6 +752,8 @@ resources_diff(const char *new_path, const char *old_path)
            have_old ? "" : " (none published yet)", added, removed, changed,
            same);
 
+    resources_buf_free(&abuf);
+    resources_buf_free(&bbuf);
     resources_snapshot_close(&n);
 
     if (have_old) {
@@ -777,7 +833,7 @@ resources_rollback(const char *out, const char *dir, int quiet)
     tmp = resources_prev_path(out, pid);
 
     if (resources_snapshot_open(&s, prev, err, sizeof(err)) != 0
-        || resources_snapshot_verify(&s, err, sizeof(err)) != 0)
+        || resources_snapshot_verify(&s, NULL, err, sizeof(err)) != 0)
     {
         fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
                 prev, err);
@@ -848,7 +904,7 @@ resources_now(void)
 int
 main(int argc, char **argv)
 {
-    int                      c, i, rc, dry_run, diff, rollback;
+    int                      c, i, rc, dry_run, unpacked, diff, rollback;
     char                     err[512], *out, *dir_copy, *base_copy, *dir,
                             *base, *dump, *verify;
     double                   start;
@@ -860,6 +916,7 @@ main(int argc, char **argv)
         { "skip-invalid", no_argument, NULL, 'k' },
         { "dry-run", no_argument, NULL, 'n' },
         { "quiet", no_argument, NULL, 'q' },
+        { "unpacked", no_argument, NULL, 'u' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "dump", required_argument, NULL, 'D' },
@@ -890,13 +947,14 @@ main(int argc, char **argv)
     dump = NULL;
     verify = NULL;
     dry_run = 0;
+    unpacked = 0;
     diff = 0;
     rollback = 0;
     dir_copy = NULL;
     base_copy = NULL;
     rc = 1;
 
-    while ((c = getopt_long(argc, argv, "knqf:o:Vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "knquf:o:Vh", longopts, NULL)) != -1) {
         switch (c) {
 
         case 'k':
@@ -909,6 +967,10 @@ main(int argc, char **argv)
 
         case 'q':
             ld.quiet = 1;
+            break;
+
+        case 'u':
+            unpacked = 1;
             break;
 
         case 'f':
@@ -1058,6 +1120,38 @@ main(int argc, char **argv)
     if (ld.build == NULL) {
         fprintf(stderr, "%s: %s\n", resources_prog, err);
         goto failed;
+    }
+
+    /*
+     * The dictionary of the packed records: the first bytes of the first
+     * input, when it is a file (records look like each other); none for
+     * stdin, which cannot be read twice
+     */
+
+    while (!unpacked) {
+        FILE    *f;
+        size_t   n;
+        u_char  *dict;
+
+        dict = resources_xmalloc(RESOURCES_DICT_MAX);
+        n = 0;
+
+        if (optind < argc && strcmp(argv[optind], "-") != 0) {
+            f = fopen(argv[optind], "r");
+
+            if (f) {
+                n = fread(dict, 1, RESOURCES_DICT_MAX, f);
+                fclose(f);
+            }
+        }
+
+        if (resources_build_dict(ld.build, dict, n) != 0) {
+            free(dict);
+            resources_oom();
+        }
+
+        free(dict);
+        break;
     }
 
     /* records are written while the next ones are read */

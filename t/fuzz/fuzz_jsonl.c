@@ -16,14 +16,16 @@
  *      1: all), chosen by a hash of its bytes so that a crash reproduces,
  *      when it has at most FUZZ_JSONL_SMALL_MAX records, one of them at
  *      least with a valid "id" and non-empty string "title" and "type": into
- *      a builder of its own, then resources_build_finish(),
+ *      a builder of its own, its records packed with the input as the
+ *      dictionary (as the loader packs them), then resources_build_finish(),
  *      resources_snapshot_open(), resources_snapshot_verify(), and read back
  *      through the module's functions: every record (the list form, closed
- *      with "}", and the full form are JSON objects with the right id and
- *      private flag), every id, and for every accepted record the postings
- *      of its type, its keywords and its title words (folded as the module
- *      folds a query) hold its docno: in the public part for a public
- *      record, in the private part for a private one.  Then close, free,
+ *      with "}", and the full form, unpacked, are JSON objects with the
+ *      right id and private flag), every id, and for every accepted record
+ *      the postings of its type, its keywords and its title words (folded
+ *      as the module folds a query) hold its docno: in the public part for
+ *      a public record, in the private part for a private one.  Then
+ *      close, free,
  *      unlink.  A builder costs about 70 ms under ASan (it allocates a
  *      32 MiB chunk: page faults on the shadow memory), hence the sampling;
  *      the long-lived builder (1.) runs at thousands of inputs a second.
@@ -233,8 +235,15 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
           && json_is_true(json_object_get(list, "private")) == priv);
     json_decref(list);
 
-    full = json_loadb((const char *) r.full, r.full_len,
-                      JSON_REJECT_DUPLICATES, &jerr);
+    /* the full form: in the map, or unpacked after the list form */
+
+    buf = malloc(r.full_len);
+    check(buf != NULL);
+    memcpy(buf, r.list, r.list_len);
+    check(resources_snapshot_tail(s, &r, (u_char *) buf + r.list_len) == 0);
+    check(r.full == NULL || memcmp(buf, r.full, r.full_len) == 0);
+    full = json_loadb(buf, r.full_len, JSON_REJECT_DUPLICATES, &jerr);
+    free(buf);
     check(json_is_object(full));
     check(json_equal(json_object_get(full, "id"), id));
     check(json_equal(json_object_get(full, "title"),
@@ -343,7 +352,7 @@ fuzz_finish_and_verify(resources_build_t *b, const char *path, json_t **recs,
     check(s.header.ndocs == accepted);
     check(memcmp(s.version, st.version, RESOURCES_VERSION_LEN) == 0);
 
-    if (resources_snapshot_verify(&s, err, sizeof(err)) != 0) {
+    if (resources_snapshot_verify(&s, NULL, err, sizeof(err)) != 0) {
         fprintf(stderr, "fuzz_jsonl: resources_snapshot_verify: %s\n", err);
         check(0);
     }
@@ -456,7 +465,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ok = calloc(nrecs, 1);
         check(ok != NULL);
 
+        /* its records packed, the input as the dictionary (the loader's) */
+
         small = fuzz_create(fuzz_small_path);
+        check(resources_build_dict(small, (const u_char *) data, size) == 0);
         accepted = 0;
 
         for (i = 0; i < nrecs; i++) {
