@@ -915,16 +915,16 @@ resources_snapshot_advise(const void *p, size_t len, int advice)
 
 
 int
-resources_snapshot_verify(resources_snapshot_t *s, uint32_t *packed,
+resources_snapshot_verify(resources_snapshot_t *s, resources_verify_t *vf,
     char *err, size_t errlen)
 {
-    return resources_snapshot_verify_part(s, 0, 1, packed, err, errlen);
+    return resources_snapshot_verify_part(s, 0, 1, vf, err, errlen);
 }
 
 
 int
 resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
-    unsigned nparts, uint32_t *packed, char *err, size_t errlen)
+    unsigned nparts, resources_verify_t *vf, char *err, size_t errlen)
 {
     int                     rc;
     u_char                 *buf, *nbuf;
@@ -1020,8 +1020,8 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
 
                 full = buf;
 
-                if (packed) {
-                    (*packed)++;
+                if (vf) {
+                    vf->packed++;
                 }
             }
 
@@ -1052,6 +1052,10 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
             if (rec.priv != (s->priv[i] != 0)) {
                 resources_snapshot_error("record %u: private flag mismatch",
                                          i);
+            }
+
+            if (vf && vf->record) {
+                vf->record(vf->data, i, full, rec.full_len);
             }
         }
 

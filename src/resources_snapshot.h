@@ -157,20 +157,33 @@ int resources_snapshot_open(resources_snapshot_t *s, const char *path,
 void resources_snapshot_close(resources_snapshot_t *s);
 
 /*
- * Reads every record, posting and term and checks them: slow, thorough;
- * adds the number of packed records to *packed (packed may be NULL)
+ * What a verification reports, and may do with each record: record, when
+ * not NULL, is called with the full form of every record it checks (from
+ * the thread of the part that checks it: each docno once, in one part)
  */
-int resources_snapshot_verify(resources_snapshot_t *s, uint32_t *packed,
-    char *err, size_t errlen);
+
+typedef void (*resources_verify_record_pt)(void *data, uint32_t docno,
+    const u_char *full, size_t len);
+
+typedef struct {
+    uint32_t                     packed;    /* out: packed records seen */
+    resources_verify_record_pt   record;
+    void                        *data;
+} resources_verify_t;
+
+
+/* reads every record, posting and term and checks them: slow, thorough */
+int resources_snapshot_verify(resources_snapshot_t *s,
+    resources_verify_t *vf, char *err, size_t errlen);
 /*
  * The same in parts that may run at once, each on a snapshot of its own
  * (opened on the same file): part p of nparts checks the records of one
  * window of chunks in nparts; part 0 checks the columns and the terms too,
  * the last part the postings.  Every part succeeding is
- * resources_snapshot_verify succeeding.
+ * resources_snapshot_verify succeeding.  vf may be NULL.
  */
 int resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
-    unsigned nparts, uint32_t *packed, char *err, size_t errlen);
+    unsigned nparts, resources_verify_t *vf, char *err, size_t errlen);
 
 /* the record of docno (< ndocs), in O(1); 0 or -1 */
 int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,

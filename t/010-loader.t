@@ -148,6 +148,17 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
     is((load('--dump', "$dir/schema1.mdb"))[1], $packed_dump,
        'schema 1: the same records');
 
+    # a record changed in place (valid JSON, valid UTF-8): --verify checks
+    # the records against the content version
+    $bytes = slurp("$dir/unpacked.mdb");
+    $n = ($bytes =~ s/"summary":"summary 7 end"/"summary":"summary 7 END"/g);
+    is $n, 1, 'an unpacked record found in the file';
+    spew("$dir/changed-in-place.mdb", $bytes);
+    ($rc, $out, $err) = load('--verify', "$dir/changed-in-place.mdb");
+    is $rc, 1, 'a record changed in place: --verify exits 1';
+    like $err, qr/the records give version [0-9a-f]{16}, the header says $v: a record changed after it was written/,
+        'and says so';
+
     # a damaged block is found by --verify
     $bytes = slurp("$dir/packed.mdb");
     my $at = index($bytes, '"summary":"summary 7 end"');

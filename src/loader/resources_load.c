@@ -553,9 +553,81 @@ typedef struct {
     unsigned               part;
     unsigned               nparts;
     int                    rc;
-    uint32_t               packed;
+    resources_verify_t     v;
     char                   err[512];
 } resources_vpart_t;
+
+
+/* the XXH64 of each record's full form, by docno (resources_verify) */
+
+static void
+resources_verify_record(void *data, uint32_t docno, const u_char *full,
+    size_t len)
+{
+    uint64_t  *hashes = data;
+
+    hashes[docno] = resources_xxh64(full, len, 0);
+}
+
+
+/*
+ * The content version that the records give (docs/design.md, "Content
+ * version"), in input order: "order" must be a permutation; 0, or -1 with
+ * a message
+ */
+
+static int
+resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
+    char *err, size_t errlen)
+{
+    char       version[RESOURCES_VERSION_LEN + 1];
+    u_char     vh[9];
+    uint32_t   i, d, o, n, *docno;
+    uint64_t   h;
+
+    n = s->header.ndocs;
+    docno = resources_xmalloc(((size_t) n + 1) * sizeof(uint32_t));
+    memset(docno, 0xff, ((size_t) n + 1) * sizeof(uint32_t));
+
+    for (d = 0; d < n; d++) {
+        o = resources_snapshot_col(s->order, d);
+
+        if (o >= n || docno[o] != UINT32_MAX) {
+            free(docno);
+            snprintf(err, errlen, "the order column is not a permutation"
+                     " (docno %u)", d);
+            return -1;
+        }
+
+        docno[o] = d;
+    }
+
+    h = resources_fnv1a(0xcbf29ce484222325ULL, "schema1\n", 8);
+
+    for (o = 0; o < n; o++) {
+        d = docno[o];
+
+        for (i = 0; i < 8; i++) {
+            vh[i] = (u_char) (hashes[d] >> (8 * i));
+        }
+
+        vh[8] = (u_char) (s->priv[d] != 0);
+        h = resources_fnv1a(h, vh, 9);
+    }
+
+    free(docno);
+
+    snprintf(version, sizeof(version), "%016llx", (unsigned long long) h);
+
+    if (memcmp(version, s->version, RESOURCES_VERSION_LEN) != 0) {
+        snprintf(err, errlen, "the records give version %s, the header says"
+                 " %s: a record changed after it was written", version,
+                 s->version);
+        return -1;
+    }
+
+    return 0;
+}
 
 
 static void *
@@ -573,7 +645,7 @@ resources_verify_part(void *arg)
     }
 
     vp->rc = resources_snapshot_verify_part(&s, vp->part, vp->nparts,
-                                            &vp->packed, vp->err,
+                                            &vp->v, vp->err,
                                             sizeof(vp->err));
     resources_snapshot_close(&s);
 
@@ -590,8 +662,10 @@ resources_verify(const char *path, int quiet)
     char                   err[512], when[64];
     time_t                 t;
     unsigned               i, n, nparts;
-    uint32_t               packed;
+    int                    check_version;
+    uint64_t              *hashes;
     sigset_t               all, old;
+    resources_verify_t     v;
     pthread_t              tids[RESOURCES_JSONL_THREADS];
     resources_vpart_t      parts[RESOURCES_JSONL_THREADS];
     resources_snapshot_t   s;
@@ -599,6 +673,19 @@ resources_verify(const char *path, int quiet)
     if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
         return 1;
+    }
+
+    /*
+     * The records against the content version: from schema 2 on (loaders
+     * of older schemas may have defined the version otherwise)
+     */
+
+    check_version = (s.header.schema >= 2);
+    hashes = NULL;
+
+    if (check_version) {
+        hashes = resources_xmalloc(((size_t) s.header.ndocs + 1)
+                                   * sizeof(uint64_t));
     }
 
     nparts = resources_jsonl_threads();
@@ -610,7 +697,9 @@ resources_verify(const char *path, int quiet)
     for (i = 1; i < nparts; i++) {
         parts[i].path = path;
         parts[i].part = i;
-        parts[i].packed = 0;
+        parts[i].v.packed = 0;
+        parts[i].v.record = check_version ? resources_verify_record : NULL;
+        parts[i].v.data = hashes;
         parts[i].nparts = nparts;
     }
 
@@ -637,8 +726,10 @@ resources_verify(const char *path, int quiet)
         }
     }
 
-    packed = 0;
-    rc = resources_snapshot_verify_part(&s, 0, nparts, &packed, err,
+    v.packed = 0;
+    v.record = check_version ? resources_verify_record : NULL;
+    v.data = hashes;
+    rc = resources_snapshot_verify_part(&s, 0, nparts, &v, err,
                                         sizeof(err));
 
     for (i = 0; i < n; i++) {
@@ -651,8 +742,14 @@ resources_verify(const char *path, int quiet)
             memcpy(err, parts[i].err, sizeof(err));
         }
 
-        packed += parts[i].packed;
+        v.packed += parts[i].v.packed;
     }
+
+    if (rc == 0 && check_version) {
+        rc = resources_verify_version(&s, hashes, err, sizeof(err));
+    }
+
+    free(hashes);
 
     if (rc != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
@@ -669,7 +766,7 @@ resources_verify(const char *path, int quiet)
                " packed\n",
                path, s.header.ndocs, s.header.ndocs - s.header.npublic,
                s.header.nkeywords[1], s.header.ntypes[1], s.header.nwords,
-               (long long) s.size, s.version, when, packed);
+               (long long) s.size, s.version, when, v.packed);
     }
 
     resources_snapshot_close(&s);
