@@ -156,18 +156,66 @@ resources_arena_free(resources_arena_t *a)
 }
 
 
+/*
+ * A vector of RESOURCES_VEC_MAP bytes or more has a map of its own, which
+ * mremap() grows without copying it (realloc() of a heap block copies it
+ * into memory touched for the first time: a word's posting of a million
+ * resources was copied some 20 times, and the fresh pages cost the loader
+ * as much as the copies on this kind of virtual machine).  Capacities
+ * double from 4, so a vector is mapped when its capacity says it is.
+ */
+
+#define resources_vec_mapped(cap)                                                ((size_t) (cap) * sizeof(uint32_t) >= RESOURCES_VEC_MAP)
+
+
 void
 resources_vec_grow(resources_vec_t *v)
 {
+    void    *p;
+    size_t   old, size;
+
+    old = (size_t) v->cap * sizeof(uint32_t);
     v->cap = v->cap ? v->cap * 2 : 4;
-    v->elts = resources_xrealloc(v->elts, v->cap * sizeof(uint32_t));
+    size = (size_t) v->cap * sizeof(uint32_t);
+
+    if (!resources_vec_mapped(v->cap)) {
+        v->elts = resources_xrealloc(v->elts, size);
+        return;
+    }
+
+    if (resources_vec_mapped(old / sizeof(uint32_t))) {
+        p = mremap(v->elts, old, size, MREMAP_MAYMOVE);
+
+    } else {
+        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p != MAP_FAILED) {
+            memcpy(p, v->elts, (size_t) v->n * sizeof(uint32_t));
+            free(v->elts);
+        }
+    }
+
+    if (p == MAP_FAILED) {
+        resources_oom();
+    }
+
+    (void) madvise(p, size, MADV_HUGEPAGE);
+
+    v->elts = p;
 }
 
 
 void
 resources_vec_free(resources_vec_t *v)
 {
-    free(v->elts);
+    if (resources_vec_mapped(v->cap)) {
+        (void) munmap(v->elts, (size_t) v->cap * sizeof(uint32_t));
+
+    } else {
+        free(v->elts);
+    }
+
     v->elts = NULL;
     v->n = 0;
     v->cap = 0;

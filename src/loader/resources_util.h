@@ -28,11 +28,14 @@ typedef struct {
 } resources_arena_t;
 
 
+/* a growable array of u32 (resources_vec_grow: mapped when large) */
 typedef struct {
     uint32_t  *elts;
     uint32_t   n;
     uint32_t   cap;
 } resources_vec_t;
+
+#define RESOURCES_VEC_MAP          (256 * 1024)   /* bytes */
 
 
 typedef struct {
