@@ -165,7 +165,8 @@ resources_arena_free(resources_arena_t *a)
  * double from 4, so a vector is mapped when its capacity says it is.
  */
 
-#define resources_vec_mapped(cap)                                                ((size_t) (cap) * sizeof(uint32_t) >= RESOURCES_VEC_MAP)
+#define resources_vec_mapped(cap)                                            \
+    ((size_t) (cap) * sizeof(uint32_t) >= RESOURCES_VEC_MAP)
 
 
 void
