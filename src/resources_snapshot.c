@@ -565,7 +565,9 @@ resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
     p = s->chunk[chunk] + off;
     memcpy(&doc, p, sizeof(resources_doc_t));
 
-    if (doc.list_len > doc.full_len) {
+    /* the full form goes on after the list form (a "," or a "}") */
+
+    if (doc.list_len >= doc.full_len) {
         return -1;
     }
 

@@ -790,7 +790,7 @@ resources_diff(const char *new_path, const char *old_path)
     resources_record_t     a, b;
     resources_snapshot_t   n, o;
     const u_char          *fa, *fb;
-    int                    have_old;
+    int                    rc, have_old;
 
     if (resources_snapshot_open(&n, new_path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, new_path, err);
@@ -808,6 +808,7 @@ resources_diff(const char *new_path, const char *old_path)
     }
 
     added = removed = changed = same = 0;
+    rc = 0;
     memset(&abuf, 0, sizeof(resources_buf_t));
     memset(&bbuf, 0, sizeof(resources_buf_t));
 
@@ -816,15 +817,26 @@ resources_diff(const char *new_path, const char *old_path)
             continue;
         }
 
+        fa = NULL;
+        fb = NULL;
+
         if (!have_old || resources_snapshot_id(&o, a.id, a.id_len, &docno) != 0
             || resources_snapshot_record(&o, docno, &b) != 0)
         {
             printf("+ %.*s\n", (int) a.id_len, a.id);
             added++;
 
+        } else if (a.full_len == b.full_len
+                   && ((fa = resources_full(&n, &a, &abuf)) == NULL
+                       || (fb = resources_full(&o, &b, &bbuf)) == NULL))
+        {
+            fprintf(stderr, "%s: %s: record \"%.*s\" does not unpack\n",
+                    resources_prog, fa ? old_path : new_path,
+                    (int) a.id_len, a.id);
+            rc = -1;
+            break;
+
         } else if (a.full_len != b.full_len
-                   || (fa = resources_full(&n, &a, &abuf)) == NULL
-                   || (fb = resources_full(&o, &b, &bbuf)) == NULL
                    || memcmp(fa, fb, a.full_len) != 0)
         {
             printf("~ %.*s\n", (int) a.id_len, a.id);
@@ -835,7 +847,7 @@ resources_diff(const char *new_path, const char *old_path)
         }
     }
 
-    for (i = 0; have_old && i < o.header.ndocs; i++) {
+    for (i = 0; rc == 0 && have_old && i < o.header.ndocs; i++) {
         if (resources_snapshot_record(&o, i, &b) == 0
             && resources_snapshot_id(&n, b.id, b.id_len, &docno) != 0)
         {
@@ -844,10 +856,12 @@ resources_diff(const char *new_path, const char *old_path)
         }
     }
 
-    printf("%s: against %s%s: %lu added, %lu removed, %lu changed,"
-           " %lu unchanged\n", resources_prog, old_path,
-           have_old ? "" : " (none published yet)", added, removed, changed,
-           same);
+    if (rc == 0) {
+        printf("%s: against %s%s: %lu added, %lu removed, %lu changed,"
+               " %lu unchanged\n", resources_prog, old_path,
+               have_old ? "" : " (none published yet)", added, removed,
+               changed, same);
+    }
 
     resources_buf_free(&abuf);
     resources_buf_free(&bbuf);
@@ -857,7 +871,7 @@ resources_diff(const char *new_path, const char *old_path)
         resources_snapshot_close(&o);
     }
 
-    return fflush(stdout) == 0 ? 0 : -1;
+    return (fflush(stdout) == 0 && rc == 0) ? 0 : -1;
 }
 
 
@@ -929,15 +943,21 @@ resources_rollback(const char *out, const char *dir, int quiet)
     prev = resources_prev_path(out, "");
     tmp = resources_prev_path(out, pid);
 
-    if (resources_snapshot_open(&s, prev, err, sizeof(err)) != 0
-        || resources_snapshot_verify(&s, NULL, err, sizeof(err)) != 0)
-    {
+    if (resources_snapshot_open(&s, prev, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
                 prev, err);
         goto done;
     }
 
     resources_snapshot_close(&s);
+
+    /* entirely, as --verify does: the records against their version too */
+
+    if (resources_verify(prev, 1) != 0) {
+        fprintf(stderr, "%s: %s: failed verification: nothing was changed\n",
+                resources_prog, prev);
+        goto done;
+    }
 
     if (resources_snapshot_open(&s, out, err, sizeof(err)) == 0) {
         memcpy(from, s.version, sizeof(from));
@@ -1221,19 +1241,22 @@ main(int argc, char **argv)
 
     /*
      * The dictionary of the packed records: the first bytes of the first
-     * input, when it is a file (records look like each other); none for
-     * stdin, which cannot be read twice
+     * input, when it is a regular file (records look like each other);
+     * none for stdin, a pipe or a FIFO, which cannot be read twice
      */
 
     while (!unpacked) {
-        FILE    *f;
-        size_t   n;
-        u_char  *dict;
+        FILE         *f;
+        size_t        n;
+        u_char       *dict;
+        struct stat   sb;
 
         dict = resources_xmalloc(RESOURCES_DICT_MAX);
         n = 0;
 
-        if (optind < argc && strcmp(argv[optind], "-") != 0) {
+        if (optind < argc && strcmp(argv[optind], "-") != 0
+            && stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode))
+        {
             f = fopen(argv[optind], "r");
 
             if (f) {
