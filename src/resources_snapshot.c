@@ -652,6 +652,36 @@ resources_snapshot_tail(resources_snapshot_t *s,
 }
 
 
+const u_char *
+resources_snapshot_full(resources_snapshot_t *s,
+    const resources_record_t *rec, u_char **buf, size_t *cap)
+{
+    u_char  *p;
+
+    if (rec->full) {
+        return rec->full;
+    }
+
+    if (rec->full_len > *cap) {
+        p = realloc(*buf, rec->full_len);
+        if (p == NULL) {
+            return NULL;
+        }
+
+        *buf = p;
+        *cap = rec->full_len;
+    }
+
+    memcpy(*buf, rec->list, rec->list_len);
+
+    if (resources_snapshot_tail(s, rec, *buf + rec->list_len) != 0) {
+        return NULL;
+    }
+
+    return *buf;
+}
+
+
 int
 resources_snapshot_id(resources_snapshot_t *s, const u_char *id, size_t len,
     uint32_t *docno)
@@ -929,7 +959,7 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
     unsigned nparts, resources_verify_t *vf, char *err, size_t errlen)
 {
     int                     rc;
-    u_char                 *buf, *nbuf;
+    u_char                 *buf;
     size_t                  cap;
     uint32_t                i, n, docno, d, prev, w, j;
     uint64_t                loc;
@@ -999,32 +1029,14 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
 
             /* a packed record: its full form, unpacked */
 
-            full = rec.full;
+            full = resources_snapshot_full(s, &rec, &buf, &cap);
 
             if (full == NULL) {
-                if (rec.full_len > cap) {
-                    nbuf = realloc(buf, rec.full_len);
-                    if (nbuf == NULL) {
-                        resources_snapshot_error("out of memory");
-                    }
+                resources_snapshot_error("record %u does not unpack", i);
+            }
 
-                    buf = nbuf;
-                    cap = rec.full_len;
-                }
-
-                memcpy(buf, rec.list, rec.list_len);
-
-                if (resources_snapshot_tail(s, &rec, buf + rec.list_len)
-                    != 0)
-                {
-                    resources_snapshot_error("record %u does not unpack", i);
-                }
-
-                full = buf;
-
-                if (vf) {
-                    vf->packed++;
-                }
+            if (rec.packed && vf) {
+                vf->packed++;
             }
 
             /*

@@ -198,6 +198,16 @@ int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
 int resources_snapshot_tail(resources_snapshot_t *s,
     const resources_record_t *rec, u_char *out);
 
+/*
+ * rec's whole full form (rec->full_len bytes): at rec->full, or, for a
+ * packed record, its list form and its tail unpacked into *buf, malloc'ed
+ * and grown to *cap as needed (the caller frees *buf; what is there stays
+ * valid until the next call with it); NULL when the block does not unpack
+ * or memory is short
+ */
+const u_char *resources_snapshot_full(resources_snapshot_t *s,
+    const resources_record_t *rec, u_char **buf, size_t *cap);
+
 /* the docno of an id; 0, or -1 when there is none */
 int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,
     size_t len, uint32_t *docno);

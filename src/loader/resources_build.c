@@ -178,8 +178,7 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     resources_hash_init(&b->idh, &b->arena);
     resources_hash_init(&b->termh, &b->arena);
     resources_hash_init(&b->wordh, &b->arena);
-    b->hash = 0xcbf29ce484222325ULL;
-    b->hash = resources_fnv1a(b->hash, "schema1\n", 8);
+    b->hash = resources_version_start();
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
 
     rc = mdb_env_create(&b->env);
@@ -1772,7 +1771,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     char *err, size_t errlen)
 {
     int                  rc;
-    u_char              *dst, vh[9];
+    u_char              *dst;
     uint32_t             ord, i, flen, rlen, hash, len, kwid;
     const u_char        *p, *id, *blob, *title, *type, *raw, *w;
     resources_slot_t    *slot;
@@ -1917,12 +1916,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
      * in input order
      */
 
-    for (i = 0; i < 8; i++) {
-        vh[i] = (u_char) (r->hash >> (8 * i));
-    }
-
-    vh[8] = (u_char) (r->priv != 0);
-    b->hash = resources_fnv1a(b->hash, vh, 9);
+    b->hash = resources_version_add(b->hash, r->hash, r->priv);
 
     b->ndocs++;
 
@@ -2844,15 +2838,24 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_check(resources_build_col(b, "bytitle", col,
                                         n * sizeof(uint32_t)));
 
-    /* every docno: the public ones, then the private ones */
+    /*
+     * every docno: the public ones, then the private ones after them (the
+     * public ones are kept for the whole view's facets, below)
+     */
 
     npub = 0;
+    kw = n - b->nprivate;
 
     for (i = 0; i < n; i++) {
-        if (!priv_doc[i]) {
+        if (priv_doc[i]) {
+            all[kw++] = (uint32_t) i << 2;
+
+        } else {
             all[npub++] = (uint32_t) i << 2;
         }
     }
+
+    kw = npub;
 
     key[0] = RESOURCES_PART_PUBLIC;
     key[1] = RESOURCES_KIND_ALL;
@@ -2862,17 +2865,11 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
                                       npub * sizeof(uint32_t)));
     }
 
-    for (i = 0, kw = 0; i < n; i++) {
-        if (priv_doc[i]) {
-            all[kw++] = (uint32_t) i << 2;
-        }
-    }
-
     key[0] = RESOURCES_PART_PRIVATE;
 
-    if (kw) {
-        resources_check(resources_put(b, b->post, key, 2, all,
-                                      kw * sizeof(uint32_t)));
+    if (kw < n) {
+        resources_check(resources_put(b, b->post, key, 2, all + kw,
+                                      (n - kw) * sizeof(uint32_t)));
     }
 
     /* term ids in folded order, per kind: facets break ties with it */
@@ -2953,12 +2950,6 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     if (facets) {
         resources_vec_t  table;
 
-        for (i = 0, npub = 0; i < n; i++) {
-            if (!priv_doc[i]) {
-                all[npub++] = (uint32_t) i << 2;
-            }
-        }
-
         memset(&table, 0, sizeof(resources_vec_t));
         resources_facets_table(facets, all, npub, &table);
 
@@ -2986,8 +2977,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     hdr.schema = RESOURCES_SCHEMA;
     hdr.built = (uint64_t) time(NULL);
     h = b->hash;
-    snprintf((char *) st->version, sizeof(st->version), "%016llx",
-             (unsigned long long) h);
+    resources_version_hex(h, st->version);
     memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
     hdr.ndocs = (uint32_t) n;
     hdr.npublic = (uint32_t) npub;

@@ -455,43 +455,20 @@ resources_sync_dir(const char *dir)
 }
 
 
-/*
- * The full form of rec: in the map, or, for a packed record, unpacked into
- * buf (valid until buf is used again); NULL when it does not unpack
- */
-
-static const u_char *
-resources_full(resources_snapshot_t *s, const resources_record_t *rec,
-    resources_buf_t *buf)
-{
-    if (rec->full) {
-        return rec->full;
-    }
-
-    buf->len = 0;
-    resources_buf_reserve(buf, rec->full_len);
-    memcpy(buf->data, rec->list, rec->list_len);
-
-    if (resources_snapshot_tail(s, rec, buf->data + rec->list_len) != 0) {
-        return NULL;
-    }
-
-    return buf->data;
-}
-
-
 static int
 resources_dump(const char *path)
 {
     int                    rc;
     char                   err[512];
     uint32_t               i, ord, *docno;
+    u_char                *buf;
+    size_t                 cap;
     const u_char          *full;
-    resources_buf_t        buf;
     resources_record_t     rec;
     resources_snapshot_t   s;
 
-    memset(&buf, 0, sizeof(resources_buf_t));
+    buf = NULL;
+    cap = 0;
 
     if (resources_snapshot_open(&s, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, path, err);
@@ -520,7 +497,7 @@ resources_dump(const char *path)
             break;
         }
 
-        full = resources_full(&s, &rec, &buf);
+        full = resources_snapshot_full(&s, &rec, &buf, &cap);
         if (full == NULL) {
             fprintf(stderr, "%s: %s: record %u does not unpack\n",
                     resources_prog, path, i);
@@ -533,7 +510,7 @@ resources_dump(const char *path)
     }
 
     free(docno);
-    resources_buf_free(&buf);
+    free(buf);
     resources_snapshot_close(&s);
 
     if (fflush(stdout) != 0) {
@@ -580,9 +557,8 @@ static int
 resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
     char *err, size_t errlen)
 {
-    char       version[RESOURCES_VERSION_LEN + 1];
-    u_char     vh[9];
-    uint32_t   i, d, o, n, *docno;
+    u_char     version[RESOURCES_VERSION_LEN + 1];
+    uint32_t   d, o, n, *docno;
     uint64_t   h;
 
     n = s->header.ndocs;
@@ -602,22 +578,16 @@ resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
         docno[o] = d;
     }
 
-    h = resources_fnv1a(0xcbf29ce484222325ULL, "schema1\n", 8);
+    h = resources_version_start();
 
     for (o = 0; o < n; o++) {
         d = docno[o];
-
-        for (i = 0; i < 8; i++) {
-            vh[i] = (u_char) (hashes[d] >> (8 * i));
-        }
-
-        vh[8] = (u_char) (s->priv[d] != 0);
-        h = resources_fnv1a(h, vh, 9);
+        h = resources_version_add(h, hashes[d], s->priv[d]);
     }
 
     free(docno);
 
-    snprintf(version, sizeof(version), "%016llx", (unsigned long long) h);
+    resources_version_hex(h, version);
 
     if (memcmp(version, s->version, RESOURCES_VERSION_LEN) != 0) {
         snprintf(err, errlen, "the records give version %s, the header says"
@@ -694,12 +664,14 @@ resources_verify(const char *path, int quiet)
         nparts = 1;
     }
 
+    v.packed = 0;
+    v.record = check_version ? resources_verify_record : NULL;
+    v.data = hashes;
+
     for (i = 1; i < nparts; i++) {
         parts[i].path = path;
         parts[i].part = i;
-        parts[i].v.packed = 0;
-        parts[i].v.record = check_version ? resources_verify_record : NULL;
-        parts[i].v.data = hashes;
+        parts[i].v = v;
         parts[i].nparts = nparts;
     }
 
@@ -726,9 +698,6 @@ resources_verify(const char *path, int quiet)
         }
     }
 
-    v.packed = 0;
-    v.record = check_version ? resources_verify_record : NULL;
-    v.data = hashes;
     rc = resources_snapshot_verify_part(&s, 0, nparts, &v, err,
                                         sizeof(err));
 
@@ -786,7 +755,8 @@ resources_diff(const char *new_path, const char *old_path)
     char                   err[512];
     uint32_t               i, docno;
     unsigned long          added, removed, changed, same;
-    resources_buf_t        abuf, bbuf;
+    u_char                *abuf, *bbuf;
+    size_t                 acap, bcap;
     resources_record_t     a, b;
     resources_snapshot_t   n, o;
     const u_char          *fa, *fb;
@@ -809,8 +779,10 @@ resources_diff(const char *new_path, const char *old_path)
 
     added = removed = changed = same = 0;
     rc = 0;
-    memset(&abuf, 0, sizeof(resources_buf_t));
-    memset(&bbuf, 0, sizeof(resources_buf_t));
+    abuf = NULL;
+    bbuf = NULL;
+    acap = 0;
+    bcap = 0;
 
     for (i = 0; i < n.header.ndocs; i++) {
         if (resources_snapshot_record(&n, i, &a) != 0) {
@@ -827,8 +799,10 @@ resources_diff(const char *new_path, const char *old_path)
             added++;
 
         } else if (a.full_len == b.full_len
-                   && ((fa = resources_full(&n, &a, &abuf)) == NULL
-                       || (fb = resources_full(&o, &b, &bbuf)) == NULL))
+                   && ((fa = resources_snapshot_full(&n, &a, &abuf, &acap))
+                       == NULL
+                       || (fb = resources_snapshot_full(&o, &b, &bbuf, &bcap))
+                          == NULL))
         {
             fprintf(stderr, "%s: %s: record \"%.*s\" does not unpack\n",
                     resources_prog, fa ? old_path : new_path,
@@ -863,8 +837,8 @@ resources_diff(const char *new_path, const char *old_path)
                changed, same);
     }
 
-    resources_buf_free(&abuf);
-    resources_buf_free(&bbuf);
+    free(abuf);
+    free(bbuf);
     resources_snapshot_close(&n);
 
     if (have_old) {

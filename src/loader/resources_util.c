@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "resources_store.h"
 #include "resources_util.h"
 
 
@@ -267,6 +268,37 @@ resources_fnv1a(uint64_t h, const void *data, size_t len)
     }
 
     return h;
+}
+
+
+uint64_t
+resources_version_start(void)
+{
+    return resources_fnv1a(0xcbf29ce484222325ULL, "schema1\n", 8);
+}
+
+
+uint64_t
+resources_version_add(uint64_t h, uint64_t hash, int priv)
+{
+    int     i;
+    u_char  vh[9];
+
+    for (i = 0; i < 8; i++) {
+        vh[i] = (u_char) (hash >> (8 * i));
+    }
+
+    vh[8] = (u_char) (priv != 0);
+
+    return resources_fnv1a(h, vh, 9);
+}
+
+
+void
+resources_version_hex(uint64_t h, u_char *out)
+{
+    snprintf((char *) out, RESOURCES_VERSION_LEN + 1, "%016llx",
+             (unsigned long long) h);
 }
 
 

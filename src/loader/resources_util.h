@@ -148,5 +148,14 @@ void resources_hash_free(resources_hash_t *h);
 uint64_t resources_fnv1a(uint64_t h, const void *data, size_t len);
 uint64_t resources_xxh64(const void *data, size_t len, uint64_t seed);
 
+/*
+ * The content version (docs/design.md, "Content version"): started once,
+ * then each record added in input order, the XXH64 of its full form and
+ * its private flag; written as RESOURCES_VERSION_LEN hex digits
+ */
+uint64_t resources_version_start(void);
+uint64_t resources_version_add(uint64_t h, uint64_t hash, int priv);
+void resources_version_hex(uint64_t h, u_char *out);
+
 
 #endif /* _RESOURCES_UTIL_H_INCLUDED_ */

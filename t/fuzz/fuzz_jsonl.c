@@ -201,10 +201,11 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
 {
     int                  priv;
     char                *buf;
-    size_t               i;
+    size_t               i, fcap;
     ssize_t              n;
-    u_char              *f;
+    u_char              *f, *fbuf;
     json_t              *id, *v, *list, *full;
+    const u_char        *fform;
     uint32_t             docno;
     json_error_t         jerr;
     fuzz_words_t         fw;
@@ -237,13 +238,13 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
 
     /* the full form: in the map, or unpacked after the list form */
 
-    buf = malloc(r.full_len);
-    check(buf != NULL);
-    memcpy(buf, r.list, r.list_len);
-    check(resources_snapshot_tail(s, &r, (u_char *) buf + r.list_len) == 0);
-    check(r.full == NULL || memcmp(buf, r.full, r.full_len) == 0);
-    full = json_loadb(buf, r.full_len, JSON_REJECT_DUPLICATES, &jerr);
-    free(buf);
+    fbuf = NULL;
+    fcap = 0;
+    fform = resources_snapshot_full(s, &r, &fbuf, &fcap);
+    check(fform != NULL);
+    full = json_loadb((const char *) fform, r.full_len,
+                      JSON_REJECT_DUPLICATES, &jerr);
+    free(fbuf);
     check(json_is_object(full));
     check(json_equal(json_object_get(full, "id"), id));
     check(json_equal(json_object_get(full, "title"),
