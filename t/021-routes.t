@@ -21,6 +21,9 @@ my $loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
 our ($Version) = `$loader -n t/data/sample.jsonl` =~ /version ([0-9a-f]{16})/;
 die "no version from $loader" unless $Version;
 
+# the full form of one resource, byte for byte (TEST 1b, 1c)
+our $Cantine = '{"id":"fiche-deniche-12-la-cantine-partagee","title":"Fiche Déniché pour vous n°12 - La Cantine partagée","type":"Ressources RTES","private":false,"date":"2024-03","updated":null,"keywords":["alimentation","tiers-lieu","SCIC"],"series":"Déniché pour vous","number":12,"summary":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.","tags":[],"body":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.\n\nLa collectivité a mis le local à disposition ; l’association gère la cuisine et les bénévoles.","links":[{"label":"Téléchargez la fiche n°12","url":null}]}';
+
 no_shuffle();
 run_tests();
 
@@ -50,8 +53,7 @@ t/data/sample.jsonl
 --- request
 GET /resources/fiche-deniche-12-la-cantine-partagee
 --- error_code: 200
---- response_body chomp
-{"id":"fiche-deniche-12-la-cantine-partagee","title":"Fiche Déniché pour vous n°12 - La Cantine partagée","type":"Ressources RTES","private":false,"date":"2024-03","updated":null,"keywords":["alimentation","tiers-lieu","SCIC"],"series":"Déniché pour vous","number":12,"summary":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.","tags":[],"body":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.\n\nLa collectivité a mis le local à disposition ; l’association gère la cuisine et les bénévoles.","links":[{"label":"Téléchargez la fiche n°12","url":null}]}
+--- response_body eval: $::Cantine
 --- no_error_log
 [error]
 [alert]
@@ -66,8 +68,7 @@ t/data/sample.jsonl
 --- request
 GET /resources/fiche-deniche-12-la-cantine-partagee
 --- error_code: 200
---- response_body chomp
-{"id":"fiche-deniche-12-la-cantine-partagee","title":"Fiche Déniché pour vous n°12 - La Cantine partagée","type":"Ressources RTES","private":false,"date":"2024-03","updated":null,"keywords":["alimentation","tiers-lieu","SCIC"],"series":"Déniché pour vous","number":12,"summary":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.","tags":[],"body":"Une cantine coopérative installée dans un ancien garage municipal sert des repas à prix libre.\n\nLa collectivité a mis le local à disposition ; l’association gère la cuisine et les bénévoles.","links":[{"label":"Téléchargez la fiche n°12","url":null}]}
+--- response_body eval: $::Cantine
 --- no_error_log
 [error]
 [alert]
