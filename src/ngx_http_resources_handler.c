@@ -1239,6 +1239,29 @@ ngx_http_resources_bit(const u_char *bits, uint32_t d)
 
 
 /*
+ * The count of the AND of nb bitmaps of the snapshot over docnos [lo, hi),
+ * when the loader counted it (one or two bitmaps, every docno):
+ * NGX_DECLINED otherwise
+ */
+
+static ngx_int_t
+ngx_http_resources_pair_total(ngx_http_resources_req_t *rq,
+    const u_char **bits, size_t nb, uint32_t lo, uint32_t hi, size_t *n)
+{
+    if (lo != 0 || hi != rq->s->header.ndocs
+        || resources_snapshot_pair_count(rq->s, bits, nb, n) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: total %uz as the loader counted it", *n);
+
+    return NGX_OK;
+}
+
+
+/*
  * Frequent keywords and types (public view) have bitmaps.  Two or more: AND
  * them, ndocs / 64 word operations; one, with other lists: intersect the
  * others and keep what its bitmap has; one alone: only when the caller
@@ -1293,7 +1316,9 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
             bm[i] = rq->bits[i];
         }
 
-        n = resources_bits_and_many_count(bm, nb, lo, hi);
+        if (ngx_http_resources_pair_total(rq, bm, nb, lo, hi, &n) != NGX_OK) {
+            n = resources_bits_and_many_count(bm, nb, lo, hi);
+        }
         k = (offset < n) ? ngx_min(limit, n - offset) : 0;
 
         out = ngx_http_resources_alloc(rq, (k + 1) * sizeof(uint32_t));
@@ -2193,7 +2218,7 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t                   *out;
     uint64_t                   *rare;
     ngx_uint_t                  slot, nrare;
-    const u_char              **bits;
+    const u_char              **bits, *pair[2];
     resources_bits_slot_t       slots[NGX_HTTP_RESOURCES_LISTS_MAX], *sl;
     ngx_http_resources_term_t  *t;
 
@@ -2297,7 +2322,17 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
         }
     }
 
-    n = resources_bits_slots_count(slots, ns, lo, hi);
+    /* one bitmap a slot, two slots at most: the loader may have counted */
+
+    for (i = 0; i < ns && i < 2 && slots[i].n == 1; i++) {
+        pair[i] = slots[i].bits[0];
+    }
+
+    if (i < ns
+        || ngx_http_resources_pair_total(rq, pair, ns, lo, hi, &n) != NGX_OK)
+    {
+        n = resources_bits_slots_count(slots, ns, lo, hi);
+    }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
                    "resources: relevance from bitmaps: %uz slots, total %uz",

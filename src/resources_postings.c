@@ -558,6 +558,82 @@ resources_bits_and_count(const uint64_t *acc, const u_char *bits, size_t nw)
 }
 
 
+size_t
+resources_bits_count(const u_char *bits, size_t nw)
+{
+    return resources_and_count(bits, bits, 0, nw);
+}
+
+
+/*
+ * Rows [lo, hi) of an n x n triangle for part p of nparts: about as many
+ * counts in each (row i has n - i)
+ */
+
+void
+resources_pair_rows(size_t n, unsigned part, unsigned nparts, size_t *lo,
+    size_t *hi)
+{
+    size_t    i, area, total, bound[2];
+    unsigned  k;
+
+    total = n * (n + 1) / 2;
+
+    for (k = 0; k < 2; k++) {
+        area = total / nparts * (part + k);
+
+        if (part + k >= nparts) {
+            bound[k] = n;
+            continue;
+        }
+
+        /* the first row whose start is at area or beyond */
+
+        for (i = 0; i < n && resources_pair_index(n, i, i) < area; i++) {
+            /* void */
+        }
+
+        bound[k] = i;
+    }
+
+    *lo = bound[0];
+    *hi = bound[1];
+}
+
+/*
+ * The pair counts of rows [lo, hi) (see resources_postings.h), a tile of
+ * RESOURCES_PAIRS_TILE words of every bitmap at a time: n tiles stay in
+ * the cache while each is counted against the others, where whole
+ * bitmaps (ndocs / 8 bytes each) would be read from memory n times
+ */
+
+void
+resources_bits_pairs(const u_char **bits, size_t n, size_t nw, size_t lo,
+    size_t hi, uint32_t *counts)
+{
+    size_t     i, j, w, m;
+    uint32_t  *row;
+
+    for (i = lo; i < hi; i++) {
+        memset(counts + resources_pair_index(n, i, i), 0,
+               (n - i) * sizeof(uint32_t));
+    }
+
+    for (w = 0; w < nw; w += RESOURCES_PAIRS_TILE) {
+        m = (nw - w < RESOURCES_PAIRS_TILE) ? nw - w : RESOURCES_PAIRS_TILE;
+
+        for (i = lo; i < hi; i++) {
+            row = counts + resources_pair_index(n, i, i);
+
+            for (j = i; j < n; j++) {
+                row[j - i] += (uint32_t) resources_and_count(bits[i], bits[j],
+                                                             w, m);
+            }
+        }
+    }
+}
+
+
 RESOURCES_POPCNT_CLONES
 size_t
 resources_bits_count_range(const uint64_t *acc, size_t lo, size_t hi)

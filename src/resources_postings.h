@@ -104,6 +104,32 @@ size_t resources_bits_and(uint64_t *acc, const u_char *bits, size_t nw);
 size_t resources_bits_and_count(const uint64_t *acc, const u_char *bits,
     size_t nw);
 
+/*
+ * Pair counts: for n bitmaps of nw words (any alignment), the bits set in
+ * both bitmap i and bitmap j, for i <= j (i == j: the bitmap's own count),
+ * as the upper triangle of an n x n table, row after row:
+ * resources_pair_index(n, i, j) entries, n (n + 1) / 2 in all.
+ * resources_bits_pairs() fills rows [lo, hi) of counts, and
+ * resources_pair_rows() says which rows make part p of nparts with about
+ * as many counts each (so that threads share the rows out); each count
+ * must fit in a u32.
+ */
+#define RESOURCES_PAIRS_TILE  256       /* words of each bitmap at a time */
+
+static inline size_t
+resources_pair_index(size_t n, size_t i, size_t j)
+{
+    return i * (2 * n - i + 1) / 2 + (j - i);
+}
+
+void resources_bits_pairs(const u_char **bits, size_t n, size_t nw,
+    size_t lo, size_t hi, uint32_t *counts);
+void resources_pair_rows(size_t n, unsigned part, unsigned nparts,
+    size_t *lo, size_t *hi);
+
+/* the bits set in a bitmap of nw words (any alignment) */
+size_t resources_bits_count(const u_char *bits, size_t nw);
+
 /* the bits of acc set in [lo, hi) */
 size_t resources_bits_count_range(const uint64_t *acc, size_t lo,
     size_t hi);

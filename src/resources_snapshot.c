@@ -155,6 +155,192 @@ resources_freq_cmp(const void *one, const void *two)
 }
 
 
+static int
+resources_pair_cmp(const void *one, const void *two)
+{
+    const resources_pair_t  *x = one, *y = two;
+
+    return (x->bits > y->bits) - (x->bits < y->bits);
+}
+
+
+/*
+ * The loader's pair counts ("post" "c*", RESOURCES_PART_PAIRS), when it
+ * wrote them: each bitmap they count found by its key, the table checked
+ * for size (its counts, by resources_snapshot_verify)
+ */
+
+static int
+resources_snapshot_pairs(resources_snapshot_t *s)
+{
+    u_char         key[2 + 255];
+    size_t         n, i, off, len, size;
+    MDB_val        k, d, v;
+    const u_char  *p;
+
+    key[0] = RESOURCES_PART_PAIRS;
+    key[1] = RESOURCES_KIND_ALL;
+    k.mv_size = 2;
+    k.mv_data = key;
+
+    if (mdb_get(s->txn, s->post, &k, &d) != 0) {
+        return 0;
+    }
+
+    p = d.mv_data;
+    n = (d.mv_size >= sizeof(uint32_t)) ? resources_get_u32(p) : 0;
+
+    if (n == 0 || n > RESOURCES_PAIRS_MAX) {
+        return -1;
+    }
+
+    s->pairs = malloc(n * sizeof(resources_pair_t));
+    if (s->pairs == NULL) {
+        return -1;
+    }
+
+    size = RESOURCES_BITMAP_WORDS(s->header.ndocs) * sizeof(uint64_t);
+    off = sizeof(uint32_t);
+
+    for (i = 0; i < n; i++) {
+        len = (off < d.mv_size) ? p[off++] : 0;
+
+        if (len == 0 || len > d.mv_size - off) {
+            return -1;
+        }
+
+        key[0] = RESOURCES_PART_BITMAP;
+        memcpy(key + 1, p + off, len);
+        off += len;
+
+        k.mv_size = 1 + len;
+
+        if (mdb_get(s->txn, s->post, &k, &v) != 0 || v.mv_size != size) {
+            return -1;
+        }
+
+        s->pairs[i].bits = v.mv_data;
+        s->pairs[i].index = (uint32_t) i;
+    }
+
+    off = (off + 3) & ~(size_t) 3;
+
+    if (d.mv_size != off + n * (n + 1) / 2 * sizeof(uint32_t)) {
+        return -1;
+    }
+
+    qsort(s->pairs, n, sizeof(resources_pair_t), resources_pair_cmp);
+
+    for (i = 1; i < n; i++) {
+        if (s->pairs[i].bits == s->pairs[i - 1].bits) {
+            return -1;
+        }
+    }
+
+    s->npairs = (uint32_t) n;
+    s->pair_counts = p + off;
+
+    return 0;
+}
+
+
+int
+resources_snapshot_pair_count(resources_snapshot_t *s, const u_char **bits,
+    size_t nb, size_t *count)
+{
+    size_t   i, lo, hi, mid, x[2];
+
+    if (s->npairs == 0 || nb == 0 || nb > 2) {
+        return -1;
+    }
+
+    for (i = 0; i < nb; i++) {
+        lo = 0;
+        hi = s->npairs;
+
+        while (lo < hi) {
+            mid = lo + (hi - lo) / 2;
+
+            if (s->pairs[mid].bits < bits[i]) {
+                lo = mid + 1;
+
+            } else {
+                hi = mid;
+            }
+        }
+
+        if (lo == s->npairs || s->pairs[lo].bits != bits[i]) {
+            return -1;
+        }
+
+        x[i] = s->pairs[lo].index;
+    }
+
+    if (nb == 1) {
+        x[1] = x[0];
+
+    } else if (x[0] > x[1]) {
+        i = x[0];
+        x[0] = x[1];
+        x[1] = i;
+    }
+
+    *count = resources_get_u32(s->pair_counts
+                               + resources_pair_index(s->npairs, x[0], x[1])
+                                 * sizeof(uint32_t));
+
+    return 0;
+}
+
+
+/* the rows of part p of nparts of the pair counts, counted again */
+
+static int
+resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
+    unsigned nparts)
+{
+    int             rc;
+    size_t          n, i, lo, hi, from, to;
+    uint32_t       *table;
+    const u_char  **bits;
+
+    n = s->npairs;
+
+    resources_pair_rows(n, part, nparts, &lo, &hi);
+
+    if (lo == hi) {
+        return 0;
+    }
+
+    bits = malloc(n * sizeof(u_char *));
+    table = malloc(n * (n + 1) / 2 * sizeof(uint32_t));
+
+    if (bits == NULL || table == NULL) {
+        free(bits);
+        free(table);
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        bits[s->pairs[i].index] = s->pairs[i].bits;
+    }
+
+    resources_bits_pairs(bits, n, RESOURCES_BITMAP_WORDS(s->header.ndocs),
+                         lo, hi, table);
+
+    from = resources_pair_index(n, lo, lo);
+    to = resources_pair_index(n, hi, hi);
+
+    rc = memcmp(table + from, s->pair_counts + from * sizeof(uint32_t),
+                (to - from) * sizeof(uint32_t)) ? -1 : 0;
+
+    free(bits);
+    free(table);
+
+    return rc;
+}
+
+
 /* s->freq[i] and s->rank[i] of a kind, from "tids" and its folded order */
 
 static int
@@ -498,6 +684,10 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         resources_snapshot_error("the terms are inconsistent");
     }
 
+    if (resources_snapshot_pairs(s) != 0) {
+        resources_snapshot_error("the pair counts are malformed");
+    }
+
     return 0;
 
 failed:
@@ -515,6 +705,9 @@ resources_snapshot_close(resources_snapshot_t *s)
 
     free(s->scratch);
     s->scratch = NULL;
+    free(s->pairs);
+    s->pairs = NULL;
+    s->npairs = 0;
 
     for (i = 0; i < 2; i++) {
         free(s->freq[i]);
@@ -1086,6 +1279,12 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
         }
     }
 
+    /* the pair counts: each part counts its rows again */
+
+    if (s->npairs && resources_snapshot_check_pairs(s, part, nparts) != 0) {
+        resources_snapshot_error("the pair counts are wrong");
+    }
+
     /* postings (the last part) */
 
     if (part + 1 < nparts) {
@@ -1115,6 +1314,12 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
             resources_snapshot_release(v.mv_data, v.mv_size);
 
             continue;
+        }
+
+        if (k.mv_size == 2
+            && ((u_char *) k.mv_data)[0] == RESOURCES_PART_PAIRS)
+        {
+            continue;                   /* opened, and counted above */
         }
 
         if (k.mv_size >= 2

@@ -45,6 +45,13 @@ typedef struct {
 } resources_freq_t;
 
 
+/* a bitmap of the loader's pair counts, and its index in their table */
+typedef struct {
+    const u_char        *bits;
+    uint32_t             index;
+} resources_pair_t;
+
+
 typedef struct {
     MDB_env             *env;
     MDB_txn             *txn;
@@ -100,6 +107,15 @@ typedef struct {
 
     /* per kind, each term id's value in "tids" (malloc'ed, or NULL) */
     MDB_val             *tid[2];
+
+    /*
+     * the loader's pair counts ("post" "c*"), or npairs 0 (an older
+     * loader): their bitmaps by address (malloc'ed, freed by close), and
+     * the table (in the map)
+     */
+    resources_pair_t    *pairs;
+    uint32_t             npairs;
+    const u_char        *pair_counts;
 
     /*
      * the dictionary of packed records ("meta" "dict", in the map), and
@@ -240,6 +256,16 @@ int resources_snapshot_facets_sizes(const resources_posting_t *table,
     size_t *n);
 
 /* term of a kind by id; 0 or -1 */
+/*
+ * The AND of nb (1 or 2) bitmaps of the snapshot (the addresses
+ * resources_snapshot_bitmap() and resources_snapshot_bits() return), over
+ * every docno, counted by the loader: 0 and *count, or -1 when it did not
+ * count them (an older loader, a bitmap beyond RESOURCES_PAIRS_MAX, or
+ * one made by the caller)
+ */
+int resources_snapshot_pair_count(resources_snapshot_t *s,
+    const u_char **bits, size_t nb, size_t *count);
+
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);
 

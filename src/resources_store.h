@@ -76,6 +76,19 @@
  *                  folded order, then ny (year, count) pairs, newest
  *                  first, undated resources not counted (snapshots of
  *                  older loaders have none)
+ *                  RESOURCES_PART_PAIRS, under kind RESOURCES_KIND_ALL
+ *                  (key "c*"): the loader's pair counts, for n of the
+ *                  bitmaps of part RESOURCES_PART_BITMAP (the n with the
+ *                  most bits, ties in key order; n <= RESOURCES_PAIRS_MAX):
+ *                  u32 n; n keys, in that order, each a byte (its length)
+ *                  and the bitmap's key without its part byte (kind, then
+ *                  folded term); zeros up to a multiple of 4 bytes; then
+ *                  n (n + 1) / 2 u32s: for i <= j, the bits set in both
+ *                  bitmap i and bitmap j (i == j: in bitmap i), at
+ *                  resources_pair_index(n, i, j) (resources_postings.h).
+ *                  A request whose filters are one or two such bitmaps
+ *                  and no date range reads its total there (snapshots of
+ *                  older loaders have none)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
  *                  RESOURCES_KIND_WORD (field: best field the word is in),
@@ -126,6 +139,8 @@
 #define RESOURCES_PART_FIELD_HI    'h'     /* field & 2, as a bitmap */
 #define RESOURCES_PART_FIELD_LO    'l'     /* field & 1, as a bitmap */
 #define RESOURCES_PART_FACETS      'f'     /* a frequent term's facets */
+#define RESOURCES_PART_PAIRS       'c'     /* counts of bitmap pairs */
+#define RESOURCES_PAIRS_MAX        1024    /* bitmaps: a 2 MiB table */
 
 /*
  * A keyword, type or word whose public part holds at least ndocs / 64

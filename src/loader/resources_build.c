@@ -20,6 +20,7 @@
 #include "resources_json.h"
 #include "resources_facets.h"
 #include "resources_postings.h"
+#include "resources_pairs.h"
 #include "resources_prefixes.h"
 #include "resources_text.h"
 #include "resources_util.h"
@@ -2969,6 +2970,13 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_check(resources_build_terms(b, doc_of, priv_doc, facets,
                                           nterms));
     resources_check(resources_build_words(b, doc_of, priv_doc));
+
+    /* the pair counts of every bitmap just written (nothing put between) */
+
+    if (n >= RESOURCES_BITMAP_MIN) {
+        resources_check(resources_pairs_write(b->txn, b->post, (uint32_t) n,
+                                              b->threads, &b->written));
+    }
 
     /* the header, last */
 

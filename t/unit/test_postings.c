@@ -376,6 +376,75 @@ main(void)
             ok(good, "bitmaps: and, and_count, count_range, clip (2000 rounds, %s)",
                how);
 
+            /*
+             * pair counts: n bitmaps (unaligned), nw words across tiles of
+             * RESOURCES_PAIRS_TILE, the rows shared out in 1 to 4 parts,
+             * against counts bit by bit
+             */
+
+            good = 1;
+
+            for (round2 = 0; round2 < 60; round2++) {
+                size_t     pn, pw, i2, j2, q, parts, plo, phi, next;
+                u_char    *mem;
+                uint32_t  *table;
+                const u_char  *pb[24];
+
+                pn = 1 + (size_t) rand() % 24;
+                pw = 1 + (size_t) rand() % (3 * RESOURCES_PAIRS_TILE);
+                mem = malloc(pn * pw * 8 + 1);
+                table = malloc(pn * (pn + 1) / 2 * sizeof(uint32_t));
+
+                for (i2 = 0; i2 < pn * pw * 8; i2++) {
+                    mem[1 + i2] = (u_char) (rand() & rand() & 0xff);
+                }
+
+                for (i2 = 0; i2 < pn; i2++) {
+                    pb[i2] = mem + 1 + i2 * pw * 8;
+                }
+
+                parts = 1 + (size_t) rand() % 4;
+                next = 0;
+
+                for (q = 0; q < parts; q++) {
+                    resources_pair_rows(pn, (unsigned) q, (unsigned) parts,
+                                        &plo, &phi);
+                    good &= (plo == next && phi >= plo);
+                    next = phi;
+                    resources_bits_pairs(pb, pn, pw, plo, phi, table);
+                }
+
+                good &= (next == pn);
+
+                for (i2 = 0; i2 < pn; i2++) {
+                    for (j2 = i2; j2 < pn; j2++) {
+                        want = 0;
+
+                        for (d = 0; d < pw * 8; d++) {
+                            want += (size_t) __builtin_popcount(
+                                        pb[i2][d] & pb[j2][d]);
+                        }
+
+                        good &= (table[resources_pair_index(pn, i2, j2)]
+                                 == want);
+                    }
+
+                    want = 0;
+
+                    for (d = 0; d < pw * 8; d++) {
+                        want += (size_t) __builtin_popcount(pb[i2][d]);
+                    }
+
+                    good &= (resources_bits_count(pb[i2], pw) == want);
+                }
+
+                free(mem);
+                free(table);
+            }
+
+            ok(good, "bitmaps: pair counts, rows in parts (60 rounds, %s)",
+               how);
+
             /* the AND of 1 to 3 bitmaps, unwritten: count and pages */
 
             good = 1;
