@@ -190,7 +190,9 @@ resources_snapshot_pairs(resources_snapshot_t *s)
     p = d.mv_data;
     n = (d.mv_size >= sizeof(uint32_t)) ? resources_get_u32(p) : 0;
 
-    if (n == 0 || n > RESOURCES_PAIRS_MAX) {
+    if (n == 0 || n > RESOURCES_PAIRS_MAX
+        || n > s->header.ndocs / RESOURCES_PAIRS_DOCS)
+    {
         return -1;
     }
 

@@ -260,7 +260,8 @@ int resources_snapshot_facets_sizes(const resources_posting_t *table,
  * The AND of nb (1 or 2) bitmaps of the snapshot (the addresses
  * resources_snapshot_bitmap() and resources_snapshot_bits() return), over
  * every docno, counted by the loader: 0 and *count, or -1 when it did not
- * count them (an older loader, a bitmap beyond RESOURCES_PAIRS_MAX, or
+ * count them (an older loader, a bitmap with fewer bits than those of the
+ * table: RESOURCES_PAIRS_MAX, RESOURCES_PAIRS_DOCS in resources_store.h, or
  * one made by the caller)
  */
 int resources_snapshot_pair_count(resources_snapshot_t *s,

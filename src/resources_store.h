@@ -79,7 +79,10 @@
  *                  RESOURCES_PART_PAIRS, under kind RESOURCES_KIND_ALL
  *                  (key "c*"): the loader's pair counts, for n of the
  *                  bitmaps of part RESOURCES_PART_BITMAP (the n with the
- *                  most bits, ties in key order; n <= RESOURCES_PAIRS_MAX):
+ *                  most bits, ties in key order; n <= RESOURCES_PAIRS_MAX,
+ *                  and n <= ndocs / RESOURCES_PAIRS_DOCS: the table then
+ *                  takes at most 1/8 of the bytes of the bitmaps it
+ *                  counts, where counting costs little anyway):
  *                  u32 n; n keys, in that order, each a byte (its length)
  *                  and the bitmap's key without its part byte (kind, then
  *                  folded term); zeros up to a multiple of 4 bytes; then
@@ -141,6 +144,7 @@
 #define RESOURCES_PART_FACETS      'f'     /* a frequent term's facets */
 #define RESOURCES_PART_PAIRS       'c'     /* counts of bitmap pairs */
 #define RESOURCES_PAIRS_MAX        1024    /* bitmaps: a 2 MiB table */
+#define RESOURCES_PAIRS_DOCS       128     /* resources a bitmap, at least */
 
 /*
  * A keyword, type or word whose public part holds at least ndocs / 64

@@ -152,8 +152,23 @@ resources_pairs_write(MDB_txn *txn, MDB_dbi post, uint32_t ndocs,
 
     qsort(terms, n, sizeof(resources_pair_term_t), resources_pair_cmp);
 
+    /*
+     * At most RESOURCES_PAIRS_MAX, and one per RESOURCES_PAIRS_DOCS
+     * resources: 4 n (n + 1) / 2 bytes of table against n ndocs / 8 of
+     * bitmaps
+     */
+
     if (n > RESOURCES_PAIRS_MAX) {
         n = RESOURCES_PAIRS_MAX;
+    }
+
+    if (n > ndocs / RESOURCES_PAIRS_DOCS) {
+        n = ndocs / RESOURCES_PAIRS_DOCS;
+    }
+
+    if (n == 0) {
+        free(terms);
+        return 0;
     }
 
     /*
