@@ -3,6 +3,8 @@
  */
 
 
+#include <pthread.h>
+
 #include "resources_postings.h"
 #include "resources_store.h"
 
@@ -517,7 +519,27 @@ resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
 #endif
 
 
-static int  resources_avx2 = -1;         /* -1: not known yet */
+static int             resources_avx2 = -1;    /* -1: not known yet */
+
+#if (RESOURCES_HAVE_AVX2)
+
+static pthread_once_t  resources_avx2_once = PTHREAD_ONCE_INIT;
+
+
+/*
+ * The default, at the first count, unless resources_bits_avx2() chose
+ * already: once, as the loader's threads may all count at once
+ */
+
+static void
+resources_avx2_init(void)
+{
+    if (resources_avx2 < 0) {
+        (void) resources_bits_avx2(1);
+    }
+}
+
+#endif
 
 
 int
@@ -538,9 +560,7 @@ static size_t
 resources_and_count(const u_char *a, const u_char *b, size_t w, size_t nw)
 {
 #if (RESOURCES_HAVE_AVX2)
-    if (resources_avx2 < 0) {
-        (void) resources_bits_avx2(1);
-    }
+    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
 
     if (resources_avx2) {
         return resources_and_count_avx2(a, b, w, nw);
@@ -960,9 +980,7 @@ resources_bits_slots_count(const resources_bits_slot_t *slots, size_t ns,
 
 #if (RESOURCES_HAVE_AVX2)
 
-    if (resources_avx2 < 0) {
-        (void) resources_bits_avx2(1);
-    }
+    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
 
     if (resources_avx2 && (hi - 1) / 64 > lo / 64 + 1) {
 

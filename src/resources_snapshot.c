@@ -3,6 +3,7 @@
  */
 
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -296,17 +297,10 @@ resources_snapshot_pair_count(resources_snapshot_t *s, const u_char **bits,
 
 
 /*
- * The rows of part p of nparts of the pair counts, counted again.  The
- * bitmaps are read with pread(), a tile of each at a time, not through the
- * map: a fault in the map of a file may map the 2 MiB around the page (a
- * large folio of the page cache), and touching every bitmap would map most
- * of the postings into the loader (680 MB more at a million resources).
- */
-
-/*
  * Where the map of the snapshot's file starts, less the file offset it
  * starts at (LMDB maps the whole file at once, and does not say where):
- * from the line of /proc/self/maps that holds p, a pointer into it
+ * from the line of /proc/self/maps that holds p, a pointer into it; NULL
+ * when that cannot be read
  */
 
 static const u_char *
@@ -341,13 +335,24 @@ resources_snapshot_map_base(resources_snapshot_t *s, const u_char *p)
 }
 
 
+/*
+ * The rows of part p of nparts of the pair counts, counted again; 0, or -1
+ * and a message.  The bitmaps are read with pread(), a tile of each at a
+ * time, rather than through the map: a fault in the map of a file may map
+ * the 2 MiB around the page (a large folio of the page cache), and
+ * touching every bitmap would map most of the postings into the loader
+ * (680 MB more at a million resources).  Where the map's offsets cannot
+ * be known (no /proc), they are read through the map all the same.
+ */
+
 static int
 resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
-    unsigned nparts)
+    unsigned nparts, char *err, size_t errlen)
 {
-    int             fd, rc;
+    int             fd;
     off_t          *off;
     size_t          n, i, k, lo, hi, nw, w, m, from, to, len;
+    ssize_t         got;
     u_char         *buf;
     uint32_t       *sum, *tile;
     const u_char   *base, **bits;
@@ -363,8 +368,8 @@ resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
 
     base = resources_snapshot_map_base(s, s->pairs[0].bits);
 
-    if (base == NULL || mdb_env_get_fd(s->env, &fd) != 0) {
-        return -1;
+    if (mdb_env_get_fd(s->env, &fd) != 0) {
+        base = NULL;
     }
 
     from = resources_pair_index(n, lo, lo);
@@ -376,12 +381,23 @@ resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
     sum = calloc(to, sizeof(uint32_t));
     tile = malloc(to * sizeof(uint32_t));
 
-    rc = -1;
-
     if (bits == NULL || off == NULL || buf == NULL || sum == NULL
         || tile == NULL)
     {
-        goto done;
+        resources_snapshot_error("out of memory");
+    }
+
+    if (base == NULL) {
+
+        /* through the map */
+
+        for (i = 0; i < n; i++) {
+            bits[s->pairs[i].index] = s->pairs[i].bits;
+        }
+
+        resources_bits_pairs(bits, n, nw, lo, hi, sum);
+
+        goto compare;
     }
 
     for (i = 0; i < n; i++) {
@@ -397,11 +413,13 @@ resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
         len = m * sizeof(uint64_t);
 
         for (i = lo; i < n; i++) {
-            if (pread(fd, (u_char *) bits[i], len,
-                      off[i] + (off_t) (w * sizeof(uint64_t)))
-                != (ssize_t) len)
-            {
-                goto done;
+            got = pread(fd, (u_char *) bits[i], len,
+                        off[i] + (off_t) (w * sizeof(uint64_t)));
+
+            if (got != (ssize_t) len) {
+                resources_snapshot_error("reading the bitmaps of the pair"
+                                         " counts: %s", got < 0
+                                         ? strerror(errno) : "short read");
             }
         }
 
@@ -412,10 +430,14 @@ resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
         }
     }
 
-    rc = memcmp(sum + from, s->pair_counts + from * sizeof(uint32_t),
-                (to - from) * sizeof(uint32_t)) ? -1 : 0;
+compare:
 
-done:
+    if (memcmp(sum + from, s->pair_counts + from * sizeof(uint32_t),
+               (to - from) * sizeof(uint32_t))
+        != 0)
+    {
+        resources_snapshot_error("the pair counts are wrong");
+    }
 
     free(bits);
     free(off);
@@ -423,7 +445,17 @@ done:
     free(sum);
     free(tile);
 
-    return rc;
+    return 0;
+
+failed:
+
+    free(bits);
+    free(off);
+    free(buf);
+    free(sum);
+    free(tile);
+
+    return -1;
 }
 
 
@@ -1367,8 +1399,10 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
 
     /* the pair counts: each part counts its rows again */
 
-    if (s->npairs && resources_snapshot_check_pairs(s, part, nparts) != 0) {
-        resources_snapshot_error("the pair counts are wrong");
+    if (s->npairs
+        && resources_snapshot_check_pairs(s, part, nparts, err, errlen) != 0)
+    {
+        goto failed;
     }
 
     /* postings (the last part) */

@@ -255,7 +255,6 @@ const u_char *resources_snapshot_bits(resources_snapshot_t *s, u_char part,
 int resources_snapshot_facets_sizes(const resources_posting_t *table,
     size_t *n);
 
-/* term of a kind by id; 0 or -1 */
 /*
  * The AND of nb (1 or 2) bitmaps of the snapshot (the addresses
  * resources_snapshot_bitmap() and resources_snapshot_bits() return), over
@@ -267,6 +266,7 @@ int resources_snapshot_facets_sizes(const resources_posting_t *table,
 int resources_snapshot_pair_count(resources_snapshot_t *s,
     const u_char **bits, size_t nb, size_t *count);
 
+/* term of a kind by id; 0 or -1 */
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);
 
