@@ -349,7 +349,7 @@ static int
 resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
     unsigned nparts, char *err, size_t errlen)
 {
-    int             fd;
+    int             fd, rc;
     off_t          *off;
     size_t          n, i, k, lo, hi, nw, w, m, from, to, len;
     ssize_t         got;
@@ -374,6 +374,7 @@ resources_snapshot_check_pairs(resources_snapshot_t *s, unsigned part,
 
     from = resources_pair_index(n, lo, lo);
     to = resources_pair_index(n, hi, hi);
+    rc = -1;
 
     bits = malloc(n * sizeof(u_char *));
     off = malloc(n * sizeof(off_t));
@@ -439,13 +440,7 @@ compare:
         resources_snapshot_error("the pair counts are wrong");
     }
 
-    free(bits);
-    free(off);
-    free(buf);
-    free(sum);
-    free(tile);
-
-    return 0;
+    rc = 0;
 
 failed:
 
@@ -455,7 +450,7 @@ failed:
     free(sum);
     free(tile);
 
-    return -1;
+    return rc;
 }
 
 

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,8 +494,6 @@ resources_build_pack(resources_build_t *b)
 int
 resources_build_background(resources_build_t *b, unsigned threads)
 {
-    sigset_t  all, old;
-
     b->threads = threads;
 
     if (b->writer_on) {
@@ -508,13 +505,9 @@ resources_build_background(resources_build_t *b, unsigned threads)
     pthread_mutex_init(&b->wmutex, NULL);
     pthread_cond_init(&b->wcond, NULL);
 
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-
-    b->writer_on = (pthread_create(&b->writer, NULL, resources_build_writer,
-                                   b) == 0);
-
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    b->writer_on = (resources_threads_start(&b->writer, 1,
+                                            resources_build_writer, b, 0)
+                    == 1);
 
     if (!b->writer_on) {
         pthread_mutex_destroy(&b->wmutex);
@@ -2442,7 +2435,6 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 {
     int                    rc, mine;
     size_t                 i, n;
-    sigset_t               all, old;
     uint32_t              *lens, *sizes;
     unsigned               h, nhelpers;
     pthread_t             *helpers;
@@ -2506,20 +2498,8 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 
     if (b->threads) {
         helpers = resources_xmalloc(b->threads * sizeof(pthread_t));
-
-        sigfillset(&all);
-        pthread_sigmask(SIG_BLOCK, &all, &old);
-
-        for (h = 0; h < b->threads; h++) {
-            if (pthread_create(&helpers[h], NULL, resources_sorter_thread,
-                               &so) != 0)
-            {
-                break;
-            }
-        }
-
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        nhelpers = h;
+        nhelpers = resources_threads_start(helpers, b->threads,
+                                           resources_sorter_thread, &so, 0);
     }
 
     rc = 0;
@@ -2660,21 +2640,16 @@ resources_build_sort_ids(resources_build_t *b, resources_sorts_t *so)
 static void
 resources_build_sorts_start(resources_build_t *b, resources_sorts_t *so)
 {
-    sigset_t  all, old;
-
     so->b = b;
     so->bytitle = resources_xmalloc((b->ndocs + 1) * sizeof(uint32_t));
     so->ids = resources_xmalloc((b->idh.n + 1) * sizeof(uint32_t));
     so->running = 0;
 
     if (b->threads) {
-        sigfillset(&all);
-        pthread_sigmask(SIG_BLOCK, &all, &old);
-
-        so->running = (pthread_create(&so->thread, NULL,
-                                      resources_build_sort_titles, so) == 0);
-
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        so->running = (resources_threads_start(&so->thread, 1,
+                                               resources_build_sort_titles,
+                                               so, 0)
+                       == 1);
     }
 
     if (!so->running) {

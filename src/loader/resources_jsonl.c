@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +199,6 @@ resources_jsonl_t *
 resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
 {
     unsigned            i;
-    sigset_t            all, old;
     resources_jsonl_t  *p;
 
     p = resources_xmalloc(sizeof(resources_jsonl_t));
@@ -232,26 +230,11 @@ resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
 
     json_object_seed(0);
 
-    /* signals are for the main thread (it removes the temporary file) */
-
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-
     p->threads = resources_xmalloc(threads * sizeof(pthread_t));
+    p->nthreads = resources_threads_start(p->threads, threads,
+                                          resources_jsonl_worker, p, 0);
 
-    for (i = 0; i < threads; i++) {
-        if (pthread_create(&p->threads[i], NULL, resources_jsonl_worker, p)
-            != 0)
-        {
-            break;
-        }
-    }
-
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-
-    p->nthreads = i;
-
-    if (i == 0) {
+    if (p->nthreads == 0) {
         p->prep = resources_prepare_create(pack);
     }
 

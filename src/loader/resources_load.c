@@ -634,7 +634,6 @@ resources_verify(const char *path, int quiet)
     unsigned               i, n, nparts;
     int                    check_version;
     uint64_t              *hashes;
-    sigset_t               all, old;
     resources_verify_t     v;
     pthread_t              tids[RESOURCES_JSONL_THREADS];
     resources_vpart_t      parts[RESOURCES_JSONL_THREADS];
@@ -675,19 +674,8 @@ resources_verify(const char *path, int quiet)
         parts[i].nparts = nparts;
     }
 
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-
-    for (n = 0; n + 1 < nparts; n++) {
-        if (pthread_create(&tids[n], NULL, resources_verify_part,
-                           &parts[n + 1])
-            != 0)
-        {
-            break;
-        }
-    }
-
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    n = resources_threads_start(tids, nparts - 1, resources_verify_part,
+                                &parts[1], sizeof(parts[0]));
 
     if (n + 1 < nparts) {
 

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +85,6 @@ resources_pairs_write(MDB_txn *txn, MDB_dbi post, uint32_t ndocs,
     size_t                  n, cap, i, nw, size, keys;
     uint32_t                n32;
     unsigned                h, nhelpers;
-    sigset_t                all, old;
     pthread_t              *helpers;
     MDB_val                 k, d;
     MDB_cursor             *c;
@@ -216,20 +214,9 @@ resources_pairs_write(MDB_txn *txn, MDB_dbi post, uint32_t ndocs,
 
     if (threads) {
         helpers = resources_xmalloc(threads * sizeof(pthread_t));
-
-        sigfillset(&all);
-        pthread_sigmask(SIG_BLOCK, &all, &old);
-
-        for (h = 0; h < threads; h++) {
-            if (pthread_create(&helpers[h], NULL, resources_pair_thread,
-                               &tasks[h + 1]) != 0)
-            {
-                break;
-            }
-        }
-
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        nhelpers = h;
+        nhelpers = resources_threads_start(helpers, threads,
+                                           resources_pair_thread, &tasks[1],
+                                           sizeof(resources_pair_task_t));
     }
 
     (void) resources_pair_thread(&tasks[0]);

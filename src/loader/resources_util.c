@@ -4,6 +4,7 @@
 
 
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,30 @@ resources_xrealloc(void *p, size_t size)
     }
 
     return p;
+}
+
+
+unsigned
+resources_threads_start(pthread_t *tids, unsigned n, void *(*start)(void *),
+    void *arg, size_t size)
+{
+    unsigned  i;
+    sigset_t  all, old;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+
+    for (i = 0; i < n; i++) {
+        if (pthread_create(&tids[i], NULL, start, (u_char *) arg + i * size)
+            != 0)
+        {
+            break;
+        }
+    }
+
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    return i;
 }
 
 

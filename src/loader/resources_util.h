@@ -12,6 +12,7 @@
 #define _RESOURCES_UTIL_H_INCLUDED_
 
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -66,6 +67,15 @@ void resources_oom(void);
 void resources_heap_huge(void);
 void *resources_xmalloc(size_t size);
 void *resources_xrealloc(void *p, size_t size);
+
+/*
+ * Starts n threads, thread i running start(arg + i * size) (size 0: arg
+ * for every one), with every signal blocked in them: signals are for the
+ * main thread, which removes the temporary file.  Returns how many
+ * started (tids[0 .. that)): the caller does the work of the others.
+ */
+unsigned resources_threads_start(pthread_t *tids, unsigned n,
+    void *(*start)(void *), void *arg, size_t size);
 
 void resources_arena_init(resources_arena_t *a);
 void *resources_arena_alloc(resources_arena_t *a, size_t size);
