@@ -1050,12 +1050,112 @@ resources_bits_block_or(const u_char **bits, size_t n, size_t w0,
 
 #define RESOURCES_TOP_BLOCK  64                   /* words of a block */
 
+/*
+ * The first level of a block (every scored slot in its title) into acc:
+ * the AND of the filters' words and of the scored slots' docnos in the
+ * title (both field bits of one of their terms).  A slot of one term gives
+ * its bitmaps as they are, the others are made into one block (u); then
+ * the words of four of them are ANDed at a time, in one pass.
+ */
+
+static const uint64_t  resources_bits_ones[RESOURCES_TOP_BLOCK] = {
+    [0 ... RESOURCES_TOP_BLOCK - 1] = ~(uint64_t) 0
+};
+
+
+static inline __attribute__((always_inline)) void
+resources_bits_block_title(const resources_bits_slot_t *slots, size_t ns,
+    size_t w0, size_t wn, uint64_t *acc)
+{
+    size_t                        i, j, c, np, nu;
+    uint64_t                      t[RESOURCES_TOP_BLOCK],
+                                  u[RESOURCES_TOP_BLOCK];
+    const u_char                 *a, *b, *d, *e,
+                                 *p[2 * RESOURCES_INTERSECT_MAX + 4];
+    const resources_bits_slot_t  *sl;
+
+    for (j = 0, np = 0, nu = 0; j < ns; j++) {
+        sl = &slots[j];
+
+        if (sl->n == 1) {
+            if (sl->hi == NULL) {
+                p[np++] = sl->bits[0] + w0 * sizeof(uint64_t);
+
+            } else {
+                p[np++] = sl->hi[0] + w0 * sizeof(uint64_t);
+                p[np++] = sl->lo[0] + w0 * sizeof(uint64_t);
+            }
+
+            continue;
+        }
+
+        memset(t, 0, wn * sizeof(uint64_t));
+
+        if (sl->hi == NULL) {
+            resources_bits_block_or(sl->bits, sl->n, w0, wn, t);
+
+        } else {
+            for (c = 0; c < sl->n; c++) {
+                a = sl->hi[c];
+                b = sl->lo[c];
+
+                for (i = 0; i < wn; i++) {
+                    t[i] |= resources_bits_word(a, w0 + i)
+                            & resources_bits_word(b, w0 + i);
+                }
+            }
+        }
+
+        if (nu++ == 0) {
+            memcpy(u, t, wn * sizeof(uint64_t));
+
+        } else {
+            for (i = 0; i < wn; i++) {
+                u[i] &= t[i];
+            }
+        }
+    }
+
+    if (nu) {
+        p[np++] = (const u_char *) u;
+    }
+
+    while (np % 4) {
+        p[np++] = (const u_char *) resources_bits_ones;
+    }
+
+    for (j = 0; j < np; j += 4) {
+        a = p[j];
+        b = p[j + 1];
+        d = p[j + 2];
+        e = p[j + 3];
+
+        if (j == 0) {
+            for (i = 0; i < wn; i++) {
+                acc[i] = resources_bits_word(a, i) & resources_bits_word(b, i)
+                         & resources_bits_word(d, i)
+                         & resources_bits_word(e, i);
+            }
+
+        } else {
+            for (i = 0; i < wn; i++) {
+                acc[i] &= resources_bits_word(a, i)
+                          & resources_bits_word(b, i)
+                          & resources_bits_word(d, i)
+                          & resources_bits_word(e, i);
+            }
+        }
+    }
+}
+
+
 RESOURCES_VECTOR_CLONES
 size_t
 resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
     size_t lo, size_t hi, size_t k, uint32_t *out)
 {
-    size_t     i, j, w, w0, wn, n, m, nt, t, c, nl, nf, first, last;
+    size_t     i, j, w, w0, wn, n, m, nt, t, c, nl, nf, first, last, g;
+    int        title;
     u_char     fields[RESOURCES_TOP_TUPLES][RESOURCES_TOP_SLOTS];
     u_char     lt[RESOURCES_TOP_TUPLES], need[RESOURCES_TOP_SLOTS];
     uint32_t   sum[RESOURCES_TOP_TUPLES], level, next;
@@ -1134,125 +1234,162 @@ resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
             }
         }
 
+        /* the first level: every scored slot in its title */
+
+        for (i = 0, title = (nl == 1); i < m; i++) {
+            title &= (need[i] == (1 << RESOURCES_FIELD_TITLE));
+        }
+
         /* the words, a block at a time */
 
         for (w0 = first; w0 <= last && n < k; w0 += RESOURCES_TOP_BLOCK) {
             wn = last + 1 - w0;
             wn = (wn < RESOURCES_TOP_BLOCK) ? wn : RESOURCES_TOP_BLOCK;
 
-            /* the filters, and [lo, hi) */
+            if (title) {
+                resources_bits_block_title(slots, ns, w0, wn, acc);
 
-            for (i = 0; i < wn; i++) {
-                f[i] = ~(uint64_t) 0;
-            }
+                if (w0 == first) {
+                    acc[0] &= ~(uint64_t) 0 << (lo % 64);
+                }
 
-            if (w0 == first) {
-                f[0] &= ~(uint64_t) 0 << (lo % 64);
-            }
+                if (w0 + wn - 1 == last && hi % 64) {
+                    acc[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
+                }
 
-            if (w0 + wn - 1 == last && hi % 64) {
-                f[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
-            }
-
-            for (j = 0; j < nf; j++) {
-                sl = &slots[filter[j]];
-
-                memset(acc, 0, wn * sizeof(uint64_t));
-                resources_bits_block_or(sl->bits, sl->n, w0, wn, acc);
+            } else {
+                /* the filters, and [lo, hi) */
 
                 for (i = 0; i < wn; i++) {
-                    f[i] &= acc[i];
+                    f[i] = ~(uint64_t) 0;
                 }
-            }
 
-            /* each word's fields: the best of its terms' */
+                if (w0 == first) {
+                    f[0] &= ~(uint64_t) 0 << (lo % 64);
+                }
 
-            for (j = 0; j < m; j++) {
-                sl = &slots[scored[j]];
+                if (w0 + wn - 1 == last && hi % 64) {
+                    f[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
+                }
 
-                if (need[j] == (1 << RESOURCES_FIELD_TITLE)) {
+                for (j = 0; j < nf; j++) {
+                    sl = &slots[filter[j]];
 
-                    /* the title alone (the first level): both bits */
-
-                    tp = tier[j][RESOURCES_FIELD_TITLE];
+                    memset(acc, 0, wn * sizeof(uint64_t));
+                    resources_bits_block_or(sl->bits, sl->n, w0, wn, acc);
 
                     for (i = 0; i < wn; i++) {
-                        tp[i] = resources_bits_word(sl->hi[0], w0 + i)
-                                & resources_bits_word(sl->lo[0], w0 + i);
+                        f[i] &= acc[i];
+                    }
+                }
+
+                /* each word's fields: the best of its terms' */
+
+                for (j = 0; j < m; j++) {
+                    sl = &slots[scored[j]];
+
+                    if (need[j] == (1 << RESOURCES_FIELD_TITLE)) {
+
+                        /* the title alone (the first level): both bits */
+
+                        tp = tier[j][RESOURCES_FIELD_TITLE];
+
+                        for (i = 0; i < wn; i++) {
+                            tp[i] = resources_bits_word(sl->hi[0], w0 + i)
+                                    & resources_bits_word(sl->lo[0], w0 + i);
+                        }
+
+                        for (c = 1; c < sl->n; c++) {
+                            for (i = 0; i < wn; i++) {
+                                h = resources_bits_word(sl->hi[c], w0 + i);
+                                l = resources_bits_word(sl->lo[c], w0 + i);
+                                tp[i] |= h & l;
+                            }
+                        }
+
+                        continue;
                     }
 
-                    for (c = 1; c < sl->n; c++) {
+                    for (i = 0; i < wn; i++) {
+                        tier[j][RESOURCES_FIELD_KEYWORD][i] = 0;   /* any hi */
+                        tier[j][RESOURCES_FIELD_SUMMARY][i] = 0;   /* any lo */
+                        anyt[i] = 0;
+                    }
+
+                    for (c = 0; c < sl->n; c++) {
                         for (i = 0; i < wn; i++) {
-                            tp[i] |= resources_bits_word(sl->hi[c], w0 + i)
-                                     & resources_bits_word(sl->lo[c], w0 + i);
+                            h = resources_bits_word(sl->hi[c], w0 + i);
+                            l = resources_bits_word(sl->lo[c], w0 + i);
+                            tier[j][RESOURCES_FIELD_KEYWORD][i] |= h;
+                            tier[j][RESOURCES_FIELD_SUMMARY][i] |= l;
+                            anyt[i] |= h & l;
                         }
                     }
 
+                    if (need[j] & (1 << RESOURCES_FIELD_BODY)) {
+                        tp = tier[j][RESOURCES_FIELD_BODY];
+                        memset(tp, 0, wn * sizeof(uint64_t));
+                        resources_bits_block_or(sl->bits, sl->n, w0, wn, tp);
+
+                        for (i = 0; i < wn; i++) {
+                            tp[i] &= ~tier[j][RESOURCES_FIELD_KEYWORD][i]
+                                     & ~tier[j][RESOURCES_FIELD_SUMMARY][i];
+                        }
+                    }
+
+                    for (i = 0; i < wn; i++) {
+                        h = tier[j][RESOURCES_FIELD_KEYWORD][i];
+                        tier[j][RESOURCES_FIELD_SUMMARY][i] &= ~h;
+                        tier[j][RESOURCES_FIELD_KEYWORD][i] = h & ~anyt[i];
+                        tier[j][RESOURCES_FIELD_TITLE][i] = anyt[i];
+                    }
+                }
+
+                /* the level's docnos: the OR of its tuples */
+
+                memset(acc, 0, wn * sizeof(uint64_t));
+
+                for (t = 0; t < nl; t++) {
+                    for (i = 0; i < wn; i++) {
+                        y[i] = f[i];
+                    }
+
+                    for (j = 0; j < m; j++) {
+                        tp = tier[j][fields[lt[t]][j]];
+
+                        for (i = 0; i < wn; i++) {
+                            y[i] &= tp[i];
+                        }
+                    }
+
+                    for (i = 0; i < wn; i++) {
+                        acc[i] |= y[i];
+                    }
+                }
+            }
+
+
+            /*
+             * the docnos, in order: a sparse level leaves most words
+             * empty, so they are tested four at a time (the block padded
+             * with empty words to a multiple of four)
+             */
+
+            for (i = wn; i % 4; i++) {
+                acc[i] = 0;
+            }
+
+            for (g = 0; g < wn && n < k; g += 4) {
+                if ((acc[g] | acc[g + 1] | acc[g + 2] | acc[g + 3]) == 0) {
                     continue;
                 }
 
-                for (i = 0; i < wn; i++) {
-                    tier[j][RESOURCES_FIELD_KEYWORD][i] = 0;   /* any hi */
-                    tier[j][RESOURCES_FIELD_SUMMARY][i] = 0;   /* any lo */
-                    anyt[i] = 0;
-                }
+                for (i = g; i < g + 4 && n < k; i++) {
+                    w = w0 + i;
 
-                for (c = 0; c < sl->n; c++) {
-                    for (i = 0; i < wn; i++) {
-                        h = resources_bits_word(sl->hi[c], w0 + i);
-                        l = resources_bits_word(sl->lo[c], w0 + i);
-                        tier[j][RESOURCES_FIELD_KEYWORD][i] |= h;
-                        tier[j][RESOURCES_FIELD_SUMMARY][i] |= l;
-                        anyt[i] |= h & l;
+                    for (x = acc[i]; x && n < k; x &= x - 1) {
+                        out[n++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
                     }
-                }
-
-                if (need[j] & (1 << RESOURCES_FIELD_BODY)) {
-                    tp = tier[j][RESOURCES_FIELD_BODY];
-                    memset(tp, 0, wn * sizeof(uint64_t));
-                    resources_bits_block_or(sl->bits, sl->n, w0, wn, tp);
-
-                    for (i = 0; i < wn; i++) {
-                        tp[i] &= ~tier[j][RESOURCES_FIELD_KEYWORD][i]
-                                 & ~tier[j][RESOURCES_FIELD_SUMMARY][i];
-                    }
-                }
-
-                for (i = 0; i < wn; i++) {
-                    h = tier[j][RESOURCES_FIELD_KEYWORD][i];
-                    tier[j][RESOURCES_FIELD_SUMMARY][i] &= ~h;
-                    tier[j][RESOURCES_FIELD_KEYWORD][i] = h & ~anyt[i];
-                    tier[j][RESOURCES_FIELD_TITLE][i] = anyt[i];
-                }
-            }
-
-            /* the level's docnos: the OR of its tuples */
-
-            memset(acc, 0, wn * sizeof(uint64_t));
-
-            for (t = 0; t < nl; t++) {
-                for (i = 0; i < wn; i++) {
-                    y[i] = f[i];
-                }
-
-                for (j = 0; j < m; j++) {
-                    tp = tier[j][fields[lt[t]][j]];
-
-                    for (i = 0; i < wn; i++) {
-                        y[i] &= tp[i];
-                    }
-                }
-
-                for (i = 0; i < wn; i++) {
-                    acc[i] |= y[i];
-                }
-            }
-
-            for (i = 0; i < wn && n < k; i++) {
-                w = w0 + i;
-
-                for (x = acc[i]; x && n < k; x &= x - 1) {
-                    out[n++] = (uint32_t) (w * 64 + __builtin_ctzll(x));
                 }
             }
         }
