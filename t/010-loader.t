@@ -209,6 +209,34 @@ SKIP: {
 # the same catalogue twice: the same version; a change: another one
 ($rc, $out) = load('-q', '-o', $db, 't/data/sample.jsonl');
 is $out, '', '-q prints nothing on success';
+
+# -v: the time of each step, on stderr, in order
+{
+    my @finish = ('the last records written, the columns, ids and titles',
+                  'keywords and types', 'words', 'pair counts',
+                  'commit and sync');
+    ($rc, $out, $err) = load('-v', '-o', $db, 't/data/sample.jsonl');
+    is $rc, 0, '-v loads' or diag $err;
+    like $out, qr/published \Q$db\E: 8 resources/, '-v: the summary on stdout';
+    my @steps = $err =~ /^resources-load: +\d+\.\d\d s  (.+)$/mg;
+    is_deeply \@steps, ['records read, prepared and added', @finish,
+                        'verification', 'publishing'],
+        '-v: every step timed, in order';
+    is(($err =~ tr/\n//), scalar @steps, '-v: nothing else on stderr');
+
+    ($rc, $out, $err) = load('-v', '-n', '--diff', '-o', $db,
+                             't/data/sample.jsonl');
+    is $rc, 0, '-v with a dry run and --diff' or diag $err;
+    @steps = $err =~ /^resources-load: +\d+\.\d\d s  (.+)$/mg;
+    is_deeply \@steps, ['records read, prepared and added', @finish,
+                        'verification', 'differences'],
+        '-v -n --diff: the differences timed, nothing published';
+
+    ($rc, $out, $err) = load('-v', '-o', "$dir/never.mdb",
+                             't/data/sample.jsonl', "$dir/missing.jsonl");
+    is $rc, 1, '-v and a failed load: exit 1';
+    unlike $err, qr/ s  /, '-v: no times when nothing was published';
+}
 ($rc, $out) = load('--verify', $db);
 like $out, qr/version $version/, 'same catalogue, same version';
 my $changed = slurp('t/data/sample.jsonl');

@@ -2676,11 +2676,32 @@ resources_build_col(resources_build_t *b, const char *name, const void *data,
 }
 
 
+const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
+    "the last records written, the columns, ids and titles",
+    "keywords and types",
+    "words",
+    "pair counts",
+    "commit and sync"
+};
+
+
+static double
+resources_build_clock(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
 int
 resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
 {
     int                  rc;
+    double               t, now;
     size_t               i, n, kw, npub;
     uint32_t            *order, *doc_of, *col, *all, nterms[4];
     u_char              *priv_doc;
@@ -2697,6 +2718,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     n = b->ndocs;
     memset(&fc, 0, sizeof(resources_facets_t));
     facets = NULL;
+    t = resources_build_clock();
 
     resources_build_sorts_start(b, &sorts);
 
@@ -2724,6 +2746,11 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         doc_of[order[i]] = (uint32_t) i;
         priv_doc[i] = b->priv[order[i]];
     }
+
+#define resources_build_lap(i)                                               \
+    now = resources_build_clock();                                           \
+    st->step[i] = now - t;                                                   \
+    t = now
 
 #define resources_check(call)                                                \
     if ((rc = (call)) != 0) {                                                 \
@@ -2942,9 +2969,12 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     memset(nterms, 0, sizeof(nterms));
 
+    resources_build_lap(0);
     resources_check(resources_build_terms(b, doc_of, priv_doc, facets,
                                           nterms));
+    resources_build_lap(1);
     resources_check(resources_build_words(b, doc_of, priv_doc));
+    resources_build_lap(2);
 
     /* the pair counts of every bitmap just written (nothing put between) */
 
@@ -2952,6 +2982,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         resources_check(resources_pairs_write(b->txn, b->post, (uint32_t) n,
                                               b->threads, &b->written));
     }
+
+    resources_build_lap(3);
 
     /* the header, last */
 
@@ -2984,6 +3016,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_check(rc);
 
     resources_check(mdb_env_sync(b->env, 1));
+    resources_build_lap(4);
 
     st->ndocs = hdr.ndocs;
     st->nprivate = hdr.ndocs - hdr.npublic;
@@ -3002,6 +3035,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     }
 
 #undef resources_check
+#undef resources_build_lap
 
     free(order);
     free(doc_of);

@@ -31,6 +31,9 @@
 
 typedef struct resources_build_s  resources_build_t;
 
+/* the steps of resources_build_finish(), timed (resources-load -v) */
+#define RESOURCES_BUILD_STEPS      5
+
 typedef struct {
     uint32_t   ndocs;
     uint32_t   nprivate;
@@ -39,7 +42,11 @@ typedef struct {
     uint32_t   nwords;
     u_char     version[RESOURCES_VERSION_LEN + 1];
     uint64_t   size;                 /* bytes of the file */
+    double     step[RESOURCES_BUILD_STEPS];   /* seconds: see below */
 } resources_build_stats_t;
+
+/* what each of st->step[] timed */
+extern const char  *resources_build_step_names[RESOURCES_BUILD_STEPS];
 
 
 /*

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -67,6 +66,7 @@ typedef struct {
     int                 skip_invalid;
     int                 fatal;          /* a file could not be read */
     int                 quiet;
+    int                 verbose;        /* -v: the time of each step */
     int                 format;
     int                 progress;       /* stderr is a terminal */
     double              started;
@@ -85,7 +85,7 @@ static double resources_now(void);
 static void
 resources_usage(FILE *f)
 {
-    fprintf(f, "usage: %s [-knquV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
+    fprintf(f, "usage: %s [-knquvV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
             " FILE... | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
             " | --verify CATALOGUE.mdb\n", resources_prog);
 }
@@ -972,11 +972,40 @@ done:
 static double
 resources_now(void)
 {
-    struct timeval  tv;
+    struct timespec  ts;
 
-    gettimeofday(&tv, NULL);
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
 
-    return tv.tv_sec + tv.tv_usec / 1e6;
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
+/* -v: the time of each step of a load, on stderr, once it succeeded */
+
+static void
+resources_steps(const resources_build_stats_t *st, double read, double verify,
+    double diff, double publish)
+{
+    size_t  i;
+
+    fprintf(stderr, "%s: %8.2f s  records read, prepared and added\n",
+            resources_prog, read);
+
+    for (i = 0; i < RESOURCES_BUILD_STEPS; i++) {
+        fprintf(stderr, "%s: %8.2f s  %s\n", resources_prog, st->step[i],
+                resources_build_step_names[i]);
+    }
+
+    fprintf(stderr, "%s: %8.2f s  verification\n", resources_prog, verify);
+
+    if (diff >= 0) {
+        fprintf(stderr, "%s: %8.2f s  differences\n", resources_prog, diff);
+    }
+
+    if (publish >= 0) {
+        fprintf(stderr, "%s: %8.2f s  publishing\n", resources_prog,
+                publish);
+    }
 }
 
 
@@ -986,7 +1015,7 @@ main(int argc, char **argv)
     int                      c, i, rc, dry_run, unpacked, diff, rollback;
     char                     err[512], *out, *dir_copy, *base_copy, *dir,
                             *base, *dump, *verify;
-    double                   start;
+    double                   start, t, t_read, t_verify, t_diff;
     size_t                   len, mapsize;
     resources_load_t         ld;
     resources_build_stats_t  st;
@@ -995,6 +1024,7 @@ main(int argc, char **argv)
         { "skip-invalid", no_argument, NULL, 'k' },
         { "dry-run", no_argument, NULL, 'n' },
         { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
         { "unpacked", no_argument, NULL, 'u' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
@@ -1033,7 +1063,7 @@ main(int argc, char **argv)
     base_copy = NULL;
     rc = 1;
 
-    while ((c = getopt_long(argc, argv, "knquf:o:Vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "knquvf:o:Vh", longopts, NULL)) != -1) {
         switch (c) {
 
         case 'k':
@@ -1050,6 +1080,10 @@ main(int argc, char **argv)
 
         case 'u':
             unpacked = 1;
+            break;
+
+        case 'v':
+            ld.verbose = 1;
             break;
 
         case 'f':
@@ -1270,6 +1304,8 @@ main(int argc, char **argv)
         goto failed;
     }
 
+    t_read = resources_now() - start;
+
     if (resources_build_finish(ld.build, &st, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s\n", resources_prog, err);
         goto failed;
@@ -1280,14 +1316,25 @@ main(int argc, char **argv)
 
     /* check what was written before anyone can see it */
 
+    t = resources_now();
+
     if (resources_verify(resources_tmp_path, 1) != 0) {
         fprintf(stderr, "%s: the new snapshot failed verification: nothing"
                 " was published\n", resources_prog);
         goto failed;
     }
 
-    if (diff && resources_diff(resources_tmp_path, out) != 0) {
-        goto failed;
+    t_verify = resources_now() - t;
+    t_diff = -1;
+
+    if (diff) {
+        t = resources_now();
+
+        if (resources_diff(resources_tmp_path, out) != 0) {
+            goto failed;
+        }
+
+        t_diff = resources_now() - t;
     }
 
     if (dry_run) {
@@ -1301,9 +1348,15 @@ main(int argc, char **argv)
                    st.version, resources_now() - start);
         }
 
+        if (ld.verbose) {
+            resources_steps(&st, t_read, t_verify, t_diff, -1);
+        }
+
         rc = 0;
         goto done;
     }
+
+    t = resources_now();
 
     if (chmod(resources_tmp_path, 0644) != 0
         || resources_keep_previous(out) != 0
@@ -1327,6 +1380,11 @@ main(int argc, char **argv)
                st.ntypes, (unsigned long long) st.size, st.version,
                resources_now() - start,
                ld.skipped ? " (some records skipped)" : "");
+    }
+
+    if (ld.verbose) {
+        fflush(stdout);
+        resources_steps(&st, t_read, t_verify, t_diff, resources_now() - t);
     }
 
     rc = 0;
