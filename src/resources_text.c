@@ -196,7 +196,7 @@ size_t
 resources_utf8_valid(const u_char *s, size_t len)
 {
     int32_t        cp;
-    uint64_t       x;
+    uint64_t       x, m;
     const u_char  *p, *end, *next;
 
     p = s;
@@ -204,21 +204,37 @@ resources_utf8_valid(const u_char *s, size_t len)
 
     while (p < end) {
 
-        /* 8 bytes at a time while they are all in 0x01-0x7f */
+        /*
+         * 8 bytes at a time while they are all in 0x01-0x7f; otherwise,
+         * in little-endian order, the bytes before the first one that is
+         * not are skipped at once (a borrow of x - 0x01.. flags bytes above
+         * a NUL only, never below the first byte flagged)
+         */
 
         if (end - p >= 8) {
             memcpy(&x, p, sizeof(uint64_t));
+            m = (x | (x - RESOURCES_SWAR_ONES)) & RESOURCES_SWAR_HIGH;
 
-            if (((x | (x - 0x0101010101010101ULL)) & 0x8080808080808080ULL)
-                == 0)
-            {
+            if (m == 0) {
                 p += 8;
                 continue;
             }
+
+#if (RESOURCES_SWAR_LE)
+            p += __builtin_ctzll(m) / 8;
+#endif
         }
 
         if (*p >= 0x01 && *p < 0x80) {
             p++;
+            continue;
+        }
+
+        /* two bytes (Latin-1, Latin Extended: French), inline */
+
+        if (*p >= 0xc2 && *p <= 0xdf && end - p >= 2 && (p[1] & 0xc0) == 0x80)
+        {
+            p += 2;
             continue;
         }
 

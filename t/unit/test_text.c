@@ -1185,6 +1185,65 @@ equivalence(void)
 }
 
 
+/* UTF-8 checked one code point at a time, as the code before its fast path */
+
+static size_t
+ref_utf8_valid(const u_char *s, size_t len)
+{
+    u_char    c;
+    size_t    i, n, k;
+    uint32_t  v, min;
+
+    i = 0;
+
+    while (i < len) {
+        c = s[i];
+
+        if (c == 0) {
+            break;
+        }
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1; v = c & 0x1f; min = 0x80;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2; v = c & 0x0f; min = 0x800;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3; v = c & 0x07; min = 0x10000;
+
+        } else {
+            break;
+        }
+
+        if (len - i - 1 < n) {
+            break;
+        }
+
+        for (k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                return i;
+            }
+
+            v = (v << 6) | (s[i + k] & 0x3f);
+        }
+
+        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+            break;
+        }
+
+        i += n + 1;
+    }
+
+    return i;
+}
+
+
 int
 main(void)
 {
@@ -1260,6 +1319,63 @@ main(void)
 
         is_int(fails, 0, "UTF-8 checked 8 bytes at a time: NUL, 0xff, 0x7f,"
                " a 2-byte sequence at every position");
+    }
+
+    /* random text: letters, sequences of 2 to 4 bytes, a few bad bytes */
+
+    {
+        int      r;
+        size_t   round, i, n, fails;
+        u_char   t[80];
+
+        static const char  *seq[] = { "\xc3\xa9", "\xc5\x93", "\xe2\x80\x99",
+                                      "\xf0\x9f\x98\x80", "\xc0\xaf",
+                                      "\xed\xa0\x80", "\xf4\x90\x80\x80" };
+
+        fails = 0;
+        srand(11);
+
+        for (round = 0; round < 100000; round++) {
+            n = (size_t) rand() % sizeof(t);
+
+            for (i = 0; i < n; i++) {
+                r = rand() % 200;
+
+                if (r < 150) {
+                    t[i] = (u_char) ('a' + r % 26);
+
+                } else if (r < 190) {
+                    /* a sequence, cut where the buffer ends */
+                    const char  *q = seq[r % 4];
+                    size_t       l = strlen(q);
+
+                    l = (i + l <= n) ? l : n - i;
+                    memcpy(t + i, q, l);
+                    i += l - 1;
+
+                } else if (r < 196) {
+                    t[i] = (u_char) (0x80 + rand() % 0x80);
+
+                } else if (r < 198) {
+                    const char  *q = seq[4 + r % 3];
+                    size_t       l = strlen(q);
+
+                    l = (i + l <= n) ? l : n - i;
+                    memcpy(t + i, q, l);
+                    i += l - 1;
+
+                } else {
+                    t[i] = (u_char) (r == 198 ? 0x00 : 0x7f);
+                }
+            }
+
+            if (resources_utf8_valid(t, n) != ref_utf8_valid(t, n)) {
+                fails++;
+            }
+        }
+
+        is_int(fails, 0, "UTF-8: the fast path agrees with one code point at"
+               " a time on 100000 random texts");
     }
 
     /* slugs */
