@@ -2685,17 +2685,6 @@ const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
 };
 
 
-static double
-resources_build_clock(void)
-{
-    struct timespec  ts;
-
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-
 int
 resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
@@ -2718,7 +2707,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     n = b->ndocs;
     memset(&fc, 0, sizeof(resources_facets_t));
     facets = NULL;
-    t = resources_build_clock();
+    t = resources_clock();
 
     resources_build_sorts_start(b, &sorts);
 
@@ -2748,9 +2737,11 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     }
 
 #define resources_build_lap(i)                                               \
-    now = resources_build_clock();                                           \
-    st->step[i] = now - t;                                                   \
-    t = now
+    do {                                                                     \
+        now = resources_clock();                                             \
+        st->step[i] = now - t;                                               \
+        t = now;                                                             \
+    } while (0)
 
 #define resources_check(call)                                                \
     if ((rc = (call)) != 0) {                                                 \

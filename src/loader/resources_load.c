@@ -79,15 +79,15 @@ typedef struct {
 static const char  *resources_prog = "resources-load";
 static char        *resources_tmp_path;
 
-static double resources_now(void);
 
 
 static void
 resources_usage(FILE *f)
 {
-    fprintf(f, "usage: %s [-knquvV] [--diff] [-f jsonl|listing] -o CATALOGUE.mdb"
-            " FILE... | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
-            " | --verify CATALOGUE.mdb\n", resources_prog);
+    fprintf(f, "usage: %s [-knquvV] [--diff] [-f jsonl|listing]"
+            " -o CATALOGUE.mdb FILE... | --rollback -o CATALOGUE.mdb"
+            " | --dump CATALOGUE.mdb | --verify CATALOGUE.mdb\n",
+            resources_prog);
 }
 
 
@@ -139,7 +139,7 @@ resources_added(resources_load_t *ld)
     ld->records++;
 
     if (ld->progress && (ld->records & 1023) == 0) {
-        double  now = resources_now();
+        double  now = resources_clock();
 
         if (now - ld->shown >= 0.25) {
             ld->shown = now;
@@ -969,17 +969,6 @@ done:
 }
 
 
-static double
-resources_now(void)
-{
-    struct timespec  ts;
-
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-
 /* -v: the time of each step of a load, on stderr, once it succeeded */
 
 static void
@@ -1171,7 +1160,7 @@ main(int argc, char **argv)
 
     ld.progress = !ld.quiet && isatty(STDERR_FILENO);
 
-    start = resources_now();
+    start = resources_clock();
     ld.started = start;
     ld.shown = start - 1;            /* the first progress line at once */
 
@@ -1304,7 +1293,7 @@ main(int argc, char **argv)
         goto failed;
     }
 
-    t_read = resources_now() - start;
+    t_read = resources_clock() - start;
 
     if (resources_build_finish(ld.build, &st, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s\n", resources_prog, err);
@@ -1316,7 +1305,7 @@ main(int argc, char **argv)
 
     /* check what was written before anyone can see it */
 
-    t = resources_now();
+    t = resources_clock();
 
     if (resources_verify(resources_tmp_path, 1) != 0) {
         fprintf(stderr, "%s: the new snapshot failed verification: nothing"
@@ -1324,17 +1313,17 @@ main(int argc, char **argv)
         goto failed;
     }
 
-    t_verify = resources_now() - t;
+    t_verify = resources_clock() - t;
     t_diff = -1;
 
     if (diff) {
-        t = resources_now();
+        t = resources_clock();
 
         if (resources_diff(resources_tmp_path, out) != 0) {
             goto failed;
         }
 
-        t_diff = resources_now() - t;
+        t_diff = resources_clock() - t;
     }
 
     if (dry_run) {
@@ -1345,7 +1334,7 @@ main(int argc, char **argv)
                    " %u types, %llu bytes, version %s, %.2f s: nothing was"
                    " published\n", resources_prog, st.ndocs, st.nprivate,
                    st.nkeywords, st.ntypes, (unsigned long long) st.size,
-                   st.version, resources_now() - start);
+                   st.version, resources_clock() - start);
         }
 
         if (ld.verbose) {
@@ -1356,7 +1345,7 @@ main(int argc, char **argv)
         goto done;
     }
 
-    t = resources_now();
+    t = resources_clock();
 
     if (chmod(resources_tmp_path, 0644) != 0
         || resources_keep_previous(out) != 0
@@ -1378,13 +1367,13 @@ main(int argc, char **argv)
                " %u types, %llu bytes, version %s, %.2f s%s\n",
                resources_prog, out, st.ndocs, st.nprivate, st.nkeywords,
                st.ntypes, (unsigned long long) st.size, st.version,
-               resources_now() - start,
+               resources_clock() - start,
                ld.skipped ? " (some records skipped)" : "");
     }
 
     if (ld.verbose) {
         fflush(stdout);
-        resources_steps(&st, t_read, t_verify, t_diff, resources_now() - t);
+        resources_steps(&st, t_read, t_verify, t_diff, resources_clock() - t);
     }
 
     rc = 0;

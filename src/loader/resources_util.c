@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "resources_store.h"
@@ -80,6 +81,17 @@ resources_threads_start(pthread_t *tids, unsigned n, void *(*start)(void *),
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 
     return i;
+}
+
+
+double
+resources_clock(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 

@@ -77,6 +77,9 @@ void *resources_xrealloc(void *p, size_t size);
 unsigned resources_threads_start(pthread_t *tids, unsigned n,
     void *(*start)(void *), void *arg, size_t size);
 
+/* seconds on the monotonic clock: for durations */
+double resources_clock(void);
+
 void resources_arena_init(resources_arena_t *a);
 void *resources_arena_alloc(resources_arena_t *a, size_t size);
 u_char *resources_arena_dup(resources_arena_t *a, const u_char *s,
