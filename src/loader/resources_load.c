@@ -1338,6 +1338,7 @@ main(int argc, char **argv)
         }
 
         if (ld.verbose) {
+            fflush(stdout);
             resources_steps(&st, t_read, t_verify, t_diff, -1);
         }
 
