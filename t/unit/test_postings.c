@@ -81,7 +81,7 @@ test_slots(const char *how)
             int  scored = (nscored < RESOURCES_TOP_SLOTS && rand() % 3 != 0);
 
             nscored += scored;
-            nterms[i] = scored ? 1 + (size_t) rand() % SLOT_TERMS : 1;
+            nterms[i] = 1 + (size_t) rand() % SLOT_TERMS;   /* an OR */
             density = 1 + rand() % 4;
 
             for (j = 0; j < nterms[i]; j++) {
