@@ -446,6 +446,30 @@ resources_and_count_words(const u_char *a, const u_char *b, size_t w,
 }
 
 
+/* the same over the AND of nb >= 1 bitmaps */
+
+RESOURCES_POPCNT_CLONES
+static size_t
+resources_and_many_count_words(const u_char **bits, size_t nb, size_t w,
+    size_t nw)
+{
+    size_t    n, e, i;
+    uint64_t  x;
+
+    for (n = 0, e = w + nw; w < e; w++) {
+        x = resources_bits_word(bits[0], w);
+
+        for (i = 1; i < nb; i++) {
+            x &= resources_bits_word(bits[i], w);
+        }
+
+        n += (size_t) __builtin_popcountll(x);
+    }
+
+    return n;
+}
+
+
 #if (RESOURCES_HAVE_AVX2)
 
 /*
@@ -516,6 +540,33 @@ resources_and_count_avx2(const u_char *a, const u_char *b, size_t w,
     return n;
 }
 
+
+__attribute__((target("avx2,popcnt")))
+static size_t
+resources_and_many_count_avx2(const u_char **bits, size_t nb, size_t w,
+    size_t nw)
+{
+    size_t    i, j, n, e;
+    __m256i   x, acc;
+
+    acc = _mm256_setzero_si256();
+
+    for (i = w, e = w + nw; i + 4 <= e; i += 4) {
+        x = _mm256_loadu_si256((const __m256i *) (bits[0] + i * 8));
+
+        for (j = 1; j < nb; j++) {
+            x = _mm256_and_si256(x, _mm256_loadu_si256(
+                                        (const __m256i *) (bits[j] + i * 8)));
+        }
+
+        acc = _mm256_add_epi64(acc, resources_popcount_avx2(x));
+    }
+
+    n = resources_lanes_sum_avx2(acc);
+
+    return n + resources_and_many_count_words(bits, nb, i, e - i);
+}
+
 #endif
 
 
@@ -568,6 +619,22 @@ resources_and_count(const u_char *a, const u_char *b, size_t w, size_t nw)
 #endif
 
     return resources_and_count_words(a, b, w, nw);
+}
+
+
+static size_t
+resources_and_many_count(const u_char **bits, size_t nb, size_t w,
+    size_t nw)
+{
+#if (RESOURCES_HAVE_AVX2)
+    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
+
+    if (resources_avx2) {
+        return resources_and_many_count_avx2(bits, nb, w, nw);
+    }
+#endif
+
+    return resources_and_many_count_words(bits, nb, w, nw);
 }
 
 
@@ -807,29 +874,25 @@ resources_bits_and_many_count(const u_char **bits, size_t nb, size_t lo,
 
     n = 0;
 
-    if (nb <= 2) {
+    /* the words inside [lo, hi) at once, the first and last apart */
 
-        /* the words inside [lo, hi) at once, the first and last apart */
+    w = lo / 64;
 
-        w = lo / 64;
+    n = (size_t) __builtin_popcountll(
+                     resources_bits_and_word(bits, nb, w, lo, hi));
 
-        n = (size_t) __builtin_popcountll(
-                         resources_bits_and_word(bits, nb, w, lo, hi));
+    if ((hi - 1) / 64 > w) {
+        n += (size_t) __builtin_popcountll(
+                 resources_bits_and_word(bits, nb, (hi - 1) / 64, lo, hi));
 
-        if ((hi - 1) / 64 > w) {
-            n += (size_t) __builtin_popcountll(
-                     resources_bits_and_word(bits, nb, (hi - 1) / 64, lo, hi));
-
+        if (nb <= 2) {
             n += resources_and_count(bits[0], bits[nb - 1], w + 1,
                                      (hi - 1) / 64 - w - 1);
+
+        } else {
+            n += resources_and_many_count(bits, nb, w + 1,
+                                          (hi - 1) / 64 - w - 1);
         }
-
-        return n;
-    }
-
-    for (w = lo / 64; w <= (hi - 1) / 64; w++) {
-        n += (size_t) __builtin_popcountll(
-                 resources_bits_and_word(bits, nb, w, lo, hi));
     }
 
     return n;
