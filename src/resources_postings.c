@@ -607,13 +607,26 @@ resources_bits_avx2(int on)
 }
 
 
+#if (RESOURCES_HAVE_AVX2)
+
+/* whether the counts use AVX2: chosen at the first count */
+
+static int
+resources_use_avx2(void)
+{
+    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
+
+    return resources_avx2 > 0;
+}
+
+#endif
+
+
 static size_t
 resources_and_count(const u_char *a, const u_char *b, size_t w, size_t nw)
 {
 #if (RESOURCES_HAVE_AVX2)
-    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
-
-    if (resources_avx2) {
+    if (resources_use_avx2()) {
         return resources_and_count_avx2(a, b, w, nw);
     }
 #endif
@@ -627,9 +640,7 @@ resources_and_many_count(const u_char **bits, size_t nb, size_t w,
     size_t nw)
 {
 #if (RESOURCES_HAVE_AVX2)
-    (void) pthread_once(&resources_avx2_once, resources_avx2_init);
-
-    if (resources_avx2) {
+    if (resources_use_avx2()) {
         return resources_and_many_count_avx2(bits, nb, w, nw);
     }
 #endif
@@ -1312,27 +1323,11 @@ resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
             if (title) {
                 resources_bits_block_title(slots, ns, w0, wn, acc);
 
-                if (w0 == first) {
-                    acc[0] &= ~(uint64_t) 0 << (lo % 64);
-                }
-
-                if (w0 + wn - 1 == last && hi % 64) {
-                    acc[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
-                }
-
             } else {
-                /* the filters, and [lo, hi) */
+                /* the filters */
 
                 for (i = 0; i < wn; i++) {
                     f[i] = ~(uint64_t) 0;
-                }
-
-                if (w0 == first) {
-                    f[0] &= ~(uint64_t) 0 << (lo % 64);
-                }
-
-                if (w0 + wn - 1 == last && hi % 64) {
-                    f[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
                 }
 
                 for (j = 0; j < nf; j++) {
@@ -1431,6 +1426,16 @@ resources_bits_slots_top(const resources_bits_slot_t *slots, size_t ns,
                 }
             }
 
+
+            /* [lo, hi) */
+
+            if (w0 == first) {
+                acc[0] &= ~(uint64_t) 0 << (lo % 64);
+            }
+
+            if (w0 + wn - 1 == last && hi % 64) {
+                acc[wn - 1] &= ~(uint64_t) 0 >> (64 - hi % 64);
+            }
 
             /*
              * the docnos, in order: a sparse level leaves most words

@@ -1190,57 +1190,20 @@ equivalence(void)
 static size_t
 ref_utf8_valid(const u_char *s, size_t len)
 {
-    u_char    c;
-    size_t    i, n, k;
-    uint32_t  v, min;
+    int32_t        cp;
+    const u_char  *p, *next, *end;
 
-    i = 0;
+    end = s + len;
 
-    while (i < len) {
-        c = s[i];
+    for (p = s; p < end; p = next) {
+        next = ref_utf8_next(p, end, &cp);
 
-        if (c == 0) {
+        if (next == NULL) {
             break;
         }
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1; v = c & 0x1f; min = 0x80;
-
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2; v = c & 0x0f; min = 0x800;
-
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3; v = c & 0x07; min = 0x10000;
-
-        } else {
-            break;
-        }
-
-        if (len - i - 1 < n) {
-            break;
-        }
-
-        for (k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                return i;
-            }
-
-            v = (v << 6) | (s[i + k] & 0x3f);
-        }
-
-        if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-            break;
-        }
-
-        i += n + 1;
     }
 
-    return i;
+    return (size_t) (p - s);
 }
 
 
