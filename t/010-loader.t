@@ -35,7 +35,8 @@ sub load {
         exec $loader, @args or exit 127;
     }
     waitpid $pid, 0;
-    my $rc = $? >> 8;
+    # a crash is 128 + its signal, as a shell says, never 0
+    my $rc = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
     return ($rc, slurp($out), slurp($err));
 }
 

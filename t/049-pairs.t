@@ -137,7 +137,7 @@ my $loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
 
 sub run_loader {
     my $out = `$loader @_ 2>&1`;
-    return ($? >> 8, $out);
+    return (($? & 127) ? 128 + ($? & 127) : $? >> 8, $out);
 }
 
 {

@@ -20,6 +20,7 @@
 #include "resources_facets.h"
 #include "resources_postings.h"
 #include "resources_pairs.h"
+#include "resources_prefault.h"
 #include "resources_prefixes.h"
 #include "resources_text.h"
 #include "resources_util.h"
@@ -122,6 +123,10 @@ struct resources_build_s {
     size_t                 wchunk_len;
     uint32_t               wno;
     u_char                *chunk2;        /* the other chunk buffer */
+
+    /* after the records (resources_build_finish), or NULL */
+    resources_prefault_t  *prefault;
+    size_t                 psize;
     void                  *hold;          /* LMDB's block for a chunk */
 
     /* packing the records: NULL until resources_build_dict() */
@@ -148,6 +153,7 @@ struct resources_pack_s {
 
 
 static int resources_build_foreground(resources_build_t *b);
+static off_t resources_build_end(resources_build_t *b);
 
 
 static const char  *resources_canonical[] = {
@@ -201,6 +207,17 @@ resources_build_create(const char *path, size_t mapsize, char *err,
         resources_build_error("mdb_txn_begin: %s", mdb_strerror(rc));
     }
 
+    {
+        MDB_stat  ms;
+
+        rc = mdb_env_stat(b->env, &ms);
+        if (rc != 0) {
+            resources_build_error("mdb_env_stat: %s", mdb_strerror(rc));
+        }
+
+        b->psize = ms.ms_psize;
+    }
+
     if ((rc = mdb_dbi_open(b->txn, RESOURCES_DB_META, MDB_CREATE, &b->meta))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_HEAP,
                               MDB_CREATE | MDB_INTEGERKEY, &b->heap))
@@ -232,6 +249,11 @@ resources_build_free(resources_build_t *b)
 
     if (b == NULL) {
         return;
+    }
+
+    if (b->prefault) {
+        (void) resources_prefault_stop(b->prefault, resources_build_end(b));
+        b->prefault = NULL;
     }
 
     (void) resources_build_foreground(b);
@@ -285,6 +307,21 @@ resources_build_free(resources_build_t *b)
 }
 
 
+/* the end of the file: what the last commit wrote */
+
+static off_t
+resources_build_end(resources_build_t *b)
+{
+    MDB_envinfo  info;
+
+    if (mdb_env_info(b->env, &info) != 0) {
+        return 0;
+    }
+
+    return (off_t) ((info.me_last_pgno + 1) * b->psize);
+}
+
+
 /*
  * Commits and begins the next transaction.  The kernel is asked to start
  * writing what was committed (without waiting): the final sync then has
@@ -302,6 +339,8 @@ resources_build_commit(resources_build_t *b)
     if (rc != 0) {
         return rc;
     }
+
+    resources_prefault_advance(b->prefault, resources_build_end(b));
 
 #ifdef SYNC_FILE_RANGE_WRITE
     if (mdb_env_get_fd(b->env, &fd) == 0) {
@@ -2676,6 +2715,59 @@ resources_build_col(resources_build_t *b, const char *name, const void *data,
 }
 
 
+/*
+ * The bytes that a value of len bytes takes at least: a value too large
+ * for a leaf page (LMDB's limit: half a page, less its headers) takes
+ * pages of its own, the first with a 16-byte header
+ */
+
+static off_t
+resources_build_value(resources_build_t *b, size_t len)
+{
+    if (len <= b->psize / 2 - 32) {
+        return (off_t) len;
+    }
+
+    return (off_t) ((len + 16 + b->psize - 1) / b->psize * b->psize);
+}
+
+
+/*
+ * How far the file will grow at least, once the records are written: the
+ * columns (41 bytes a resource, and more), the postings of the terms and
+ * words (4 bytes an entry), the bitmaps of the ones that surely have some
+ * (private entries aside); LMDB's pages and the unions of the prefixes,
+ * the facets and the pair counts come on top.
+ */
+
+static off_t
+resources_build_limit(resources_build_t *b)
+{
+    off_t     size, bits;
+    size_t    i, n, min;
+
+    bits = resources_build_value(b, RESOURCES_BITMAP_WORDS(b->ndocs)
+                                    * sizeof(uint64_t));
+    min = (b->ndocs >= RESOURCES_BITMAP_MIN) ? b->ndocs / 64 + b->nprivate
+                                             : (size_t) -1;
+    size = resources_build_end(b) + (off_t) b->ndocs * 40;
+
+    for (i = 0; i < b->nterms; i++) {
+        n = b->terms[i].post.n;
+        size += resources_build_value(b, n * sizeof(uint32_t))
+                + ((n >= min) ? bits : 0);
+    }
+
+    for (i = 0; i < b->nwords; i++) {
+        n = b->words[i].post.n;
+        size += resources_build_value(b, n * sizeof(uint32_t))
+                + ((n >= min) ? 3 * bits : 0);
+    }
+
+    return size;
+}
+
+
 const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
     "the last records written, the columns, ids and titles",
     "keywords and types",
@@ -2689,7 +2781,7 @@ int
 resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
 {
-    int                  rc;
+    int                  rc, fd;
     double               t, now;
     size_t               i, n, kw, npub;
     uint32_t            *order, *doc_of, *col, *all, nterms[4];
@@ -2751,6 +2843,18 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     resources_check(resources_build_foreground(b));
     resources_check(resources_build_flush(b));
+
+    /*
+     * The file grows by half again from here (1.88 to 2.87 GB at a
+     * million resources), written by the main thread alone: a helper puts
+     * the new pages in the page cache ahead of it, on the idle CPU
+     * (resources_prefault.h)
+     */
+
+    if (b->threads && mdb_env_get_fd(b->env, &fd) == 0) {
+        b->prefault = resources_prefault_start(fd, resources_build_end(b),
+                                               resources_build_limit(b));
+    }
 
     {
         uint64_t  *rec;
@@ -3006,6 +3110,14 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     b->txn = NULL;
     resources_check(rc);
 
+    rc = resources_prefault_stop(b->prefault, resources_build_end(b));
+    b->prefault = NULL;
+
+    if (rc != 0) {
+        snprintf(err, errlen, "writing the snapshot: %s", strerror(rc));
+        goto failed;
+    }
+
     resources_check(mdb_env_sync(b->env, 1));
     resources_build_lap(4);
 
@@ -3016,8 +3128,6 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     st->nwords = hdr.nwords;
 
     {
-        int  fd;
-
         st->size = 0;
 
         if (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &sb) == 0) {
