@@ -1252,6 +1252,25 @@ resources_snapshot_advise(const void *p, size_t len, int advice)
     resources_snapshot_advise(p, len, MADV_DONTNEED)
 
 
+/* lets go of every page of the map (where its start can be known) */
+
+static void
+resources_snapshot_release_map(resources_snapshot_t *s)
+{
+    int            fd;
+    struct stat    sb;
+    const u_char  *base;
+
+    base = resources_snapshot_map_base(s, s->rec);
+
+    if (base != NULL && mdb_env_get_fd(s->env, &fd) == 0
+        && fstat(fd, &sb) == 0)
+    {
+        resources_snapshot_release(base, (size_t) sb.st_size);
+    }
+}
+
+
 int
 resources_snapshot_verify(resources_snapshot_t *s, resources_verify_t *vf,
     char *err, size_t errlen)
@@ -1260,25 +1279,208 @@ resources_snapshot_verify(resources_snapshot_t *s, resources_verify_t *vf,
 }
 
 
+/*
+ * Checks the record of docno d (its chunk exists: resources_snapshot_
+ * verify_records): readable, valid, at the docno its id says
+ */
+
+static int
+resources_snapshot_verify_record(resources_snapshot_t *s, uint32_t d,
+    resources_verify_t *vf, u_char **buf, size_t *cap, char *err,
+    size_t errlen)
+{
+    uint32_t             docno;
+    const u_char        *full;
+    resources_record_t   rec;
+
+    if (resources_snapshot_record(s, d, &rec) != 0) {
+        resources_snapshot_error("record %u is missing or malformed", d);
+    }
+
+    /* a packed record: its full form, unpacked */
+
+    full = resources_snapshot_full(s, &rec, buf, cap);
+
+    if (full == NULL) {
+        resources_snapshot_error("record %u does not unpack", d);
+    }
+
+    if (rec.packed && vf) {
+        vf->packed++;
+    }
+
+    /*
+     * the list form is the full form's prefix up to a ',' or a '}': valid
+     * UTF-8 when the full form is
+     */
+
+    if (!resources_id_valid(rec.id, rec.id_len)
+        || resources_utf8_valid(full, rec.full_len) != rec.full_len
+        || resources_utf8_valid(rec.atom, rec.atom_len) != rec.atom_len
+        || rec.list_len < 2 || rec.list[0] != '{'
+        || rec.full_len < 2 || full[0] != '{'
+        || full[rec.full_len - 1] != '}'
+        || (full[rec.list_len] != ',' && full[rec.list_len] != '}'))
+    {
+        resources_snapshot_error("record %u is malformed", d);
+    }
+
+    if (resources_snapshot_id(s, rec.id, rec.id_len, &docno) != 0
+        || docno != d)
+    {
+        resources_snapshot_error("id \"%.*s\" does not lead to its record",
+                                 (int) rec.id_len, rec.id);
+    }
+
+    if (rec.priv != (s->priv[d] != 0)) {
+        resources_snapshot_error("record %u: private flag mismatch", d);
+    }
+
+    if (vf && vf->record) {
+        vf->record(vf->data, d, full, rec.full_len);
+    }
+
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/*
+ * Every record, in the order of the file (docno_of: the docno of each
+ * ordinal), a window of RESOURCES_VERIFY_CHUNKS chunks at a time, whose
+ * pages are mapped at once and let go once checked: the map of a large
+ * snapshot stays out of the loader's memory.  The windows are taken in
+ * turn by the parts through vf->windows, or else part p checks windows p,
+ * p + nparts...  A record whose chunk does not exist fails every part.
+ */
+
+static int
+resources_snapshot_verify_records(resources_snapshot_t *s, unsigned part,
+    unsigned nparts, resources_verify_t *vf, const uint32_t *docno_of,
+    char *err, size_t errlen)
+{
+    int        rc;
+    u_char    *buf;
+    size_t     cap;
+    uint32_t   n, o, d, i, j, w, k, nwin, *first, *next, *bywin;
+    uint64_t   loc;
+
+    n = s->header.ndocs;
+    nwin = (s->nchunks + RESOURCES_VERIFY_CHUNKS - 1)
+           / RESOURCES_VERIFY_CHUNKS;
+
+    first = malloc((2 * (size_t) nwin + 2)
+                                     * sizeof(uint32_t));
+    bywin = malloc(((size_t) n + 1) * sizeof(uint32_t));
+
+    if (first == NULL || bywin == NULL) {
+        free(first);
+        free(bywin);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    next = first + nwin + 1;
+    memset(first, 0, (nwin + 1) * sizeof(uint32_t));
+    buf = NULL;
+    cap = 0;
+    rc = -1;
+
+    /* the docnos of each window, in the order of the file */
+
+    for (o = 0; o < n; o++) {
+        d = docno_of[o];
+        memcpy(&loc, s->rec + (size_t) d * sizeof(uint64_t),
+               sizeof(uint64_t));
+        j = (uint32_t) (loc >> 32);
+
+        if (j >= s->nchunks) {
+            resources_snapshot_error("record %u is missing or malformed",
+                                     d);
+        }
+
+        first[j / RESOURCES_VERIFY_CHUNKS + 1]++;
+    }
+
+    for (w = 0; w < nwin; w++) {
+        first[w + 1] += first[w];
+        next[w] = first[w];
+    }
+
+    for (o = 0; o < n; o++) {
+        d = docno_of[o];
+        memcpy(&loc, s->rec + (size_t) d * sizeof(uint64_t),
+               sizeof(uint64_t));
+        bywin[next[(loc >> 32) / RESOURCES_VERIFY_CHUNKS]++] = d;
+    }
+
+    for (k = 0; ; k++) {
+        w = (vf && vf->windows)
+            ? __atomic_fetch_add(vf->windows, 1, __ATOMIC_RELAXED)
+            : part + k * nparts;
+
+        if (w >= nwin) {
+            break;
+        }
+
+        j = w * RESOURCES_VERIFY_CHUNKS;
+
+#ifdef MADV_POPULATE_READ
+        /* the window's pages mapped at once, not a fault at a time */
+
+        for (i = j; i < s->nchunks && i - j < RESOURCES_VERIFY_CHUNKS; i++) {
+            resources_snapshot_advise(s->chunk[i], s->chunk_len[i],
+                                      MADV_POPULATE_READ);
+        }
+#endif
+
+        for (i = first[w]; i < first[w + 1]; i++) {
+            if (resources_snapshot_verify_record(s, bywin[i], vf, &buf, &cap,
+                                                 err, errlen)
+                != 0)
+            {
+                goto failed;
+            }
+        }
+
+        for (i = j; i < s->nchunks && i - j < RESOURCES_VERIFY_CHUNKS; i++) {
+            resources_snapshot_release(s->chunk[i], s->chunk_len[i]);
+        }
+    }
+
+    rc = 0;
+
+failed:
+
+    free(buf);
+    free(first);
+    free(bywin);
+
+    return rc;
+}
+
+
 int
 resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
     unsigned nparts, resources_verify_t *vf, char *err, size_t errlen)
 {
     int                     rc;
-    u_char                 *buf;
-    size_t                  cap;
-    uint32_t                i, n, docno, d, prev, w, j;
-    uint64_t                loc;
+    uint32_t                i, n, d, o, prev, *docno_of;
     MDB_val                 k, v;
     MDB_cursor             *c;
-    const u_char           *full;
-    resources_record_t      rec;
     resources_term_info_t   t;
 
     c = NULL;
-    buf = NULL;
-    cap = 0;
     n = s->header.ndocs;
+
+    docno_of = malloc(((size_t) n + 1) * sizeof(uint32_t));
+    if (docno_of == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
 
     /* dates: non-increasing, undated last */
 
@@ -1294,102 +1496,19 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
         prev = d;
     }
 
-    /*
-     * every record: readable, valid, at the docno its id says; in the
-     * order of the heap, a few chunks at a time, whose pages are let go
-     * once checked: the map of a large snapshot stays out of the loader's
-     * memory; part p of nparts checks windows p, p + nparts...
-     */
-
-    for (w = part * RESOURCES_VERIFY_CHUNKS;
-         w == 0 || w < s->nchunks;
-         w += nparts * RESOURCES_VERIFY_CHUNKS)
-    {
-
-#ifdef MADV_POPULATE_READ
-        /* the window's pages mapped at once, not a fault at a time */
-
-        for (j = w; j < s->nchunks && j - w < RESOURCES_VERIFY_CHUNKS; j++) {
-            resources_snapshot_advise(s->chunk[j], s->chunk_len[j],
-                                      MADV_POPULATE_READ);
-        }
-#endif
-
-        for (i = 0; i < n; i++) {
-            memcpy(&loc, s->rec + (size_t) i * sizeof(uint64_t),
-                   sizeof(uint64_t));
-            j = (uint32_t) (loc >> 32);
-
-            /* in another window (out of bounds: checked in the first) */
-
-            if ((j < w || j - w >= RESOURCES_VERIFY_CHUNKS)
-                && !(w == 0 && j >= s->nchunks))
-            {
-                continue;
-            }
-
-            if (resources_snapshot_record(s, i, &rec) != 0) {
-                resources_snapshot_error("record %u is missing or malformed",
-                                         i);
-            }
-
-            /* a packed record: its full form, unpacked */
-
-            full = resources_snapshot_full(s, &rec, &buf, &cap);
-
-            if (full == NULL) {
-                resources_snapshot_error("record %u does not unpack", i);
-            }
-
-            if (rec.packed && vf) {
-                vf->packed++;
-            }
-
-            /*
-             * the list form is the full form's prefix up to a ',' or a
-             * '}': valid UTF-8 when the full form is
-             */
-
-            if (!resources_id_valid(rec.id, rec.id_len)
-                || resources_utf8_valid(full, rec.full_len) != rec.full_len
-                || resources_utf8_valid(rec.atom, rec.atom_len)
-                   != rec.atom_len
-                || rec.list_len < 2 || rec.list[0] != '{'
-                || rec.full_len < 2 || full[0] != '{'
-                || full[rec.full_len - 1] != '}'
-                || (full[rec.list_len] != ',' && full[rec.list_len] != '}'))
-            {
-                resources_snapshot_error("record %u is malformed", i);
-            }
-
-            if (resources_snapshot_id(s, rec.id, rec.id_len, &docno) != 0
-                || docno != i)
-            {
-                resources_snapshot_error("id \"%.*s\" does not lead to its"
-                                         " record", (int) rec.id_len, rec.id);
-            }
-
-            if (rec.priv != (s->priv[i] != 0)) {
-                resources_snapshot_error("record %u: private flag mismatch",
-                                         i);
-            }
-
-            if (vf && vf->record) {
-                vf->record(vf->data, i, full, rec.full_len);
-            }
-        }
-
-        for (j = w; j < s->nchunks && j - w < RESOURCES_VERIFY_CHUNKS; j++) {
-            resources_snapshot_release(s->chunk[j], s->chunk_len[j]);
-        }
-    }
-
     /* the order column: a permutation of the ordinals */
 
-    for (i = 0; part == 0 && i < n; i++) {
-        if (resources_snapshot_col(s->order, i) >= n) {
-            resources_snapshot_error("the order column is out of bounds");
+    memset(docno_of, 0xff, ((size_t) n + 1) * sizeof(uint32_t));
+
+    for (d = 0; d < n; d++) {
+        o = resources_snapshot_col(s->order, d);
+
+        if (o >= n || docno_of[o] != UINT32_MAX) {
+            resources_snapshot_error("the order column is not a permutation"
+                                     " (docno %u)", d);
         }
+
+        docno_of[o] = d;
     }
 
     /* the pair counts: each part counts its rows again */
@@ -1461,6 +1580,13 @@ resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
     mdb_cursor_close(c);
     c = NULL;
 
+    /*
+     * the leaf pages of the postings, mapped by the walk, go before the
+     * records are checked
+     */
+
+    resources_snapshot_release_map(s);
+
 terms:
 
     /* terms by id */
@@ -1477,7 +1603,19 @@ terms:
         }
     }
 
-    free(buf);
+    /*
+     * the records last: a part that had less to check above takes more
+     * windows of them
+     */
+
+    if (resources_snapshot_verify_records(s, part, nparts, vf, docno_of,
+                                          err, errlen)
+        != 0)
+    {
+        goto failed;
+    }
+
+    free(docno_of);
 
     return 0;
 
@@ -1487,7 +1625,7 @@ failed:
         mdb_cursor_close(c);
     }
 
-    free(buf);
+    free(docno_of);
 
     return -1;
 }

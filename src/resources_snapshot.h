@@ -185,6 +185,13 @@ typedef struct {
     uint32_t                     packed;    /* out: packed records seen */
     resources_verify_record_pt   record;
     void                        *data;
+
+    /*
+     * shared by the parts of one verification, 0 at first, or NULL: the
+     * next window of records to check, taken by the part that is free
+     * first; NULL: part p checks windows p, p + nparts...
+     */
+    uint32_t                    *windows;
 } resources_verify_t;
 
 

@@ -633,6 +633,7 @@ resources_verify(const char *path, int quiet)
     time_t                 t;
     unsigned               i, n, nparts;
     int                    check_version;
+    uint32_t               windows;
     uint64_t              *hashes;
     resources_verify_t     v;
     pthread_t              tids[RESOURCES_JSONL_THREADS];
@@ -663,9 +664,11 @@ resources_verify(const char *path, int quiet)
         nparts = 1;
     }
 
+    windows = 0;
     v.packed = 0;
     v.record = check_version ? resources_verify_record : NULL;
     v.data = hashes;
+    v.windows = &windows;
 
     for (i = 1; i < nparts; i++) {
         parts[i].path = path;
