@@ -584,4 +584,28 @@ like $err, qr/removed \Q$db\E\.tmp\.\d+, left by a load that did not finish/,
     'the next load removes it';
 ok !glob("$db.tmp.*"), 'no temporary file is left';
 
+# --- ids are written in LMDB's key order (appended: a wrong order fails
+# the load): ids that are prefixes of others, ids alike for 16 bytes and
+# more, buckets large and small
+
+{
+    my @ids;
+    for my $i (0 .. 2999) {
+        push @ids, "a" x (1 + $i % 40);
+        push @ids, 'compte-rendu-une-de-autres-' . $i;
+        push @ids, 'x' . ($i * 7919 % 3001) . '-' . ('b' x ($i % 3));
+        push @ids, 'same-first-sixteen-bytes-' . ('z' x ($i % 5)) . $i;
+        push @ids, chr(ord('0') + $i % 10) . chr(ord('a') + $i % 26) . $i;
+    }
+    my %seen;
+    @ids = grep { !$seen{$_}++ } @ids;
+    my $text = join '', map {
+        $json->encode({ id => $_, title => "T $_", type => 'Autres' }) . "\n"
+    } reverse @ids;
+    my ($rc, $out, $err) = load('-o', "$dir/ids.mdb", spew("$dir/ids.jsonl", $text));
+    is $rc, 0, scalar(@ids) . ' ids alike: loaded' or diag $err;
+    ($rc, $out, $err) = load('--verify', "$dir/ids.mdb");
+    is $rc, 0, 'every id leads to its record' or diag $err;
+}
+
 done_testing;

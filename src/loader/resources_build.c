@@ -1981,31 +1981,63 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 /* finishing */
 
 
-static int
-resources_cmp_default(const void *one, const void *two, void *arg)
+/*
+ * The default order of the ordinals: the newest first, the undated ones
+ * last, ties in input order.  A stable radix sort, 9 bits a pass, of their
+ * ranks (RESOURCES_DATE_END - 1 - date, RESOURCES_DATE_END when undated:
+ * no date reaches it) and ordinals, as one 64-bit number.
+ */
+
+#define RESOURCES_DATE_END  100000000       /* above every date */
+
+static void
+resources_build_default_order(resources_build_t *b, uint32_t *order)
 {
-    resources_build_t  *b = arg;
+    size_t     i, n, at, count[512];
+    unsigned   shift;
+    uint32_t   d;
+    uint64_t  *mem, *a, *t, *swap;
 
-    uint32_t  x, y, dx, dy;
+    n = b->ndocs;
+    mem = resources_xmalloc((2 * n + 1) * sizeof(uint64_t));
+    a = mem;
+    t = mem + n;
 
-    x = *(const uint32_t *) one;
-    y = *(const uint32_t *) two;
-    dx = b->date[x];
-    dy = b->date[y];
-
-    if (dx != dy) {
-        if (dx == 0) {
-            return 1;
-        }
-
-        if (dy == 0) {
-            return -1;
-        }
-
-        return dx > dy ? -1 : 1;
+    for (i = 0; i < n; i++) {
+        d = b->date[i];
+        d = (d == 0 || d >= RESOURCES_DATE_END) ? RESOURCES_DATE_END
+                                                : RESOURCES_DATE_END - 1 - d;
+        a[i] = ((uint64_t) d << 32) | i;
     }
 
-    return (x > y) - (x < y);
+    /* the ranks take 27 bits: three passes over bits 32 .. 58 */
+
+    for (shift = 32; shift < 32 + 27; shift += 9) {
+        memset(count, 0, sizeof(count));
+
+        for (i = 0; i < n; i++) {
+            count[(a[i] >> shift) & 511]++;
+        }
+
+        for (i = 0, at = 0; i < 512; i++) {
+            at += count[i];
+            count[i] = at - count[i];
+        }
+
+        for (i = 0; i < n; i++) {
+            t[count[(a[i] >> shift) & 511]++] = a[i];
+        }
+
+        swap = a;
+        a = t;
+        t = swap;
+    }
+
+    for (i = 0; i < n; i++) {
+        order[i] = (uint32_t) a[i];
+    }
+
+    free(mem);
 }
 
 
@@ -2599,6 +2631,22 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 
 
 /*
+ * An id to sort, all that writing it takes: its first 16 bytes as two
+ * big-endian numbers, padded with zeroes (no id has a zero byte:
+ * resources_id_valid), so that comparing the numbers compares the bytes;
+ * the id in the arena, for the rest; its docno.  Sorting them reads the
+ * arena only for the ties, writing them reads it once per id, in order.
+ */
+
+typedef struct {
+    uint64_t               head[2];
+    const u_char          *key;
+    uint32_t               len;
+    uint32_t               docno;
+} resources_idkey_t;
+
+
+/*
  * The title order needs nothing but the records added: it is sorted by a
  * helper thread while the calling thread sorts the default order, writes
  * the columns and the ids (sorted in LMDB's key order, so that they are
@@ -2608,32 +2656,132 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 typedef struct {
     resources_build_t     *b;
     uint32_t              *bytitle;       /* ordinals in title order */
-    uint32_t              *ids;           /* slots of b->idh in key order */
+    resources_idkey_t     *ids;           /* in key order */
     size_t                 nids;
     pthread_t              thread;
     int                    running;
 } resources_sorts_t;
 
 
+/* 8 bytes as a big-endian number: comparing two compares the bytes */
+
+static uint64_t
+resources_get_be64(const u_char *p)
+{
+    uint64_t  v;
+    unsigned  i;
+
+    v = 0;
+
+    for (i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+
+    return v;
+}
+
+
 /* LMDB's default order of keys: bytes, then the shorter one first */
 
 static int
-resources_cmp_id(const void *one, const void *two, void *arg)
+resources_cmp_idkey(const resources_idkey_t *x, const resources_idkey_t *y)
 {
-    const resources_slot_t  *slots = arg;
+    int       c;
+    uint32_t  len;
 
-    int                      c;
-    const resources_slot_t  *x, *y;
+    if (x->head[0] != y->head[0]) {
+        return (x->head[0] < y->head[0]) ? -1 : 1;
+    }
 
-    x = &slots[*(const uint32_t *) one];
-    y = &slots[*(const uint32_t *) two];
+    if (x->head[1] != y->head[1]) {
+        return (x->head[1] < y->head[1]) ? -1 : 1;
+    }
 
-    c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
-    if (c != 0) {
-        return c;
+    len = (x->len < y->len) ? x->len : y->len;
+
+    if (len > sizeof(x->head)) {
+        c = memcmp(x->key + sizeof(x->head), y->key + sizeof(x->head),
+                   len - sizeof(x->head));
+        if (c != 0) {
+            return c;
+        }
     }
 
     return (x->len > y->len) - (x->len < y->len);
+}
+
+
+static int
+resources_cmp_idkey_q(const void *one, const void *two)
+{
+    return resources_cmp_idkey(one, two);
+}
+
+
+/*
+ * Sorts n ids whose first "depth" bytes are the same: a radix sort on the
+ * byte at depth (MSD, through tmp), then each bucket on the next byte;
+ * small buckets, and ties past the 16 bytes of the head, by comparisons
+ */
+
+static void
+resources_sort_idkeys(resources_idkey_t *a, resources_idkey_t *tmp,
+    size_t n, unsigned depth)
+{
+    size_t              i, j, at, count[257];
+    unsigned            shift, byte;
+    resources_idkey_t   k;
+
+    if (n < 32) {
+        for (i = 1; i < n; i++) {
+            k = a[i];
+
+            for (j = i; j > 0 && resources_cmp_idkey(&k, &a[j - 1]) < 0; j--)
+            {
+                a[j] = a[j - 1];
+            }
+
+            a[j] = k;
+        }
+
+        return;
+    }
+
+    if (depth >= sizeof(a->head)) {
+        qsort(a, n, sizeof(resources_idkey_t), resources_cmp_idkey_q);
+        return;
+    }
+
+    shift = 56 - 8 * (depth % 8);
+    memset(count, 0, sizeof(count));
+
+    for (i = 0; i < n; i++) {
+        count[((a[i].head[depth / 8] >> shift) & 0xff) + 1]++;
+    }
+
+    for (byte = 0, at = 0; byte < 256; byte++) {
+        at += count[byte + 1];
+        count[byte + 1] = at;
+    }
+
+    /* count[b] is now where bucket b starts */
+
+    for (i = 0; i < n; i++) {
+        tmp[count[(a[i].head[depth / 8] >> shift) & 0xff]++] = a[i];
+    }
+
+    memcpy(a, tmp, n * sizeof(resources_idkey_t));
+
+    /* count[b] is where bucket b ends; bucket 0 (the ids that ended) is
+     * in order already: one id at most */
+
+    for (byte = 1, at = count[0]; byte < 256; byte++) {
+        if (count[byte] - at > 1) {
+            resources_sort_idkeys(a + at, tmp, count[byte] - at, depth + 1);
+        }
+
+        at = count[byte];
+    }
 }
 
 
@@ -2659,20 +2807,40 @@ resources_build_sort_titles(void *arg)
 
 
 static void
-resources_build_sort_ids(resources_build_t *b, resources_sorts_t *so)
+resources_build_sort_ids(resources_build_t *b, resources_sorts_t *so,
+    const uint32_t *doc_of)
 {
-    size_t  i;
+    size_t                   i, n;
+    u_char                   head[sizeof(((resources_idkey_t *) 0)->head)];
+    resources_idkey_t       *k, *tmp;
+    const resources_slot_t  *slot;
 
-    so->nids = 0;
+    n = 0;
 
     for (i = 0; i < b->idh.size; i++) {
-        if (b->idh.slots[i].key) {
-            so->ids[so->nids++] = (uint32_t) i;
+        slot = &b->idh.slots[i];
+
+        if (slot->key == NULL) {
+            continue;
         }
+
+        memset(head, 0, sizeof(head));
+        memcpy(head, slot->key,
+               slot->len < sizeof(head) ? slot->len : sizeof(head));
+
+        k = &so->ids[n++];
+        k->head[0] = resources_get_be64(head);
+        k->head[1] = resources_get_be64(head + 8);
+        k->key = slot->key;
+        k->len = slot->len;
+        k->docno = doc_of[slot->value];
     }
 
-    qsort_r(so->ids, so->nids, sizeof(uint32_t), resources_cmp_id,
-            b->idh.slots);
+    tmp = resources_xmalloc((n + 1) * sizeof(resources_idkey_t));
+    resources_sort_idkeys(so->ids, tmp, n, 0);
+    free(tmp);
+
+    so->nids = n;
 }
 
 
@@ -2681,7 +2849,7 @@ resources_build_sorts_start(resources_build_t *b, resources_sorts_t *so)
 {
     so->b = b;
     so->bytitle = resources_xmalloc((b->ndocs + 1) * sizeof(uint32_t));
-    so->ids = resources_xmalloc((b->idh.n + 1) * sizeof(uint32_t));
+    so->ids = resources_xmalloc((b->idh.n + 1) * sizeof(resources_idkey_t));
     so->running = 0;
 
     if (b->threads) {
@@ -2791,9 +2959,9 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     resources_header_t   hdr;
     resources_vec_t      kwoff, kwids;
     resources_sorts_t    sorts;
-    resources_slot_t    *slot;
     resources_facets_t   fc, *facets;
     MDB_val              k, d;
+    MDB_cursor          *cur;
     u_char               key[2];
 
     n = b->ndocs;
@@ -2817,11 +2985,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     /* the default order: newest first, undated last, ties in input order */
 
-    for (i = 0; i < n; i++) {
-        order[i] = (uint32_t) i;
-    }
-
-    qsort_r(order, n, sizeof(uint32_t), resources_cmp_default, b);
+    resources_build_default_order(b, order);
 
     for (i = 0; i < n; i++) {
         doc_of[order[i]] = (uint32_t) i;
@@ -2903,18 +3067,21 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     /* ids, in key order: appended */
 
-    resources_build_sort_ids(b, &sorts);
+    resources_build_sort_ids(b, &sorts, doc_of);
+    resources_check(mdb_cursor_open(b->txn, b->ids, &cur));
+
+    /* (a cursor left open on an error goes with the transaction) */
 
     for (i = 0; i < sorts.nids; i++) {
-        slot = &b->idh.slots[sorts.ids[i]];
-
-        k.mv_size = slot->len;
-        k.mv_data = (void *) slot->key;
+        k.mv_size = sorts.ids[i].len;
+        k.mv_data = (void *) sorts.ids[i].key;
         d.mv_size = sizeof(uint32_t);
-        d.mv_data = &doc_of[slot->value];
+        d.mv_data = &sorts.ids[i].docno;
 
-        resources_check(mdb_put(b->txn, b->ids, &k, &d, MDB_APPEND));
+        resources_check(mdb_cursor_put(cur, &k, &d, MDB_APPEND));
     }
+
+    mdb_cursor_close(cur);
 
     /* title ranks */
 
