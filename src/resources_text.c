@@ -7,6 +7,12 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && (__GNUC__ >= 8)
+#include <immintrin.h>
+#define RESOURCES_TEXT_AVX2  1
+#endif
+
 #include "resources_text.h"
 
 
@@ -84,6 +90,7 @@ static pthread_once_t          resources_text_once = PTHREAD_ONCE_INIT;
 static u_char                  resources_fold_byte[256];
 static resources_fold_entry_t  resources_fold_tab[RESOURCES_FOLD_TAB];
 static int                     resources_fold_swar;
+static int                     resources_fold_avx2_on;
 static u_char                  resources_word_byte[256];
 static u_char                  resources_word_tab[0x800];
 static int                     resources_words_swar;
@@ -473,6 +480,51 @@ resources_swar_range(uint64_t x, u_char lo, u_char hi)
 }
 
 
+#if (RESOURCES_TEXT_AVX2)
+
+/*
+ * 32 bytes at p, lowercased (A-Z to a-z), stored at out; returns how many
+ * of them, from the first, fold to themselves that way: printable ASCII
+ * but "`", and no space right after a space (p[-1] is read: p > the
+ * start).  The bytes from the first other one on are stored but not
+ * counted.
+ */
+
+__attribute__((target("avx2")))
+static unsigned
+resources_fold_avx2(const u_char *p, u_char *out)
+{
+    unsigned  m;
+    __m256i   v, sp, bad, up;
+
+    v = _mm256_loadu_si256((const __m256i *) p);
+    sp = _mm256_set1_epi8(' ');
+
+    /* below 0x20, signed: the controls and every byte above 0x7f */
+
+    bad = _mm256_or_si256(_mm256_cmpgt_epi8(sp, v),
+              _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
+                              _mm256_cmpeq_epi8(v, _mm256_set1_epi8('`'))));
+
+    m = (unsigned) _mm256_movemask_epi8(bad)
+        | ((unsigned) _mm256_movemask_epi8(
+               _mm256_and_si256(_mm256_cmpeq_epi8(v, sp),
+                   _mm256_cmpeq_epi8(
+                       _mm256_loadu_si256((const __m256i *) (p - 1)), sp)))
+           & ~1u);
+
+    up = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('A' - 1)),
+                          _mm256_cmpgt_epi8(_mm256_set1_epi8('Z' + 1), v));
+    v = _mm256_or_si256(v, _mm256_and_si256(up, _mm256_set1_epi8(0x20)));
+
+    _mm256_storeu_si256((__m256i *) out, v);
+
+    return m ? (unsigned) __builtin_ctz(m) : 32;
+}
+
+#endif
+
+
 ssize_t
 resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
 {
@@ -511,6 +563,37 @@ resources_fold(const u_char *s, size_t len, u_char *out, size_t cap)
                 stop = (run < (size_t) (end - p)) ? p + run : end;
 
                 while (p < stop) {
+
+#if (RESOURCES_TEXT_AVX2)
+
+                    /*
+                     * Up to 32 bytes at once, as the 8 below: the bytes
+                     * before the first one that does not fold to itself
+                     * (a letter with an accent, most often).  They are
+                     * stored after the space due, if any (lead), before
+                     * it is known whether there are any.
+                     */
+
+                    if (stop - p >= 32 && o > 0 && resources_fold_avx2_on) {
+                        size_t  lead, k;
+
+                        lead = space & (p[0] != ' ');
+                        out[o] = ' ';
+                        k = resources_fold_avx2(p, out + o + lead);
+
+                        if (k > 0) {
+                            o += lead + k;
+
+                            /* a space that ends them is left due */
+
+                            space = (p[k - 1] == ' ');
+                            o -= space;
+                            p += k;
+                            continue;
+                        }
+                    }
+
+#endif
 
                     /*
                      * 8 bytes at once when they are printable ASCII but
@@ -920,6 +1003,11 @@ resources_text_init(void)
             resources_fold_swar = 0;
         }
     }
+
+#if (RESOURCES_TEXT_AVX2)
+    resources_fold_avx2_on = resources_fold_swar
+                             && __builtin_cpu_supports("avx2");
+#endif
 
     /* letters and digits */
 
