@@ -91,6 +91,9 @@ static u_char                  resources_fold_byte[256];
 static resources_fold_entry_t  resources_fold_tab[RESOURCES_FOLD_TAB];
 static int                     resources_fold_swar;
 static int                     resources_fold_avx2_on;
+#if (RESOURCES_TEXT_AVX2)
+static int                     resources_utf8_avx2 = -1;
+#endif
 static u_char                  resources_word_byte[256];
 static u_char                  resources_word_tab[0x800];
 static int                     resources_words_swar;
@@ -199,6 +202,229 @@ resources_utf8_put(u_char *p, int32_t cp)
 }
 
 
+#if (RESOURCES_TEXT_AVX2)
+
+/*
+ * UTF-8 validation 32 bytes at a time, after Keiser and Lemire,
+ * "Validating UTF-8 in less than one instruction per byte" (2021): the
+ * high and low nibbles of each byte and the high nibble of the next one
+ * index three tables of the errors they allow, and the bytes that must be
+ * the second or third continuation of a sequence are checked apart.  NUL
+ * is an error here too.  Returns how far the bytes are valid for sure and
+ * end a character: the caller's byte-at-a-time code goes on from there and
+ * finds the first error, if any.
+ */
+
+#define RESOURCES_U8_TOO_SHORT   (1 << 0)
+#define RESOURCES_U8_TOO_LONG    (1 << 1)
+#define RESOURCES_U8_OVERLONG_3  (1 << 2)
+#define RESOURCES_U8_TOO_LARGE   (1 << 3)
+#define RESOURCES_U8_SURROGATE   (1 << 4)
+#define RESOURCES_U8_OVERLONG_2  (1 << 5)
+#define RESOURCES_U8_TOO_LARGE_1000  (1 << 6)
+#define RESOURCES_U8_OVERLONG_4  (1 << 6)
+#define RESOURCES_U8_TWO_CONTS   (1 << 7)
+#define RESOURCES_U8_CARRY       (RESOURCES_U8_TOO_SHORT                   \
+                                  | RESOURCES_U8_TOO_LONG                  \
+                                  | RESOURCES_U8_TWO_CONTS)
+
+
+__attribute__((target("avx2")))
+static inline __m256i
+resources_u8_lookup(__m256i table, __m256i nibbles)
+{
+    return _mm256_shuffle_epi8(table, nibbles);
+}
+
+
+__attribute__((target("avx2")))
+static inline __m256i
+resources_u8_high(__m256i v)
+{
+    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f));
+}
+
+
+__attribute__((target("avx2")))
+static size_t
+resources_utf8_valid_avx2(const u_char *s, size_t len)
+{
+    size_t   i, j;
+    __m256i  v, prev, p1, p2, p3, t, sc, must, err, incomplete, zero;
+    __m256i  byte_1_high, byte_1_low, byte_2_high, max;
+
+#define U8(x)  ((char) (x))
+
+    byte_1_high = _mm256_setr_epi8(
+        /* 0_______: ASCII first */
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        /* 10______: a continuation first */
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
+        /* 1100____, 1101____: two bytes */
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_2),
+        U8(RESOURCES_U8_TOO_SHORT),
+        /* 1110____: three bytes */
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_3
+           | RESOURCES_U8_SURROGATE),
+        /* 1111____: four bytes, or more */
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_TOO_LARGE
+           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4),
+        /* the same for the high lane */
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_2),
+        U8(RESOURCES_U8_TOO_SHORT),
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_3
+           | RESOURCES_U8_SURROGATE),
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_TOO_LARGE
+           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4));
+
+#define RESOURCES_U8_LOW                                                    \
+        /* ____0000 */                                                      \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_OVERLONG_3                     \
+           | RESOURCES_U8_OVERLONG_2 | RESOURCES_U8_OVERLONG_4),            \
+        /* ____0001 */                                                      \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_OVERLONG_2),                   \
+        /* ____001_ */                                                      \
+        U8(RESOURCES_U8_CARRY), U8(RESOURCES_U8_CARRY),                     \
+        /* ____0100 */                                                      \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE),                    \
+        /* ____0101, ____011_ */                                            \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        /* ____1___ */                                                      \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        /* ____1101 */                                                      \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_SURROGATE),         \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000)
+
+    byte_1_low = _mm256_setr_epi8(RESOURCES_U8_LOW, RESOURCES_U8_LOW);
+
+#define RESOURCES_U8_SECOND                                                 \
+        /* 0_______: ASCII second */                                        \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT),             \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT),             \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT),             \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT),             \
+        /* 1000____ */                                                      \
+        U8(RESOURCES_U8_TOO_LONG | RESOURCES_U8_OVERLONG_2                  \
+           | RESOURCES_U8_TWO_CONTS | RESOURCES_U8_OVERLONG_3               \
+           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4),        \
+        /* 1001____ */                                                      \
+        U8(RESOURCES_U8_TOO_LONG | RESOURCES_U8_OVERLONG_2                  \
+           | RESOURCES_U8_TWO_CONTS | RESOURCES_U8_OVERLONG_3               \
+           | RESOURCES_U8_TOO_LARGE),                                       \
+        /* 101_____ */                                                      \
+        U8(RESOURCES_U8_TOO_LONG | RESOURCES_U8_OVERLONG_2                  \
+           | RESOURCES_U8_TWO_CONTS | RESOURCES_U8_SURROGATE                \
+           | RESOURCES_U8_TOO_LARGE),                                       \
+        U8(RESOURCES_U8_TOO_LONG | RESOURCES_U8_OVERLONG_2                  \
+           | RESOURCES_U8_TWO_CONTS | RESOURCES_U8_SURROGATE                \
+           | RESOURCES_U8_TOO_LARGE),                                       \
+        /* 11______ */                                                      \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT),             \
+        U8(RESOURCES_U8_TOO_SHORT), U8(RESOURCES_U8_TOO_SHORT)
+
+    byte_2_high = _mm256_setr_epi8(RESOURCES_U8_SECOND, RESOURCES_U8_SECOND);
+
+    /* the last 3 bytes of a block that begin a sequence it does not end */
+
+    max = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1,
+                           -1, -1, -1, -1, -1, -1, -1, -1,
+                           -1, -1, -1, -1, -1, -1, -1, -1,
+                           -1, -1, -1, -1, -1, U8(0xf0 - 1), U8(0xe0 - 1),
+                           U8(0xc0 - 1));
+
+#undef U8
+
+    zero = _mm256_setzero_si256();
+    prev = zero;
+    incomplete = zero;
+
+    for (i = 0; i + 32 <= len; i += 32) {
+        v = _mm256_loadu_si256((const __m256i *) (s + i));
+
+        if (_mm256_movemask_epi8(v) == 0) {
+            err = incomplete;
+
+        } else {
+            t = _mm256_permute2x128_si256(prev, v, 0x21);
+            p1 = _mm256_alignr_epi8(v, t, 15);
+            p2 = _mm256_alignr_epi8(v, t, 14);
+            p3 = _mm256_alignr_epi8(v, t, 13);
+
+            sc = _mm256_and_si256(
+                     _mm256_and_si256(
+                         resources_u8_lookup(byte_1_high,
+                                             resources_u8_high(p1)),
+                         resources_u8_lookup(byte_1_low,
+                             _mm256_and_si256(p1, _mm256_set1_epi8(0x0f)))),
+                     resources_u8_lookup(byte_2_high, resources_u8_high(v)));
+
+            must = _mm256_and_si256(
+                       _mm256_or_si256(
+                           _mm256_subs_epu8(p2, _mm256_set1_epi8(0xe0 - 0x80)),
+                           _mm256_subs_epu8(p3,
+                                            _mm256_set1_epi8(0xf0 - 0x80))),
+                       _mm256_set1_epi8((char) 0x80));
+
+            err = _mm256_xor_si256(must, sc);
+            incomplete = _mm256_subs_epu8(v, max);
+        }
+
+        err = _mm256_or_si256(err, _mm256_cmpeq_epi8(v, zero));
+
+        if (!_mm256_testz_si256(err, err)) {
+            break;
+        }
+
+        prev = v;
+    }
+
+    /*
+     * back to where the last character before i begins: it may go on
+     * past i, or be where the error is
+     */
+
+    for (j = i; j > 0 && i - j < 3 && (s[j - 1] & 0xc0) == 0x80; j--) {
+        /* void */
+    }
+
+    if (j > 0 && s[j - 1] >= 0xc0) {
+        j--;
+    }
+
+    return j;
+}
+
+#endif
+
+
 size_t
 resources_utf8_valid(const u_char *s, size_t len)
 {
@@ -208,6 +434,18 @@ resources_utf8_valid(const u_char *s, size_t len)
 
     p = s;
     end = s + len;
+
+#if (RESOURCES_TEXT_AVX2)
+    if (len >= 64) {
+        if (resources_utf8_avx2 < 0) {
+            resources_utf8_avx2 = __builtin_cpu_supports("avx2");
+        }
+
+        if (resources_utf8_avx2) {
+            p += resources_utf8_valid_avx2(s, len);
+        }
+    }
+#endif
 
     while (p < end) {
 

@@ -1341,6 +1341,114 @@ main(void)
                " a time on 100000 random texts");
     }
 
+    /*
+     * long random texts, 32 bytes at a time where the CPU has AVX2: a bad
+     * byte or sequence in one text of two, anywhere, sequences across the
+     * 32-byte blocks
+     */
+
+    {
+        size_t        round, i, n, l, at, fails, valid;
+        u_char        t[400];
+        const char   *q;
+
+        static const char  *ok_seq[] = { "\xc3\xa9", "\xc5\x93",
+                                         "\xe2\x80\x99", "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xf4\x8f\xbf\xbf", "\xef\xbf\xbf",
+                                         "\xdf\xbf", "\xc2\x80",
+                                         "\xed\x9f\xbf", "\xee\x80\x80" };
+        static const char  *bad_seq[] = { "\xc0\xaf", "\xc1\xbf",
+                                          "\xe0\x80\xaf", "\xe0\x9f\xbf",
+                                          "\xed\xa0\x80", "\xed\xbf\xbf",
+                                          "\xf0\x80\x80\xaf",
+                                          "\xf4\x90\x80\x80",
+                                          "\xf5\x80\x80\x80", "\xff", "\xfe",
+                                          "\x80", "\xbf", "\xc3", "\xe2\x80",
+                                          "\xf0\x9f\x98", "\xc3\xa9\xa9",
+                                          "\x00" };
+
+        fails = 0;
+        valid = 0;
+        srand(12);
+
+        for (round = 0; round < 50000; round++) {
+            n = 64 + (size_t) rand() % (sizeof(t) - 64);
+
+            for (i = 0; i < n; i += l) {
+                if (rand() % 4) {
+                    t[i] = (u_char) (' ' + rand() % 95);
+                    l = 1;
+                    continue;
+                }
+
+                q = ok_seq[rand() % 11];
+                l = strlen(q);
+
+                if (i + l > n) {
+                    t[i] = 'x';
+                    l = 1;
+
+                } else {
+                    memcpy(t + i, q, l);
+                }
+            }
+
+            if (round % 2) {
+                q = bad_seq[rand() % 18];
+                l = strlen(q) ? strlen(q) : 1;
+                at = (size_t) rand() % n;
+                l = (at + l <= n) ? l : n - at;
+                memcpy(t + at, q, l);
+            }
+
+            if (resources_utf8_valid(t, n) != ref_utf8_valid(t, n)) {
+                if (fails++ < 3) {
+                    printf("# round %zu: %zu, reference %zu\n", round,
+                           resources_utf8_valid(t, n), ref_utf8_valid(t, n));
+                }
+            }
+
+            valid += (ref_utf8_valid(t, n) == n);
+        }
+
+        is_int(fails, 0, "UTF-8: 32 bytes at a time agrees with one code"
+               " point at a time on 50000 long random texts");
+        ok(valid > 5000 && valid < 45000, "%zu of them valid", valid);
+    }
+
+    /* a sequence, whole or cut, at every position of ASCII text */
+
+    {
+        size_t   i, k, n, fails;
+        u_char   t[100];
+
+        static const char  *seq[] = { "\xc3", "\xe2\x80", "\xf0\x9f\x98",
+                                      "\x80", "\xc3\xa9", "\xe2\x80\x99",
+                                      "\xf0\x9f\x98\x80", "\xed\xa0\x80",
+                                      "\xe0\x80\xaf" };
+
+        fails = 0;
+
+        for (k = 0; k < 9; k++) {
+            n = strlen(seq[k]);
+
+            for (i = 0; i + n <= sizeof(t); i++) {
+                memset(t, 'a', sizeof(t));
+                memcpy(t + i, seq[k], n);
+
+                if (resources_utf8_valid(t, sizeof(t))
+                    != ref_utf8_valid(t, sizeof(t)))
+                {
+                    fails++;
+                }
+            }
+        }
+
+        is_int(fails, 0, "UTF-8: a sequence, whole or cut, at every position"
+               " of 100 bytes of ASCII");
+    }
+
     /* slugs */
 
     is_str(slug("Fiche Déniché pour vous n°126 - Le Centième Singe"),
