@@ -43,7 +43,7 @@
 #include "resources_util.h"
 
 
-#define RESOURCES_LOAD_VERSION   "0.3.1"
+#define RESOURCES_LOAD_VERSION   "0.3.2"
 
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
