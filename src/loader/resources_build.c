@@ -123,11 +123,11 @@ struct resources_build_s {
     size_t                 wchunk_len;
     uint32_t               wno;
     u_char                *chunk2;        /* the other chunk buffer */
-
-    /* after the records (resources_build_finish), or NULL */
-    resources_prefault_t  *prefault;
-    size_t                 psize;
     void                  *hold;          /* LMDB's block for a chunk */
+
+    /* the prefaulter, after the records (resources_build_finish), or NULL */
+    resources_prefault_t  *prefault;
+    size_t                 psize;         /* LMDB's page size */
 
     /* packing the records: NULL until resources_build_dict() */
     resources_pack_t      *pack;

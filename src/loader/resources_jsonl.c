@@ -53,6 +53,7 @@ typedef struct {
     size_t                  carry_len;
     size_t                  carry_cap;
     int                     regular;      /* f is a regular file */
+    off_t                   start;        /* where f was at first */
     off_t                   dropped;      /* from the page cache, to here */
 } resources_reader_t;
 
@@ -330,12 +331,6 @@ resources_jsonl_grow(resources_batch_t *b, size_t need)
 
 
 /*
- * Reads the next lines into a batch: about RESOURCES_JSONL_BATCH bytes of
- * whole lines (more for a long line); a line begun is kept for the next
- * batch.  The bytes of a line longer than RESOURCES_LINE_MAX are not kept.
- */
-
-/*
  * The input is read once: the pages of a regular file that were read go
  * from the page cache as the load goes on (the last MiB read kept), so
  * that a large export does not push other files out of it.  On the
@@ -363,13 +358,19 @@ resources_jsonl_drop(resources_reader_t *rd)
      * at a later call: the last RESOURCES_JSONL_RETRY bytes are asked again
      */
 
-    from = (rd->dropped > RESOURCES_JSONL_RETRY)
-           ? rd->dropped - RESOURCES_JSONL_RETRY : 0;
+    from = (rd->dropped - rd->start > RESOURCES_JSONL_RETRY)
+           ? rd->dropped - RESOURCES_JSONL_RETRY : rd->start;
 
     (void) posix_fadvise(fileno(rd->f), from, to - from, POSIX_FADV_DONTNEED);
     rd->dropped = to;
 }
 
+
+/*
+ * Reads the next lines into a batch: about RESOURCES_JSONL_BATCH bytes of
+ * whole lines (more for a long line); a line begun is kept for the next
+ * batch.  The bytes of a line longer than RESOURCES_LINE_MAX are not kept.
+ */
 
 static void
 resources_jsonl_fill(resources_reader_t *rd, resources_batch_t *b)
@@ -545,6 +546,12 @@ resources_jsonl_read(resources_jsonl_t *p, FILE *f, uint64_t *line,
     rd.f = f;
     rd.line = *line;
     rd.regular = (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode));
+    rd.start = rd.regular ? ftello(f) : 0;
+    rd.dropped = rd.start;
+
+    if (rd.start < 0) {
+        rd.regular = 0;
+    }
 
     for ( ;; ) {
 
