@@ -468,14 +468,51 @@ resources_xxh64(const void *data, size_t len, uint64_t seed)
 }
 
 
+/*
+ * The hash of the loader's tables (ids, terms, words: never written to a
+ * snapshot): 8 bytes at a time, the last ones read where the key ends
+ * (overlapping), murmur3's finalizer at the end; words, the most hashed
+ * keys, are 4 to 16 bytes long: one or two multiplications
+ */
+
 uint32_t
 resources_hash_key(const u_char *key, size_t len)
 {
-    uint64_t  h;
+    size_t    i;
+    uint32_t  x;
+    uint64_t  h, a, b;
 
-    h = resources_fnv1a(0xcbf29ce484222325ULL, key, len);
+    h = 0x9e3779b97f4a7c15ULL ^ len;
 
-    return (uint32_t) (h ^ (h >> 32));
+    if (len >= 8) {
+        for (i = 0; i + 8 < len; i += 8) {
+            memcpy(&a, key + i, 8);
+            h = (h ^ a) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+
+        memcpy(&b, key + len - 8, 8);
+
+    } else if (len >= 4) {
+        memcpy(&x, key, 4);
+        b = x;
+        memcpy(&x, key + len - 4, 4);
+        b |= (uint64_t) x << 32;
+
+    } else {
+        b = 0;
+
+        for (i = 0; i < len; i++) {
+            b = (b << 8) | key[i];
+        }
+    }
+
+    h = (h ^ b) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+
+    return (uint32_t) h;
 }
 
 
