@@ -7,7 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && (__GNUC__ >= 8)
+#include <immintrin.h>
+#define RESOURCES_JSON_AVX2  1
+#endif
+
 #include "resources_json.h"
+#include "resources_text.h"
 
 
 #define RESOURCES_JSON_MEMBERS   1024     /* more: jansson checks the keys */
@@ -192,6 +199,51 @@ resources_json_utf8_put(u_char *d, uint32_t cp)
 }
 
 
+#if (RESOURCES_JSON_AVX2)
+
+static int  resources_json_avx2 = -1;
+
+
+/* the first quote, backslash or control character from p, or end: 32
+ * bytes at a time */
+
+__attribute__((target("avx2")))
+static const u_char *
+resources_json_scan_avx2(const u_char *p, const u_char *end)
+{
+    unsigned  m;
+    __m256i   v, special;
+
+    while (end - p >= 32) {
+        v = _mm256_loadu_si256((const __m256i *) p);
+
+        special = _mm256_or_si256(
+                      _mm256_or_si256(
+                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+                      /* below 0x20, unsigned */
+                      _mm256_cmpeq_epi8(
+                          _mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v));
+
+        m = (unsigned) _mm256_movemask_epi8(special);
+
+        if (m) {
+            return p + __builtin_ctz(m);
+        }
+
+        p += 32;
+    }
+
+    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20) {
+        p++;
+    }
+
+    return p;
+}
+
+#endif
+
+
 /* the end of the run of bytes at p that a string holds as they are, at a
  * quote or a backslash; NULL on the end of the line, a control character
  * or invalid UTF-8 */
@@ -199,8 +251,33 @@ resources_json_utf8_put(u_char *d, uint32_t cp)
 static const u_char *
 resources_json_run(const u_char *p, const u_char *end)
 {
-    size_t    n;
-    uint64_t  m;
+    size_t         n;
+    uint64_t       m;
+#if (RESOURCES_JSON_AVX2)
+    const u_char  *q;
+
+    /*
+     * With AVX2, and a line long enough for it: the end of the run first,
+     * then its UTF-8 (resources_utf8_valid: the same rules, 32 bytes at a
+     * time too); a sequence cut by the quote or the backslash is invalid
+     */
+
+    if (resources_json_avx2 < 0) {
+        resources_json_avx2 = __builtin_cpu_supports("avx2");
+    }
+
+    if (end - p >= 64 && resources_json_avx2) {
+        q = resources_json_scan_avx2(p, end);
+
+        if (q == end || *q < 0x20
+            || resources_utf8_valid(p, (size_t) (q - p)) != (size_t) (q - p))
+        {
+            return NULL;
+        }
+
+        return q;
+    }
+#endif
 
     for ( ;; ) {
         while (end - p >= 8) {

@@ -25,6 +25,7 @@
 
 
 static unsigned long  test_seed = 12345;
+static unsigned       test_long;      /* strings of 20 to 80 pieces */
 
 
 static unsigned
@@ -232,13 +233,16 @@ test_gen_string(resources_buf_t *b)
         "\xff", "\\"
     };
 
-    n = test_rand(12);
+    n = test_long ? 20 + test_rand(60) : test_rand(12);
     test_put(b, "\"");
 
     for (i = 0; i < n; i++) {
-        k = test_rand(100);
+        k = test_long ? (test_rand(1000) < 998 ? 0 : 99) : test_rand(100);
 
-        if (k < 45) {
+        if (test_long && k < 97) {
+            k = test_rand(2) ? 29 + test_rand(5) : 22 + test_rand(7);
+
+        } else if (k < 45) {
             k = test_rand(29);              /* valid pieces */
 
         } else if (k < 97) {
@@ -439,6 +443,42 @@ main(int argc, char **argv)
     ok(c.fast > c.jansson / 2 && c.jansson > c.lines / 10 && c.fast > 0,
        "coverage: %lu lines, jansson takes %lu (%lu objects), the fast"
        " parser %lu", c.lines, c.jansson, c.objects, c.fast);
+
+    /*
+     * long strings (the loader scans them 32 bytes at a time where the CPU
+     * has AVX2): words and valid UTF-8 in runs of 100 bytes and more, a
+     * broken piece or an escape now and then
+     */
+
+    memset(&c, 0, sizeof(test_count_t));
+    test_long = 1;
+
+    for (r = 0; r < n / 4; r++) {
+        b.len = 0;
+        test_put(&b, "{");
+
+        for (i = 0; i < (int) (1 + test_rand(4)); i++) {
+            if (i) {
+                test_put(&b, ",");
+            }
+
+            test_gen_string(&b);
+            test_put(&b, ":");
+            test_gen_string(&b);
+        }
+
+        test_put(&b, "}");
+
+        test_line(&j, (const char *) b.data, b.len, &c, 0);
+    }
+
+    test_long = 0;
+
+    is_int(c.bad, 0, "%lu random lines of long strings: the same values and"
+           " the same bytes as jansson", c.lines);
+    ok(c.fast == c.jansson && c.jansson > c.lines / 10,
+       "the fast parser takes every one that jansson takes: %lu of %lu,"
+       " jansson %lu", c.fast, c.lines, c.jansson);
 
     resources_json_free(&j);
     resources_buf_free(&b);
