@@ -7,13 +7,11 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && (__GNUC__ >= 8)
-#include <immintrin.h>
-#define RESOURCES_TEXT_AVX2  1
-#endif
-
 #include "resources_text.h"
+
+#if (RESOURCES_TEXT_AVX2)
+#include <immintrin.h>
+#endif
 
 
 #define RESOURCES_DECOMP_MAX  32
@@ -90,10 +88,8 @@ static pthread_once_t          resources_text_once = PTHREAD_ONCE_INIT;
 static u_char                  resources_fold_byte[256];
 static resources_fold_entry_t  resources_fold_tab[RESOURCES_FOLD_TAB];
 static int                     resources_fold_swar;
+static int                     resources_text_avx2_on;
 static int                     resources_fold_avx2_on;
-#if (RESOURCES_TEXT_AVX2)
-static int                     resources_utf8_avx2 = -1;
-#endif
 static u_char                  resources_word_byte[256];
 static u_char                  resources_word_tab[0x800];
 static int                     resources_words_swar;
@@ -255,37 +251,33 @@ resources_utf8_valid_avx2(const u_char *s, size_t len)
 
 #define U8(x)  ((char) (x))
 
-    byte_1_high = _mm256_setr_epi8(
-        /* 0_______: ASCII first */
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        /* 10______: a continuation first */
-        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
-        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
-        /* 1100____, 1101____: two bytes */
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_2),
-        U8(RESOURCES_U8_TOO_SHORT),
-        /* 1110____: three bytes */
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_3
-           | RESOURCES_U8_SURROGATE),
-        /* 1111____: four bytes, or more */
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_TOO_LARGE
-           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4),
-        /* the same for the high lane */
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),
-        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
-        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_2),
-        U8(RESOURCES_U8_TOO_SHORT),
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_3
-           | RESOURCES_U8_SURROGATE),
-        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_TOO_LARGE
-           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4));
+#define RESOURCES_U8_FIRST                                                  \
+        /* 0_______: ASCII first */                                         \
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),               \
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),               \
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),               \
+        U8(RESOURCES_U8_TOO_LONG), U8(RESOURCES_U8_TOO_LONG),               \
+        /* 10______: a continuation first */                                \
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),             \
+        U8(RESOURCES_U8_TWO_CONTS), U8(RESOURCES_U8_TWO_CONTS),             \
+        /* 1100____, 1101____: two bytes */                                 \
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_2),               \
+        U8(RESOURCES_U8_TOO_SHORT),                                         \
+        /* 1110____: three bytes */                                         \
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_OVERLONG_3                 \
+           | RESOURCES_U8_SURROGATE),                                       \
+        /* 1111____: four bytes, or more */                                 \
+        U8(RESOURCES_U8_TOO_SHORT | RESOURCES_U8_TOO_LARGE                  \
+           | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_OVERLONG_4)
+
+    /* each table twice: _mm256_shuffle_epi8() looks up in each lane */
+
+    byte_1_high = _mm256_setr_epi8(RESOURCES_U8_FIRST, RESOURCES_U8_FIRST);
+
+/* a lead byte of 4 (____01__ but 0100) or more (____1___): too large */
+#define RESOURCES_U8_LARGE                                                  \
+        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
+           | RESOURCES_U8_TOO_LARGE_1000)
 
 #define RESOURCES_U8_LOW                                                    \
         /* ____0000 */                                                      \
@@ -298,30 +290,15 @@ resources_utf8_valid_avx2(const u_char *s, size_t len)
         /* ____0100 */                                                      \
         U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE),                    \
         /* ____0101, ____011_ */                                            \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        /* ____1___ */                                                      \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
+        RESOURCES_U8_LARGE, RESOURCES_U8_LARGE, RESOURCES_U8_LARGE,         \
+        /* ____1000 .. ____1100 */                                          \
+        RESOURCES_U8_LARGE, RESOURCES_U8_LARGE, RESOURCES_U8_LARGE,         \
+        RESOURCES_U8_LARGE, RESOURCES_U8_LARGE,                             \
         /* ____1101 */                                                      \
         U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
            | RESOURCES_U8_TOO_LARGE_1000 | RESOURCES_U8_SURROGATE),         \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000),                                  \
-        U8(RESOURCES_U8_CARRY | RESOURCES_U8_TOO_LARGE                      \
-           | RESOURCES_U8_TOO_LARGE_1000)
+        /* ____1110, ____1111 */                                            \
+        RESOURCES_U8_LARGE, RESOURCES_U8_LARGE
 
     byte_1_low = _mm256_setr_epi8(RESOURCES_U8_LOW, RESOURCES_U8_LOW);
 
@@ -425,6 +402,15 @@ resources_utf8_valid_avx2(const u_char *s, size_t len)
 #endif
 
 
+int
+resources_text_avx2(void)
+{
+    (void) pthread_once(&resources_text_once, resources_text_init);
+
+    return resources_text_avx2_on;
+}
+
+
 size_t
 resources_utf8_valid(const u_char *s, size_t len)
 {
@@ -436,14 +422,8 @@ resources_utf8_valid(const u_char *s, size_t len)
     end = s + len;
 
 #if (RESOURCES_TEXT_AVX2)
-    if (len >= 64) {
-        if (resources_utf8_avx2 < 0) {
-            resources_utf8_avx2 = __builtin_cpu_supports("avx2");
-        }
-
-        if (resources_utf8_avx2) {
-            p += resources_utf8_valid_avx2(s, len);
-        }
+    if (len >= 64 && resources_text_avx2()) {
+        p += resources_utf8_valid_avx2(s, len);
     }
 #endif
 
@@ -1243,9 +1223,11 @@ resources_text_init(void)
     }
 
 #if (RESOURCES_TEXT_AVX2)
-    resources_fold_avx2_on = resources_fold_swar
-                             && __builtin_cpu_supports("avx2");
+    __builtin_cpu_init();
+    resources_text_avx2_on = __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
+
+    resources_fold_avx2_on = resources_fold_swar && resources_text_avx2_on;
 
     /* letters and digits */
 

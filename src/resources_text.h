@@ -35,6 +35,22 @@
 
 
 /*
+ * The AVX2 paths of the text code (folding, UTF-8 validation) and of the
+ * loader's JSON strings: compiled where gcc targets x86-64, taken where
+ * the CPU has AVX2 (resources_text_avx2(), chosen once)
+ */
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
+    && (__GNUC__ >= 8)
+#define RESOURCES_TEXT_AVX2  1
+#else
+#define RESOURCES_TEXT_AVX2  0
+#endif
+
+int resources_text_avx2(void);
+
+
+/*
  * A folded string is never longer than this many times its input, plus 16:
  * the longest expansion is U+FDFA, 3 bytes that fold to 33 (found by
  * t/fuzz/fuzz_text.c, which checks the bound).

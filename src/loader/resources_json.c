@@ -7,14 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) \
-    && (__GNUC__ >= 8)
-#include <immintrin.h>
-#define RESOURCES_JSON_AVX2  1
-#endif
-
 #include "resources_json.h"
 #include "resources_text.h"
+
+#if (RESOURCES_TEXT_AVX2)
+#include <immintrin.h>
+#endif
 
 
 #define RESOURCES_JSON_MEMBERS   1024     /* more: jansson checks the keys */
@@ -199,10 +197,7 @@ resources_json_utf8_put(u_char *d, uint32_t cp)
 }
 
 
-#if (RESOURCES_JSON_AVX2)
-
-static int  resources_json_avx2 = -1;
-
+#if (RESOURCES_TEXT_AVX2)
 
 /* the first quote, backslash or control character from p, or end: 32
  * bytes at a time */
@@ -253,7 +248,7 @@ resources_json_run(const u_char *p, const u_char *end)
 {
     size_t         n;
     uint64_t       m;
-#if (RESOURCES_JSON_AVX2)
+#if (RESOURCES_TEXT_AVX2)
     const u_char  *q;
 
     /*
@@ -262,11 +257,7 @@ resources_json_run(const u_char *p, const u_char *end)
      * time too); a sequence cut by the quote or the backslash is invalid
      */
 
-    if (resources_json_avx2 < 0) {
-        resources_json_avx2 = __builtin_cpu_supports("avx2");
-    }
-
-    if (end - p >= 64 && resources_json_avx2) {
+    if (end - p >= 64 && resources_text_avx2()) {
         q = resources_json_scan_avx2(p, end);
 
         if (q == end || *q < 0x20

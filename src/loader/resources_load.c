@@ -80,7 +80,6 @@ static const char  *resources_prog = "resources-load";
 static char        *resources_tmp_path;
 
 
-
 static void
 resources_usage(FILE *f)
 {
