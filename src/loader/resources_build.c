@@ -53,7 +53,7 @@ typedef struct {
 
 
 typedef struct {
-    resources_vec_t        post;          /* ordinal << 2 | field */
+    resources_plist_t      post;          /* ordinals and fields */
 } resources_bword_t;
 
 
@@ -271,7 +271,7 @@ resources_build_free(resources_build_t *b)
     }
 
     for (i = 0; i < b->nwords; i++) {
-        resources_vec_free(&b->words[i].post);
+        resources_plist_free(&b->words[i].post);
     }
 
     free(b->terms);
@@ -1940,7 +1940,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
             memset(wd, 0, sizeof(resources_bword_t));
         }
 
-        resources_vec_push(&wd->post, (ord << 2) | w[5]);
+        resources_plist_add(&wd->post, ord, w[5]);
     }
 
     /*
@@ -2392,13 +2392,19 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 
 
 /*
- * The words' postings are made ready (resources_build_order) by helper
- * threads, in the order they are written, while the calling thread writes
- * those that are; it makes one ready itself when no helper has taken it.
+ * The words' postings are made ready (decoded, resources_build_order) by
+ * helper threads, in the order they are written, while the calling thread
+ * writes those that are; it makes one ready itself when no helper has
+ * taken it.  Helpers stay at most RESOURCES_WORDS_AHEAD words ahead of the
+ * writer: word i is made ready in ready[i % RESOURCES_WORDS_AHEAD], whose
+ * memory serves again and again (new memory costs, resources_util.c).
  */
 
+#define RESOURCES_WORDS_AHEAD  8
+
 typedef struct {
-    resources_vec_t       *post;
+    resources_plist_t     *plist;
+    resources_vec_t       *post;          /* once ready */
     const u_char          *word;
     uint32_t               len;
     uint32_t               count[2];
@@ -2408,14 +2414,41 @@ typedef struct {
 
 typedef struct {
     pthread_mutex_t        mutex;
-    pthread_cond_t         cond;
+    pthread_cond_t         cond;          /* a word ready, or one written */
     resources_wtask_t     *tasks;
     size_t                 ntasks;
     size_t                 next;          /* the first not taken */
+    size_t                 written;
     const uint32_t        *doc_of;
     const u_char          *priv_doc;
     uint32_t               ndocs;
+    resources_vec_t        ready[RESOURCES_WORDS_AHEAD];
 } resources_sorter_t;
+
+
+static void
+resources_sorter_ready(resources_sorter_t *so, size_t i,
+    resources_scratch_t *sc)
+{
+    resources_vec_t    *v;
+    resources_wtask_t  *t;
+
+    t = &so->tasks[i];
+    v = &so->ready[i % RESOURCES_WORDS_AHEAD];
+
+    v->n = 0;
+
+    while (v->cap < t->plist->n) {
+        resources_vec_grow(v);
+    }
+
+    resources_plist_decode(t->plist, v->elts);
+    v->n = t->plist->n;
+    t->post = v;
+
+    resources_build_order(so->doc_of, so->priv_doc, so->ndocs, v, 1,
+                          t->count, sc);
+}
 
 
 static void *
@@ -2423,22 +2456,31 @@ resources_sorter_thread(void *arg)
 {
     resources_sorter_t  *so = arg;
 
-    resources_wtask_t    *t;
+    size_t                i;
     resources_scratch_t   sc;
 
     memset(&sc, 0, sizeof(resources_scratch_t));
 
     pthread_mutex_lock(&so->mutex);
 
-    while (so->next < so->ntasks) {
-        t = &so->tasks[so->next++];
+    for ( ;; ) {
+        while (so->next < so->ntasks
+               && so->next >= so->written + RESOURCES_WORDS_AHEAD)
+        {
+            pthread_cond_wait(&so->cond, &so->mutex);
+        }
+
+        if (so->next == so->ntasks) {
+            break;
+        }
+
+        i = so->next++;
         pthread_mutex_unlock(&so->mutex);
 
-        resources_build_order(so->doc_of, so->priv_doc, so->ndocs, t->post, 1,
-                              t->count, &sc);
+        resources_sorter_ready(so, i, &sc);
 
         pthread_mutex_lock(&so->mutex);
-        t->done = 1;
+        so->tasks[i].done = 1;
         pthread_cond_broadcast(&so->cond);
     }
 
@@ -2526,7 +2568,8 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 
         if (slot->key) {
             t = &so.tasks[n++];
-            t->post = &b->words[slot->value].post;
+            t->plist = &b->words[slot->value].post;
+            t->post = NULL;
             t->word = slot->key;
             t->len = slot->len;
             t->done = 0;
@@ -2554,7 +2597,7 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
         for (i = 0; i < n; i++) {
             words[i] = so.tasks[i].word;
             lens[i] = so.tasks[i].len;
-            sizes[i] = so.tasks[i].post->n;
+            sizes[i] = so.tasks[i].plist->n;
         }
 
         pr = resources_prefixes_create(words, lens, sizes, n, b->ndocs,
@@ -2594,8 +2637,7 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
         pthread_mutex_unlock(&so.mutex);
 
         if (mine) {
-            resources_build_order(doc_of, priv_doc, b->ndocs, t->post, 1,
-                                  t->count, &b->scratch);
+            resources_sorter_ready(&so, i, &b->scratch);
         }
 
         if (rc == 0) {
@@ -2607,7 +2649,12 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
             rc = resources_prefixes_add(pr, i, t->post->elts, t->count[0]);
         }
 
-        resources_vec_free(t->post);
+        resources_plist_free(t->plist);
+
+        pthread_mutex_lock(&so.mutex);
+        so.written = i + 1;
+        pthread_cond_broadcast(&so.cond);
+        pthread_mutex_unlock(&so.mutex);
     }
 
     for (h = 0; h < nhelpers; h++) {
@@ -2620,6 +2667,10 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
         resources_prefixes_free(pr);
         free(words);
         free(lens);
+    }
+
+    for (h = 0; h < RESOURCES_WORDS_AHEAD; h++) {
+        resources_vec_free(&so.ready[h]);
     }
 
     pthread_mutex_destroy(&so.mutex);

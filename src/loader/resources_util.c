@@ -195,69 +195,138 @@ resources_arena_free(resources_arena_t *a)
 
 
 /*
- * A vector of RESOURCES_VEC_MAP bytes or more has a map of its own, which
- * mremap() grows without copying it (realloc() of a heap block copies it
- * into memory touched for the first time: a word's posting of a million
- * resources was copied some 20 times, and the fresh pages cost the loader
- * as much as the copies on this kind of virtual machine).  Capacities
- * double from 4, so a vector is mapped when its capacity says it is.
+ * A block of RESOURCES_VEC_MAP bytes or more (a vector's, a posting
+ * list's) has a map of its own, which mremap() grows without copying it
+ * (realloc() of a heap block copies it into memory touched for the first
+ * time: a word's posting of a million resources was copied some 20 times,
+ * and the fresh pages cost the loader as much as the copies on this kind
+ * of virtual machine).  Capacities double from a power of 2, so a block is
+ * mapped when its capacity says it is.
  */
 
-#define resources_vec_mapped(cap)                                            \
-    ((size_t) (cap) * sizeof(uint32_t) >= RESOURCES_VEC_MAP)
+#define resources_block_mapped(size)  ((size) >= RESOURCES_VEC_MAP)
+
+
+/* the block p of old bytes, used of them in use, grown to size bytes */
+
+static void *
+resources_block_grow(void *p, size_t old, size_t size, size_t used)
+{
+    void  *q;
+
+    if (!resources_block_mapped(size)) {
+        return resources_xrealloc(p, size);
+    }
+
+    if (resources_block_mapped(old)) {
+        q = mremap(p, old, size, MREMAP_MAYMOVE);
+
+    } else {
+        q = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (q != MAP_FAILED) {
+            memcpy(q, p, used);
+            free(p);
+        }
+    }
+
+    if (q == MAP_FAILED) {
+        resources_oom();
+    }
+
+    (void) madvise(q, size, MADV_HUGEPAGE);
+
+    return q;
+}
+
+
+static void
+resources_block_free(void *p, size_t size)
+{
+    if (resources_block_mapped(size)) {
+        (void) munmap(p, size);
+
+    } else {
+        free(p);
+    }
+}
 
 
 void
 resources_vec_grow(resources_vec_t *v)
 {
-    void    *p;
-    size_t   old, size;
+    size_t  old;
 
     old = (size_t) v->cap * sizeof(uint32_t);
     v->cap = v->cap ? v->cap * 2 : 4;
-    size = (size_t) v->cap * sizeof(uint32_t);
 
-    if (!resources_vec_mapped(v->cap)) {
-        v->elts = resources_xrealloc(v->elts, size);
-        return;
-    }
-
-    if (resources_vec_mapped(old / sizeof(uint32_t))) {
-        p = mremap(v->elts, old, size, MREMAP_MAYMOVE);
-
-    } else {
-        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-        if (p != MAP_FAILED) {
-            memcpy(p, v->elts, (size_t) v->n * sizeof(uint32_t));
-            free(v->elts);
-        }
-    }
-
-    if (p == MAP_FAILED) {
-        resources_oom();
-    }
-
-    (void) madvise(p, size, MADV_HUGEPAGE);
-
-    v->elts = p;
+    v->elts = resources_block_grow(v->elts, old,
+                                   (size_t) v->cap * sizeof(uint32_t),
+                                   (size_t) v->n * sizeof(uint32_t));
 }
 
 
 void
 resources_vec_free(resources_vec_t *v)
 {
-    if (resources_vec_mapped(v->cap)) {
-        (void) munmap(v->elts, (size_t) v->cap * sizeof(uint32_t));
-
-    } else {
-        free(v->elts);
-    }
+    resources_block_free(v->elts, (size_t) v->cap * sizeof(uint32_t));
 
     v->elts = NULL;
     v->n = 0;
     v->cap = 0;
+}
+
+
+void
+resources_plist_grow(resources_plist_t *l)
+{
+    size_t  old;
+
+    old = l->cap;
+    l->cap = l->cap ? l->cap * 2 : 16;
+
+    l->data = resources_block_grow(l->data, old, l->cap, l->len);
+}
+
+
+void
+resources_plist_decode(const resources_plist_t *l, uint32_t *out)
+{
+    u_char         c;
+    uint32_t       v, next, shift;
+    const u_char  *p, *end;
+
+    next = 0;
+    p = l->data;
+    end = l->data + l->len;
+
+    while (p < end) {
+        v = *p++;
+
+        if (v & 0x80) {
+            v &= 0x7f;
+            shift = 7;
+
+            do {
+                c = *p++;
+                v |= (uint32_t) (c & 0x7f) << shift;
+                shift += 7;
+            } while (c & 0x80);
+        }
+
+        next += v >> 2;
+        *out++ = next << 2 | (v & 3);
+        next++;
+    }
+}
+
+
+void
+resources_plist_free(resources_plist_t *l)
+{
+    resources_block_free(l->data, l->cap);
+    memset(l, 0, sizeof(resources_plist_t));
 }
 
 

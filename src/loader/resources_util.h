@@ -39,6 +39,22 @@ typedef struct {
 #define RESOURCES_VEC_MAP          (256 * 1024)   /* bytes */
 
 
+/*
+ * A posting list being built: ordinals, increasing, each with a 2-bit
+ * field, appended as LEB128 varints of (ordinal - next) << 2 | field, next
+ * being the ordinal after the last one: a byte each for an entry less
+ * than 32 ordinals after the last (4 in a resources_vec_t).  The memory
+ * is the loader's largest (a word's entries of a million resources).
+ */
+typedef struct {
+    u_char    *data;
+    uint32_t   len;
+    uint32_t   cap;           /* bytes: 0, or a power of 2 from 16 */
+    uint32_t   n;             /* entries */
+    uint32_t   next;
+} resources_plist_t;
+
+
 typedef struct {
     const u_char  *key;           /* in the arena */
     uint32_t       len;
@@ -99,6 +115,34 @@ resources_vec_push(resources_vec_t *v, uint32_t x)
 }
 
 void resources_vec_free(resources_vec_t *v);
+
+void resources_plist_grow(resources_plist_t *l);
+
+/* ord: not less than l->next, less than 2^30 */
+static inline void
+resources_plist_add(resources_plist_t *l, uint32_t ord, uint32_t field)
+{
+    uint32_t  v;
+
+    if (l->cap - l->len < 5) {
+        resources_plist_grow(l);
+    }
+
+    v = (ord - l->next) << 2 | field;
+
+    while (v >= 0x80) {
+        l->data[l->len++] = (u_char) (v | 0x80);
+        v >>= 7;
+    }
+
+    l->data[l->len++] = (u_char) v;
+    l->n++;
+    l->next = ord + 1;
+}
+
+/* the entries of l, as ordinal << 2 | field, to out (l->n of them) */
+void resources_plist_decode(const resources_plist_t *l, uint32_t *out);
+void resources_plist_free(resources_plist_t *l);
 
 /* room for size more bytes at b->data + b->len; returns that place */
 u_char *resources_buf_reserve(resources_buf_t *b, size_t size);
