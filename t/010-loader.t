@@ -40,6 +40,28 @@ sub load {
     return ($rc, slurp($out), slurp($err));
 }
 
+# the same, with stdin a pipe that $input is written to
+sub load_piped {
+    my ($input, @args) = @_;
+    my $out = "$dir/stdout";
+    my $err = "$dir/stderr";
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        close $w;
+        open STDIN, '<&', $r or die;
+        open STDOUT, '>', $out or die;
+        open STDERR, '>', $err or die;
+        exec $loader, @args or exit 127;
+    }
+    close $r;
+    print $w $input;
+    close $w;
+    waitpid $pid, 0;
+    my $rc = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
+    return ($rc, slurp($out), slurp($err));
+}
+
 sub slurp {
     my ($file) = @_;
     open my $f, '<:raw', $file or return '';
@@ -137,6 +159,26 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
     my $packed_dump = (load('--dump', "$dir/packed.mdb"))[1];
     is $packed_dump, (load('--dump', "$dir/unpacked.mdb"))[1],
         'packed or not, --dump gives the same bytes';
+
+    # standard input, a pipe or a file: packed against its first bytes too,
+    # as the file itself is
+    my $bodies = slurp("$dir/bodies.jsonl");
+    ($rc, $out, $err) = load_piped($bodies, '-o', "$dir/piped.mdb", '-');
+    is $rc, 0, 'a pipe: loads' or diag $err;
+    like $out, qr/version $v/, 'a pipe: the same content version';
+    is -s "$dir/piped.mdb", -s "$dir/packed.mdb",
+       'a pipe: packed as the file is (the same size)';
+    is((load('--dump', "$dir/piped.mdb"))[1], $packed_dump,
+       'a pipe: the same records');
+    ($rc, $out, $err) = load(\$bodies, '-o', "$dir/redirected.mdb", '-');
+    is $rc, 0, 'a file as standard input: loads' or diag $err;
+    is -s "$dir/redirected.mdb", -s "$dir/packed.mdb",
+       'a file as standard input: packed as the file is';
+    ($rc, $out, $err) = load_piped(substr($bodies, 0, 1000), '-o',
+                                   "$dir/short.mdb", '-');
+    is $rc, 1, 'a pipe cut short in its first record: exit 1';
+    like $err, qr/^resources-load: -:1: invalid JSON/m,
+        'and the line is the pipe\'s first';
 
     # a snapshot of schema 1 (loaders before packing) is still read: the
     # unpacked layout is schema 1's

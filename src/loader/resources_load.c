@@ -43,7 +43,7 @@
 #include "resources_util.h"
 
 
-#define RESOURCES_LOAD_VERSION   "0.3.2"
+#define RESOURCES_LOAD_VERSION   "0.3.3"
 
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
@@ -73,7 +73,21 @@ typedef struct {
     double              shown;
     uint64_t            bytes;          /* input read so far */
     uint64_t            size;           /* input size, 0 when unknown */
+    FILE               *replay;         /* stdin, its head given again */
 } resources_load_t;
+
+
+/*
+ * Standard input when it is a pipe: its first bytes are read for the
+ * dictionary, then given again before the rest by a stream of our own
+ * (fopencookie), so that a catalogue piped in is packed as its file is
+ */
+
+typedef struct {
+    u_char             *head;
+    size_t              len;
+    size_t              pos;
+} resources_replay_t;
 
 
 static const char  *resources_prog = "resources-load";
@@ -292,6 +306,103 @@ resources_read_listing(resources_load_t *ld, FILE *f, const char *head,
 }
 
 
+static ssize_t
+resources_replay_read(void *cookie, char *buf, size_t size)
+{
+    size_t               n;
+    ssize_t              rc;
+    resources_replay_t  *r = cookie;
+
+    if (r->pos < r->len) {
+        n = (r->len - r->pos < size) ? r->len - r->pos : size;
+        memcpy(buf, r->head + r->pos, n);
+        r->pos += n;
+        return (ssize_t) n;
+    }
+
+    do {
+        rc = read(STDIN_FILENO, buf, size);
+    } while (rc < 0 && errno == EINTR);
+
+    return rc;
+}
+
+
+static int
+resources_replay_close(void *cookie)
+{
+    resources_replay_t  *r = cookie;
+
+    free(r->head);
+    free(r);
+
+    return 0;
+}
+
+
+/*
+ * The first RESOURCES_DICT_MAX bytes of standard input, to dict; returns
+ * how many.  A regular file is read where it is (pread: it stays there);
+ * anything else gives them once, and ld->replay gives them again.
+ */
+
+static size_t
+resources_stdin_head(resources_load_t *ld, u_char *dict)
+{
+    off_t                   at;
+    size_t                  n;
+    ssize_t                 rc;
+    struct stat             sb;
+    resources_replay_t     *r;
+    cookie_io_functions_t   io = { resources_replay_read, NULL, NULL,
+                                   resources_replay_close };
+
+    if (fstat(STDIN_FILENO, &sb) != 0) {
+        return 0;
+    }
+
+    if (S_ISREG(sb.st_mode)) {
+        at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+        rc = (at < 0) ? -1
+                      : pread(STDIN_FILENO, dict, RESOURCES_DICT_MAX, at);
+
+        return (rc > 0) ? (size_t) rc : 0;
+    }
+
+    /* a pipe, a terminal: read once (an error is met again later) */
+
+    n = 0;
+
+    while (n < RESOURCES_DICT_MAX) {
+        rc = read(STDIN_FILENO, dict + n, RESOURCES_DICT_MAX - n);
+
+        if (rc < 0 && errno == EINTR) {
+            continue;
+        }
+
+        if (rc <= 0) {
+            break;
+        }
+
+        n += (size_t) rc;
+    }
+
+    r = resources_xmalloc(sizeof(resources_replay_t));
+    r->head = resources_xmalloc(n ? n : 1);
+    memcpy(r->head, dict, n);
+    r->len = n;
+    r->pos = 0;
+
+    ld->replay = fopencookie(r, "r", io);
+
+    if (ld->replay == NULL) {
+        resources_oom();
+    }
+
+    return n;
+}
+
+
 static int
 resources_read_file(resources_load_t *ld, const char *path)
 {
@@ -302,7 +413,8 @@ resources_read_file(resources_load_t *ld, const char *path)
     unsigned long   lines;
 
     if (strcmp(path, "-") == 0) {
-        f = stdin;
+        f = ld->replay ? ld->replay : stdin;
+        ld->replay = NULL;
         ld->file = "-";
 
     } else {
@@ -1228,8 +1340,9 @@ main(int argc, char **argv)
 
     /*
      * The dictionary of the packed records: the first bytes of the first
-     * input, when it is a regular file (records look like each other);
-     * none for stdin, a pipe or a FIFO, which cannot be read twice
+     * input (records look like each other); standard input's, whatever it
+     * is (resources_stdin_head); none for a named FIFO or device, which
+     * cannot be read twice
      */
 
     while (!unpacked) {
@@ -1241,8 +1354,11 @@ main(int argc, char **argv)
         dict = resources_xmalloc(RESOURCES_DICT_MAX);
         n = 0;
 
-        if (optind < argc && strcmp(argv[optind], "-") != 0
-            && stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode))
+        if (optind < argc && strcmp(argv[optind], "-") == 0) {
+            n = resources_stdin_head(&ld, dict);
+
+        } else if (optind < argc
+                   && stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode))
         {
             f = fopen(argv[optind], "r");
 
