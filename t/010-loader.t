@@ -174,6 +174,10 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
     is $rc, 0, 'a file as standard input: loads' or diag $err;
     is -s "$dir/redirected.mdb", -s "$dir/packed.mdb",
        'a file as standard input: packed as the file is';
+    ($rc, $out, $err) = load_piped($bodies, '-o', "$dir/twice.mdb", '-', '-');
+    is $rc, 1, 'a pipe read twice ("- -"): exit 1';
+    like $err, qr/^resources-load: -: empty file$/m,
+        'the second time, it is empty';
     ($rc, $out, $err) = load_piped(substr($bodies, 0, 1000), '-o',
                                    "$dir/short.mdb", '-');
     is $rc, 1, 'a pipe cut short in its first record: exit 1';
@@ -341,6 +345,57 @@ spew("$dir/more.jsonl", rec(id => 'extra-one') . rec(id => 'extra-two'));
 ($rc, $out) = load('-o', "$dir/merged.mdb", 't/data/sample.jsonl',
                    "$dir/more.jsonl");
 like $out, qr/10 resources/, 'several files merge into one catalogue';
+
+# standard input closed: /dev/null takes its place, not the snapshot the
+# loader opens next
+{
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        close STDIN;
+        open STDOUT, '>', "$dir/stdout" or die;
+        open STDERR, '>', "$dir/stderr" or die;
+        exec $loader, '-n', '-' or exit 127;
+    }
+    waitpid $pid, 0;
+    is $? >> 8, 1, 'standard input closed: exit 1';
+    is slurp("$dir/stderr"),
+       "resources-load: -: empty file\n"
+       . "resources-load: 1 problem: nothing was published (dry run)\n",
+       'and it is empty';
+}
+
+# a terminal: one end of file (^D) ends the input, even though its first
+# bytes were read ahead for the dictionary
+{
+    require IO::Pty;
+    my $pty = IO::Pty->new;
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        my $tty = $pty->slave;
+        close $pty;
+        open STDIN, '<&', $tty or die;
+        open STDOUT, '>', "$dir/stdout" or die;
+        open STDERR, '>', "$dir/stderr" or die;
+        exec $loader, '-n', '-' or exit 127;
+    }
+    $pty->close_slave;
+    syswrite $pty, rec(id => 'typed-one') . rec(id => 'typed-two');
+    select undef, undef, undef, 0.3;
+    syswrite $pty, "\x04";
+    my $done = 0;
+    for (1 .. 100) {
+        $done = waitpid($pid, WNOHANG) == $pid and last;
+        select undef, undef, undef, 0.05;
+    }
+    ok $done, 'a terminal: one ^D ends the input';
+    if (!$done) {
+        kill 'KILL', $pid;
+        waitpid $pid, 0;
+    }
+    is $?, 0, 'a terminal: exit 0';
+    like slurp("$dir/stdout"), qr/dry run: 2 resources/,
+        'a terminal: the records typed';
+}
 
 # --- bad records: strict mode publishes nothing
 
@@ -628,7 +683,7 @@ ok !glob("$db.tmp.*"), 'no temporary file is left';
 
 # --- ids are written in LMDB's key order (appended: a wrong order fails
 # the load): ids that are prefixes of others, ids alike for 16 bytes and
-# more, buckets large and small
+# more (57 for some: sorted 16 bytes at a time), buckets large and small
 
 {
     my @ids;
@@ -638,6 +693,7 @@ ok !glob("$db.tmp.*"), 'no temporary file is left';
         push @ids, 'x' . ($i * 7919 % 3001) . '-' . ('b' x ($i % 3));
         push @ids, 'same-first-sixteen-bytes-' . ('z' x ($i % 5)) . $i;
         push @ids, chr(ord('0') + $i % 10) . chr(ord('a') + $i % 26) . $i;
+        push @ids, ('long-common-prefix-' x 3) . ($i % 1000) . ('c' x ($i % 4));
     }
     my %seen;
     @ids = grep { !$seen{$_}++ } @ids;

@@ -87,6 +87,7 @@ typedef struct {
     u_char             *head;
     size_t              len;
     size_t              pos;
+    int                 eof;            /* met while reading the head */
 } resources_replay_t;
 
 
@@ -320,6 +321,10 @@ resources_replay_read(void *cookie, char *buf, size_t size)
         return (ssize_t) n;
     }
 
+    if (r->eof) {
+        return 0;               /* a terminal's ^D is not asked for twice */
+    }
+
     do {
         rc = read(STDIN_FILENO, buf, size);
     } while (rc < 0 && errno == EINTR);
@@ -343,7 +348,8 @@ resources_replay_close(void *cookie)
 /*
  * The first RESOURCES_DICT_MAX bytes of standard input, to dict; returns
  * how many.  A regular file is read where it is (pread: it stays there);
- * anything else gives them once, and ld->replay gives them again.
+ * anything else gives them once, and ld->replay gives them again: it is
+ * standard input from then on, every "-" reading it, closed at the end.
  */
 
 static size_t
@@ -372,6 +378,7 @@ resources_stdin_head(resources_load_t *ld, u_char *dict)
     /* a pipe, a terminal: read once (an error is met again later) */
 
     n = 0;
+    rc = 1;
 
     while (n < RESOURCES_DICT_MAX) {
         rc = read(STDIN_FILENO, dict + n, RESOURCES_DICT_MAX - n);
@@ -392,6 +399,7 @@ resources_stdin_head(resources_load_t *ld, u_char *dict)
     memcpy(r->head, dict, n);
     r->len = n;
     r->pos = 0;
+    r->eof = (rc == 0);
 
     ld->replay = fopencookie(r, "r", io);
 
@@ -414,7 +422,6 @@ resources_read_file(resources_load_t *ld, const char *path)
 
     if (strcmp(path, "-") == 0) {
         f = ld->replay ? ld->replay : stdin;
-        ld->replay = NULL;
         ld->file = "-";
 
     } else {
@@ -494,7 +501,7 @@ resources_read_file(resources_load_t *ld, const char *path)
 
 done:
 
-    if (f != stdin) {
+    if (f != stdin && f != ld->replay) {
         fclose(f);
     }
 
@@ -1148,6 +1155,20 @@ main(int argc, char **argv)
      * large steps that get huge pages (resources_heap_huge)
      */
 
+    /*
+     * Standard input, output or error closed: /dev/null takes its place,
+     * so that no file the loader opens (the snapshot being built) becomes
+     * one of them and is read as input or written to
+     */
+
+    for (i = 0; i < 3; i++) {
+        if (fcntl(i, F_GETFD) == -1 && errno == EBADF
+            && open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY) != i)
+        {
+            return 1;
+        }
+    }
+
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
@@ -1389,6 +1410,11 @@ main(int argc, char **argv)
 
     resources_jsonl_free(ld.jsonl);
     ld.jsonl = NULL;
+
+    if (ld.replay) {
+        fclose(ld.replay);
+        ld.replay = NULL;
+    }
 
     if (ld.progress && ld.records >= 1024) {
         fprintf(stderr, "\r\033[K");
