@@ -261,13 +261,13 @@ is $out, '', '-q prints nothing on success';
 {
     my @finish = ('the last records written, the columns, ids and titles',
                   'keywords and types', 'words', 'pair counts',
-                  'commit and sync');
+                  'commit');
     ($rc, $out, $err) = load('-v', '-o', $db, 't/data/sample.jsonl');
     is $rc, 0, '-v loads' or diag $err;
     like $out, qr/published \Q$db\E: 8 resources/, '-v: the summary on stdout';
     my @steps = $err =~ /^resources-load: +\d+\.\d\d s  (.+)$/mg;
     is_deeply \@steps, ['records read, prepared and added', @finish,
-                        'verification', 'publishing'],
+                        "verification, and the file's sync", 'publishing'],
         '-v: every step timed, in order';
     is(($err =~ tr/\n//), scalar @steps, '-v: nothing else on stderr');
 
@@ -455,6 +455,27 @@ for my $name (sort keys %cases) {
     like $err, $re, "$name: message" or diag $err;
 }
 is hash_of($db), $before, 'after all that, the published snapshot is unchanged';
+
+# the disk fails when the new snapshot is synced (fdatasync fails, through
+# a shim preloaded): nothing is published, no temporary file is left
+SKIP: {
+    my $cc = `command -v cc 2>/dev/null` || `command -v gcc 2>/dev/null`;
+    chomp $cc;
+    skip 'no C compiler for the shim', 4 unless $cc;
+    spew("$dir/eio.c", <<'C');
+#include <errno.h>
+int fdatasync(int fd) { (void) fd; errno = EIO; return -1; }
+C
+    system($cc, '-shared', '-fPIC', '-o', "$dir/eio.so", "$dir/eio.c") == 0
+        or skip 'the shim did not build', 4;
+    local $ENV{LD_PRELOAD} = "$dir/eio.so";
+    ($rc, $out, $err) = load('-o', $db, 't/data/sample.jsonl');
+    is $rc, 1, 'the sync fails: exit 1';
+    like $err, qr/^resources-load: writing the snapshot: Input\/output error: nothing was published$/m,
+        'and says so' or diag $err;
+    is hash_of($db), $before, 'the published snapshot is unchanged';
+    ok !glob("$db.tmp.*"), 'no temporary file is left';
+}
 
 # many problems: the first 20, then a count
 spew("$dir/many.jsonl", join '', map { "{bad\n" } 1 .. 25);

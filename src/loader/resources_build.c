@@ -2992,7 +2992,7 @@ const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
     "keywords and types",
     "words",
     "pair counts",
-    "commit and sync"
+    "commit"
 };
 
 
@@ -3336,7 +3336,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
         goto failed;
     }
 
-    resources_check(mdb_env_sync(b->env, 1));
+    /* the caller syncs the file (resources-load: while it verifies it) */
+
     resources_build_lap(4);
 
     st->ndocs = hdr.ndocs;

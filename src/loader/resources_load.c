@@ -8,10 +8,11 @@
  *     resources-load --verify CATALOGUE.mdb
  *
  * Publishing: the snapshot is built in "<output>.tmp.<pid>" next to the
- * output, checked (resources_snapshot_verify), synced, renamed over the
- * output and the directory is synced.  Until the rename the published file
- * is untouched; on any failure the temporary file is removed.  Temporary
- * files left by a loader that died (its pid no longer runs) are removed.
+ * output, checked (resources_snapshot_verify) while it is synced, renamed
+ * over the output and the directory is synced.  Until the rename the
+ * published file is untouched; on any failure the temporary file is
+ * removed.  Temporary files left by a loader that died (its pid no longer
+ * runs) are removed.
  *
  * Exit status: 0 success, 1 bad data or a runtime error, 2 bad usage.
  */
@@ -553,6 +554,69 @@ resources_clean_stale(const char *dir, const char *base)
     }
 
     closedir(d);
+}
+
+
+/*
+ * The new snapshot goes to the disk while it is verified: fdatasync() in
+ * a thread of its own (most of it is waiting for the disk), waited for
+ * before anything is published
+ */
+
+typedef struct {
+    const char            *path;
+    int                    err;           /* an errno, or 0 */
+    pthread_t              thread;
+    int                    running;
+} resources_sync_t;
+
+
+static void *
+resources_sync_file(void *arg)
+{
+    resources_sync_t  *sy = arg;
+
+    int  fd;
+
+    fd = open(sy->path, O_RDONLY);
+
+    if (fd < 0 || fdatasync(fd) != 0) {
+        sy->err = errno ? errno : EIO;
+    }
+
+    if (fd >= 0) {
+        close(fd);
+    }
+
+    return NULL;
+}
+
+
+static void
+resources_sync_start(resources_sync_t *sy, const char *path)
+{
+    sy->path = path;
+    sy->err = 0;
+    sy->running = (resources_threads_start(&sy->thread, 1,
+                                           resources_sync_file, sy, 0) == 1);
+
+    if (!sy->running) {
+        (void) resources_sync_file(sy);
+    }
+}
+
+
+/* 0, or the errno of the sync */
+
+static int
+resources_sync_wait(resources_sync_t *sy)
+{
+    if (sy->running) {
+        pthread_join(sy->thread, NULL);
+        sy->running = 0;
+    }
+
+    return sy->err;
 }
 
 
@@ -1106,7 +1170,10 @@ resources_steps(const resources_build_stats_t *st, double read, double verify,
                 resources_build_step_names[i]);
     }
 
-    fprintf(stderr, "%s: %8.2f s  verification\n", resources_prog, verify);
+    /* a dry run's file is not synced */
+
+    fprintf(stderr, "%s: %8.2f s  verification%s\n", resources_prog, verify,
+            (publish >= 0) ? ", and the file's sync" : "");
 
     if (diff >= 0) {
         fprintf(stderr, "%s: %8.2f s  differences\n", resources_prog, diff);
@@ -1122,12 +1189,14 @@ resources_steps(const resources_build_stats_t *st, double read, double verify,
 int
 main(int argc, char **argv)
 {
-    int                      c, i, rc, dry_run, unpacked, diff, rollback;
+    int                      c, i, rc, dry_run, unpacked, diff, rollback,
+                             verified, synced;
     char                     err[512], *out, *dir_copy, *base_copy, *dir,
                             *base, *dump, *verify;
     double                   start, t, t_read, t_verify, t_diff;
     size_t                   len, mapsize;
     resources_load_t         ld;
+    resources_sync_t         sync;
     resources_build_stats_t  st;
 
     static const struct option  longopts[] = {
@@ -1447,13 +1516,31 @@ main(int argc, char **argv)
     resources_build_free(ld.build);
     ld.build = NULL;
 
-    /* check what was written before anyone can see it */
+    /*
+     * check what was written before anyone can see it, while it goes to
+     * the disk (a dry run's never needs to)
+     */
 
     t = resources_clock();
 
-    if (resources_verify(resources_tmp_path, 1) != 0) {
+    memset(&sync, 0, sizeof(resources_sync_t));
+
+    if (!dry_run) {
+        resources_sync_start(&sync, resources_tmp_path);
+    }
+
+    verified = resources_verify(resources_tmp_path, 1);
+    synced = resources_sync_wait(&sync);
+
+    if (verified != 0) {
         fprintf(stderr, "%s: the new snapshot failed verification: nothing"
                 " was published\n", resources_prog);
+        goto failed;
+    }
+
+    if (synced != 0) {
+        fprintf(stderr, "%s: writing the snapshot: %s: nothing was"
+                " published\n", resources_prog, strerror(synced));
         goto failed;
     }
 
