@@ -16,48 +16,37 @@ my $listing = '../shared/catalogue/rtes-listing.txt';
 my $dir = tempdir(CLEANUP => 1);
 my $json = JSON::PP->new->canonical;
 
-# runs the loader; returns (exit code, stdout, stderr)
+# runs the loader; returns (exit code, stdout, stderr).  A first argument
+# \$text is its standard input, a file; { pipe => $text }, a pipe
 sub load {
     my (@args) = @_;
-    my $stdin = ref $args[0] eq 'SCALAR' ? ${ shift @args } : undef;
+    my $stdin = ref $args[0] ? shift @args : undef;
     my $out = "$dir/stdout";
     my $err = "$dir/stderr";
+    my ($r, $w);
+    if (ref $stdin eq 'HASH') {
+        pipe($r, $w) or die "pipe: $!";
+    }
     my $pid = fork // die "fork: $!";
     if ($pid == 0) {
-        if (defined $stdin) {
-            open my $in, '<', \$stdin;
-            my $file = "$dir/stdin";
-            open my $f, '>', $file or die; print $f $stdin; close $f;
-            open STDIN, '<', $file or die;
+        if ($r) {
+            close $w;
+            open STDIN, '<&', $r or die;
+        } elsif ($stdin) {
+            spew("$dir/stdin", $$stdin);
+            open STDIN, '<', "$dir/stdin" or die;
         }
         open STDOUT, '>', $out or die;
         open STDERR, '>', $err or die;
         exec $loader, @args or exit 127;
     }
+    if ($r) {
+        close $r;
+        print $w $stdin->{pipe};
+        close $w;
+    }
     waitpid $pid, 0;
     # a crash is 128 + its signal, as a shell says, never 0
-    my $rc = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
-    return ($rc, slurp($out), slurp($err));
-}
-
-# the same, with stdin a pipe that $input is written to
-sub load_piped {
-    my ($input, @args) = @_;
-    my $out = "$dir/stdout";
-    my $err = "$dir/stderr";
-    pipe(my $r, my $w) or die "pipe: $!";
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        close $w;
-        open STDIN, '<&', $r or die;
-        open STDOUT, '>', $out or die;
-        open STDERR, '>', $err or die;
-        exec $loader, @args or exit 127;
-    }
-    close $r;
-    print $w $input;
-    close $w;
-    waitpid $pid, 0;
     my $rc = ($? & 127) ? 128 + ($? & 127) : $? >> 8;
     return ($rc, slurp($out), slurp($err));
 }
@@ -163,7 +152,7 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
     # standard input, a pipe or a file: packed against its first bytes too,
     # as the file itself is
     my $bodies = slurp("$dir/bodies.jsonl");
-    ($rc, $out, $err) = load_piped($bodies, '-o', "$dir/piped.mdb", '-');
+    ($rc, $out, $err) = load({ pipe => $bodies }, '-o', "$dir/piped.mdb", '-');
     is $rc, 0, 'a pipe: loads' or diag $err;
     like $out, qr/version $v/, 'a pipe: the same content version';
     is -s "$dir/piped.mdb", -s "$dir/packed.mdb",
@@ -174,12 +163,12 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
     is $rc, 0, 'a file as standard input: loads' or diag $err;
     is -s "$dir/redirected.mdb", -s "$dir/packed.mdb",
        'a file as standard input: packed as the file is';
-    ($rc, $out, $err) = load_piped($bodies, '-o', "$dir/twice.mdb", '-', '-');
+    ($rc, $out, $err) = load({ pipe => $bodies }, '-o', "$dir/twice.mdb", '-', '-');
     is $rc, 1, 'a pipe read twice ("- -"): exit 1';
     like $err, qr/^resources-load: -: empty file$/m,
         'the second time, it is empty';
-    ($rc, $out, $err) = load_piped(substr($bodies, 0, 1000), '-o',
-                                   "$dir/short.mdb", '-');
+    ($rc, $out, $err) = load({ pipe => substr($bodies, 0, 1000) }, '-o',
+                             "$dir/short.mdb", '-');
     is $rc, 1, 'a pipe cut short in its first record: exit 1';
     like $err, qr/^resources-load: -:1: invalid JSON/m,
         'and the line is the pipe\'s first';

@@ -2709,8 +2709,7 @@ typedef struct {
     uint32_t              *bytitle;       /* ordinals in title order */
     resources_idkey_t     *ids;           /* in key order */
     size_t                 nids;
-    pthread_t              thread;
-    int                    running;
+    resources_task_t       titles;
 } resources_sorts_t;
 
 
@@ -2901,28 +2900,16 @@ resources_build_sorts_start(resources_build_t *b, resources_sorts_t *so)
     so->b = b;
     so->bytitle = resources_xmalloc((b->ndocs + 1) * sizeof(uint32_t));
     so->ids = resources_xmalloc((b->idh.n + 1) * sizeof(resources_idkey_t));
-    so->running = 0;
 
-    if (b->threads) {
-        so->running = (resources_threads_start(&so->thread, 1,
-                                               resources_build_sort_titles,
-                                               so, 0)
-                       == 1);
-    }
-
-    if (!so->running) {
-        (void) resources_build_sort_titles(so);
-    }
+    resources_task_start(&so->titles, resources_build_sort_titles, so,
+                         b->threads != 0);
 }
 
 
 static void
 resources_build_sorts_wait(resources_sorts_t *so)
 {
-    if (so->running) {
-        pthread_join(so->thread, NULL);
-        so->running = 0;
-    }
+    resources_task_wait(&so->titles);
 }
 
 

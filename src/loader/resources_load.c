@@ -566,8 +566,7 @@ resources_clean_stale(const char *dir, const char *base)
 typedef struct {
     const char            *path;
     int                    err;           /* an errno, or 0 */
-    pthread_t              thread;
-    int                    running;
+    resources_task_t       task;
 } resources_sync_t;
 
 
@@ -597,12 +596,8 @@ resources_sync_start(resources_sync_t *sy, const char *path)
 {
     sy->path = path;
     sy->err = 0;
-    sy->running = (resources_threads_start(&sy->thread, 1,
-                                           resources_sync_file, sy, 0) == 1);
 
-    if (!sy->running) {
-        (void) resources_sync_file(sy);
-    }
+    resources_task_start(&sy->task, resources_sync_file, sy, 1);
 }
 
 
@@ -611,10 +606,7 @@ resources_sync_start(resources_sync_t *sy, const char *path)
 static int
 resources_sync_wait(resources_sync_t *sy)
 {
-    if (sy->running) {
-        pthread_join(sy->thread, NULL);
-        sy->running = 0;
-    }
+    resources_task_wait(&sy->task);
 
     return sy->err;
 }

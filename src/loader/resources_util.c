@@ -84,6 +84,29 @@ resources_threads_start(pthread_t *tids, unsigned n, void *(*start)(void *),
 }
 
 
+void
+resources_task_start(resources_task_t *t, void *(*start)(void *),
+    void *arg, int thread)
+{
+    t->running = thread
+                 && resources_threads_start(&t->thread, 1, start, arg, 0) == 1;
+
+    if (!t->running) {
+        (void) start(arg);
+    }
+}
+
+
+void
+resources_task_wait(resources_task_t *t)
+{
+    if (t->running) {
+        pthread_join(t->thread, NULL);
+        t->running = 0;
+    }
+}
+
+
 double
 resources_clock(void)
 {

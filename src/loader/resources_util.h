@@ -93,6 +93,20 @@ void *resources_xrealloc(void *p, size_t size);
 unsigned resources_threads_start(pthread_t *tids, unsigned n,
     void *(*start)(void *), void *arg, size_t size);
 
+/*
+ * A function run alongside the caller: in a thread of its own
+ * (resources_threads_start) when "thread" is set and one starts, else at
+ * once, in the caller's; resources_task_wait() returns once it is done
+ */
+typedef struct {
+    pthread_t  thread;
+    int        running;
+} resources_task_t;
+
+void resources_task_start(resources_task_t *t, void *(*start)(void *),
+    void *arg, int thread);
+void resources_task_wait(resources_task_t *t);
+
 /* seconds on the monotonic clock: for durations */
 double resources_clock(void);
 
