@@ -103,10 +103,21 @@
  *                  have none)
  *
  *   "terms"  kind, folded term -> resources_term_t, then the display
- *            spelling (keywords and types only)
+ *            spelling of the public view (display_len bytes), then, when
+ *            it differs, the display spelling of the private view (the
+ *            rest of the value)
  *
  *   "tids"   u32 (kind << 24 | term id) -> resources_term_t, then the
- *            display spelling, then the folded term
+ *            display spelling of the public view, then the folded term
+ *            (folded_len bytes), then, when it differs, the display
+ *            spelling of the private view (the rest of the value)
+ *
+ *   Display spellings: of the spellings that fold to a term, the most
+ *   common one (the first seen on a tie), counted over the public
+ *   resources for the public view (over all of them for a term that only
+ *   private resources carry: the public view never shows it), over all
+ *   resources for the private view.  Snapshots of older loaders have one
+ *   spelling, counted over all resources, for both views.
  */
 
 #ifndef _RESOURCES_STORE_H_INCLUDED_
@@ -197,8 +208,30 @@ typedef struct {
     uint32_t   nwords;                 /* distinct words, all */
     uint32_t   tail_max;               /* the longest tail of a packed
                                           record, decompressed (schema 2) */
-    uint32_t   reserved[6];
+
+    /*
+     * The public view's own version (RESOURCES_HEADER_PUBLIC set): what a
+     * location without resources_private shows as its version, ETag,
+     * Last-Modified and build time, so that a private record's edit cannot
+     * be seen from there.  public_hash is the content version over the
+     * public records alone (the version of the same catalogue without its
+     * private records); public_built is the build time of the load that
+     * last changed it (carried over from the published snapshot when a
+     * load leaves the public records as they were).  Snapshots of older
+     * loaders have the flag clear: the module then shows them the version
+     * and build time over everything.
+     */
+    uint64_t   public_hash;
+    uint64_t   public_built;
+    uint32_t   flags;                  /* RESOURCES_HEADER_* */
+    uint32_t   reserved[1];
 } resources_header_t;
+
+#define RESOURCES_HEADER_PUBLIC    0x01    /* public_hash, public_built */
+
+/* the header's layout is fixed: 88 bytes, as schema 2 always had */
+typedef char resources_header_size_check_t
+    [sizeof(resources_header_t) == 88 ? 1 : -1];
 
 
 typedef struct {
