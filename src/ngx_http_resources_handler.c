@@ -66,7 +66,7 @@ typedef struct {
     resources_posting_t              table;
     ngx_int_t                        total;
     const char                      *message;     /* for a 4xx */
-    char                             err[160];
+    char                             err[512];
     unsigned                         empty:1;     /* a term is unknown */
     unsigned                         atom:1;      /* the body is a feed */
     unsigned                         too_many:1;
@@ -153,6 +153,50 @@ ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
     rq->message = message;
 
     return status;
+}
+
+
+/* the parameters a route takes, strictly or not as the location says */
+
+static ngx_inline unsigned
+ngx_http_resources_query_flags(ngx_http_resources_req_t *rq, unsigned route)
+{
+    return route | (rq->rlcf->strict_args ? RESOURCES_QUERY_STRICT : 0);
+}
+
+
+/*
+ * A route that takes no parameter (a lookup, _meta): its query string is
+ * checked all the same, so that a misspelt one is not silently ignored
+ */
+
+static ngx_int_t
+ngx_http_resources_no_args(ngx_http_resources_req_t *rq)
+{
+    u_char              *buf;
+    ngx_http_request_t  *r;
+
+    r = rq->r;
+
+    if (r->args.len == 0 || !rq->rlcf->strict_args) {
+        return NGX_OK;
+    }
+
+    buf = ngx_pnalloc(r->pool, r->args.len + 1);
+    if (buf == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resources_query_parse(r->args.data, r->args.len, buf,
+                              (int64_t) rq->rlcf->max_limit,
+                              ngx_http_resources_query_flags(rq, 0), &rq->q,
+                              rq->err, sizeof(rq->err))
+        != 0)
+    {
+        return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST, rq->err);
+    }
+
+    return NGX_OK;
 }
 
 
@@ -488,7 +532,11 @@ ngx_http_resources_handler(ngx_http_request_t *r)
         len = rest.len - 1;
 
         if (len == 5 && ngx_strncmp(p, "_meta", 5) == 0) {
-            rc = ngx_http_resources_meta(rq);
+            rc = ngx_http_resources_no_args(rq);
+
+            if (rc == NGX_OK) {
+                rc = ngx_http_resources_meta(rq);
+            }
 
         } else if (len == 9 && ngx_strncmp(p, "_keywords", 9) == 0) {
             rc = ngx_http_resources_terms(rq, RESOURCES_KIND_KEYWORD);
@@ -501,7 +549,11 @@ ngx_http_resources_handler(ngx_http_request_t *r)
             ctx->total = rq->total;
 
         } else {
-            rc = ngx_http_resources_lookup(rq, p, len);
+            rc = ngx_http_resources_no_args(rq);
+
+            if (rc == NGX_OK) {
+                rc = ngx_http_resources_lookup(rq, p, len);
+            }
         }
     }
 
@@ -2135,6 +2187,9 @@ years:
          */
 
         if (bits == NULL && res == NULL) {
+            ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
+                          "resources: the year facet has no result to count"
+                          " (a bug)");
             return NGX_ERROR;
         }
 
@@ -2395,8 +2450,10 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
     }
 
     if (resources_query_parse(r->args.data, r->args.len, folded,
-                              (int64_t) rq->rlcf->max_limit, &rq->q, rq->err,
-                              sizeof(rq->err))
+                              (int64_t) rq->rlcf->max_limit,
+                              ngx_http_resources_query_flags(rq,
+                                                      RESOURCES_QUERY_LIST),
+                              &rq->q, rq->err, sizeof(rq->err))
         != 0)
     {
         return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST, rq->err);
@@ -2738,9 +2795,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
         }
     }
 
-    bits = (((rq->q.facets & (RESOURCES_FACET_KW|RESOURCES_FACET_TYPE))
-             && rq->table.n == 0)
-            || by_title)
+    /*
+     * Facets of any kind count over the whole result, not the page: when
+     * the bitmaps give the page alone, they must give the result's bitmap
+     * too (the year facet counts over it as well)
+     */
+
+    bits = ((rq->q.facets && rq->table.n == 0) || by_title)
            ? (uint64_t *) &bits : NULL;
 
     if (ngx_http_resources_bitmaps(rq, lo, hi, page_only ? offset : 0,
@@ -3276,8 +3337,10 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     }
 
     if (resources_query_parse(r->args.data, r->args.len, folded,
-                              (int64_t) rq->rlcf->max_limit, &rq->q, rq->err,
-                              sizeof(rq->err))
+                              (int64_t) rq->rlcf->max_limit,
+                              ngx_http_resources_query_flags(rq,
+                                                      RESOURCES_QUERY_TERMS),
+                              &rq->q, rq->err, sizeof(rq->err))
         != 0)
     {
         return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST, rq->err);

@@ -121,6 +121,13 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       offsetof(ngx_http_resources_loc_conf_t, feed_title),
       NULL },
 
+    { ngx_string("resources_strict_args"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_resources_loc_conf_t, strict_args),
+      NULL },
+
       ngx_null_command
 };
 
@@ -288,6 +295,7 @@ ngx_http_resources_create_loc_conf(ngx_conf_t *cf)
     rlcf->check_interval = NGX_CONF_UNSET_MSEC;
     rlcf->retry_after = NGX_CONF_UNSET;
     rlcf->cors = NGX_CONF_UNSET_PTR;
+    rlcf->strict_args = NGX_CONF_UNSET;
 
     return rlcf;
 }
@@ -369,6 +377,7 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->retry_after, prev->retry_after, 5);
     ngx_conf_merge_ptr_value(conf->cors, prev->cors, NULL);
     ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
+    ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
 
     if (conf->enable != 1) {
         conf->enable = 0;

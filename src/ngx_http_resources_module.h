@@ -84,6 +84,7 @@ typedef struct {
     time_t                        retry_after;
     ngx_array_t                  *cors;       /* ngx_str_t; NULL: off */
     ngx_str_t                     feed_title;
+    ngx_flag_t                    strict_args;
     ngx_str_t                     prefix;     /* the location's name */
 } ngx_http_resources_loc_conf_t;
 

@@ -14,6 +14,7 @@ typedef struct {
     const char  *name;
     size_t       len;
     int          id;
+    unsigned     routes;                /* RESOURCES_QUERY_LIST, _TERMS */
 } resources_param_t;
 
 
@@ -32,19 +33,22 @@ enum {
 };
 
 
+#define RESOURCES_Q_LIST   RESOURCES_QUERY_LIST
+#define RESOURCES_Q_TERMS  RESOURCES_QUERY_TERMS
+
 static const resources_param_t  resources_params[] = {
-    { "kw", 2, RESOURCES_P_KW },
-    { "type", 4, RESOURCES_P_TYPE },
-    { "q", 1, RESOURCES_P_Q },
-    { "prefix", 6, RESOURCES_P_PREFIX },
-    { "from", 4, RESOURCES_P_FROM },
-    { "to", 2, RESOURCES_P_TO },
-    { "sort", 4, RESOURCES_P_SORT },
-    { "limit", 5, RESOURCES_P_LIMIT },
-    { "offset", 6, RESOURCES_P_OFFSET },
-    { "facets", 6, RESOURCES_P_FACETS },
-    { "facet_limit", 11, RESOURCES_P_FACET_LIMIT },
-    { NULL, 0, 0 }
+    { "kw", 2, RESOURCES_P_KW, RESOURCES_Q_LIST },
+    { "type", 4, RESOURCES_P_TYPE, RESOURCES_Q_LIST },
+    { "q", 1, RESOURCES_P_Q, RESOURCES_Q_LIST },
+    { "prefix", 6, RESOURCES_P_PREFIX, RESOURCES_Q_TERMS },
+    { "from", 4, RESOURCES_P_FROM, RESOURCES_Q_LIST },
+    { "to", 2, RESOURCES_P_TO, RESOURCES_Q_LIST },
+    { "sort", 4, RESOURCES_P_SORT, RESOURCES_Q_LIST },
+    { "limit", 5, RESOURCES_P_LIMIT, RESOURCES_Q_LIST|RESOURCES_Q_TERMS },
+    { "offset", 6, RESOURCES_P_OFFSET, RESOURCES_Q_LIST },
+    { "facets", 6, RESOURCES_P_FACETS, RESOURCES_Q_LIST },
+    { "facet_limit", 11, RESOURCES_P_FACET_LIMIT, RESOURCES_Q_LIST },
+    { NULL, 0, 0, 0 }
 };
 
 
@@ -203,9 +207,59 @@ resources_facets(const u_char *p, size_t len, unsigned *facets)
     do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 
+/*
+ * Parameters that pages and tools add for themselves: cache busters
+ * ("_=1700000000") and campaign tags ("utm_source=..."); never an error
+ */
+
+static int
+resources_query_ignored(const u_char *name, size_t len)
+{
+    return (len >= 1 && name[0] == '_')
+           || (len >= 4 && memcmp(name, "utm_", 4) == 0);
+}
+
+
+/* the message for a parameter the route does not take, with its list */
+
+static void
+resources_query_unknown(const u_char *name, size_t len, unsigned flags,
+    char *err, size_t errlen)
+{
+    int                       n, first;
+    size_t                    at, show;
+    const resources_param_t  *prm;
+
+    /* the name as the client sent it: valid UTF-8, cut at 64 bytes */
+
+    show = resources_utf8_valid(name, len < 64 ? len : 64);
+
+    n = snprintf(err, errlen, "unknown parameter \"%.*s%s\": ", (int) show,
+                 (const char *) name, show < len ? "..." : "");
+    at = (n > 0 && (size_t) n < errlen) ? (size_t) n : errlen - 1;
+    first = 1;
+
+    for (prm = resources_params; prm->name; prm++) {
+        if (!(prm->routes & flags)) {
+            continue;
+        }
+
+        n = snprintf(err + at, errlen - at, "%s%s",
+                     first ? "this route accepts " : ", ", prm->name);
+        at = (n > 0 && at + n < errlen) ? at + n : errlen - 1;
+        first = 0;
+    }
+
+    snprintf(err + at, errlen - at, "%s (and any parameter whose name"
+             " starts with \"_\" or \"utm_\")",
+             first ? "this route accepts no parameter" : "");
+}
+
+
 int
 resources_query_parse(const u_char *args, size_t len, u_char *buf,
-    int64_t max_limit, resources_query_t *q, char *err, size_t errlen)
+    int64_t max_limit, unsigned flags, resources_query_t *q, char *err,
+    size_t errlen)
 {
     size_t                    nlen, vlen;
     ssize_t                   n;
@@ -244,14 +298,23 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
         nlen = (size_t) n;
 
         for (prm = resources_params; prm->name; prm++) {
-            if (prm->len == nlen && memcmp(prm->name, name, nlen) == 0) {
+            if (prm->len == nlen && memcmp(prm->name, name, nlen) == 0
+                && (prm->routes & flags))
+            {
                 break;
             }
         }
 
         if (prm->name == NULL) {
+            if ((flags & RESOURCES_QUERY_STRICT)
+                && !resources_query_ignored(name, nlen))
+            {
+                resources_query_unknown(name, nlen, flags, err, errlen);
+                return -1;
+            }
+
             p = amp + 1;
-            continue;                   /* unknown: ignored */
+            continue;                   /* not this route's: ignored */
         }
 
         value = buf;

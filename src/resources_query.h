@@ -5,8 +5,12 @@
  * the unit tests (and the fuzzer) share it.  Values are percent-decoded
  * ("+" is a space) into a buffer the caller owns, at least as long as the
  * query string; they are checked to be UTF-8 without NUL and point into
- * that buffer.  Unknown parameters are ignored; a known one with a bad value
- * is an error that names it.
+ * that buffer.  A known parameter with a bad value is an error that names
+ * it.  Each route takes its own parameters (RESOURCES_QUERY_LIST: the list
+ * and the feed; RESOURCES_QUERY_TERMS: _keywords and _types; neither: a
+ * lookup, _meta); any other is ignored, or, with RESOURCES_QUERY_STRICT,
+ * an error that names it and lists the route's, unless its name starts
+ * with "_" or "utm_" (cache busters, campaign tags: always ignored).
  */
 
 #ifndef _RESOURCES_QUERY_H_INCLUDED_
@@ -29,6 +33,10 @@
 #define RESOURCES_SORT_OLDEST       2
 #define RESOURCES_SORT_TITLE        3
 #define RESOURCES_SORT_RELEVANCE    4
+
+#define RESOURCES_QUERY_LIST        0x01    /* flags: the route's */
+#define RESOURCES_QUERY_TERMS       0x02
+#define RESOURCES_QUERY_STRICT      0x100   /* unknown parameters: an error */
 
 #define RESOURCES_FACET_KW          0x01
 #define RESOURCES_FACET_TYPE        0x02
@@ -59,12 +67,14 @@ typedef struct {
 
 
 /*
- * Parses args[0 .. len) into q, values into buf (len bytes at least).
- * max_limit bounds "limit".  Returns 0, or -1 with a message for the client
- * (English, names the parameter) in err (errlen bytes, NUL-terminated).
+ * Parses args[0 .. len) into q, values into buf (len bytes at least), for
+ * the route and strictness of flags (RESOURCES_QUERY_*).  max_limit bounds
+ * "limit".  Returns 0, or -1 with a message for the client (English, names
+ * the parameter) in err (errlen bytes, NUL-terminated).
  */
 int resources_query_parse(const u_char *args, size_t len, u_char *buf,
-    int64_t max_limit, resources_query_t *q, char *err, size_t errlen);
+    int64_t max_limit, unsigned flags, resources_query_t *q, char *err,
+    size_t errlen);
 
 /*
  * Percent-decodes src into dst ("+" is a space when plus is set); returns

@@ -281,14 +281,18 @@ t/data/sample.jsonl
 
 
 
-=== TEST 16: unknown parameters are ignored
+=== TEST 16: cache busters and campaign tags are ignored, other unknown parameters are a 400
 --- catalogue
 t/data/sample.jsonl
 --- config eval: $::Config
---- request
-GET /resources?_=1234&utm_source=news&kw=QPV&callback=x&limit=0
---- response_json
-{"total":3,"offset":0,"limit":0,"items":[]}
+--- request eval
+["GET /resources?_=1234&utm_source=news&kw=QPV&limit=0",
+ "GET /resources?_=1234&utm_source=news&kw=QPV&callback=x&limit=0"]
+--- error_code eval
+[200, 400]
+--- response_body_like eval
+[qr/^\{"total":3,"offset":0,"limit":0,"items":\[\]\}$/,
+ qr/"unknown parameter \\"callback\\": this route accepts kw, /]
 --- no_error_log
 [error]
 

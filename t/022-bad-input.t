@@ -30,7 +30,14 @@ our @Cases = (
     [ 'q=' . join('+', map { "mot$_" } 1 .. 11), 400, qr/"q" has more than 10 words/ ],
     [ join('&', map { 'kw=QPV' } 1 .. 17), 400, qr/"kw" is given more than 16 times/ ],
     [ join('&', map { 'type=a' } 1 .. 3000), 400, qr/"type" is given more than 16 times/ ],
-    [ join('&', map { "x$_=1" } 1 .. 2000) . '&limit=x', 400, qr/"limit"/ ],
+    [ join('&', map { "_x$_=1" } 1 .. 2000) . '&limit=x', 400, qr/"limit"/ ],
+    [ 'kwd=QPV',                  400, qr/unknown parameter "kwd": this route accepts kw, type, q, from, to, sort, limit, offset, facets, facet_limit \(and any parameter whose name starts with "_" or "utm_"\)/ ],
+    [ 'series=Deniche',           400, qr/unknown parameter "series"/ ],
+    [ 'kw=QPV&Kw=QPV',            400, qr/unknown parameter "Kw"/ ],
+    [ 'prefix=ti',                400, qr/unknown parameter "prefix"/ ],
+    [ 'utm=1',                    400, qr/unknown parameter "utm"/ ],
+    [ '%6Bwd=QPV',                400, qr/unknown parameter "kwd"/ ],
+    [ 'x%7Cy=1',                  400, qr/unknown parameter "x\|y"/ ],
     [ 'kw=%C3%28',                400, qr/"kw" is not valid UTF-8 text/ ],
     [ 'kw=%FF',                   400, qr/"kw" is not valid UTF-8/ ],
     [ 'kw=%C0%AF',                400, qr/"kw" is not valid UTF-8/ ],
@@ -82,6 +89,10 @@ our @Routes = (
     [ 'GET /resources/_keywords?limit=-1',   400, 'json' ],
     [ 'GET /resources/_keywords?prefix=%FF', 400, 'json' ],
     [ 'GET /resources/_types?limit=1000',    400, 'json' ],
+    [ 'GET /resources/_keywords?kw=QPV',     400, 'json' ],
+    [ 'GET /resources/_types?prefix=a&q=x',  400, 'json' ],
+    [ 'GET /resources/_meta?version=1',      400, 'json' ],
+    [ 'GET /resources/x?format=html',        400, 'json' ],
     [ 'POST /resources',                     405, 'json' ],
     [ 'PUT /resources',                      405, 'json' ],
     [ 'DELETE /resources/x',                 405, 'json' ],
@@ -202,4 +213,97 @@ t/data/sample.jsonl
 "GET /resources?q=" . ('x' x 20000)
 --- error_code: 414
 --- no_error_log
+[alert]
+
+
+
+=== TEST 6: parameters a page adds for itself are ignored, on every route
+--- catalogue
+t/data/sample.jsonl
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+    }
+--- request eval
+[ "GET /resources?kw=QPV&_=1700000000&utm_source=lettre&utm_medium=email&limit=0",
+  "GET /resources/_meta?_=1",
+  "GET /resources/_keywords?prefix=ti&utm_campaign=x",
+  "GET /resources/_types?_cache=2",
+  "GET /resources/_feed?kw=QPV&utm_source=rss" ]
+--- error_code eval
+[ 200, 200, 200, 200, 200 ]
+--- response_body_like eval
+[ qr/^\{"total":3,/, qr/"version"/, qr/tiers-lieux/i, qr/^\{"items":\[/, qr/<feed / ]
+--- no_error_log
+[error]
+[warn]
+[alert]
+
+
+
+=== TEST 7: a lookup with a misspelt parameter names it
+--- catalogue
+t/data/sample.jsonl
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+    }
+--- request
+GET /resources/_meta?verison=2
+--- error_code: 400
+--- response_body
+{"error":{"status":400,"message":"unknown parameter \"verison\": this route accepts no parameter (and any parameter whose name starts with \"_\" or \"utm_\")"}}
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 8: resources_strict_args off: parameters of the site's own are ignored
+--- catalogue
+t/data/sample.jsonl
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+        resources_strict_args off;
+    }
+--- request eval
+[ "GET /resources?kw=QPV&series=x&page=2&limit=0",
+  "GET /resources?kwd=QPV&limit=0",
+  "GET /resources/_meta?v=2",
+  "GET /resources/_keywords?prefix=ti&lang=fr" ]
+--- error_code eval
+[ 200, 200, 200, 200 ]
+--- response_body_like eval
+[ qr/^\{"total":3,/, qr/^\{"total":6,/, qr/"version"/, qr/tiers-lieux/i ]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 9: resources_strict_args is inherited, and a location can set it back
+--- catalogue
+t/data/sample.jsonl
+--- http_config
+    resources_strict_args off;
+--- config
+    location /loose {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+    }
+    location /strict {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+        resources_strict_args on;
+    }
+--- request eval
+[ "GET /loose?series=x&limit=0", "GET /strict?series=x&limit=0" ]
+--- error_code eval
+[ 200, 400 ]
+--- no_error_log
+[error]
 [alert]

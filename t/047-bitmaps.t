@@ -173,6 +173,28 @@ for my $c ([ 'kw=Alpha', { kw => ['Alpha'] }, 1 ],
         'facets and sort=title: the page';
 }
 
+# one facet alone over two bitmaps, or a bitmap and a type, with a page of
+# the default order: the page comes from the bitmaps, the facet counts the
+# whole result (the year facet alone once answered a 500 here)
+for my $c ([ 'kw=Alpha&kw=beta', { kw => ['Alpha', 'beta'] } ],
+           [ 'kw=Alpha&type=T1', { kw => ['Alpha'], type => 'T1' } ],
+           [ 'kw=Alpha&kw=beta&from=2021&to=2023', { kw => ['Alpha', 'beta'], from => '2021-01', to => '2023-12' } ])
+{
+    my ($args, $q) = @$c;
+    my (undef, $ids) = expect(%$q);
+    for my $f (qw(year kw type)) {
+        error_log_new();
+        my ($st, $h, $body) = http_request("/r?$args&facets=$f&facet_limit=3");
+        is $st, 200, "$args&facets=$f: 200";
+        my $j = eval { decode_json($body) } || {};
+        is_deeply $j->{facets}, { $f => facets_of($ids, 3)->{$f} },
+            "$args&facets=$f: the facet of the whole result";
+        is_deeply [ map { $_->{id} } @{ $j->{items} || [] } ], [ @$ids[0 .. 19] ],
+            "$args&facets=$f: the page";
+        unlike error_log_new(), qr/\[(error|alert|crit)\]/, "$args&facets=$f: no error";
+    }
+}
+
 # the private location counts its private resources: not the loader's
 for my $kw ('Alpha', undef) {
     my @m = grep { my $r = $_; !defined $kw || grep { $_ eq $kw } @{ $r->{keywords} } } @order;

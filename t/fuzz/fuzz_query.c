@@ -126,8 +126,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(err, 0x5a, sizeof(err));
 
-    rc = resources_query_parse(data, size, buf, FUZZ_MAX_LIMIT, &q, err,
-                               sizeof(err));
+    /* every route, strict or not, by the input's length */
+
+    rc = resources_query_parse(data, size, buf, FUZZ_MAX_LIMIT,
+                               (size % 3 == 0 ? RESOURCES_QUERY_LIST
+                                : size % 3 == 1 ? RESOURCES_QUERY_TERMS : 0)
+                               | (size & 4 ? RESOURCES_QUERY_STRICT : 0),
+                               &q, err, sizeof(err));
 
     check(rc == 0 || rc == -1);
 

@@ -19,6 +19,7 @@ parse(const char *args)
     err[0] = '\0';
 
     return resources_query_parse((const u_char *) args, strlen(args), buf, 100,
+                                 RESOURCES_QUERY_LIST,
                                  &q, err, sizeof(err));
 }
 
@@ -30,6 +31,27 @@ fails(const char *args, const char *needle)
 }
 
 
+/* the same, for a route and strictness of flags */
+
+static int
+strict(const char *args, unsigned flags, const char *needle)
+{
+    int  rc;
+
+    err[0] = '\0';
+
+    rc = resources_query_parse((const u_char *) args, strlen(args), buf, 100,
+                               flags | RESOURCES_QUERY_STRICT, &q, err,
+                               sizeof(err));
+
+    if (needle == NULL) {
+        return rc == 0;
+    }
+
+    return rc == -1 && strstr(err, needle) != NULL;
+}
+
+
 int
 main(void)
 {
@@ -38,6 +60,39 @@ main(void)
 
     ok(parse("") == 0 && q.nkw == 0 && q.limit == -1 && q.offset == -1,
        "empty query: defaults");
+
+    /* parameters a route does not take */
+
+    ok(parse("kwd=QPV&series=x") == 0 && q.nkw == 0,
+       "not strict: unknown parameters ignored");
+    ok(strict("kwd=QPV", RESOURCES_QUERY_LIST, "unknown parameter \"kwd\""),
+       "strict: an unknown parameter is named");
+    ok(strict("kw=a&series=x", RESOURCES_QUERY_LIST,
+              "this route accepts kw, type, q, from, to, sort, limit,"
+              " offset, facets, facet_limit"),
+       "strict: the list route's parameters are listed");
+    ok(strict("prefix=ti", RESOURCES_QUERY_LIST, "\"prefix\""),
+       "strict: prefix is not the list's");
+    ok(strict("prefix=ti&limit=5", RESOURCES_QUERY_TERMS, NULL)
+       && q.limit == 5, "strict: prefix and limit are the terms'");
+    ok(strict("kw=QPV", RESOURCES_QUERY_TERMS,
+              "this route accepts prefix, limit"),
+       "strict: kw is not the terms'");
+    ok(strict("x=1", 0, "this route accepts no parameter"),
+       "strict: a lookup takes none");
+    ok(strict("_=1700000000&utm_source=news&utm_campaign=a&_x",
+              RESOURCES_QUERY_LIST, NULL) && q.nkw == 0,
+       "strict: _ and utm_ parameters are ignored");
+    ok(strict("utm=1", RESOURCES_QUERY_LIST, "\"utm\""),
+       "strict: utm without its underscore is not ignored");
+    ok(strict("%6Bw%64=1", RESOURCES_QUERY_LIST, "\"kwd\""),
+       "strict: the name is decoded");
+    ok(strict("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+              "aaaa=1", RESOURCES_QUERY_LIST,
+              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+              "...\""), "strict: a long name is cut");
+    ok(strict("%C3=1", RESOURCES_QUERY_LIST, "unknown parameter \"...\""),
+       "strict: a name that is not UTF-8 is not echoed");
 
     ok(parse("kw=QPV&kw=tiers-lieux") == 0 && q.nkw == 2, "two kw");
     is_mem(q.kw[0].data, q.kw[0].len, "QPV", "first kw");
@@ -112,8 +167,10 @@ main(void)
     big[1102] = '\0';
     ok(fails(big, "longer"), "a value of 1100 bytes is refused");
 
-    ok(parse("prefix=ti&limit=5") == 0 && q.prefix.len == 2 && q.limit == 5,
-       "prefix");
+    ok(strict("prefix=ti&limit=5", RESOURCES_QUERY_TERMS, NULL)
+       && q.prefix.len == 2 && q.limit == 5, "prefix");
+    ok(parse("prefix=ti") == 0 && q.prefix.len == 0,
+       "not strict: prefix is not the list's, ignored");
 
     return tap_done();
 }
