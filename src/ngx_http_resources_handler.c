@@ -42,7 +42,8 @@ typedef struct {
 typedef struct {
     ngx_http_request_t              *r;
     ngx_http_resources_loc_conf_t   *rlcf;
-    resources_snapshot_t            *s;
+    ngx_http_resources_snap_t       *snap;
+    resources_snapshot_t            *s;       /* &snap->snap */
     u_char                           view;
     ngx_uint_t                       vi;          /* view index */
     resources_query_t                q;
@@ -153,6 +154,22 @@ ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
     rq->message = message;
 
     return status;
+}
+
+
+/*
+ * Data of the snapshot found wrong as it is used (what its open checks do
+ * not cover): one alert naming the file; the request gets a JSON 500
+ */
+
+static ngx_int_t
+ngx_http_resources_damaged(ngx_http_resources_req_t *rq, const char *what)
+{
+    ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
+                  "resources: \"%s\" is damaged: %s",
+                  rq->rlcf->db->path.data, what);
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
 }
 
 
@@ -495,9 +512,11 @@ ngx_http_resources_handler(ngx_http_request_t *r)
 
     rq->r = r;
     rq->rlcf = rlcf;
+    rq->snap = snap;
     rq->s = &snap->snap;
     rq->view = rlcf->private ? RESOURCES_VIEW_ALL : RESOURCES_VIEW_PUBLIC;
     rq->vi = RESOURCES_VIEW_INDEX(rq->view);
+    ctx->view = &snap->view[rq->vi];
     rq->last = &rq->out;
     rq->total = -1;
 
@@ -565,6 +584,17 @@ ngx_http_resources_handler(ngx_http_request_t *r)
         return ngx_http_resources_error(r, rc, rq->message);
     }
 
+    /*
+     * Our failure, not the client's (a damaged snapshot, memory): the
+     * cause is in the log already, at alert or crit; the answer is JSON
+     * all the same
+     */
+
+    if (rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        return ngx_http_resources_error(r, rc, "the catalogue could not be"
+                                        " read: see the server's error log");
+    }
+
     return rc;
 }
 
@@ -599,7 +629,7 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    r->headers_out.last_modified_time = (time_t) snap->snap.header.built;
+    r->headers_out.last_modified_time = snap->view[rq->vi].built;
 
     etag = ngx_list_push(&r->headers_out.headers);
     if (etag == NULL) {
@@ -608,7 +638,7 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
 
     etag->hash = 1;
     ngx_str_set(&etag->key, "ETag");
-    etag->value = snap->etag;
+    etag->value = snap->view[rq->vi].etag;
     r->headers_out.etag = etag;
 
     if (rq->out) {
@@ -738,10 +768,17 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
     resources_record_t   rec;
 
     if (!resources_id_valid(id, len)
-        || resources_snapshot_id(rq->s, id, len, &docno) != 0
-        || resources_snapshot_record(rq->s, docno, &rec) != 0
-        || (rec.priv && rq->view != RESOURCES_VIEW_ALL))
+        || resources_snapshot_id(rq->s, id, len, &docno) != 0)
     {
+        return ngx_http_resources_fail(rq, NGX_HTTP_NOT_FOUND,
+                                        "no resource with this id");
+    }
+
+    if (resources_snapshot_record(rq->s, docno, &rec) != 0) {
+        return ngx_http_resources_damaged(rq, "an id's record is unreadable");
+    }
+
+    if (rec.priv && rq->view != RESOURCES_VIEW_ALL) {
         return ngx_http_resources_fail(rq, NGX_HTTP_NOT_FOUND,
                                         "no resource with this id");
     }
@@ -764,10 +801,7 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
     }
 
     if (resources_snapshot_tail(rq->s, &rec, p) != 0) {
-        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
-                      "resources: the record \"%*s\" does not unpack",
-                      len, id);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return ngx_http_resources_damaged(rq, "a record does not unpack");
     }
 
     rq->b->last = p + tail;
@@ -1612,6 +1646,8 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
 
         if (kind) {
             if (resources_snapshot_term(rq->s, kind, e->id, &t) != 0) {
+                (void) ngx_http_resources_damaged(rq, "a facet's term id is"
+                                                  " unknown");
                 return NGX_ERROR;
             }
 
@@ -1821,12 +1857,19 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
                                               t.folded, t.folded_len, &p)
                    != 0)
             {
+                (void) ngx_http_resources_damaged(rq, "a term is unreadable");
                 return NGX_ERROR;
             }
 
             for (k = 0, c = 0; k < p.n; k++) {
                 d = RESOURCES_DOCNO(resources_get_u32(p.data
                                                       + k * sizeof(uint32_t)));
+                if (d >= s->header.ndocs) {
+                    (void) ngx_http_resources_damaged(rq, "a posting entry is"
+                                                      " past the end");
+                    return NGX_ERROR;
+                }
+
                 c += (bits[d / 64] >> (d % 64)) & 1;
             }
         }
@@ -1933,8 +1976,8 @@ ngx_http_resources_facets_table(ngx_http_resources_req_t *rq, size_t limit)
     /* its layout, checked when the snapshot was verified; its size here */
 
     if (resources_snapshot_facets_sizes(&rq->table, n) != 0) {
-        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
-                      "resources: the facets of a term are malformed");
+        (void) ngx_http_resources_damaged(rq, "the facets of a term are"
+                                          " malformed");
         return NGX_ERROR;
     }
 
@@ -2955,10 +2998,7 @@ output:
 
     for (i = 0; i < m; i++) {
         if (resources_snapshot_record(s, page[i], &rec) != 0) {
-            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                          "resources: record %uD of \"%s\" is unreadable",
-                          page[i], rq->rlcf->db->path.data);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return ngx_http_resources_damaged(rq, "a record is unreadable");
         }
 
         if ((i > 0 && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
@@ -3084,7 +3124,7 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
         plen--;
     }
 
-    ngx_gmtime((time_t) rq->s->header.built, &tm);
+    ngx_gmtime(rq->snap->view[rq->vi].built, &tm);
     p = ngx_sprintf(built, "%4d-%02d-%02dT%02d:%02d:%02dZ",
                     tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                     tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec);
@@ -3133,7 +3173,7 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
 
     for (i = 0; i < m; i++) {
         if (resources_snapshot_record(rq->s, page[i], &rec) != 0) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return ngx_http_resources_damaged(rq, "a record is unreadable");
         }
 
         if (rec.atom_len == 0) {
@@ -3150,10 +3190,8 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
             n = resources_atom_render(rec.list, rec.list_len, atom,
                                       atom + RESOURCES_ATOM_ROOM(rec.list_len));
             if (n < 0) {
-                ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                              "resources: record %uD of \"%s\" has no Atom"
-                              " entry", page[i], rq->rlcf->db->path.data);
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                return ngx_http_resources_damaged(rq, "a record has no Atom"
+                                                  " entry");
             }
 
             rec.atom = atom;
@@ -3212,7 +3250,7 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
                                     &t)
             != 0)
         {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return ngx_http_resources_damaged(rq, "a type is unreadable");
         }
 
         if (t.count[rq->vi]) {
@@ -3224,13 +3262,14 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
         }
     }
 
-    ngx_gmtime((time_t) s->header.built, &tm);
+    ngx_gmtime(rq->snap->view[rq->vi].built, &tm);
     p = ngx_sprintf(built, "%4d-%02d-%02dT%02d:%02d:%02dZ",
                     tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                     tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec);
 
     if (ngx_http_resources_append_literal(rq, "{\"version\":") != NGX_OK
-        || ngx_http_resources_append_string(rq, s->version,
+        || ngx_http_resources_append_string(rq,
+                                            rq->snap->view[rq->vi].version,
                                             RESOURCES_VERSION_LEN)
            != NGX_OK
         || ngx_http_resources_append_literal(rq, ",\"built\":") != NGX_OK

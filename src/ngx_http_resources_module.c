@@ -227,7 +227,7 @@ ngx_http_resources_variable(ngx_http_request_t *r,
     }
 
     if (data == 0) {
-        v->data = ctx->snap->snap.version;
+        v->data = ctx->view->version;
         v->len = RESOURCES_VERSION_LEN;
 
     } else {

@@ -36,12 +36,26 @@
 typedef struct ngx_http_resources_db_s  ngx_http_resources_db_t;
 
 
+/*
+ * What a view shows of a snapshot: [0] a location without
+ * resources_private (the public records' own version and the time they
+ * last changed, so that a private record's edit shows nowhere there), [1]
+ * a private one (the version and build time over everything)
+ */
+
+typedef struct {
+    u_char                        version[RESOURCES_VERSION_LEN + 1];
+    ngx_str_t                     etag;       /* "\"<version>\"" */
+    time_t                        built;
+} ngx_http_resources_view_t;
+
+
 typedef struct {
     resources_snapshot_t          snap;
     ngx_pool_t                   *pool;
     ngx_uint_t                    refs;
     ngx_http_resources_db_t      *db;
-    ngx_str_t                     etag;       /* "\"<version>\"" */
+    ngx_http_resources_view_t     view[2];    /* RESOURCES_VIEW_INDEX() */
 } ngx_http_resources_snap_t;
 
 
@@ -93,6 +107,7 @@ typedef struct {
 
 typedef struct {
     ngx_http_resources_snap_t    *snap;
+    ngx_http_resources_view_t    *view;       /* of snap, the location's */
     ngx_int_t                     total;      /* -1: not a list */
 } ngx_http_resources_ctx_t;
 

@@ -91,6 +91,47 @@ ngx_http_resources_snap_release(void *data)
 }
 
 
+/*
+ * The version, ETag and build time each view shows: the public view's
+ * from the header's public fields (an older loader's snapshot has none:
+ * the public view then shows those over everything, as it always did)
+ */
+
+static ngx_int_t
+ngx_http_resources_snap_views(ngx_http_resources_snap_t *snap)
+{
+    ngx_uint_t                  i;
+    resources_header_t         *h;
+    ngx_http_resources_view_t  *v;
+
+    h = &snap->snap.header;
+
+    for (i = 0; i < 2; i++) {
+        v = &snap->view[i];
+
+        if (i == 0 && (h->flags & RESOURCES_HEADER_PUBLIC)) {
+            ngx_sprintf(v->version, "%016uxL%Z", h->public_hash);
+            v->built = (time_t) h->public_built;
+
+        } else {
+            ngx_memcpy(v->version, snap->snap.version,
+                       RESOURCES_VERSION_LEN + 1);
+            v->built = (time_t) h->built;
+        }
+
+        v->etag.len = RESOURCES_VERSION_LEN + 2;
+        v->etag.data = ngx_pnalloc(snap->pool, v->etag.len);
+        if (v->etag.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_sprintf(v->etag.data, "\"%s\"", v->version);
+    }
+
+    return NGX_OK;
+}
+
+
 static ngx_http_resources_snap_t *
 ngx_http_resources_snap_open(ngx_http_resources_db_t *db, char *err,
     size_t errlen)
@@ -123,16 +164,12 @@ ngx_http_resources_snap_open(ngx_http_resources_db_t *db, char *err,
     snap->db = db;
     snap->refs = 1;
 
-    snap->etag.len = RESOURCES_VERSION_LEN + 2;
-    snap->etag.data = ngx_pnalloc(pool, snap->etag.len);
-    if (snap->etag.data == NULL) {
+    if (ngx_http_resources_snap_views(snap) != NGX_OK) {
         resources_snapshot_close(&snap->snap);
         ngx_destroy_pool(pool);
         ngx_cpystrn((u_char *) err, (u_char *) "out of memory", errlen);
         return NULL;
     }
-
-    ngx_sprintf(snap->etag.data, "\"%s\"", snap->snap.version);
 
     return snap;
 }
