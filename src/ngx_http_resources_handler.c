@@ -3451,8 +3451,10 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
 
         ngx_memcpy(&rt, d.mv_data, sizeof(resources_term_t));
 
+        /* the private view's spelling may follow (resources_store.h) */
+
         if (rt.count[rq->vi] == 0
-            || sizeof(resources_term_t) + rt.display_len != d.mv_size)
+            || sizeof(resources_term_t) + rt.display_len > d.mv_size)
         {
             continue;
         }

@@ -548,6 +548,12 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
 
     memset(s, 0, sizeof(resources_snapshot_t));
 
+    /* an empty file (LMDB would try to write a header to it: EBADF) */
+
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+        resources_snapshot_error("the file is empty (0 bytes)");
+    }
+
     rc = mdb_env_create(&s->env);
     if (rc != 0) {
         resources_snapshot_error("mdb_env_create: %s", mdb_strerror(rc));
@@ -1076,6 +1082,7 @@ static int
 resources_snapshot_term_decode(MDB_val *d, int with_folded,
     resources_term_info_t *t)
 {
+    size_t            size;
     resources_term_t  rt;
 
     if (d->mv_size < sizeof(resources_term_t)) {
@@ -1084,9 +1091,12 @@ resources_snapshot_term_decode(MDB_val *d, int with_folded,
 
     memcpy(&rt, d->mv_data, sizeof(resources_term_t));
 
-    if (sizeof(resources_term_t) + rt.display_len
-        + (with_folded ? rt.folded_len : 0) != d->mv_size)
-    {
+    /* then, when it differs, the private view's spelling: the rest */
+
+    size = sizeof(resources_term_t) + (size_t) rt.display_len
+           + (with_folded ? (size_t) rt.folded_len : 0);
+
+    if (size > d->mv_size) {
         return -1;
     }
 
@@ -1097,6 +1107,15 @@ resources_snapshot_term_decode(MDB_val *d, int with_folded,
     t->display_len = rt.display_len;
     t->folded = with_folded ? t->display + rt.display_len : NULL;
     t->folded_len = with_folded ? rt.folded_len : 0;
+
+    if (size < d->mv_size) {
+        t->display_all = (const u_char *) d->mv_data + size;
+        t->display_all_len = d->mv_size - size;
+
+    } else {
+        t->display_all = t->display;
+        t->display_all_len = t->display_len;
+    }
 
     return 0;
 }

@@ -159,10 +159,13 @@ typedef struct {
 typedef struct {
     uint32_t             id;
     uint32_t             count[2];
-    const u_char        *display;
+    const u_char        *display;          /* the public view's */
     size_t               display_len;
     const u_char        *folded;
     size_t               folded_len;
+    const u_char        *display_all;      /* the private view's (display
+                                              when they are the same) */
+    size_t               display_all_len;
 } resources_term_info_t;
 
 

@@ -251,9 +251,11 @@ is $out, '', '-q prints nothing on success';
     my @finish = ('the last records written, the columns, ids and titles',
                   'keywords and types', 'words', 'pair counts',
                   'commit');
-    ($rc, $out, $err) = load('-v', '-o', $db, 't/data/sample.jsonl');
+    ($rc, $out, $err) = load('-v', '-o', "$dir/verbose.mdb",
+                             't/data/sample.jsonl');
     is $rc, 0, '-v loads' or diag $err;
-    like $out, qr/published \Q$db\E: 8 resources/, '-v: the summary on stdout';
+    like $out, qr/published \Q$dir\E\/verbose\.mdb: 8 resources/,
+        '-v: the summary on stdout';
     my @steps = $err =~ /^resources-load: +\d+\.\d\d s  (.+)$/mg;
     is_deeply \@steps, ['records read, prepared and added', @finish,
                         "verification, and the file's sync", 'publishing'],
@@ -461,10 +463,11 @@ C
     # a loader built with ASan (t/asan/run.sh) wants its runtime first
     local $ENV{ASAN_OPTIONS} = join ':', grep { length }
         $ENV{ASAN_OPTIONS} // '', 'verify_asan_link_order=0';
-    ($rc, $out, $err) = load('-o', $db, 't/data/sample.jsonl');
+    # (another catalogue: the same one would not be written at all)
+    ($rc, $out, $err) = load('-o', $db, "$dir/changed.jsonl");
     is $rc, 1, 'the sync fails: exit 1';
-    like $err, qr/^resources-load: writing the snapshot: Input\/output error: nothing was published$/m,
-        'and says so' or diag $err;
+    like $err, qr/^resources-load: \Q$db\E\.tmp\.\d+: writing the snapshot: Input\/output error: nothing was published$/m,
+        'and says so, naming the file' or diag $err;
     is hash_of($db), $before, 'the published snapshot is unchanged';
     ok !glob("$db.tmp.*"), 'no temporary file is left';
 }
@@ -594,9 +597,12 @@ SKIP: {
     like((load('--verify', "$pub.prev"))[1], qr/version $v1/, '.prev is the old one');
     ($rc, $out) = load('--rollback', '-o', $pub);
     is $rc, 0, '--rollback';
-    like $out, qr/rolled back \Q$pub\E to version $v1 \(was $v2\)/, 'says what';
+    like $out, qr/rolled back \Q$pub\E to version $v1 \(was $v2, kept as \Q$pub\E\.undone\)/,
+        'says what';
     like((load('--verify', $pub))[1], qr/version $v1/, 'the old one is served again');
-    like((load('--verify', "$pub.prev"))[1], qr/version $v2/, 'and the new one kept');
+    like((load('--verify', "$pub.undone"))[1], qr/version $v2/,
+         'and the new one kept as .undone');
+    ok !-e "$pub.prev", 'no older generation: no .prev left';
     ($rc, $out, $err) = load('--rollback', '-o', "$dir/never.mdb");
     is $rc, 1, 'nothing to roll back to: exit 1';
     like $err, qr/never\.mdb\.prev: .*nothing was changed/, 'said so';
@@ -629,13 +635,15 @@ SKIP: {
     like $err, qr/unknown schema version 99 \(this build reads 1 to 2\)/, 'said so';
 }
 
-# --- a full disk: a clear error, nothing changed (root: a small tmpfs)
+# --- a full disk: a clear error naming the file, nothing changed (root: a
+# small tmpfs).  LMDB says "Input/output error" for the short write that a
+# full disk gives; the loader asks the file system what it was
 
 SKIP: {
-    skip 'needs root to mount a tmpfs', 5 if $> != 0;
+    skip 'needs root to mount a tmpfs', 13 if $> != 0;
     my $mnt = "$dir/small";
     mkdir $mnt;
-    skip 'cannot mount a tmpfs here', 5
+    skip 'cannot mount a tmpfs here', 13
         if system("mount -t tmpfs -o size=400k tmpfs $mnt 2>/dev/null") != 0;
     ($rc) = load('-q', '-o', "$mnt/c.mdb", 't/data/sample.jsonl');
     is $rc, 0, 'a small catalogue fits';
@@ -646,12 +654,43 @@ SKIP: {
                  body => join ' ', map { sprintf '%08x', int rand 2**32 } 1 .. 400)
         for 1 .. 400;
     close $g;
-    ($rc, $out, $err) = load('-o', "$mnt/c.mdb", "$dir/large.jsonl");
-    is $rc, 1, 'disk full: exit 1';
-    like $err, qr/No space left on device|MDB_MAP_FULL|Input\/output error/, 'said so' or diag $err;
-    is hash_of("$mnt/c.mdb"), $small, 'the published snapshot is unchanged';
-    ok !glob("$mnt/c.mdb.tmp.*"), 'the temporary file is removed';
+    # the records written by a thread of their own, or by the main thread
+    for my $threads (undef, 0) {
+        local $ENV{RESOURCES_LOAD_THREADS} = $threads if defined $threads;
+        my $how = defined $threads ? 'no worker thread' : 'worker threads';
+        # --force: none of the 8 published resources is in the new catalogue
+        ($rc, $out, $err) = load('--force', '-o', "$mnt/c.mdb",
+                                 "$dir/large.jsonl");
+        is $rc, 1, "$how: disk full: exit 1";
+        like $err, qr{\Q$mnt\E/c\.mdb\.tmp\.\d+: writing the snapshot: No space left on device\b},
+            "$how: \"No space left on device\", naming the file" or diag $err;
+        unlike $err, qr/Input\/output error/, "$how: not \"Input/output error\"";
+        like $err, qr/nothing was published/, "$how: nothing was published";
+        is hash_of("$mnt/c.mdb"), $small, "$how: the published snapshot is unchanged";
+        ok !glob("$mnt/c.mdb.tmp.*"), "$how: the temporary file is removed";
+    }
     system("umount $mnt");
+}
+
+# --- an empty snapshot file: said so (LMDB alone says "Bad file descriptor")
+
+{
+    spew("$dir/empty.mdb", '');
+    ($rc, $out, $err) = load('--verify', "$dir/empty.mdb");
+    is $rc, 1, '--verify of an empty file: exit 1';
+    is $err, "resources-load: $dir/empty.mdb: the file is empty (0 bytes)\n",
+        '--verify of an empty file: said so';
+    ($rc, $out, $err) = load('--dump', "$dir/empty.mdb");
+    like $err, qr/empty\.mdb: the file is empty/, '--dump of an empty file: said so';
+    # publishing over an empty snapshot: it cannot be compared, --force
+    ($rc, $out, $err) = load('-o', "$dir/empty.mdb", 't/data/sample.jsonl');
+    is $rc, 1, 'an empty published snapshot: exit 1 without --force';
+    like $err, qr/^resources-load: \Q$dir\E\/empty\.mdb: the file is empty \(0 bytes\): the load cannot be compared with the published snapshot; nothing was published; --force to publish over it$/m,
+        'said so' or diag $err;
+    is -s "$dir/empty.mdb", 0, 'nothing was published';
+    ($rc, $out, $err) = load('--force', '-o', "$dir/empty.mdb", 't/data/sample.jsonl');
+    is $rc, 0, '--force publishes over it' or diag $err;
+    like((load('--verify', "$dir/empty.mdb"))[1], qr/ok: 8 resources/, 'and it is there');
 }
 
 # --- a load killed half-way leaves the published file as it was
@@ -693,6 +732,321 @@ ok scalar @stale, 'a killed load leaves its temporary file';
 like $err, qr/removed \Q$db\E\.tmp\.\d+, left by a load that did not finish/,
     'the next load removes it';
 ok !glob("$db.tmp.*"), 'no temporary file is left';
+
+# --- a UTF-8 byte order mark (EF BB BF) before JSON Lines or a listing:
+# skipped, the format seen through it
+
+{
+    my $bom = "\xef\xbb\xbf";
+    my $text = slurp('t/data/sample.jsonl');
+    ($rc, $out, $err) = load('-n', spew("$dir/bom.jsonl", $bom . $text));
+    is $rc, 0, 'BOM: JSON Lines load' or diag $err;
+    like $out, qr/dry run: 8 resources .*version $version/,
+        'BOM: every record, the same content version';
+    ($rc, $out, $err) = load('-n', '-f', 'jsonl', "$dir/bom.jsonl");
+    is $rc, 0, 'BOM: with -f jsonl too' or diag $err;
+    ($rc, $out, $err) = load({ pipe => $bom . $text }, '-n', '-');
+    is $rc, 0, 'BOM: standard input, a pipe' or diag $err;
+    like $out, qr/version $version/, 'BOM: standard input, the same version';
+    ($rc, $out, $err) = load(\($bom . $text), '-n', '-');
+    is $rc, 0, 'BOM: standard input, a file' or diag $err;
+    ($rc, $out, $err) = load('-n', spew("$dir/bom-blank.jsonl",
+                             "$bom\n\n" . rec(id => 'ok-one')
+                             . rec(id => 'bad-one', private => 'no')));
+    like $err, qr{bom-blank\.jsonl:4: "private" must be true or false},
+        'BOM: the lines counted as before';
+    ($rc, $out, $err) = load('-n', spew("$dir/bom-only.jsonl", $bom));
+    like $err, qr/bom-only\.jsonl: empty file/, 'BOM alone: an empty file';
+    # a listing: its lines were trimmed of U+FEFF already
+    my ($lv) = (load('-n', 't/data/listing-sample.txt'))[1]
+               =~ /version ([0-9a-f]{16})/;
+    ($rc, $out, $err) = load('-n', spew("$dir/bom-listing.txt", $bom
+                                        . slurp('t/data/listing-sample.txt')));
+    is $rc, 0, 'BOM: a listing loads' or diag $err;
+    like $out, qr/version $lv/, 'BOM: the listing gives the same version';
+}
+
+# --- "private" is never guessed: true, false or absent, nothing else
+
+{
+    my $before_priv = hash_of($db);
+    ($rc, $out, $err) = load('-o', $db, spew("$dir/private-null.jsonl",
+        rec(id => 'fine') . rec(id => 'null-one', private => undef)));
+    is $rc, 1, '"private": null: exit 1';
+    like $err, qr{^resources-load: \Q$dir\E/private-null\.jsonl:2: "private" must be true or false, not null$}m,
+        '"private": null: file and line named';
+    like $err, qr/1 problem: nothing was published/, '"private": null: nothing published';
+    is hash_of($db), $before_priv, '"private": null: the snapshot is unchanged';
+    for my $v (0, 1, 'false', []) {
+        ($rc, $out, $err) = load('-n', spew("$dir/private-other.jsonl",
+                                            rec(private => $v)));
+        like $err, qr/:1: "private" must be true or false$/m,
+            '"private": ' . $json->encode([$v]) . ': refused';
+    }
+    ($rc, $out, $err) = load('-k', '-n', "$dir/private-null.jsonl");
+    like $out, qr/dry run: 1 resources/, '-k: the record skipped, not published';
+    # the listing's flag: "Oui" or "Non", nothing else
+    (my $listing_text = slurp('t/data/listing-sample.txt'))
+        =~ s/(Ressource privée\n)Non\n/$1Peut-être\n/ or die;
+    ($rc, $out, $err) = load('-n', spew("$dir/private-listing.txt", $listing_text));
+    is $rc, 1, 'listing: a "Ressource privée" neither Oui nor Non: exit 1';
+    like $err, qr{private-listing\.txt:\d+: resource ".*": "Ressource privée" is "Peut-être", not "Oui" or "Non"},
+        'listing: file and line named';
+}
+
+# --- a cut export: a load that would remove more than a quarter of the
+# published resources is refused (--max-remove N or P%, --force)
+
+{
+    my $cut = "$dir/cut.mdb";
+    my $all = join '', map { rec(id => "c-$_", title => "Ressource $_") } 1 .. 52;
+    my $first = sub { join '', map { rec(id => "c-$_", title => "Ressource $_") } 1 .. $_[0] };
+    spew("$dir/cut-all.jsonl", $all);
+    ($rc) = load('-q', '-o', $cut, "$dir/cut-all.jsonl");
+    is $rc, 0, '52 resources published';
+    my $published = hash_of($cut);
+    my $prev = hash_of("$cut.prev");
+
+    ($rc, $out, $err) = load('-o', $cut, spew("$dir/cut-5.jsonl", $first->(5)));
+    is $rc, 1, '5 of them: exit 1';
+    is $err, "resources-load: $cut: this load would remove 47 of 52 published"
+        . " resources (more than 25%); nothing was published; --max-remove 47"
+        . " or --force to publish it\n", 'says how many, of how many, how to force it';
+    is $out, '', 'no summary';
+    is hash_of($cut), $published, 'nothing was published';
+    is hash_of("$cut.prev"), $prev, 'the generations are as they were';
+    ok !glob("$cut.tmp.*"), 'no temporary file is left';
+
+    ($rc, $out, $err) = load('--diff', '-n', '-o', $cut, "$dir/cut-5.jsonl");
+    is $rc, 1, '--diff -n: exit 1';
+    like $out, qr/^- c-52$/m, '--diff -n: the removed ids';
+    like $out, qr/0 added, 47 removed, 0 changed, 5 unchanged/, '--diff -n: counted';
+    like $err, qr/^resources-load: \Q$cut\E: this load would remove 47 of 52 published resources \(more than 25%\): it would be refused; --max-remove 47 or --force to publish it$/m,
+        '--diff -n: the same numbers';
+    is hash_of($cut), $published, '--diff -n: nothing was published';
+
+    # 25% of 52 is 13: 13 removed pass, 14 do not
+    ($rc, $out, $err) = load('-n', '-o', $cut, spew("$dir/cut-39.jsonl", $first->(39)));
+    is $rc, 0, '13 of 52 removed (25%): allowed' or diag $err;
+    ($rc, $out, $err) = load('-n', '-o', $cut, spew("$dir/cut-38.jsonl", $first->(38)));
+    is $rc, 1, '14 of 52 removed: refused';
+    like $err, qr/would remove 14 of 52 /, '14 of 52';
+
+    ($rc, $out, $err) = load('--max-remove', '46', '-o', $cut, "$dir/cut-5.jsonl");
+    is $rc, 1, '--max-remove 46: refused';
+    like $err, qr/would remove 47 of 52 published resources \(more than 46\); nothing was published/,
+        '--max-remove 46: said so';
+    ($rc, $out, $err) = load('--max-remove', '50%', '-o', $cut, "$dir/cut-5.jsonl");
+    like $err, qr/\(more than 50%\)/, '--max-remove 50%: refused';
+    is hash_of($cut), $published, 'still nothing published';
+    ($rc, $out, $err) = load('--max-remove', '91%', '-n', '-o', $cut, "$dir/cut-5.jsonl");
+    is $rc, 0, '--max-remove 91%: allowed (47 of 52 is 90.4%)' or diag $err;
+    ($rc, $out, $err) = load('--max-remove', '47', '-o', $cut, "$dir/cut-5.jsonl");
+    is $rc, 0, '--max-remove 47: published' or diag $err;
+    like $out, qr/published \Q$cut\E: 5 resources/, '--max-remove 47: 5 resources';
+    ($rc, $out, $err) = load('-o', $cut, "$dir/cut-all.jsonl");
+    is $rc, 0, 'adding resources is never limited' or diag $err;
+    ($rc, $out, $err) = load('--force', '-o', $cut, "$dir/cut-5.jsonl");
+    is $rc, 0, '--force: published' or diag $err;
+    like $out, qr/published \Q$cut\E: 5 resources/, '--force: 5 resources';
+
+    for my $bad ('abc', '101%', '-1', '5%%', '') {
+        ($rc, $out, $err) = load('--max-remove', $bad, '-n', '-o', $cut, "$dir/cut-5.jsonl");
+        is $rc, 2, "--max-remove '$bad': exit 2";
+    }
+}
+
+# --- an identical load publishes nothing and keeps the rollback point
+
+{
+    my $same = "$dir/same.mdb";
+    ($rc, $out) = load('-o', $same, "$dir/changed.jsonl");
+    my ($v0) = $out =~ /version ([0-9a-f]{16})/;
+    ($rc, $out) = load('-o', $same, 't/data/sample.jsonl');
+    is $rc, 0, 'a second catalogue published';
+    my $prev = hash_of("$same.prev");
+    my $ino = (stat $same)[1];
+    ($rc, $out, $err) = load('-o', $same, 't/data/sample.jsonl');
+    is $rc, 0, 'the same again: exit 0' or diag $err;
+    like $out, qr/^resources-load: unchanged \Q$same\E: 8 resources \(2 private\), version $version, [\d.]+ s: it is the published one, nothing was published$/,
+        '"unchanged", with the version';
+    is $err, '', 'nothing on stderr';
+    is((stat $same)[1], $ino, 'the published file is the same file');
+    is hash_of("$same.prev"), $prev, '.prev is kept';
+    ($rc, $out, $err) = load('-q', '-o', $same, 't/data/sample.jsonl');
+    is "$rc$out$err", '0', '-q: quiet';
+    ($rc, $out, $err) = load('--diff', '-o', $same, 't/data/sample.jsonl');
+    like $out, qr/0 added, 0 removed, 0 changed, 8 unchanged\n.*unchanged \Q$same\E/,
+        '--diff, then "unchanged"';
+    ($rc, $out) = load('--rollback', '-o', $same);
+    like $out, qr/rolled back \Q$same\E to version $v0 \(was $version/,
+        'the rollback goes back to the catalogue before';
+
+    # the same content in a file the workers cannot read: published again
+    ($rc, $out) = load('-o', $same, 't/data/sample.jsonl');
+    chmod 0600, $same;
+    ($rc, $out) = load('-o', $same, 't/data/sample.jsonl');
+    like $out, qr/^resources-load: published /, 'the same, but mode 0600: published again';
+    is sprintf('%o', (stat $same)[2] & 07777), '644', 'readable again';
+
+    # a snapshot of a loader without the public version (the header's
+    # flags clear) is replaced, even with the same content
+    my $bytes = slurp($same);
+    my $at = index($bytes, "1CSR\x02\x00\x00\x00");
+    ok $at >= 0, 'the header found';
+    substr($bytes, $at + 80, 4) = "\x00\x00\x00\x00";
+    spew("$dir/noflag.mdb", $bytes);
+    unlike((load('--verify', "$dir/noflag.mdb"))[1], qr/public version/,
+           'flags clear: no public version');
+    ($rc, $out) = load('-o', "$dir/noflag.mdb", "$dir/changed.jsonl");
+    like $out, qr/^resources-load: published /, 'an older snapshot, the same content: published';
+    like((load('--verify', "$dir/noflag.mdb"))[1], qr/public version/,
+         'with the public version');
+}
+
+# --- generations: --keep N previous snapshots (3 by default), and each
+# --rollback steps one back
+
+{
+    my $gen = "$dir/gen.mdb";
+    my @v;
+    for my $i (1 .. 5) {
+        (my $text = slurp('t/data/sample.jsonl')) =~ s/prix libre/prix $i/ or die;
+        ($rc, $out, $err) = load('-o', $gen, spew("$dir/gen-$i.jsonl", $text));
+        is $rc, 0, "generation $i published" or diag $err;
+        push @v, $out =~ /version ([0-9a-f]{16})/;
+    }
+    my $version_of = sub { (load('--verify', $_[0]))[1] =~ /version ([0-9a-f]{16})/ ? $1 : 'none' };
+    is $version_of->($gen), $v[4], 'the newest is published';
+    is $version_of->("$gen.prev"), $v[3], '.prev: the one before';
+    is $version_of->("$gen.prev.2"), $v[2], '.prev.2: the one before that';
+    is $version_of->("$gen.prev.3"), $v[1], '.prev.3: the third';
+    ok !-e "$gen.prev.4", 'no fourth';
+    for my $back (3, 2, 1) {
+        ($rc, $out, $err) = load('--rollback', '-o', $gen);
+        is $rc, 0, "rollback to $back" or diag $err;
+        is $version_of->($gen), $v[$back], "rollback: generation " . ($back + 1) . " served";
+        is $version_of->("$gen.undone"), $v[$back + 1], 'the one taken down kept as .undone';
+    }
+    ok !-e "$gen.prev", 'three rollbacks: no generation left';
+    ($rc, $out, $err) = load('--rollback', '-o', $gen);
+    is $rc, 1, 'a fourth rollback: exit 1';
+    like $err, qr/gen\.mdb\.prev: .*nothing was changed/, 'nothing to roll back to';
+    is $version_of->($gen), $v[1], 'still served';
+
+    ($rc) = load('--keep', '1', '-o', $gen, "$dir/gen-3.jsonl");
+    ($rc) = load('--keep', '1', '-o', $gen, "$dir/gen-4.jsonl");
+    is $version_of->("$gen.prev"), $v[2], '--keep 1: .prev';
+    ok !-e "$gen.prev.2", '--keep 1: nothing more';
+    ($rc) = load('-o', $gen, "$dir/gen-5.jsonl");
+    ($rc) = load('--keep', '1', '-o', $gen, "$dir/gen-1.jsonl");
+    ok !-e "$gen.prev.2", '--keep 1: older generations removed';
+    ($rc) = load('--keep', '0', '-o', $gen, "$dir/gen-2.jsonl");
+    ok !-e "$gen.prev", '--keep 0: none kept';
+    ($rc) = load('--keep', 'x', '-o', $gen, "$dir/gen-2.jsonl");
+    is $rc, 2, '--keep x: exit 2';
+}
+
+# --- SOURCE_DATE_EPOCH: the build time; the public view's own version and
+# build time (--verify prints them)
+
+{
+    local $ENV{SOURCE_DATE_EPOCH} = 1700000000;
+    ($rc) = load('-q', '-o', "$dir/sde1.mdb", 't/data/sample.jsonl');
+    sleep 1;
+    ($rc) = load('-q', '-o', "$dir/sde2.mdb", 't/data/sample.jsonl');
+    is hash_of("$dir/sde1.mdb"), hash_of("$dir/sde2.mdb"),
+        'SOURCE_DATE_EPOCH: the same bytes twice';
+    like((load('--verify', "$dir/sde1.mdb"))[1], qr/built 2023-11-14T22:13:20Z,/,
+         'SOURCE_DATE_EPOCH: the build time');
+    for my $bad ('soon', '12x', '-5', '') {
+        local $ENV{SOURCE_DATE_EPOCH} = $bad;
+        ($rc, $out, $err) = load('-n', 't/data/sample.jsonl');
+        is $rc, 2, "SOURCE_DATE_EPOCH '$bad': exit 2";
+        like $err, qr/^resources-load: SOURCE_DATE_EPOCH: "\Q$bad\E" is not a number of seconds since 1970$/m,
+            "SOURCE_DATE_EPOCH '$bad': said so";
+    }
+}
+
+{
+    my @lines = grep { length } split /\n/, slurp('t/data/sample.jsonl');
+    my @public = grep { !/"private":true/ } @lines;
+    is scalar @public, 6, 'the sample has 6 public records';
+    my ($pv) = (load('-n', spew("$dir/public-only.jsonl", join '', map { "$_\n" } @public)))[1]
+               =~ /version ([0-9a-f]{16})/;
+    my $pub = "$dir/pubv.mdb";
+    local $ENV{SOURCE_DATE_EPOCH} = 1000;
+    ($rc) = load('-q', '-o', $pub, 't/data/sample.jsonl');
+    ($rc, $out) = load('--verify', $pub);
+    like $out, qr/version $version, built 1970-01-01T00:16:40Z, public version $pv, public built 1970-01-01T00:16:40Z,/,
+        'the public version: the version of the catalogue without its private records';
+
+    # a private record edited: the version changes, the public one does not,
+    # nor its build time
+    my @edited = @lines;
+    my ($i) = grep { $edited[$_] =~ /"private":true/ } 0 .. $#edited;
+    $edited[$i] =~ s/"title":"/"title":"Edited / or die;
+    local $ENV{SOURCE_DATE_EPOCH} = 2000;
+    ($rc, $out) = load('-o', $pub, spew("$dir/private-edit.jsonl", join '', map { "$_\n" } @edited));
+    my ($v2) = $out =~ /version ([0-9a-f]{16})/;
+    isnt $v2, $version, 'a private edit: another version';
+    ($rc, $out) = load('--verify', $pub);
+    like $out, qr/version $v2, built 1970-01-01T00:33:20Z, public version $pv, public built 1970-01-01T00:16:40Z,/,
+        'a private edit: the same public version and public build time';
+
+    # a public record edited: both change
+    my ($j) = grep { $edited[$_] !~ /"private":true/ } 0 .. $#edited;
+    $edited[$j] =~ s/"title":"/"title":"Edited /;
+    local $ENV{SOURCE_DATE_EPOCH} = 3000;
+    ($rc, $out) = load('-q', '-o', $pub, spew("$dir/public-edit.jsonl", join '', map { "$_\n" } @edited));
+    ($rc, $out) = load('--verify', $pub);
+    my ($pv3) = $out =~ /public version ([0-9a-f]{16})/;
+    isnt $pv3, $pv, 'a public edit: another public version';
+    like $out, qr/built 1970-01-01T00:50:00Z, public version $pv3, public built 1970-01-01T00:50:00Z,/,
+        'a public edit: the public build time is the load\'s';
+
+    # --verify checks the public version against the public records
+    my $bytes = slurp($pub);
+    my $at = index($bytes, "1CSR\x02\x00\x00\x00");
+    substr($bytes, $at + 64, 1) = chr(ord(substr($bytes, $at + 64, 1)) ^ 1);
+    spew("$dir/bad-public.mdb", $bytes);
+    ($rc, $out, $err) = load('--verify', "$dir/bad-public.mdb");
+    is $rc, 1, 'a wrong public version: --verify exits 1';
+    like $err, qr/the public records give version $pv3, the header says [0-9a-f]{16}/,
+        'and says so';
+}
+
+# --- the display spellings of the public view are counted over the public
+# resources only; the private view's follows when it differs (read with
+# mdb_dump, which lmdb-utils ships)
+
+SKIP: {
+    skip 'no mdb_dump', 6 if system('mdb_dump -V >/dev/null 2>&1') != 0;
+    my $text = join '',
+        (map { rec(id => "p-$_", type => 'Autres', keywords => ['QPV']) } 1 .. 2),
+        (map { rec(id => "x-$_", type => 'AUTRES', private => JSON::PP::true,
+                   keywords => ['Qpv', 'Secret']) } 1 .. 5);
+    ($rc) = load('-q', '-o', "$dir/spell.mdb", spew("$dir/spell.jsonl", $text));
+    my %terms;
+    my @dump = split /\n/, `mdb_dump -n -p -s terms $dir/spell.mdb`;
+    my $data = 0;
+    for (my $k = 0; $k < @dump; $k++) {
+        if ($dump[$k] eq 'HEADER=END') { $data = 1; next }
+        last if $dump[$k] eq 'DATA=END';
+        next unless $data;
+        my ($key, $value) = map { my $x = substr($_, 1); $x =~ s/\\([0-9a-f]{2})/chr hex $1/ge; $x }
+                            @dump[$k, $k + 1];
+        $k++;
+        my $len = unpack 'V', substr($value, 12, 4);
+        $terms{$key} = [ substr($value, 20, $len), substr($value, 20 + $len) ];
+    }
+    is_deeply $terms{kqpv}, ['QPV', 'Qpv'],
+        'keyword: the public spelling, then the private view\'s';
+    is_deeply $terms{tautres}, ['Autres', 'AUTRES'], 'type: the same';
+    is_deeply $terms{ksecret}, ['Secret', ''], 'a private keyword: one spelling';
+    ($rc, $out, $err) = load('--verify', "$dir/spell.mdb");
+    is $rc, 0, '--verify reads them' or diag $err;
+}
 
 # --- ids are written in LMDB's key order (appended: a wrong order fails
 # the load): ids that are prefixes of others, ids alike for 16 bytes and

@@ -140,3 +140,31 @@ __DATA__
  '{"total":6,"offset":0,"limit":0,"items":[]}']
 --- no_error_log
 [error]
+
+
+
+=== TEST 6: the public spellings of keywords and types come from the public resources only
+Public "QPV" twice, private "Qpv" five times; public type "Autres", private
+"AUTRES": no public answer shows the private spellings (issue #20).
+--- catalogue_jsonl eval
+CORE::join '', (map { qq({"id":"p-$_","title":"Public $_","type":"Autres","keywords":["QPV"]}\n) } 1 .. 2),
+         (map { qq({"id":"x-$_","title":"Private $_","type":"AUTRES","private":true,"keywords":["Qpv"]}\n) } 1 .. 5)
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+    }
+--- request eval
+["GET /resources/_keywords", "GET /resources/_keywords?prefix=q",
+ "GET /resources/_types", "GET /resources/_types?prefix=au",
+ "GET /resources?facets=kw,type&limit=0"]
+--- response_json_subset eval
+['{"items":[{"value":"QPV","count":2}]}',
+ '{"items":[{"value":"QPV","count":2}]}',
+ '{"items":[{"value":"Autres","count":2}]}',
+ '{"items":[{"value":"Autres","count":2}]}',
+ '{"total":2,"facets":{"kw":[{"value":"QPV","count":2}],"type":[{"value":"Autres","count":2}]}}']
+--- response_body_unlike eval
+[(qr/Qpv|AUTRES/) x 5]
+--- no_error_log
+[error]

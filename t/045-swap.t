@@ -54,9 +54,11 @@ _EOC_
 
 my $db = html_dir() . '/catalogue.mdb';
 
+# --force: the two catalogues have no id in common (a load that removes
+# more than a quarter of the published resources is refused without it)
 sub publish {
     my ($file, $out) = @_;
-    system($loader, '-q', '-o', $out // $db, $file) == 0
+    system($loader, '-q', '--force', '-o', $out // $db, $file) == 0
         or die "loader failed on $file";
 }
 

@@ -54,8 +54,14 @@ sleep 1.5;
 my @after_reload = worker_pids();
 is scalar @after_reload, 2, 'two workers after the reload';
 
-# a new catalogue, then a worker killed
-system($loader, '-q', '-o', $db, 't/data/sample.jsonl') == 0 or die;
+# a new catalogue (one more record: the same one again would publish
+# nothing), then a worker killed
+my $extra = server_root() . '/extra.jsonl';
+open my $x, '>', $extra or die;
+print $x encode_json({ id => 'one-more', title => 'Une de plus',
+                       type => 'Autres', keywords => ['QPV'] }), "\n";
+close $x;
+system($loader, '-q', '-o', $db, 't/data/sample.jsonl', $extra) == 0 or die;
 my ($victim) = worker_pids();
 kill 'KILL', $victim;
 sleep 1.5;

@@ -227,9 +227,11 @@ sub run_sync {
     return ($? >> 8, $out, slurp($err));
 }
 
+# --force: the two catalogues have no id in common (a load that removes more
+# than a quarter of the published resources is refused without it)
 sub load {
     my ($out, @files) = @_;
-    my $summary = `@{[ shq($loader) ]} -o @{[ shq($out) ]} @{[ join ' ', map { shq($_) } @files ]} 2>&1`;
+    my $summary = `@{[ shq($loader) ]} --force -o @{[ shq($out) ]} @{[ join ' ', map { shq($_) } @files ]} 2>&1`;
     die "loader failed: $summary" if $?;
     my ($v) = $summary =~ /version ([0-9a-f]{16})/ or die "no version: $summary";
     return $v;

@@ -36,7 +36,10 @@ struct resources_spelling_s {
     resources_spelling_t  *next;
     const u_char          *data;
     uint32_t               len;
-    uint32_t               count;
+    uint32_t               count[2];      /* public resources, all */
+    uint32_t               first[2];      /* the ordinal where it was first
+                                             seen, per view (UINT32_MAX:
+                                             never in a public one) */
 };
 
 
@@ -110,6 +113,15 @@ struct resources_build_s {
     uint32_t               nprivate;
 
     uint64_t               hash;
+    uint64_t               hash_public;   /* the public records' alone */
+
+    /* the header's times (resources_build_time) */
+    uint64_t               built;
+    uint64_t               public_built;  /* the published snapshot's */
+    uint64_t               public_hash;   /* ... and its public_hash */
+    int                    published;     /* those two were given */
+
+    char                  *path;          /* the file being written */
 
     /* the writer thread (resources_build_background) */
     pthread_t              writer;
@@ -185,6 +197,10 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     resources_hash_init(&b->termh, &b->arena);
     resources_hash_init(&b->wordh, &b->arena);
     b->hash = resources_version_start();
+    b->hash_public = resources_version_start();
+    b->built = (uint64_t) time(NULL);
+    b->path = resources_xmalloc(strlen(path) + 1);
+    memcpy(b->path, path, strlen(path) + 1);
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
 
     rc = mdb_env_create(&b->env);
@@ -303,7 +319,58 @@ resources_build_free(resources_build_t *b)
     resources_hash_free(&b->wordh);
     resources_arena_free(&b->arena);
 
+    free(b->path);
     free(b);
+}
+
+
+void
+resources_build_time(resources_build_t *b, uint64_t built,
+    const resources_header_t *published)
+{
+    b->built = built;
+    b->published = 0;
+
+    if (published && (published->flags & RESOURCES_HEADER_PUBLIC)) {
+        b->published = 1;
+        b->public_hash = published->public_hash;
+        b->public_built = published->public_built;
+    }
+}
+
+
+void
+resources_build_version(resources_build_t *b, u_char *version,
+    u_char *public_version)
+{
+    resources_version_hex(b->hash, version);
+    resources_version_hex(b->hash_public, public_version);
+}
+
+
+int
+resources_build_has_id(resources_build_t *b, const u_char *id, size_t len)
+{
+    return resources_hash_find(&b->idh, id, len)->key != NULL;
+}
+
+
+/*
+ * A write of the snapshot failed: err gets "<path>: writing the snapshot:
+ * <why>".  LMDB says EIO for a short write, which is what a full disk
+ * gives: the file system is asked (resources_write_errno)
+ */
+
+static void
+resources_build_write_error(resources_build_t *b, int rc, char *err,
+    size_t errlen)
+{
+    if (rc == EIO) {
+        rc = resources_write_errno(b->path, rc);
+    }
+
+    snprintf(err, errlen, "%s: writing the snapshot: %s", b->path,
+             mdb_strerror(rc));
 }
 
 
@@ -697,15 +764,28 @@ resources_build_term(resources_build_t *b, u_char kind, const u_char *folded,
 }
 
 
+/*
+ * A spelling of a term, in the record of ordinal ord, counted in the
+ * private view and, for a public record, in the public view (where it was
+ * first seen in each view breaks ties: resources_build_display)
+ */
+
 static void
 resources_build_spelling(resources_build_t *b, resources_bterm_t *t,
-    const char *s, size_t len)
+    const char *s, size_t len, uint32_t ord, int priv)
 {
     resources_spelling_t  *sp;
 
     for (sp = t->spellings; sp; sp = sp->next) {
         if (sp->len == len && memcmp(sp->data, s, len) == 0) {
-            sp->count++;
+            sp->count[1]++;
+
+            if (!priv) {
+                if (sp->count[0]++ == 0) {
+                    sp->first[0] = ord;
+                }
+            }
+
             return;
         }
     }
@@ -713,7 +793,10 @@ resources_build_spelling(resources_build_t *b, resources_bterm_t *t,
     sp = resources_arena_alloc(&b->arena, sizeof(resources_spelling_t));
     sp->data = resources_arena_dup(&b->arena, (const u_char *) s, len);
     sp->len = (uint32_t) len;
-    sp->count = 1;
+    sp->count[0] = priv ? 0 : 1;
+    sp->count[1] = 1;
+    sp->first[0] = priv ? UINT32_MAX : ord;
+    sp->first[1] = ord;
     sp->next = NULL;
 
     /* appended: the first seen wins ties */
@@ -730,15 +813,29 @@ resources_build_spelling(resources_build_t *b, resources_bterm_t *t,
 }
 
 
+/*
+ * The display spelling of a term in a view (0 public, 1 private): the most
+ * common one there, the first seen there on a tie; a term that no public
+ * resource carries has the private view's in both (the public view never
+ * shows it)
+ */
+
 static const resources_spelling_t *
-resources_build_display(const resources_bterm_t *t)
+resources_build_display(const resources_bterm_t *t, int v)
 {
     const resources_spelling_t  *sp, *best;
+
+    if (v == 0 && t->count[0] == 0) {
+        v = 1;
+    }
 
     best = t->spellings;
 
     for (sp = t->spellings; sp; sp = sp->next) {
-        if (sp->count > best->count) {
+        if (sp->count[v] > best->count[v]
+            || (sp->count[v] == best->count[v]
+                && sp->first[v] < best->first[v]))
+        {
             best = sp;
         }
     }
@@ -1366,16 +1463,17 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
     if (f[RESOURCES_F_PRIVATE]) {
         nd = resources_node(RESOURCES_F_PRIVATE);
 
-        if (nd->type != RESOURCES_JSON_NULL) {
-            if (nd->type != RESOURCES_JSON_TRUE
-                && nd->type != RESOURCES_JSON_FALSE)
-            {
-                resources_prepare_fail(BAD_LATE, "\"private\" must be true"
-                                        " or false");
-            }
+        /* never guessed: null is not false (leave the field out) */
 
-            priv = (nd->type == RESOURCES_JSON_TRUE);
+        if (nd->type != RESOURCES_JSON_TRUE
+            && nd->type != RESOURCES_JSON_FALSE)
+        {
+            resources_prepare_fail(BAD_LATE, "\"private\" must be true or"
+                                    " false%s", nd->type == RESOURCES_JSON_NULL
+                                                ? ", not null" : "");
         }
+
+        priv = (nd->type == RESOURCES_JSON_TRUE);
     }
 
     /* dates */
@@ -1860,8 +1958,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     if (b->chunk_len + r->blob_len > RESOURCES_CHUNK_MAX) {
         rc = resources_build_flush(b);
         if (rc != 0) {
-            resources_build_error("writing the snapshot: %s",
-                                  mdb_strerror(rc));
+            resources_build_write_error(b, rc, err, errlen);
+            return -1;
         }
     }
 
@@ -1884,7 +1982,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     b->nprivate += r->priv;
 
     t = resources_build_term(b, RESOURCES_KIND_TYPE, type, r->type_len);
-    resources_build_spelling(b, t, (const char *) raw, r->type_raw_len);
+    resources_build_spelling(b, t, (const char *) raw, r->type_raw_len, ord,
+                             r->priv);
     resources_vec_push(&t->post, ord);
     t->last = ord + 1;
     b->type[ord] = t->id;
@@ -1897,7 +1996,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
         p += 2 * sizeof(uint32_t);
 
         t = resources_build_term(b, RESOURCES_KIND_KEYWORD, p, flen);
-        resources_build_spelling(b, t, (const char *) p + flen, rlen);
+        resources_build_spelling(b, t, (const char *) p + flen, rlen, ord,
+                                 r->priv);
         p += flen + rlen;
 
         if (t->last == ord + 1) {
@@ -1950,6 +2050,12 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
      */
 
     b->hash = resources_version_add(b->hash, r->hash, r->priv);
+
+    /* the public view's: the version of the catalogue without them */
+
+    if (!r->priv) {
+        b->hash_public = resources_version_add(b->hash_public, r->hash, 0);
+    }
 
     b->ndocs++;
 
@@ -2291,13 +2397,13 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 {
     int                          rc;
     u_char                      *buf;
-    size_t                       size, klen;
+    size_t                       size, klen, extra;
     uint32_t                     i, tid, v;
     MDB_val                      k, d;
     resources_term_t             rt;
     resources_vec_t              table;
     resources_bterm_t           *t;
-    const resources_spelling_t  *sp;
+    const resources_spelling_t  *sp, *all;
     u_char                       key[2 + RESOURCES_TERM_MAX];
 
     memset(&table, 0, sizeof(resources_vec_t));
@@ -2336,7 +2442,11 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
         nterms[v] += t->count[0] > 0;
         nterms[v + 1]++;
 
-        sp = resources_build_display(t);
+        /* the public view's spelling, then the private view's if not */
+
+        sp = resources_build_display(t, 0);
+        all = resources_build_display(t, 1);
+        extra = (all == sp) ? 0 : all->len;
 
         rt.id = t->id;
         rt.count[0] = t->count[0];
@@ -2351,7 +2461,7 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 
         k.mv_size = 1 + t->folded_len;
         k.mv_data = key;
-        d.mv_size = sizeof(resources_term_t) + sp->len;
+        d.mv_size = sizeof(resources_term_t) + sp->len + extra;
 
         rc = mdb_put(b->txn, b->terms_db, &k, &d, MDB_RESERVE);
         if (rc != 0) {
@@ -2361,11 +2471,12 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
         buf = d.mv_data;
         memcpy(buf, &rt, sizeof(resources_term_t));
         memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
+        memcpy(buf + sizeof(resources_term_t) + sp->len, all->data, extra);
 
-        /* "tids": kind << 24 | id -> term, display, folded */
+        /* "tids": kind << 24 | id -> term, display, folded, display */
 
         tid = resources_tid_key(t->kind, t->id);
-        size = sizeof(resources_term_t) + sp->len + t->folded_len;
+        size = sizeof(resources_term_t) + sp->len + t->folded_len + extra;
 
         k.mv_size = sizeof(uint32_t);
         k.mv_data = &tid;
@@ -2381,6 +2492,8 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
         memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
         memcpy(buf + sizeof(resources_term_t) + sp->len, t->folded,
                t->folded_len);
+        memcpy(buf + sizeof(resources_term_t) + sp->len + t->folded_len,
+               all->data, extra);
 
         resources_vec_free(&t->post);
     }
@@ -3039,7 +3152,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
 #define resources_check(call)                                                \
     if ((rc = (call)) != 0) {                                                 \
-        snprintf(err, errlen, "writing the snapshot: %s", mdb_strerror(rc));  \
+        resources_build_write_error(b, rc, err, errlen);                      \
         goto failed;                                                          \
     }
 
@@ -3290,10 +3403,21 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     memset(&hdr, 0, sizeof(resources_header_t));
     hdr.magic = RESOURCES_MAGIC;
     hdr.schema = RESOURCES_SCHEMA;
-    hdr.built = (uint64_t) time(NULL);
+    hdr.built = b->built;
     h = b->hash;
     resources_version_hex(h, st->version);
     memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
+
+    /*
+     * the public view's version, and the time of the load that last
+     * changed it: the published snapshot's when it has the same
+     */
+
+    hdr.flags = RESOURCES_HEADER_PUBLIC;
+    hdr.public_hash = b->hash_public;
+    hdr.public_built = (b->published && b->public_hash == b->hash_public)
+                       ? b->public_built : b->built;
+    resources_version_hex(b->hash_public, st->public_version);
     hdr.ndocs = (uint32_t) n;
     hdr.npublic = (uint32_t) npub;
     hdr.nkeywords[0] = nterms[0];
@@ -3319,7 +3443,7 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     b->prefault = NULL;
 
     if (rc != 0) {
-        snprintf(err, errlen, "writing the snapshot: %s", strerror(rc));
+        resources_build_write_error(b, rc, err, errlen);
         goto failed;
     }
 
@@ -3332,6 +3456,8 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     st->nkeywords = hdr.nkeywords[1];
     st->ntypes = hdr.ntypes[1];
     st->nwords = hdr.nwords;
+    st->built = hdr.built;
+    st->public_built = hdr.public_built;
 
     {
         st->size = 0;

@@ -41,6 +41,10 @@ typedef struct {
     uint32_t   ntypes;
     uint32_t   nwords;
     u_char     version[RESOURCES_VERSION_LEN + 1];
+    u_char     public_version[RESOURCES_VERSION_LEN + 1];  /* hex of the
+                                        header's public_hash */
+    uint64_t   built;
+    uint64_t   public_built;
     uint64_t   size;                 /* bytes of the file */
     double     step[RESOURCES_BUILD_STEPS];   /* seconds: see below */
 } resources_build_stats_t;
@@ -147,6 +151,27 @@ int resources_build_add(resources_build_t *b, json_t *record, char *err,
 
 int resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen);
+
+/*
+ * Before finish: the build time (seconds since the epoch; time(NULL)
+ * unless this is called) and the header of the snapshot that the new one
+ * replaces, or NULL: its public_built is carried over when its public_hash
+ * is the new one's (resources_store.h)
+ */
+void resources_build_time(resources_build_t *b, uint64_t built,
+    const resources_header_t *published);
+
+/*
+ * The content version of the records added so far, and the public one
+ * (over the public records alone), in hex (RESOURCES_VERSION_LEN + 1
+ * bytes each): what finish will write in the header
+ */
+void resources_build_version(resources_build_t *b, u_char *version,
+    u_char *public_version);
+
+/* 1 when a record of this id was added, else 0 */
+int resources_build_has_id(resources_build_t *b, const u_char *id,
+    size_t len);
 
 void resources_build_free(resources_build_t *b);
 

@@ -3,7 +3,9 @@
  *
  * resources-load: catalogue in, snapshot out, published atomically.
  *
- *     resources-load [-knqV] [-f jsonl|listing] -o CATALOGUE.mdb FILE...
+ *     resources-load [-knquvV] [--force] [--max-remove N|P%] [--keep N]
+ *                    [-f jsonl|listing] -o CATALOGUE.mdb FILE...
+ *     resources-load --rollback -o CATALOGUE.mdb
  *     resources-load --dump CATALOGUE.mdb
  *     resources-load --verify CATALOGUE.mdb
  *
@@ -12,7 +14,9 @@
  * over the output and the directory is synced.  Until the rename the
  * published file is untouched; on any failure the temporary file is
  * removed.  Temporary files left by a loader that died (its pid no longer
- * runs) are removed.
+ * runs) are removed.  A catalogue with the published content version
+ * publishes nothing; one that would remove too many published resources
+ * is refused; the snapshots replaced are kept as generations.
  *
  * Exit status: 0 success, 1 bad data or a runtime error, 2 bad usage.
  */
@@ -99,10 +103,10 @@ static char        *resources_tmp_path;
 static void
 resources_usage(FILE *f)
 {
-    fprintf(f, "usage: %s [-knquvV] [--diff] [-f jsonl|listing]"
-            " -o CATALOGUE.mdb FILE... | --rollback -o CATALOGUE.mdb"
-            " | --dump CATALOGUE.mdb | --verify CATALOGUE.mdb\n",
-            resources_prog);
+    fprintf(f, "usage: %s [-knquvV] [--diff] [--force] [--max-remove N|P%%]"
+            " [--keep N] [-f jsonl|listing] -o CATALOGUE.mdb FILE..."
+            " | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
+            " | --verify CATALOGUE.mdb\n", resources_prog);
 }
 
 
@@ -412,6 +416,40 @@ resources_stdin_head(resources_load_t *ld, u_char *dict)
 }
 
 
+/*
+ * A UTF-8 byte order mark (EF BB BF) at the start of a file, in either
+ * format, is skipped; anything else is given back (glibc's ungetc() takes
+ * back more than one byte)
+ */
+
+static void
+resources_skip_bom(FILE *f)
+{
+    int     c, i;
+    int     got[3];
+    static  const int  bom[3] = { 0xef, 0xbb, 0xbf };
+
+    for (i = 0; i < 3; i++) {
+        c = getc(f);
+        got[i] = c;
+
+        if (c != bom[i]) {
+            break;
+        }
+    }
+
+    if (i == 3) {
+        return;
+    }
+
+    for ( /* void */ ; i >= 0; i--) {
+        if (got[i] != EOF) {
+            ungetc(got[i], f);
+        }
+    }
+}
+
+
 static int
 resources_read_file(resources_load_t *ld, const char *path)
 {
@@ -452,11 +490,14 @@ resources_read_file(resources_load_t *ld, const char *path)
     format = ld->format;
     lines = 0;
 
+    resources_skip_bom(f);
+
     if (format == RESOURCES_FORMAT_AUTO) {
 
         /*
          * JSON Lines start with "{" (or "[", to say that it is no record)
-         * after white space; a listing starts with its header line
+         * after white space (and a byte order mark); a listing starts with
+         * its header line
          */
 
         n = 0;
@@ -732,8 +773,9 @@ resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
     char *err, size_t errlen)
 {
     u_char     version[RESOURCES_VERSION_LEN + 1];
+    u_char     public_version[2][RESOURCES_VERSION_LEN + 1];
     uint32_t   d, o, n, *docno;
-    uint64_t   h;
+    uint64_t   h, hp;
 
     n = s->header.ndocs;
     docno = resources_xmalloc(((size_t) n + 1) * sizeof(uint32_t));
@@ -753,10 +795,15 @@ resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
     }
 
     h = resources_version_start();
+    hp = h;
 
     for (o = 0; o < n; o++) {
         d = docno[o];
         h = resources_version_add(h, hashes[d], s->priv[d]);
+
+        if (!s->priv[d]) {
+            hp = resources_version_add(hp, hashes[d], 0);
+        }
     }
 
     free(docno);
@@ -767,6 +814,18 @@ resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
         snprintf(err, errlen, "the records give version %s, the header says"
                  " %s: a record changed after it was written", version,
                  s->version);
+        return -1;
+    }
+
+    /* the public view's version (when the header has it) */
+
+    if ((s->header.flags & RESOURCES_HEADER_PUBLIC)
+        && hp != s->header.public_hash)
+    {
+        resources_version_hex(hp, public_version[0]);
+        resources_version_hex(s->header.public_hash, public_version[1]);
+        snprintf(err, errlen, "the public records give version %s, the"
+                 " header says %s", public_version[0], public_version[1]);
         return -1;
     }
 
@@ -803,7 +862,8 @@ static int
 resources_verify(const char *path, int quiet)
 {
     int                    rc;
-    char                   err[512], when[64];
+    char                   err[512], when[64], pwhen[64], public[128];
+    u_char                 pv[RESOURCES_VERSION_LEN + 1];
     time_t                 t;
     unsigned               i, n, nparts;
     int                    check_version;
@@ -894,13 +954,25 @@ resources_verify(const char *path, int quiet)
     t = (time_t) s.header.built;
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 
+    /* the public view's version and build time, when the header has them */
+
+    public[0] = '\0';
+
+    if (s.header.flags & RESOURCES_HEADER_PUBLIC) {
+        resources_version_hex(s.header.public_hash, pv);
+        t = (time_t) s.header.public_built;
+        strftime(pwhen, sizeof(pwhen), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+        snprintf(public, sizeof(public), ", public version %s, public"
+                 " built %s", pv, pwhen);
+    }
+
     if (!quiet) {
         printf("%s: ok: %u resources (%u private), %u keywords, %u types,"
-               " %u words, %lld bytes, version %s, built %s, %u records"
+               " %u words, %lld bytes, version %s, built %s%s, %u records"
                " packed\n",
                path, s.header.ndocs, s.header.ndocs - s.header.npublic,
                s.header.nkeywords[1], s.header.ntypes[1], s.header.nwords,
-               (long long) s.size, s.version, when, v.packed);
+               (long long) s.size, s.version, when, public, v.packed);
     }
 
     resources_snapshot_close(&s);
@@ -1014,73 +1086,146 @@ resources_diff(const char *new_path, const char *old_path)
 }
 
 
-/* "<out>.prev": where the snapshot that a publish replaces is kept */
+/*
+ * Generations: the snapshots that publishes replaced, the newest first:
+ * generation 1 is "<out>.prev", generation i > 1 "<out>.prev.<i>".  A
+ * rollback keeps the snapshot it takes down as "<out>.undone".
+ */
+
+#define RESOURCES_KEEP_DEFAULT   3
+#define RESOURCES_KEEP_MAX       100
 
 static char *
-resources_prev_path(const char *out, const char *suffix)
+resources_gen_path(const char *out, unsigned i)
 {
     char    *p;
     size_t   len;
 
-    len = strlen(out) + strlen(suffix) + 32;
+    len = strlen(out) + 32;
     p = resources_xmalloc(len);
-    snprintf(p, len, "%s.prev%s", out, suffix);
+
+    if (i == 0) {
+        snprintf(p, len, "%s.undone", out);
+
+    } else if (i == 1) {
+        snprintf(p, len, "%s.prev", out);
+
+    } else {
+        snprintf(p, len, "%s.prev.%u", out, i);
+    }
 
     return p;
 }
 
 
 /*
- * Keeps the published snapshot as <out>.prev (a hard link renamed into
- * place, so that <out> itself never disappears) before a new one replaces
- * it.
+ * "to" becomes another name of the file "from": a hard link renamed over
+ * it, so that "to" never disappears; 0, or -1 (errno) and "to" as it was
  */
 
 static int
-resources_keep_previous(const char *out)
+resources_link_over(const char *from, const char *to)
 {
-    int    rc;
-    char  *prev, *tmp, pid[32];
+    int     rc, saved;
+    char   *tmp;
+    size_t  len;
 
-    if (access(out, F_OK) != 0) {
-        return 0;
-    }
-
-    snprintf(pid, sizeof(pid), ".tmp.%ld", (long) getpid());
-    prev = resources_prev_path(out, "");
-    tmp = resources_prev_path(out, pid);
+    len = strlen(to) + 32;
+    tmp = resources_xmalloc(len);
+    snprintf(tmp, len, "%s.tmp.%ld", to, (long) getpid());
 
     unlink(tmp);
-    rc = (link(out, tmp) == 0 && rename(tmp, prev) == 0) ? 0 : -1;
+    rc = (link(from, tmp) == 0 && rename(tmp, to) == 0) ? 0 : -1;
 
     if (rc != 0) {
-        fprintf(stderr, "%s: %s: cannot keep the previous snapshot: %s\n",
-                resources_prog, prev, strerror(errno));
+        saved = errno;
         unlink(tmp);
+        errno = saved;
     }
 
-    free(prev);
     free(tmp);
 
     return rc;
 }
 
 
-/* --rollback: <out>.prev becomes <out>, and <out> becomes <out>.prev */
+/*
+ * Before a new snapshot replaces the published one: each generation moves
+ * one up (the oldest kept, keep, is dropped), and the published one
+ * becomes generation 1; generations past keep are removed.  Each step
+ * links a file over the next name: a crash between two leaves a name
+ * twice, never a generation lost.
+ */
+
+static int
+resources_keep_previous(const char *out, unsigned keep)
+{
+    int        rc;
+    char      *from, *to;
+    unsigned   i;
+
+    if (access(out, F_OK) != 0) {
+        return 0;
+    }
+
+    rc = 0;
+
+    for (i = keep; rc == 0 && i >= 1; i--) {
+        from = (i == 1) ? strdup(out) : resources_gen_path(out, i - 1);
+        to = resources_gen_path(out, i);
+
+        if (from == NULL) {
+            resources_oom();
+        }
+
+        if (access(from, F_OK) == 0 && resources_link_over(from, to) != 0) {
+            fprintf(stderr, "%s: %s: cannot keep the previous snapshot: %s\n",
+                    resources_prog, to, strerror(errno));
+            rc = -1;
+        }
+
+        free(from);
+        free(to);
+    }
+
+    /* the generations past the number to keep */
+
+    for (i = keep + 1; rc == 0 && i <= RESOURCES_KEEP_MAX + 1; i++) {
+        to = resources_gen_path(out, i);
+
+        if (unlink(to) != 0 && errno == ENOENT && i > 1) {
+            free(to);
+            break;
+        }
+
+        free(to);
+    }
+
+    return rc;
+}
+
+
+/*
+ * --rollback: generation 1 (verified entirely first) becomes the
+ * published snapshot, each older generation moves one down, and the
+ * snapshot taken down is kept as "<out>.undone"; so each rollback goes
+ * one generation further back
+ */
 
 static int
 resources_rollback(const char *out, const char *dir, int quiet)
 {
     int                    rc;
-    char                  *prev, *tmp, pid[32], err[512];
-    u_char                 from[RESOURCES_VERSION_LEN + 1];
+    char                  *prev, *undone, *from, *to, err[512];
+    unsigned               i;
+    u_char                 back[RESOURCES_VERSION_LEN + 1];
+    u_char                 was[RESOURCES_VERSION_LEN + 1];
     resources_snapshot_t   s;
 
     rc = 1;
-    from[0] = '\0';
-    snprintf(pid, sizeof(pid), ".tmp.%ld", (long) getpid());
-    prev = resources_prev_path(out, "");
-    tmp = resources_prev_path(out, pid);
+    was[0] = '\0';
+    prev = resources_gen_path(out, 1);
+    undone = resources_gen_path(out, 0);
 
     if (resources_snapshot_open(&s, prev, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
@@ -1088,6 +1233,7 @@ resources_rollback(const char *out, const char *dir, int quiet)
         goto done;
     }
 
+    memcpy(back, s.version, sizeof(back));
     resources_snapshot_close(&s);
 
     /* entirely, as --verify does: the records against their version too */
@@ -1099,40 +1245,50 @@ resources_rollback(const char *out, const char *dir, int quiet)
     }
 
     if (resources_snapshot_open(&s, out, err, sizeof(err)) == 0) {
-        memcpy(from, s.version, sizeof(from));
+        memcpy(was, s.version, sizeof(was));
         resources_snapshot_close(&s);
     }
 
-    unlink(tmp);
-
-    if (access(out, F_OK) == 0 && link(out, tmp) != 0) {
+    if (access(out, F_OK) == 0 && resources_link_over(out, undone) != 0) {
         fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
-                tmp, strerror(errno));
+                undone, strerror(errno));
         goto done;
     }
 
-    if (rename(prev, out) != 0) {
+    if (resources_link_over(prev, out) != 0) {
         fprintf(stderr, "%s: %s: %s: nothing was changed\n", resources_prog,
                 out, strerror(errno));
-        unlink(tmp);
         goto done;
     }
 
-    if (access(tmp, F_OK) == 0 && rename(tmp, prev) != 0) {
-        fprintf(stderr, "%s: %s: %s\n", resources_prog, prev,
-                strerror(errno));
+    /* the older generations, one down; the last name then goes */
+
+    for (i = 1; /* void */ ; i++) {
+        from = resources_gen_path(out, i + 1);
+        to = resources_gen_path(out, i);
+
+        if (i > RESOURCES_KEEP_MAX || access(from, F_OK) != 0) {
+            unlink(to);
+            free(from);
+            free(to);
+            break;
+        }
+
+        if (resources_link_over(from, to) != 0) {
+            fprintf(stderr, "%s: %s: %s\n", resources_prog, to,
+                    strerror(errno));
+        }
+
+        free(from);
+        free(to);
     }
 
     resources_sync_dir(dir);
 
-    if (resources_snapshot_open(&s, out, err, sizeof(err)) == 0) {
-        if (!quiet) {
-            printf("%s: rolled back %s to version %s (was %s)\n",
-                   resources_prog, out, s.version,
-                   from[0] ? (char *) from : "none");
-        }
-
-        resources_snapshot_close(&s);
+    if (!quiet) {
+        printf("%s: rolled back %s to version %s (was %s, kept as %s)\n",
+               resources_prog, out, back, was[0] ? (char *) was : "none",
+               undone);
     }
 
     rc = 0;
@@ -1140,9 +1296,138 @@ resources_rollback(const char *out, const char *dir, int quiet)
 done:
 
     free(prev);
-    free(tmp);
+    free(undone);
 
     return rc;
+}
+
+
+/*
+ * The snapshot a load would replace: its header, and how many of its
+ * resources the new catalogue leaves out (its ids against those added to
+ * the builder); 0, or -1 with a message
+ */
+
+static int
+resources_published(const char *out, resources_build_t *b,
+    resources_header_t *h, uint32_t *removed, char *err, size_t errlen)
+{
+    int                    rc;
+    MDB_val                k, d;
+    MDB_cursor            *c;
+    resources_snapshot_t   s;
+
+    if (resources_snapshot_open(&s, out, err, errlen) != 0) {
+        return -1;
+    }
+
+    *h = s.header;
+    memcpy(h->version, s.version, RESOURCES_VERSION_LEN);
+    *removed = 0;
+
+    rc = mdb_cursor_open(s.txn, s.ids, &c);
+
+    if (rc == 0) {
+        while ((rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) == 0) {
+            *removed += !resources_build_has_id(b, k.mv_data, k.mv_size);
+        }
+
+        mdb_cursor_close(c);
+    }
+
+    resources_snapshot_close(&s);
+
+    if (rc != MDB_NOTFOUND) {
+        snprintf(err, errlen, "reading its ids: %s", mdb_strerror(rc));
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* the most a load may remove of n published resources (--max-remove) */
+
+static uint64_t
+resources_max_remove(uint64_t n, uint64_t max, int percent)
+{
+    return percent ? n * max / 100 : max;
+}
+
+
+/*
+ * --max-remove N or P%: 0, or -1 when it is neither (P at most 100)
+ */
+
+static int
+resources_parse_max_remove(const char *arg, uint64_t *max, int *percent)
+{
+    char                *end;
+    unsigned long long   v;
+
+    if (*arg < '0' || *arg > '9') {
+        return -1;
+    }
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+
+    if (errno != 0 || v > UINT32_MAX) {
+        return -1;
+    }
+
+    *percent = (*end == '%');
+
+    if (*percent) {
+        end++;
+
+        if (v > 100) {
+            return -1;
+        }
+    }
+
+    if (*end != '\0') {
+        return -1;
+    }
+
+    *max = v;
+
+    return 0;
+}
+
+
+/*
+ * SOURCE_DATE_EPOCH (reproducible-builds.org): the build time, when it is
+ * set; 0, or -1 when it is not a number of seconds
+ */
+
+static int
+resources_build_epoch(uint64_t *built)
+{
+    char                *e, *end;
+    unsigned long long   v;
+
+    e = getenv("SOURCE_DATE_EPOCH");
+
+    if (e == NULL) {
+        *built = (uint64_t) time(NULL);
+        return 0;
+    }
+
+    errno = 0;
+    v = strtoull(e, &end, 10);
+
+    if (*e < '0' || *e > '9' || *end != '\0' || errno != 0
+        || v > INT64_MAX)
+    {
+        fprintf(stderr, "%s: SOURCE_DATE_EPOCH: \"%s\" is not a number of"
+                " seconds since 1970\n", resources_prog, e);
+        return -1;
+    }
+
+    *built = v;
+
+    return 0;
 }
 
 
@@ -1182,11 +1467,19 @@ int
 main(int argc, char **argv)
 {
     int                      c, i, rc, dry_run, unpacked, diff, rollback,
-                             verified, synced;
+                             verified, synced, force, percent, published,
+                             unchanged, over;
     char                     err[512], *out, *dir_copy, *base_copy, *dir,
-                            *base, *dump, *verify;
+                            *base, *dump, *verify, *end;
+    u_char                   version[RESOURCES_VERSION_LEN + 1];
+    u_char                   public_version[RESOURCES_VERSION_LEN + 1];
     double                   start, t, t_read, t_verify, t_diff;
     size_t                   len, mapsize;
+    uint32_t                 removed;
+    uint64_t                 built, max_remove, limit;
+    unsigned long            keep;
+    resources_header_t       ph;
+    struct stat              sb;
     resources_load_t         ld;
     resources_sync_t         sync;
     resources_build_stats_t  st;
@@ -1203,6 +1496,9 @@ main(int argc, char **argv)
         { "verify", required_argument, NULL, 'W' },
         { "diff", no_argument, NULL, 'd' },
         { "rollback", no_argument, NULL, 'R' },
+        { "force", no_argument, NULL, 'F' },
+        { "max-remove", required_argument, NULL, 'M' },
+        { "keep", required_argument, NULL, 'K' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -1244,6 +1540,10 @@ main(int argc, char **argv)
     unpacked = 0;
     diff = 0;
     rollback = 0;
+    force = 0;
+    max_remove = 25;
+    percent = 1;
+    keep = RESOURCES_KEEP_DEFAULT;
     dir_copy = NULL;
     base_copy = NULL;
     rc = 1;
@@ -1306,6 +1606,37 @@ main(int argc, char **argv)
             rollback = 1;
             break;
 
+        case 'F':
+            force = 1;
+            break;
+
+        case 'M':
+            if (resources_parse_max_remove(optarg, &max_remove, &percent)
+                != 0)
+            {
+                fprintf(stderr, "%s: --max-remove \"%s\": a number of"
+                        " resources, or a percentage (25%%)\n",
+                        resources_prog, optarg);
+                return 2;
+            }
+
+            break;
+
+        case 'K':
+            errno = 0;
+            keep = strtoul(optarg, &end, 10);
+
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0
+                || keep > RESOURCES_KEEP_MAX)
+            {
+                fprintf(stderr, "%s: --keep \"%s\": a number of previous"
+                        " snapshots, 0 to %d\n", resources_prog, optarg,
+                        RESOURCES_KEEP_MAX);
+                return 2;
+            }
+
+            break;
+
         case 'V':
             printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
                    RESOURCES_LOAD_VERSION, RESOURCES_SCHEMA,
@@ -1351,6 +1682,10 @@ main(int argc, char **argv)
     if (optind == argc || (out == NULL && !dry_run) || (diff && out == NULL))
     {
         resources_usage(stderr);
+        return 2;
+    }
+
+    if (resources_build_epoch(&built) != 0) {
         return 2;
     }
 
@@ -1500,8 +1835,91 @@ main(int argc, char **argv)
 
     t_read = resources_clock() - start;
 
+    /*
+     * The published snapshot: a load that leaves its content as it is
+     * publishes nothing (the previous generations stay as they are); one
+     * that would remove too many of its resources is refused (a cut
+     * export); decided here, before the index is written, unless the
+     * differences are to be shown first (--diff) or the load is only
+     * checked (-n)
+     */
+
+    resources_build_version(ld.build, version, public_version);
+    published = 0;
+    unchanged = 0;
+    over = 0;
+    removed = 0;
+    limit = 0;
+
+    if (out && access(out, F_OK) == 0) {
+        if (resources_published(out, ld.build, &ph, &removed, err,
+                                sizeof(err))
+            == 0)
+        {
+            published = 1;
+
+        } else if (!force) {
+            fprintf(stderr, "%s: %s: %s: the load cannot be compared with"
+                    " the published snapshot; nothing was published%s;"
+                    " --force to publish over it\n", resources_prog, out,
+                    err, dry_run ? " (dry run)" : "");
+            goto failed;
+
+        } else {
+            fprintf(stderr, "%s: %s: %s: publishing over it (--force)\n",
+                    resources_prog, out, err);
+        }
+    }
+
+    if (published) {
+
+        /*
+         * unchanged: the same content, in a snapshot of this schema with
+         * the public view's version, that the workers can read (a load
+         * publishes it 0644): else it is published again
+         */
+
+        unchanged = (memcmp(ph.version, version, RESOURCES_VERSION_LEN) == 0
+                     && ph.schema == RESOURCES_SCHEMA
+                     && (ph.flags & RESOURCES_HEADER_PUBLIC)
+                     && stat(out, &sb) == 0
+                     && (sb.st_mode & 07777) == 0644);
+
+        limit = resources_max_remove(ph.ndocs, max_remove, percent);
+        over = (removed > limit && !force);
+    }
+
+    resources_build_time(ld.build, built, published ? &ph : NULL);
+
+    if (unchanged && !diff && !dry_run) {
+        resources_build_free(ld.build);
+        ld.build = NULL;
+        unlink(resources_tmp_path);
+
+        if (!ld.quiet) {
+            printf("%s: unchanged %s: %u resources (%u private), version"
+                   " %s, %.2f s: it is the published one, nothing was"
+                   " published\n", resources_prog, out, ph.ndocs,
+                   ph.ndocs - ph.npublic, version, resources_clock() - start);
+        }
+
+        if (ld.verbose) {
+            fflush(stdout);
+            fprintf(stderr, "%s: %8.2f s  records read, prepared and"
+                    " added\n", resources_prog, t_read);
+        }
+
+        rc = 0;
+        goto done;
+    }
+
+    if (over && !diff && !dry_run) {
+        goto too_many;
+    }
+
     if (resources_build_finish(ld.build, &st, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s: %s\n", resources_prog, err);
+        fprintf(stderr, "%s: %s: nothing was published%s\n", resources_prog,
+                err, dry_run ? " (dry run)" : "");
         goto failed;
     }
 
@@ -1531,8 +1949,13 @@ main(int argc, char **argv)
     }
 
     if (synced != 0) {
-        fprintf(stderr, "%s: writing the snapshot: %s: nothing was"
-                " published\n", resources_prog, strerror(synced));
+        if (synced == EIO) {
+            synced = resources_write_errno(resources_tmp_path, synced);
+        }
+
+        fprintf(stderr, "%s: %s: writing the snapshot: %s: nothing was"
+                " published\n", resources_prog, resources_tmp_path,
+                strerror(synced));
         goto failed;
     }
 
@@ -1566,13 +1989,48 @@ main(int argc, char **argv)
         }
 
         rc = 0;
+
+        if (over) {
+            fflush(stdout);
+            fprintf(stderr, "%s: %s: this load would remove %u of %u"
+                    " published resources (more than %llu%s): it would be"
+                    " refused; --max-remove %u or --force to publish it\n",
+                    resources_prog, out, removed, ph.ndocs,
+                    (unsigned long long) max_remove, percent ? "%" : "",
+                    removed);
+            rc = 1;
+        }
+
         goto done;
+    }
+
+    if (unchanged) {
+        unlink(resources_tmp_path);
+
+        if (!ld.quiet) {
+            printf("%s: unchanged %s: %u resources (%u private), version"
+                   " %s, %.2f s: it is the published one, nothing was"
+                   " published\n", resources_prog, out, ph.ndocs,
+                   ph.ndocs - ph.npublic, version, resources_clock() - start);
+        }
+
+        if (ld.verbose) {
+            fflush(stdout);
+            resources_steps(&st, t_read, t_verify, t_diff, -1);
+        }
+
+        rc = 0;
+        goto done;
+    }
+
+    if (over) {
+        goto too_many;
     }
 
     t = resources_clock();
 
     if (chmod(resources_tmp_path, 0644) != 0
-        || resources_keep_previous(out) != 0
+        || resources_keep_previous(out, (unsigned) keep) != 0
         || rename(resources_tmp_path, out) != 0)
     {
         fprintf(stderr, "%s: %s: %s\n", resources_prog, out, strerror(errno));
@@ -1602,6 +2060,14 @@ main(int argc, char **argv)
 
     rc = 0;
     goto done;
+
+too_many:
+
+    fprintf(stderr, "%s: %s: this load would remove %u of %u published"
+            " resources (more than %llu%s); nothing was published;"
+            " --max-remove %u or --force to publish it\n", resources_prog,
+            out, removed, ph.ndocs, (unsigned long long) max_remove,
+            percent ? "%" : "", removed);
 
 failed:
 

@@ -4,12 +4,15 @@
 
 
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -704,4 +707,46 @@ resources_hash_free(resources_hash_t *h)
     h->slots = NULL;
     h->size = 0;
     h->n = 0;
+}
+
+
+int
+resources_write_errno(const char *path, int err)
+{
+    int          fd, rc;
+    off_t        at;
+    ssize_t      n;
+    struct stat  sb;
+    u_char       page[4096];
+
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return err;
+    }
+
+    rc = err;
+
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+
+        /* a block of its own: past the end, beyond any block in use */
+
+        at = (sb.st_size | 0xfffff) + 1 + 0x100000;
+        memset(page, 0, sizeof(page));
+
+        do {
+            n = pwrite(fd, page, sizeof(page), at);
+        } while (n < 0 && errno == EINTR);
+
+        if (n < 0 && (errno == ENOSPC || errno == EDQUOT)) {
+            rc = errno;
+        }
+
+        if (ftruncate(fd, sb.st_size) != 0) {
+            /* the file is removed anyway */
+        }
+    }
+
+    close(fd);
+
+    return rc;
 }

@@ -228,5 +228,13 @@ uint64_t resources_version_start(void);
 uint64_t resources_version_add(uint64_t h, uint64_t hash, int priv);
 void resources_version_hex(uint64_t h, u_char *out);
 
+/*
+ * The cause of a failed write of the file at path: err, or ENOSPC (or
+ * EDQUOT) when the file system has no room left for the file to grow (a
+ * page is written past its end, then the file is cut back to its size).
+ * LMDB reports a short write, what a full disk gives, as EIO.
+ */
+int resources_write_errno(const char *path, int err);
+
 
 #endif /* _RESOURCES_UTIL_H_INCLUDED_ */
