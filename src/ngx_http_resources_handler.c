@@ -1651,8 +1651,8 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
                 return NGX_ERROR;
             }
 
-            e->value = t.display;
-            e->len = t.display_len;
+            e->value = rq->vi ? t.display_all : t.display;
+            e->len = rq->vi ? t.display_all_len : t.display_len;
         }
 
         if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
@@ -3256,8 +3256,8 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
         if (t.count[rq->vi]) {
             f[m].id = t.id;
             f[m].count = t.count[rq->vi];
-            f[m].value = t.display;
-            f[m].len = t.display_len;
+            f[m].value = rq->vi ? t.display_all : t.display;
+            f[m].len = rq->vi ? t.display_all_len : t.display_len;
             m++;
         }
     }
@@ -3472,10 +3472,18 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
             cap *= 2;
         }
 
+        /* the view's spelling: the private one, when it differs, last */
+
         f[n].id = rt.id;
         f[n].count = rt.count[rq->vi];
         f[n].value = (u_char *) d.mv_data + sizeof(resources_term_t);
         f[n].len = rt.display_len;
+
+        if (rq->vi && d.mv_size > sizeof(resources_term_t) + rt.display_len) {
+            f[n].value += rt.display_len;
+            f[n].len = d.mv_size - sizeof(resources_term_t) - rt.display_len;
+        }
+
         n++;
     }
 

@@ -168,3 +168,29 @@ CORE::join '', (map { qq({"id":"p-$_","title":"Public $_","type":"Autres","keywo
 [(qr/Qpv|AUTRES/) x 5]
 --- no_error_log
 [error]
+
+
+
+=== TEST 7: a private location shows the spellings counted over all its resources
+--- catalogue_jsonl eval
+CORE::join '', (map { qq({"id":"p-$_","title":"Public $_","type":"Autres","keywords":["QPV"]}\n) } 1 .. 2),
+         (map { qq({"id":"x-$_","title":"Private $_","type":"AUTRES","private":true,"keywords":["Qpv"]}\n) } 1 .. 5)
+--- config
+    location /resources {
+        resources_db $TEST_NGINX_CATALOGUE;
+        resources;
+        resources_private on;
+    }
+--- request eval
+["GET /resources/_keywords", "GET /resources/_keywords?prefix=q",
+ "GET /resources/_types", "GET /resources/_types?prefix=au",
+ "GET /resources?facets=kw,type&limit=0", "GET /resources/_meta"]
+--- response_json_subset eval
+['{"items":[{"value":"Qpv","count":7}]}',
+ '{"items":[{"value":"Qpv","count":7}]}',
+ '{"items":[{"value":"AUTRES","count":7}]}',
+ '{"items":[{"value":"AUTRES","count":7}]}',
+ '{"total":7,"facets":{"kw":[{"value":"Qpv","count":7}],"type":[{"value":"AUTRES","count":7}]}}',
+ '{"total":7,"types":[{"value":"AUTRES","count":7}]}']
+--- no_error_log
+[error]
