@@ -1046,8 +1046,10 @@ ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
 
 
 /*
- * q's last word as a prefix: the postings of the words it starts (both
- * parts in the private view), in rq->prefix; ngx_http_resources_merge()
+ * q's last word as a prefix: the postings of the first
+ * NGX_HTTP_RESOURCES_PREFIX_MAX words it starts, in folded order (a word
+ * of the private view has two parts, public and private: both are taken,
+ * as one of those words), in rq->prefix; ngx_http_resources_merge()
  * makes them one list when relevance from bitmaps did not answer
  */
 
@@ -1055,63 +1057,113 @@ static ngx_int_t
 ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     size_t len, resources_posting_t *p)
 {
-    int                        rc;
-    size_t                     n, klen;
+    int                        rc, cmp;
+    size_t                     n, klen, words;
     ngx_int_t                  u;
-    ngx_uint_t                 part, i, more;
-    u_char                     key[2 + RESOURCES_WORD_MAX];
-    MDB_val                    k, d, *keys;
-    MDB_cursor                *c;
+    ngx_uint_t                 part, nparts, i, more, live[2];
+    u_char                     key[2 + RESOURCES_WORD_MAX],
+                               pkey[2][2 + RESOURCES_WORD_MAX];
+    MDB_val                    k[2], d[2], *keys;
+    MDB_cursor                *c[2];
     resources_posting_t       *lists;
     ngx_http_resources_walk_t  walk[3];
 
     ngx_memzero(walk, sizeof(walk));
 
-    lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+    nparts = (rq->view == RESOURCES_VIEW_ALL) ? 2 : 1;
+
+    lists = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
                                          * sizeof(resources_posting_t));
-    keys = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+    keys = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
                                         * sizeof(MDB_val));
     if (lists == NULL || keys == NULL) {
         return NGX_ERROR;
     }
 
-    n = 0;
-    more = 0;
+    /* a cursor a part, each at the first word the prefix starts */
 
-    for (part = 0; part < (rq->view == RESOURCES_VIEW_ALL ? 2 : 1); part++) {
+    klen = 0;
 
-        klen = resources_post_key(key, part ? RESOURCES_PART_PRIVATE
-                                             : RESOURCES_PART_PUBLIC,
+    for (part = 0; part < nparts; part++) {
+        klen = resources_post_key(pkey[part], part ? RESOURCES_PART_PRIVATE
+                                                   : RESOURCES_PART_PUBLIC,
                                   RESOURCES_KIND_WORD, word, len);
 
-        if (mdb_cursor_open(rq->s->txn, rq->s->post, &c) != 0) {
+        if (mdb_cursor_open(rq->s->txn, rq->s->post, &c[part]) != 0) {
+            if (part) {
+                mdb_cursor_close(c[0]);
+            }
+
             return NGX_ERROR;
         }
 
-        k.mv_size = klen;
-        k.mv_data = key;
+        k[part].mv_size = klen;
+        k[part].mv_data = pkey[part];
 
-        for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-             rc == 0;
-             rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
-        {
-            if (k.mv_size < klen || ngx_memcmp(k.mv_data, key, klen) != 0) {
-                break;
-            }
+        live[part] = (mdb_cursor_get(c[part], &k[part], &d[part],
+                                     MDB_SET_RANGE) == 0
+                      && k[part].mv_size >= klen
+                      && ngx_memcmp(k[part].mv_data, pkey[part], klen) == 0);
+    }
 
-            if (n == NGX_HTTP_RESOURCES_PREFIX_MAX) {
-                more = 1;
-                break;
-            }
+    if (nparts == 1) {
+        live[1] = 0;
+    }
 
-            keys[n] = k;
-            lists[n].data = d.mv_data;
-            lists[n].n = d.mv_size / sizeof(uint32_t);
-            lists[n].scored = 1;
-            n++;
+    /* the words of both parts in folded order, merged */
+
+    n = 0;
+    words = 0;
+    more = 0;
+
+    while (live[0] || live[1]) {
+
+        if (words == NGX_HTTP_RESOURCES_PREFIX_MAX) {
+            more = 1;
+            break;
         }
 
-        mdb_cursor_close(c);
+        if (!live[1]) {
+            cmp = -1;
+
+        } else if (!live[0]) {
+            cmp = 1;
+
+        } else {
+            /* the keys past their part byte, as LMDB orders them */
+
+            cmp = ngx_memcmp((u_char *) k[0].mv_data + 1,
+                             (u_char *) k[1].mv_data + 1,
+                             ngx_min(k[0].mv_size, k[1].mv_size) - 1);
+            if (cmp == 0) {
+                cmp = (k[0].mv_size > k[1].mv_size)
+                      - (k[0].mv_size < k[1].mv_size);
+            }
+        }
+
+        words++;
+
+        for (part = 0; part < 2; part++) {
+            if (part == 0 ? cmp > 0 : cmp < 0) {
+                continue;
+            }
+
+            keys[n] = k[part];
+            lists[n].data = d[part].mv_data;
+            lists[n].n = d[part].mv_size / sizeof(uint32_t);
+            lists[n].scored = 1;
+            n++;
+
+            live[part] = (mdb_cursor_get(c[part], &k[part], &d[part],
+                                         MDB_NEXT) == 0
+                          && k[part].mv_size >= klen
+                          && ngx_memcmp(k[part].mv_data, pkey[part], klen)
+                             == 0);
+        }
+    }
+
+    for (part = 0; part < nparts; part++) {
+        mdb_cursor_close(c[part]);
     }
 
     rq->prefix = lists;
@@ -1822,7 +1874,15 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
     i = (kind == RESOURCES_KIND_TYPE);
     *done = 0;
 
-    if (!s->bitmaps_all[i] || limit == 0) {
+    /*
+     * The terms' bitmaps and counts are their public parts': a private
+     * location's result (a bitmap when sort=title walks it) is counted
+     * from its list instead
+     */
+
+    if (rq->view != RESOURCES_VIEW_PUBLIC || !s->bitmaps_all[i]
+        || limit == 0)
+    {
         return NGX_OK;
     }
 

@@ -87,7 +87,7 @@ my $db = "$dir/catalogue.mdb";
 
 my ($rc, $out, $err) = load('-o', $db, 't/data/sample.jsonl');
 is $rc, 0, 'sample loads' or diag $err;
-like $out, qr/published \Q$db\E: 8 resources \(2 private\), 15 keywords, 3 types, \d+ bytes, version [0-9a-f]{16}, [\d.]+ s/,
+like $out, qr/published \Q$db\E: 8 resources \(2 private\), 15 keywords, 3 types, \d+ bytes, version [0-9a-f]{16}, public version [0-9a-f]{16}, [\d.]+ s/,
     'summary line';
 is sprintf('%o', (stat $db)[2] & 07777), '644', 'readable by the workers';
 my ($version) = $out =~ /version ([0-9a-f]{16})/;
@@ -868,7 +868,7 @@ ok !glob("$db.tmp.*"), 'no temporary file is left';
     my $ino = (stat $same)[1];
     ($rc, $out, $err) = load('-o', $same, 't/data/sample.jsonl');
     is $rc, 0, 'the same again: exit 0' or diag $err;
-    like $out, qr/^resources-load: unchanged \Q$same\E: 8 resources \(2 private\), version $version, [\d.]+ s: it is the published one, nothing was published$/,
+    like $out, qr/^resources-load: unchanged \Q$same\E: 8 resources \(2 private\), version $version, public version [0-9a-f]{16}, [\d.]+ s: it is the published one, nothing was published$/,
         '"unchanged", with the version';
     is $err, '', 'nothing on stderr';
     is((stat $same)[1], $ino, 'the published file is the same file');

@@ -18,7 +18,8 @@ _EOC_
 
 # the content version of the sample, as the loader computes it (dry run)
 my $loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
-our ($Version) = `$loader -n t/data/sample.jsonl` =~ /version ([0-9a-f]{16})/;
+# the version of the public location: that of the public records
+our ($Version) = `$loader -n t/data/sample.jsonl` =~ /public version ([0-9a-f]{16})/;
 die "no version from $loader" unless $Version;
 
 # the full form of one resource, byte for byte (TEST 1b, 1c)

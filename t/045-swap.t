@@ -33,7 +33,8 @@ close $f;
 
 sub version_of {
     my ($file) = @_;
-    my ($v) = `$loader -n $file` =~ /version ([0-9a-f]{16})/;
+    # the version a public location shows: that of the public records
+    my ($v) = `$loader -n $file` =~ /public version ([0-9a-f]{16})/;
     die "no version for $file" unless $v;
     return $v;
 }

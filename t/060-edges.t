@@ -186,6 +186,9 @@ sub slurp {
 
 # --- helpers
 
+# the version a public location shows for each loaded version
+our %Public;
+
 my $http = HTTP::Tiny->new(timeout => 3);
 
 sub meta_version {
@@ -211,7 +214,7 @@ sub all_on {
     my %v;
     while (1) {
         %v = map { $_ => meta_version($_) } @names;
-        return (1, %v) unless grep { $v{$_} ne $want } @names;
+        return (1, %v) unless grep { $v{$_} ne ($Public{$want} // $want) } @names;
         return (0, %v) if time > $deadline;
         sleep $interval / 2;
     }
@@ -233,9 +236,12 @@ sub load {
     my ($out, @files) = @_;
     my $summary = `@{[ shq($loader) ]} --force -o @{[ shq($out) ]} @{[ join ' ', map { shq($_) } @files ]} 2>&1`;
     die "loader failed: $summary" if $?;
-    my ($v) = $summary =~ /version ([0-9a-f]{16})/ or die "no version: $summary";
+    my ($v, $pv) = $summary =~ /version ([0-9a-f]{16}), public version ([0-9a-f]{16})/
+        or die "no version: $summary";
+    $Public{$v} = $pv;
     return $v;
 }
+
 
 sub inode { (stat $_[0])[1] // 0 }
 

@@ -1898,9 +1898,10 @@ main(int argc, char **argv)
 
         if (!ld.quiet) {
             printf("%s: unchanged %s: %u resources (%u private), version"
-                   " %s, %.2f s: it is the published one, nothing was"
-                   " published\n", resources_prog, out, ph.ndocs,
-                   ph.ndocs - ph.npublic, version, resources_clock() - start);
+                   " %s, public version %s, %.2f s: it is the published"
+                   " one, nothing was published\n", resources_prog, out,
+                   ph.ndocs, ph.ndocs - ph.npublic, version, public_version,
+                   resources_clock() - start);
         }
 
         if (ld.verbose) {
@@ -1977,10 +1978,11 @@ main(int argc, char **argv)
 
         if (!ld.quiet) {
             printf("%s: dry run: %u resources (%u private), %u keywords,"
-                   " %u types, %llu bytes, version %s, %.2f s: nothing was"
-                   " published\n", resources_prog, st.ndocs, st.nprivate,
-                   st.nkeywords, st.ntypes, (unsigned long long) st.size,
-                   st.version, resources_clock() - start);
+                   " %u types, %llu bytes, version %s, public version %s,"
+                   " %.2f s: nothing was published\n", resources_prog,
+                   st.ndocs, st.nprivate, st.nkeywords, st.ntypes,
+                   (unsigned long long) st.size, st.version, public_version,
+                   resources_clock() - start);
         }
 
         if (ld.verbose) {
@@ -2009,9 +2011,10 @@ main(int argc, char **argv)
 
         if (!ld.quiet) {
             printf("%s: unchanged %s: %u resources (%u private), version"
-                   " %s, %.2f s: it is the published one, nothing was"
-                   " published\n", resources_prog, out, ph.ndocs,
-                   ph.ndocs - ph.npublic, version, resources_clock() - start);
+                   " %s, public version %s, %.2f s: it is the published"
+                   " one, nothing was published\n", resources_prog, out,
+                   ph.ndocs, ph.ndocs - ph.npublic, version, public_version,
+                   resources_clock() - start);
         }
 
         if (ld.verbose) {
@@ -2046,10 +2049,11 @@ main(int argc, char **argv)
 
     if (!ld.quiet) {
         printf("%s: published %s: %u resources (%u private), %u keywords,"
-               " %u types, %llu bytes, version %s, %.2f s%s\n",
+               " %u types, %llu bytes, version %s, public version %s,"
+               " %.2f s%s\n",
                resources_prog, out, st.ndocs, st.nprivate, st.nkeywords,
                st.ntypes, (unsigned long long) st.size, st.version,
-               resources_clock() - start,
+               public_version, resources_clock() - start,
                ld.skipped ? " (some records skipped)" : "");
     }
 
