@@ -87,7 +87,7 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
 {
     size_t               i, j, k, count, pos[RESOURCES_INTERSECT_MAX];
     u_char               linear[RESOURCES_INTERSECT_MAX];
-    uint32_t             e, d, s, cand;
+    uint32_t             e, d, s, cand, next;
     resources_posting_t  t;
 
     if (nlists == 0 || nlists > RESOURCES_INTERSECT_MAX || lo >= hi) {
@@ -112,6 +112,7 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
     }
 
     count = 0;
+    next = lo;                      /* the smallest docno still to give */
 
     for (k = pos[0]; k < lists[0].n; k++) {
         e = resources_entry(lists[0].data, k);
@@ -120,6 +121,12 @@ resources_intersect_dense(resources_posting_t *lists, size_t nlists,
         if (cand >= hi) {
             break;
         }
+
+        if (cand < next) {
+            continue;               /* out of order: a corrupt list */
+        }
+
+        next = cand + 1;
 
         s = lists[0].scored ? resources_field_weight[RESOURCES_FIELD(e)] : 0;
 
@@ -272,6 +279,39 @@ resources_union(const resources_posting_t *lists, size_t nlists,
     }
 
     return o;
+}
+
+
+int
+resources_union_dense_bounded(const resources_posting_t *lists,
+    size_t nlists, u_char *best, uint32_t ndocs)
+{
+    int       rc;
+    size_t    i, k;
+    uint32_t  e, d;
+    u_char    f;
+
+    rc = 0;
+
+    for (i = 0; i < nlists; i++) {
+        for (k = 0; k < lists[i].n; k++) {
+            e = resources_entry(lists[i].data, k);
+            d = RESOURCES_DOCNO(e);
+
+            if (d >= ndocs) {
+                rc = -1;
+                continue;
+            }
+
+            f = (u_char) (RESOURCES_FIELD(e) + 1);
+
+            if (best[d] < f) {
+                best[d] = f;
+            }
+        }
+    }
+
+    return rc;
 }
 
 
@@ -799,18 +839,27 @@ resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi)
 }
 
 
-void
+int
 resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
     size_t n)
 {
+    int       rc;
     size_t    i;
     uint32_t  e, d, f;
     uint64_t  bit;
+
+    rc = 0;
 
     for (i = 0; i < n; i++) {
         e = resources_get_u32(p + i * sizeof(uint32_t));
         d = RESOURCES_DOCNO(e);
         f = RESOURCES_FIELD(e);
+
+        if (d / 64 >= nw) {
+            rc = -1;
+            continue;
+        }
+
         bit = (uint64_t) 1 << (d % 64);
 
         acc[d / 64] |= bit;
@@ -818,6 +867,29 @@ resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
         acc[2 * nw + d / 64] |= (f & 1) ? bit : 0;
         acc[3 * nw + d / 64] |= (f == RESOURCES_FIELD_TITLE) ? bit : 0;
     }
+
+    return rc;
+}
+
+
+size_t
+resources_bits_count_posting(const uint64_t *bits, uint32_t ndocs,
+    const resources_posting_t *p)
+{
+    size_t    k, c;
+    uint32_t  d;
+
+    for (k = 0, c = 0; k < p->n; k++) {
+        d = RESOURCES_DOCNO(resources_entry(p->data, k));
+
+        if (d >= ndocs) {
+            return RESOURCES_CORRUPT;
+        }
+
+        c += (bits[d / 64] >> (d % 64)) & 1;
+    }
+
+    return c;
 }
 
 

@@ -5,6 +5,17 @@
  * straight from the snapshot (unaligned) or from memory.  Nothing here
  * allocates; the caller sizes the output arrays (the smallest input for an
  * intersection, the sum of the inputs for a union).
+ *
+ * Caveat, first: a list read from the snapshot may be corrupt (issue #20:
+ * nothing read from the file is used as an index before it is checked).
+ * Every function below reads only entries [0, n) of its lists and writes
+ * only inside the arrays it is given, whatever the entries hold: those
+ * that index an array with a docno take its bound (ndocs, hi, or a
+ * bitmap's words) and never index past it.  Where a function can tell
+ * that a list breaks the layout it says so: RESOURCES_CORRUPT (a size_t
+ * function) or -1 (an int one); the caller then answers 500 and logs the
+ * snapshot's path once.  The exceptions, kept until the module calls the
+ * bounded forms: resources_union_dense() (use _bounded).
  */
 
 #ifndef _RESOURCES_POSTINGS_H_INCLUDED_
@@ -19,6 +30,9 @@
 /* lists one intersection takes at most */
 #define RESOURCES_INTERSECT_MAX  32
 
+/* what a size_t function returns for a list that breaks the layout */
+#define RESOURCES_CORRUPT        ((size_t) -1)
+
 
 typedef struct {
     const u_char  *data;      /* n u32 entries, any alignment */
@@ -31,7 +45,10 @@ typedef struct {
 extern const uint32_t  resources_field_weight[4];
 
 
-/* first index i >= from with docno(list[i]) >= docno, or n */
+/*
+ * First index i >= from with docno(list[i]) >= docno, or n; reads only
+ * entries [from, n) (a list out of order gives some index in [from, n])
+ */
 size_t resources_gallop(const u_char *data, size_t n, size_t from,
     uint32_t docno);
 
@@ -39,7 +56,11 @@ size_t resources_gallop(const u_char *data, size_t n, size_t from,
  * Docnos in every list and in [lo, hi), in increasing order, into out.
  * When score is not NULL, score[k] is the sum, over the scored lists, of
  * the weight of the field of out[k].  The lists are reordered (smallest
- * first).  Returns the number of docnos written.
+ * first).  Returns the number of docnos written, at most the length of
+ * the smallest list.  Whatever the lists hold, the docnos written are
+ * strictly increasing and in [lo, hi) (entries of the smallest list that
+ * do not increase are skipped): the caller may index arrays of hi entries
+ * with them.
  */
 size_t resources_intersect(resources_posting_t *lists, size_t nlists,
     uint32_t lo, uint32_t hi, uint32_t *out, uint32_t *score);
@@ -47,7 +68,8 @@ size_t resources_intersect(resources_posting_t *lists, size_t nlists,
 /*
  * The same, also keeping only the docnos d with dense[d] != 0, and adding
  * the weight of field dense[d] - 1 to their score: dense is the union of
- * a query word's expansions, from resources_union_dense().
+ * a query word's expansions, from resources_union_dense_bounded() (hi
+ * bytes at least: only dense[lo .. hi) is read).
  */
 size_t resources_intersect_dense(resources_posting_t *lists, size_t nlists,
     uint32_t lo, uint32_t hi, const u_char *dense, uint32_t *out,
@@ -56,7 +78,18 @@ size_t resources_intersect_dense(resources_posting_t *lists, size_t nlists,
 /*
  * The union of the lists as one byte per docno: best[d] is 1 + the best
  * field of docno d in them, or left 0 (best: ndocs bytes, zeroed by the
- * caller).  In O(entries), for unions too large to sort.
+ * caller).  In O(entries), for unions too large to sort.  0, or -1 when
+ * an entry's docno is ndocs or more (the snapshot is corrupt): such
+ * entries are skipped, nothing is written outside best[0 .. ndocs).
+ */
+int resources_union_dense_bounded(const resources_posting_t *lists,
+    size_t nlists, u_char *best, uint32_t ndocs);
+
+/*
+ * The same without a bound: for lists known to be good only (made in
+ * memory).  Every docno indexes best: a corrupt posting from the
+ * snapshot writes outside it (issue #20).  Kept until the module calls
+ * the bounded form; do not add callers.
  */
 void resources_union_dense(const resources_posting_t *lists, size_t nlists,
     u_char *best);
@@ -64,7 +97,10 @@ void resources_union_dense(const resources_posting_t *lists, size_t nlists,
 /*
  * The union of the lists, as entries (docno << 2 | best field) in
  * increasing order, into out (room for the sum of the n's; work is as
- * large).  Returns the number of entries written.
+ * large).  Returns the number of entries written.  The entries are copied
+ * as they are: from a corrupt snapshot a docno may be ndocs or more (the
+ * intersections bound what they give by hi; a page read straight from
+ * the union goes through resources_snapshot_record(), which refuses it).
  */
 size_t resources_union(const resources_posting_t *lists, size_t nlists,
     uint32_t *out, uint32_t *work);
@@ -127,6 +163,15 @@ void resources_bits_pairs(const u_char **bits, size_t n, size_t nw,
 void resources_pair_rows(size_t n, unsigned part, unsigned nparts,
     size_t *lo, size_t *hi);
 
+/*
+ * The docnos of a posting (p->n entries, any alignment) whose bit is set
+ * in bits (RESOURCES_BITMAP_WORDS(ndocs) words): the count of a rare
+ * term's facet over a result bitmap.  RESOURCES_CORRUPT when an entry's
+ * docno is ndocs or more (nothing is read past the bitmap).
+ */
+size_t resources_bits_count_posting(const uint64_t *bits, uint32_t ndocs,
+    const resources_posting_t *p);
+
 /* the bits set in a bitmap of nw words (any alignment) */
 size_t resources_bits_count(const u_char *bits, size_t nw);
 
@@ -155,9 +200,12 @@ size_t resources_bits_clip(uint64_t *acc, size_t nw, size_t lo, size_t hi);
  * resources_bits_fields_low() then makes the low bit read as in one word
  * whose field in a docno is the best of theirs: the title's (in one of
  * them), or the summary's where none has the high bit.  A keyword in one
- * and a summary in another is not a title.
+ * and a summary in another is not a title.  fields_add returns 0, or -1
+ * when an entry's docno is 64 * nw or more (a corrupt snapshot): such
+ * entries are skipped.  Docnos in [ndocs, 64 * nw) set bits that the
+ * range [lo, hi) of every count and page clears.
  */
-void resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
+int resources_bits_fields_add(uint64_t *acc, size_t nw, const u_char *p,
     size_t n);
 void resources_bits_fields_low(uint64_t *acc, size_t nw);
 

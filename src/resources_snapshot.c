@@ -28,6 +28,71 @@
     do { snprintf(err, errlen, __VA_ARGS__); goto failed; } while (0)
 
 
+static const u_char *resources_snapshot_map_base(resources_snapshot_t *s,
+    const u_char *p);
+static int resources_snapshot_check_facets(resources_snapshot_t *s,
+    MDB_val *d);
+
+
+int
+resources_snapshot_value(const resources_snapshot_t *s, const MDB_val *v,
+    size_t unit)
+{
+    uintptr_t  p, start, end;
+
+    if (unit > 1 && v->mv_size % unit) {
+        return -1;
+    }
+
+    if (s->map == NULL || v->mv_size == 0) {
+        return 0;
+    }
+
+    p = (uintptr_t) v->mv_data;
+    start = (uintptr_t) s->map;
+    end = start + s->map_len;
+
+    if (p < start || p > end || v->mv_size > end - p) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * A bitmap's value: RESOURCES_BITMAP_WORDS(ndocs) words inside the map,
+ * no bit set past docno ndocs - 1 (the words are read whole: a bit there
+ * would be a docno past the end)
+ */
+
+static int
+resources_snapshot_bitmap_ok(const resources_snapshot_t *s, const MDB_val *d)
+{
+    size_t    nw;
+    uint64_t  last;
+
+    nw = RESOURCES_BITMAP_WORDS(s->header.ndocs);
+
+    if (nw == 0 || d->mv_size != nw * sizeof(uint64_t)
+        || resources_snapshot_value(s, d, 1) != 0)
+    {
+        return -1;
+    }
+
+    if (s->header.ndocs % 64) {
+        memcpy(&last, (const u_char *) d->mv_data
+                      + (nw - 1) * sizeof(uint64_t), sizeof(uint64_t));
+
+        if (last >> (s->header.ndocs % 64)) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 resources_snapshot_column(resources_snapshot_t *s, const char *name,
     size_t esize, size_t n, const u_char **col, size_t *got)
@@ -37,7 +102,9 @@ resources_snapshot_column(resources_snapshot_t *s, const char *name,
     k.mv_size = strlen(name);
     k.mv_data = (void *) name;
 
-    if (mdb_get(s->txn, s->cols, &k, &d) != 0) {
+    if (mdb_get(s->txn, s->cols, &k, &d) != 0
+        || resources_snapshot_value(s, &d, esize) != 0)
+    {
         return -1;
     }
 
@@ -98,8 +165,15 @@ resources_snapshot_bitmaps(resources_snapshot_t *s, u_char kind, int i)
             break;
         }
 
+        /*
+         * size and place only: these are ANDed with results, bits past
+         * ndocs never become docnos; reading each one's last word would
+         * fault in a page a bitmap (5 ms at 100k, with the pair counts')
+         */
+
         if (d.mv_size != RESOURCES_BITMAP_WORDS(s->header.ndocs)
-                         * sizeof(uint64_t))
+                         * sizeof(uint64_t)
+            || resources_snapshot_value(s, &d, 1) != 0)
         {
             goto failed;
         }
@@ -115,7 +189,8 @@ resources_snapshot_bitmaps(resources_snapshot_t *s, u_char kind, int i)
         tk.mv_data = (u_char *) k.mv_data + 1;
 
         if (mdb_get(s->txn, s->terms, &tk, &td) != 0
-            || td.mv_size < sizeof(resources_term_t))
+            || td.mv_size < sizeof(resources_term_t)
+            || resources_snapshot_value(s, &td, 1) != 0)
         {
             goto failed;
         }
@@ -188,6 +263,10 @@ resources_snapshot_pairs(resources_snapshot_t *s)
         return 0;
     }
 
+    if (resources_snapshot_value(s, &d, sizeof(uint32_t)) != 0) {
+        return -1;
+    }
+
     p = d.mv_data;
     n = (d.mv_size >= sizeof(uint32_t)) ? resources_get_u32(p) : 0;
 
@@ -218,7 +297,9 @@ resources_snapshot_pairs(resources_snapshot_t *s)
 
         k.mv_size = 1 + len;
 
-        if (mdb_get(s->txn, s->post, &k, &v) != 0 || v.mv_size != size) {
+        if (mdb_get(s->txn, s->post, &k, &v) != 0 || v.mv_size != size
+            || resources_snapshot_value(s, &v, 1) != 0)
+        {
             return -1;
         }
 
@@ -478,8 +559,18 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
         return -1;
     }
 
+    /* the folded order: a permutation of the ids (checked < n already) */
+
+    memset(s->rank[i], 0xff, (n + 1) * sizeof(uint32_t));
+
     for (r = 0; r < n; r++) {
-        s->rank[i][resources_snapshot_col(sorted, r)] = r;
+        id = resources_snapshot_col(sorted, r);
+
+        if (s->rank[i][id] != UINT32_MAX) {
+            return -1;
+        }
+
+        s->rank[i][id] = r;
     }
 
     rc = mdb_cursor_open(s->txn, s->tids, &c);
@@ -498,7 +589,8 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
     {
         if (k.mv_size != sizeof(uint32_t)
             || resources_get_u32(k.mv_data) != resources_tid_key(kind, id)
-            || d.mv_size < sizeof(resources_term_t))
+            || d.mv_size < sizeof(resources_term_t)
+            || resources_snapshot_value(s, &d, 1) != 0)
         {
             break;
         }
@@ -537,8 +629,10 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     size_t errlen)
 {
     int           rc, fd;
+    u_char        key[2];
     size_t        n, nkwoff;
     uint32_t      i, prev, cur;
+    uint64_t      loc;
     struct stat   sb;
     MDB_val       k, d;
     MDB_dbi       meta;
@@ -621,6 +715,19 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
 
     memcpy(&s->header, d.mv_data, sizeof(resources_header_t));
 
+    /*
+     * The map, where every value kept or handed out must lie: LMDB bounds
+     * page numbers, not the sizes in its nodes
+     */
+
+    s->map = resources_snapshot_map_base(s, d.mv_data);
+    s->map_len = (info.me_mapsize < (size_t) sb.st_size)
+                 ? info.me_mapsize : (size_t) sb.st_size;
+
+    if (resources_snapshot_value(s, &d, 1) != 0) {
+        resources_snapshot_error("the header lies outside the file");
+    }
+
     if (s->header.magic != RESOURCES_MAGIC) {
         resources_snapshot_error("not a resources snapshot of this machine's"
                                  " byte order");
@@ -644,7 +751,9 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     k.mv_data = "dict";
 
     if (mdb_get(s->txn, meta, &k, &d) == 0 && s->header.schema >= 2) {
-        if (d.mv_size > RESOURCES_DICT_MAX) {
+        if (d.mv_size > RESOURCES_DICT_MAX
+            || resources_snapshot_value(s, &d, 1) != 0)
+        {
             resources_snapshot_error("the dictionary is too long");
         }
 
@@ -662,7 +771,9 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
             resources_snapshot_error("out of memory");
         }
 
-        memcpy(s->scratch, s->dict, s->dict_len);
+        if (s->dict_len) {
+            memcpy(s->scratch, s->dict, s->dict_len);   /* dict not NULL */
+        }
     }
 
     memcpy(s->version, s->header.version, RESOURCES_VERSION_LEN);
@@ -709,7 +820,8 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         if (s->nchunks == RESOURCES_CHUNKS_MAX
             || k.mv_size != sizeof(uint32_t)
             || resources_get_u32(k.mv_data) != s->nchunks
-            || d.mv_size > RESOURCES_CHUNK_MAX)
+            || d.mv_size > RESOURCES_CHUNK_MAX
+            || resources_snapshot_value(s, &d, 1) != 0)
         {
             mdb_cursor_close(c);
             resources_snapshot_error("the record chunks are inconsistent");
@@ -761,6 +873,42 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         prev = cur;
     }
 
+    if (prev != s->nkwids) {
+        resources_snapshot_error("the keyword column is inconsistent");
+    }
+
+    /*
+     * dates non-increasing, undated last: a date range is a docno range
+     * (binary searches), and the years of a result come in runs
+     */
+
+    prev = UINT32_MAX;
+
+    for (i = 0; i < n; i++) {
+        cur = resources_snapshot_col(s->date, i);
+
+        if (cur != 0 && (prev == 0 || cur > prev)) {
+            resources_snapshot_error("the date column is not in order");
+        }
+
+        prev = cur;
+    }
+
+    /* each record's header inside its chunk (its lengths: at its use) */
+
+    for (i = 0; i < n; i++) {
+        memcpy(&loc, s->rec + (size_t) i * sizeof(uint64_t),
+               sizeof(uint64_t));
+
+        if ((loc >> 32) >= s->nchunks
+            || (uint32_t) loc + sizeof(resources_doc_t)
+               > s->chunk_len[loc >> 32])
+        {
+            resources_snapshot_error("the record column is inconsistent"
+                                     " (docno %u)", i);
+        }
+    }
+
     for (i = 0; i < n; i++) {
         if (resources_snapshot_col(s->order, i) >= n
             || resources_snapshot_col(s->title, i) >= n
@@ -805,6 +953,20 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
 
     if (resources_snapshot_pairs(s) != 0) {
         resources_snapshot_error("the pair counts are malformed");
+    }
+
+    /* the facets of the whole public view: read by every facets request */
+
+    key[0] = RESOURCES_PART_FACETS;
+    key[1] = RESOURCES_KIND_ALL;
+    k.mv_size = 2;
+    k.mv_data = key;
+
+    if (mdb_get(s->txn, s->post, &k, &d) == 0
+        && (resources_snapshot_value(s, &d, sizeof(uint32_t)) != 0
+            || resources_snapshot_check_facets(s, &d) != 0))
+    {
+        resources_snapshot_error("the facets of the catalogue are malformed");
     }
 
     return 0;
@@ -1007,7 +1169,9 @@ resources_snapshot_id(resources_snapshot_t *s, const u_char *id, size_t len,
     k.mv_size = len;
     k.mv_data = (void *) id;
 
-    if (mdb_get(s->txn, s->ids, &k, &d) != 0 || d.mv_size != 4) {
+    if (mdb_get(s->txn, s->ids, &k, &d) != 0 || d.mv_size != 4
+        || resources_snapshot_value(s, &d, 1) != 0)
+    {
         return -1;
     }
 
@@ -1021,8 +1185,10 @@ int
 resources_snapshot_posting(resources_snapshot_t *s, u_char part, u_char kind,
     const u_char *term, size_t len, resources_posting_t *p)
 {
-    u_char   key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
-    MDB_val  k, d;
+    u_char    key[2 + RESOURCES_TERM_MAX + RESOURCES_WORD_MAX];
+    size_t    n;
+    MDB_val   k, d;
+    uint32_t  first, last;
 
     p->data = NULL;
     p->n = 0;
@@ -1035,10 +1201,30 @@ resources_snapshot_posting(resources_snapshot_t *s, u_char part, u_char kind,
     k.mv_size = resources_post_key(key, part, kind, term, len);
     k.mv_data = key;
 
-    if (mdb_get(s->txn, s->post, &k, &d) == 0) {
-        p->data = d.mv_data;
-        p->n = d.mv_size / sizeof(uint32_t);
+    if (mdb_get(s->txn, s->post, &k, &d) != 0 || d.mv_size == 0) {
+        return 0;
     }
+
+    if (resources_snapshot_value(s, &d, sizeof(uint32_t)) != 0) {
+        return -1;
+    }
+
+    n = d.mv_size / sizeof(uint32_t);
+
+    /* a list: its ends, in O(1) (the entries between: at their use) */
+
+    if (part == RESOURCES_PART_PUBLIC || part == RESOURCES_PART_PRIVATE) {
+        first = RESOURCES_DOCNO(resources_get_u32(d.mv_data));
+        last = RESOURCES_DOCNO(resources_get_u32((u_char *) d.mv_data
+                                                 + (n - 1) * sizeof(uint32_t)));
+
+        if (last >= s->header.ndocs || first > last) {
+            return -1;
+        }
+    }
+
+    p->data = d.mv_data;
+    p->n = n;
 
     return 0;
 }
@@ -1068,8 +1254,7 @@ resources_snapshot_bits(resources_snapshot_t *s, u_char part, u_char kind,
     k.mv_data = key;
 
     if (mdb_get(s->txn, s->post, &k, &d) != 0
-        || d.mv_size != RESOURCES_BITMAP_WORDS(s->header.ndocs)
-                        * sizeof(uint64_t))
+        || resources_snapshot_bitmap_ok(s, &d) != 0)
     {
         return NULL;
     }
@@ -1141,7 +1326,9 @@ resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
     k.mv_size = sizeof(uint32_t);
     k.mv_data = &key;
 
-    if (mdb_get(s->txn, s->tids, &k, &d) != 0) {
+    if (mdb_get(s->txn, s->tids, &k, &d) != 0
+        || resources_snapshot_value(s, &d, 1) != 0)
+    {
         return -1;
     }
 

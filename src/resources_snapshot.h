@@ -10,6 +10,22 @@
  * are consistent, and begins the one read transaction that lasts until
  * resources_snapshot_close().  Every pointer handed out points into the map
  * and is valid until then.  Never use a snapshot across fork().
+ *
+ * A corrupt file (issue #20; docs/reliability.md, "Corrupt snapshots"):
+ * nothing read from it is used as an index, an offset or a length before
+ * it is checked.  The opening checks, in O(ndocs + terms), every value it
+ * keeps (inside the map, of the right size) and what becomes an index:
+ * the columns (kwoff, kwids, type, date order, title, bytitle, order,
+ * rec), the term orders, the listed bitmaps, the pair table, the facets
+ * of the whole view.  What it does not walk (postings, bitmaps and facet
+ * tables looked up by term, records, terms) is checked where it is read:
+ * the functions below return an error (documented with each) rather than
+ * hand out a value outside the map or of the wrong size, and the postings
+ * functions bound the docnos they meet (resources_postings.h).  A caller
+ * that gets such an error from a snapshot that opened answers 500 and
+ * logs the path once: the file is corrupt.  LMDB's own pages are LMDB's:
+ * it bounds page numbers, not node offsets (resources-load --verify reads
+ * every page).
  */
 
 #ifndef _RESOURCES_SNAPSHOT_H_INCLUDED_
@@ -127,6 +143,13 @@ typedef struct {
     size_t               dict_len;
     u_char              *scratch;
 
+    /*
+     * the map (from /proc/self/maps, or NULL where that cannot be read:
+     * values are then checked for size only)
+     */
+    const u_char        *map;
+    size_t               map_len;
+
     /* the file, as opened */
     dev_t                dev;
     ino_t                ino;
@@ -211,7 +234,18 @@ int resources_snapshot_verify(resources_snapshot_t *s,
 int resources_snapshot_verify_part(resources_snapshot_t *s, unsigned part,
     unsigned nparts, resources_verify_t *vf, char *err, size_t errlen);
 
-/* the record of docno (< ndocs), in O(1); 0 or -1 */
+/*
+ * Whether a value the caller read from the snapshot with LMDB (a cursor
+ * of its own) lies inside the map and is a whole number of units (unit 1:
+ * any size): 0, or -1 (corrupt)
+ */
+int resources_snapshot_value(const resources_snapshot_t *s, const MDB_val *v,
+    size_t unit);
+
+/*
+ * The record of docno, in O(1); 0, or -1 when docno is ndocs or more or
+ * the record's header or lengths do not fit its chunk (corrupt)
+ */
 int resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
     resources_record_t *rec);
 
@@ -240,8 +274,13 @@ int resources_snapshot_id(resources_snapshot_t *s, const u_char *id,
 
 /*
  * One part (RESOURCES_PART_PUBLIC or _PRIVATE) of a term's posting; an
- * unknown term gives an empty one (returns 0 either way).  The private view
- * is the union of both parts: the caller merges them.
+ * unknown term gives an empty one (0).  The private view is the union of
+ * both parts: the caller merges them.  -1, and p empty, when the value is
+ * not a whole number of u32s or lies outside the map, or (parts public and
+ * private) its last entry's docno is ndocs or more or its first docno is
+ * above its last (corrupt; the entries between are checked where they are
+ * used: resources_postings.h).  Part RESOURCES_PART_FACETS reads a facets
+ * table (its layout: resources_snapshot_facets_sizes).
  */
 int resources_snapshot_posting(resources_snapshot_t *s, u_char part,
     u_char kind, const u_char *term, size_t len, resources_posting_t *p);
@@ -250,7 +289,10 @@ int resources_snapshot_posting(resources_snapshot_t *s, u_char part,
  * The bitmap of a frequent keyword, type or word's public part: its words
  * (any alignment; RESOURCES_BITMAP_WORDS(ndocs) of them), or NULL.  The
  * second form reads another part: a frequent word's field bits
- * (RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO).
+ * (RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO).  A bitmap of the
+ * wrong size, outside the map, or with a bit set past docno ndocs - 1 is
+ * corrupt: NULL too (the caller then reads the term's posting, as for a
+ * term without a bitmap).
  */
 const u_char *resources_snapshot_bitmap(resources_snapshot_t *s, u_char kind,
     const u_char *term, size_t len);
@@ -276,7 +318,10 @@ int resources_snapshot_facets_sizes(const resources_posting_t *table,
 int resources_snapshot_pair_count(resources_snapshot_t *s,
     const u_char **bits, size_t nb, size_t *count);
 
-/* term of a kind by id; 0 or -1 */
+/*
+ * term of a kind by id; 0, or -1 when there is none or its value's
+ * lengths do not add up (corrupt)
+ */
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);
 
