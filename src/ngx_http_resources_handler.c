@@ -823,8 +823,13 @@ ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
     uint32_t             *out;
     resources_posting_t   parts[2];
 
-    resources_snapshot_posting(rq->s, RESOURCES_PART_PUBLIC, kind, term, len,
-                               &parts[0]);
+    if (resources_snapshot_posting(rq->s, RESOURCES_PART_PUBLIC, kind, term,
+                                   len, &parts[0])
+        != 0)
+    {
+        (void) ngx_http_resources_damaged(rq, "a posting is malformed");
+        return NGX_ERROR;
+    }
 
     *p = parts[0];
 
@@ -832,8 +837,13 @@ ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
         return NGX_OK;
     }
 
-    resources_snapshot_posting(rq->s, RESOURCES_PART_PRIVATE, kind, term, len,
-                               &parts[1]);
+    if (resources_snapshot_posting(rq->s, RESOURCES_PART_PRIVATE, kind, term,
+                                   len, &parts[1])
+        != 0)
+    {
+        (void) ngx_http_resources_damaged(rq, "a posting is malformed");
+        return NGX_ERROR;
+    }
 
     if (parts[1].n == 0) {
         return NGX_OK;
@@ -907,9 +917,10 @@ ngx_http_resources_walk(ngx_http_resources_req_t *rq,
 
         if (c == 0) {
             if (w->d.mv_size != RESOURCES_BITMAP_WORDS(rq->s->header.ndocs)
-                                * sizeof(uint64_t))
+                                * sizeof(uint64_t)
+                || resources_snapshot_value(rq->s, &w->d, 1) != 0)
             {
-                return NULL;
+                return NULL;            /* the word's list serves */
             }
 
             return w->d.mv_data;
@@ -1148,6 +1159,18 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
                 continue;
             }
 
+            if (resources_snapshot_value(rq->s, &d[part], sizeof(uint32_t))
+                != 0)
+            {
+                for (part = 0; part < nparts; part++) {
+                    mdb_cursor_close(c[part]);
+                }
+
+                (void) ngx_http_resources_damaged(rq, "a word's posting is"
+                                                  " malformed");
+                return NGX_ERROR;
+            }
+
             keys[n] = k[part];
             lists[n].data = d[part].mv_data;
             lists[n].n = d[part].mv_size / sizeof(uint32_t);
@@ -1271,7 +1294,14 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
             return NGX_ERROR;
         }
 
-        resources_union_dense(lists, n, dense);
+        if (resources_union_dense_bounded(lists, n, dense,
+                                          rq->s->header.ndocs)
+            != 0)
+        {
+            (void) ngx_http_resources_damaged(rq, "a word's posting is past"
+                                              " the end");
+            return NGX_ERROR;
+        }
 
         rq->dense = dense;
 
@@ -1864,7 +1894,7 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
     const uint64_t *bits, size_t limit, ngx_uint_t *done)
 {
     size_t                       i, j, k, m, nw, cap;
-    uint32_t                     c, d, id, *best, *rank;
+    uint32_t                     c, id, *best, *rank;
     resources_snapshot_t        *s;
     resources_posting_t          p;
     resources_term_info_t        t;
@@ -1921,17 +1951,15 @@ ngx_http_resources_facet_bitmaps(ngx_http_resources_req_t *rq, u_char kind,
                 return NGX_ERROR;
             }
 
-            for (k = 0, c = 0; k < p.n; k++) {
-                d = RESOURCES_DOCNO(resources_get_u32(p.data
-                                                      + k * sizeof(uint32_t)));
-                if (d >= s->header.ndocs) {
-                    (void) ngx_http_resources_damaged(rq, "a posting entry is"
-                                                      " past the end");
-                    return NGX_ERROR;
-                }
+            k = resources_bits_count_posting(bits, s->header.ndocs, &p);
 
-                c += (bits[d / 64] >> (d % 64)) & 1;
+            if (k == RESOURCES_CORRUPT) {
+                (void) ngx_http_resources_damaged(rq, "a posting entry is"
+                                                  " past the end");
+                return NGX_ERROR;
             }
+
+            c = (uint32_t) k;
         }
 
         if (c == 0) {
@@ -2002,6 +2030,7 @@ ngx_http_resources_table(ngx_http_resources_req_t *rq, u_char kind,
                                    len, &rq->table)
         != 0)
     {
+        (void) ngx_http_resources_damaged(rq, "a facets table is malformed");
         return NGX_ERROR;
     }
 
@@ -2470,7 +2499,13 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
                 continue;
             }
 
-            resources_bits_fields_add(rare, nw, t->post.data, t->post.n);
+            if (resources_bits_fields_add(rare, nw, t->post.data, t->post.n)
+                != 0)
+            {
+                (void) ngx_http_resources_damaged(rq, "a word's posting is"
+                                                  " past the end");
+                return NGX_ERROR;
+            }
         }
 
         /* the rare words as one: see resources_bits_fields_low() */
@@ -2514,9 +2549,8 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
     k = resources_bits_slots_top(slots, ns, lo, hi, k, out);
 
     if (k <= offset) {
-        ngx_log_error(NGX_LOG_ALERT, rq->r->connection->log, 0,
-                      "resources: %uz items ranked of %uz",
-                      k, n);
+        (void) ngx_http_resources_damaged(rq, "fewer items ranked than"
+                                          " counted");
         return NGX_ERROR;
     }
 
@@ -2788,7 +2822,13 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
-            resources_union_dense(&rq->lists[k], 1, dense);
+            if (resources_union_dense_bounded(&rq->lists[k], 1, dense,
+                                              s->header.ndocs)
+                != 0)
+            {
+                return ngx_http_resources_damaged(rq, "a word's posting is"
+                                                  " past the end");
+            }
             rq->dense = dense;
 
             rq->nlists--;
@@ -2817,7 +2857,8 @@ ngx_http_resources_list(ngx_http_resources_req_t *rq, ngx_uint_t atom)
                                           0, &rq->table)
                != 0)
         {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return ngx_http_resources_damaged(rq, "the facets table is"
+                                              " malformed");
         }
     }
 
@@ -3505,8 +3546,11 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
             break;
         }
 
-        if (d.mv_size < sizeof(resources_term_t)) {
-            break;
+        if (d.mv_size < sizeof(resources_term_t)
+            || resources_snapshot_value(rq->s, &d, 1) != 0)
+        {
+            mdb_cursor_close(c);
+            return ngx_http_resources_damaged(rq, "a term is malformed");
         }
 
         ngx_memcpy(&rt, d.mv_data, sizeof(resources_term_t));

@@ -30,6 +30,10 @@
 
 static const u_char *resources_snapshot_map_base(resources_snapshot_t *s,
     const u_char *p);
+static int resources_snapshot_verify_term(resources_snapshot_t *s,
+    u_char kind, const resources_term_info_t *t);
+static int resources_snapshot_term_decode(MDB_val *d, int with_folded,
+    resources_term_info_t *t);
 static int resources_snapshot_check_facets(resources_snapshot_t *s,
     MDB_val *d);
 
@@ -1356,6 +1360,51 @@ resources_snapshot_facets_sizes(const resources_posting_t *table, size_t *n)
 
 /* a frequent term's facets (RESOURCES_PART_FACETS) */
 
+/*
+ * A term read by its id ("tids") is the same as read by its name
+ * ("terms": kind, folded): id, counts and both spellings
+ */
+
+static int
+resources_snapshot_verify_term(resources_snapshot_t *s, u_char kind,
+    const resources_term_info_t *t)
+{
+    u_char                 key[1 + RESOURCES_TERM_MAX];
+    MDB_val                k, d;
+    resources_term_info_t  byname;
+
+    if (t->folded_len == 0 || t->folded_len > RESOURCES_TERM_MAX) {
+        return -1;
+    }
+
+    key[0] = kind;
+    memcpy(key + 1, t->folded, t->folded_len);
+
+    k.mv_size = 1 + t->folded_len;
+    k.mv_data = key;
+
+    if (mdb_get(s->txn, s->terms, &k, &d) != 0
+        || resources_snapshot_value(s, &d, 1) != 0
+        || resources_snapshot_term_decode(&d, 0, &byname) != 0)
+    {
+        return -1;
+    }
+
+    if (byname.id != t->id
+        || byname.count[0] != t->count[0] || byname.count[1] != t->count[1]
+        || byname.display_len != t->display_len
+        || memcmp(byname.display, t->display, t->display_len) != 0
+        || byname.display_all_len != t->display_all_len
+        || memcmp(byname.display_all, t->display_all, t->display_all_len)
+           != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
 static int
 resources_snapshot_check_facets(resources_snapshot_t *s, MDB_val *d)
 {
@@ -1801,11 +1850,22 @@ terms:
         if (resources_snapshot_term(s, RESOURCES_KIND_KEYWORD, i, &t) != 0) {
             resources_snapshot_error("keyword %u is missing", i);
         }
+
+        if (resources_snapshot_verify_term(s, RESOURCES_KIND_KEYWORD, &t)
+            != 0)
+        {
+            resources_snapshot_error("keyword %u is not found by its name",
+                                     i);
+        }
     }
 
     for (i = 0; part == 0 && i < s->header.ntypes[1]; i++) {
         if (resources_snapshot_term(s, RESOURCES_KIND_TYPE, i, &t) != 0) {
             resources_snapshot_error("type %u is missing", i);
+        }
+
+        if (resources_snapshot_verify_term(s, RESOURCES_KIND_TYPE, &t) != 0) {
+            resources_snapshot_error("type %u is not found by its name", i);
         }
     }
 
