@@ -27,6 +27,7 @@ DEPS := nginx nginx-dev liblmdb-dev lmdb-utils liblz4-dev libpcre2-dev \
         libutf8proc-dev libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
         libjson-pp-perl libipc-run-perl libio-pty-perl libxml-libxml-perl \
+        liblmdb-file-perl \
         chromium fonts-liberation clang libclang-rt-14-dev
 
 CC          ?= gcc
