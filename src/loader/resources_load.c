@@ -48,7 +48,7 @@
 #include "resources_util.h"
 
 
-#define RESOURCES_LOAD_VERSION   "0.3.3"
+#define RESOURCES_LOAD_VERSION   "0.4.0"
 
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
