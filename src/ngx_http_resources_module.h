@@ -8,7 +8,20 @@
  *                                  worker start and exit
  *   ngx_http_resources_store.c     the snapshots a worker serves: opening,
  *                                  noticing a new file, swapping, lifetimes
- *   ngx_http_resources_handler.c   the HTTP API: routes, queries, answers
+ *   ngx_http_resources_handler.c   the entry point and its routes: lookups,
+ *                                  _meta, _keywords, _types, CORS
+ *   ngx_http_resources_reply.c     the work area, the body, replies, errors
+ *   ngx_http_resources_list.c      the list, as docs/design.md's steps: the
+ *                                  strategies, the order, the page
+ *   ngx_http_resources_filters.c   kw, type and q as postings (prefixes)
+ *   ngx_http_resources_bitmaps.c   answers from bitmaps, relevance by levels
+ *   ngx_http_resources_result.c    a result's forms (docnos, bitmap), orders
+ *   ngx_http_resources_facets.c    facets
+ *   ngx_http_resources_feed.c      the Atom feed
+ *
+ * Request state lives in ngx_http_resources_req_t (the request's pool),
+ * never in the configuration; the snapshot is read through
+ * src/resources_snapshot.h only (no LMDB cursor in these files).
  *
  * Lifetimes: a snapshot (ngx_http_resources_snap_t) lives in a pool of its
  * own and is reference-counted: its db holds one reference while it is the
@@ -117,6 +130,189 @@ extern ngx_module_t  ngx_http_resources_module;
 
 ngx_int_t ngx_http_resources_handler(ngx_http_request_t *r);
 void ngx_http_resources_work_done(void);
+
+/* the request path (ngx_http_resources_*.c but module.c and store.c) */
+
+#define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
+#define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
+#define NGX_HTTP_RESOURCES_LISTS_MAX     RESOURCES_INTERSECT_MAX
+#define NGX_HTTP_RESOURCES_YEARS         10000 /* 0000 .. 9999 */
+
+#define NGX_HTTP_RESOURCES_DATE_LE       0    /* date <= v (0 counts as <=) */
+#define NGX_HTTP_RESOURCES_DATE_LT       1    /* date < v */
+
+
+/*
+ * A term of q (a word, or a word its last word starts) for relevance from
+ * bitmaps: its bitmap and its field bits' (RESOURCES_PART_BITMAP,
+ * RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO), or none for a rare
+ * one, whose posting is then read
+ */
+
+typedef struct {
+    const u_char                    *bits[3];
+    resources_posting_t              post;
+    ngx_uint_t                       slot;        /* its word of q */
+} ngx_http_resources_term_t;
+
+
+typedef struct {
+    ngx_http_request_t              *r;
+    ngx_http_resources_loc_conf_t   *rlcf;
+    ngx_http_resources_snap_t       *snap;
+    resources_snapshot_t            *s;       /* &snap->snap */
+    u_char                           view;
+    ngx_uint_t                       vi;          /* view index */
+    resources_query_t                q;
+
+    resources_posting_t              lists[NGX_HTTP_RESOURCES_LISTS_MAX];
+    const u_char                    *bits[NGX_HTTP_RESOURCES_LISTS_MAX];
+    ngx_uint_t                       nlists;
+    const u_char                    *dense;       /* a large prefix */
+    ngx_uint_t                       nwords;
+
+    /* q's last word as a prefix: its expansions, merged when needed */
+    resources_posting_t             *prefix;
+    ngx_uint_t                       nprefix;
+    ngx_uint_t                       prefix_at;   /* 1 + its list, or 0 */
+
+    /* q's terms, for relevance from bitmaps (when rq->top) */
+    ngx_http_resources_term_t       *terms;
+    ngx_uint_t                       nterms;
+
+    /* the facets the loader counted for the one filter, if any */
+    resources_posting_t              table;
+    ngx_int_t                        total;
+    const char                      *message;     /* for a 4xx */
+    char                             err[512];
+    unsigned                         empty:1;     /* a term is unknown */
+    unsigned                         atom:1;      /* the body is a feed */
+    unsigned                         too_many:1;
+    unsigned                         failed:1;
+    unsigned                         top:1;       /* relevance from bitmaps */
+
+    /* the body being built */
+    ngx_chain_t                     *out;
+    ngx_chain_t                    **last;
+    ngx_buf_t                       *b;
+    off_t                            length;
+} ngx_http_resources_req_t;
+
+
+typedef struct {
+    uint32_t                         id;
+    uint32_t                         count;
+    const u_char                    *value;      /* as published */
+    size_t                           len;
+} ngx_http_resources_facet_t;
+
+
+/*
+ * A route's answer to a client's mistake: the handler sends it.  Routes
+ * return NGX_OK (the body is built), such a status, or
+ * NGX_HTTP_INTERNAL_SERVER_ERROR.
+ */
+
+static ngx_inline ngx_int_t
+ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
+    const char *message)
+{
+    rq->message = message;
+
+    return status;
+}
+
+
+static ngx_inline ngx_uint_t
+ngx_http_resources_bit(const u_char *bits, uint32_t d)
+{
+    uint64_t  w;
+
+    ngx_memcpy(&w, bits + (d / 64) * sizeof(uint64_t), sizeof(uint64_t));
+
+    return (w >> (d % 64)) & 1;
+}
+
+
+#define ngx_http_resources_append_literal(rq, s)                              \
+    ngx_http_resources_append(rq, (u_char *) s, sizeof(s) - 1)
+
+
+/* ngx_http_resources_reply.c */
+void ngx_http_resources_work_reset(ngx_log_t *log);
+void *ngx_http_resources_alloc(ngx_http_resources_req_t *rq, size_t size);
+void *ngx_http_resources_calloc(ngx_http_resources_req_t *rq, size_t size);
+void *ngx_http_resources_alloc_more(ngx_http_resources_req_t *rq, void *old,
+    size_t old_size, size_t size);
+u_char *ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size);
+ngx_int_t ngx_http_resources_append(ngx_http_resources_req_t *rq,
+    const u_char *data, size_t len);
+ngx_int_t ngx_http_resources_append_string(ngx_http_resources_req_t *rq,
+    const u_char *data, size_t len);
+ngx_int_t ngx_http_resources_append_int(ngx_http_resources_req_t *rq,
+    int64_t v);
+ngx_int_t ngx_http_resources_append_ref(ngx_http_resources_req_t *rq,
+    const u_char *data, size_t len);
+ngx_int_t ngx_http_resources_send(ngx_http_resources_req_t *rq,
+    ngx_http_resources_snap_t *snap);
+ngx_int_t ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *message);
+ngx_int_t ngx_http_resources_damaged(ngx_http_resources_req_t *rq,
+    const char *what);
+
+/* ngx_http_resources_handler.c */
+ngx_int_t ngx_http_resources_args(ngx_http_resources_req_t *rq,
+    unsigned route, u_char **buf);
+ngx_int_t ngx_http_resources_cors(ngx_http_request_t *r,
+    ngx_http_resources_loc_conf_t *rlcf);
+
+/* ngx_http_resources_list.c */
+ngx_int_t ngx_http_resources_list(ngx_http_resources_req_t *rq,
+    ngx_uint_t atom);
+
+/* ngx_http_resources_filters.c */
+ngx_int_t ngx_http_resources_filters(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_posting(ngx_http_resources_req_t *rq,
+    u_char kind, const u_char *term, size_t len, resources_posting_t *p);
+ngx_int_t ngx_http_resources_merge(ngx_http_resources_req_t *rq);
+ssize_t ngx_http_resources_fold(ngx_http_resources_req_t *rq,
+    resources_str_t *in, u_char **out);
+
+/* ngx_http_resources_bitmaps.c */
+ngx_int_t ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq,
+    uint32_t lo, uint32_t hi, size_t offset, size_t limit, uint32_t **res,
+    uint32_t **score, size_t *total, size_t *page, uint64_t **bits);
+ngx_int_t ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
+    uint32_t hi, size_t offset, size_t limit, size_t *total,
+    uint32_t **page, size_t *m);
+
+/* ngx_http_resources_result.c */
+uint32_t ngx_http_resources_date_bound(resources_snapshot_t *s, uint32_t v,
+    int op);
+void ngx_http_resources_oldest(resources_snapshot_t *s, uint32_t *res,
+    size_t n, uint32_t *out);
+void ngx_http_resources_title_walk(resources_snapshot_t *s,
+    const uint64_t *bits, size_t k, uint32_t *out);
+void ngx_http_resources_title_walk_map(resources_snapshot_t *s,
+    const u_char *bits, uint32_t lo, uint32_t hi, size_t k, uint32_t *out);
+uint32_t *ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
+    const uint64_t *bits, size_t n);
+uint64_t *ngx_http_resources_result_bits(ngx_http_resources_req_t *rq,
+    const uint32_t *res, size_t n);
+
+/* ngx_http_resources_facets.c */
+ngx_int_t ngx_http_resources_facet_out(ngx_http_resources_req_t *rq,
+    u_char kind, ngx_http_resources_facet_t *f, size_t n, size_t limit);
+ngx_int_t ngx_http_resources_table(ngx_http_resources_req_t *rq, u_char kind,
+    const u_char *folded, size_t len);
+ngx_int_t ngx_http_resources_facets(ngx_http_resources_req_t *rq,
+    uint32_t *res, size_t n, uint64_t *bits, uint32_t lo, uint32_t hi,
+    size_t limit);
+
+/* ngx_http_resources_feed.c */
+ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
+    uint32_t *page, size_t m);
+
 
 ngx_int_t ngx_http_resources_db_init(ngx_http_resources_db_t *db,
     ngx_cycle_t *cycle);

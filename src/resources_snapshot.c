@@ -628,23 +628,16 @@ resources_snapshot_freq(resources_snapshot_t *s, u_char kind, int i,
 }
 
 
-int
-resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
-    size_t errlen)
+/* the file, its LMDB environment and the one read transaction */
+
+static int
+resources_snapshot_open_env(resources_snapshot_t *s, const char *path,
+    char *err, size_t errlen)
 {
     int           rc, fd;
-    u_char        key[2];
-    size_t        n, nkwoff;
-    uint32_t      i, prev, cur;
-    uint64_t      loc;
     struct stat   sb;
-    MDB_val       k, d;
-    MDB_dbi       meta;
-    MDB_cursor   *c;
     MDB_stat      mst;
     MDB_envinfo   info;
-
-    memset(s, 0, sizeof(resources_snapshot_t));
 
     /* an empty file (LMDB would try to write a header to it: EBADF) */
 
@@ -698,10 +691,32 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
     s->ino = sb.st_ino;
     s->size = sb.st_size;
 
+    /* the map's length, its start with the header (below) */
+
+    s->map_len = (info.me_mapsize < (size_t) sb.st_size)
+                 ? info.me_mapsize : (size_t) sb.st_size;
+
     rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &s->txn);
     if (rc != 0) {
         resources_snapshot_error("mdb_txn_begin: %s", mdb_strerror(rc));
     }
+
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/* the header, the dictionary of packed records */
+
+static int
+resources_snapshot_open_header(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    uint32_t   i;
+    MDB_val    k, d;
+    MDB_dbi    meta;
 
     if (mdb_dbi_open(s->txn, RESOURCES_DB_META, 0, &meta) != 0) {
         resources_snapshot_error("not a resources snapshot (no \"%s\")",
@@ -725,8 +740,6 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
      */
 
     s->map = resources_snapshot_map_base(s, d.mv_data);
-    s->map_len = (info.me_mapsize < (size_t) sb.st_size)
-                 ? info.me_mapsize : (size_t) sb.st_size;
 
     if (resources_snapshot_value(s, &d, 1) != 0) {
         resources_snapshot_error("the header lies outside the file");
@@ -797,6 +810,23 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         resources_snapshot_error("bad counts in the header");
     }
 
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/* the databases, and the record chunks: keys 0 .. nchunks - 1 */
+
+static int
+resources_snapshot_open_chunks(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    int          rc;
+    MDB_val      k, d;
+    MDB_cursor  *c;
+
     if ((rc = mdb_dbi_open(s->txn, RESOURCES_DB_HEAP, MDB_INTEGERKEY,
                            &s->heap))
         || (rc = mdb_dbi_open(s->txn, RESOURCES_DB_IDS, 0, &s->ids))
@@ -838,6 +868,21 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
 
     mdb_cursor_close(c);
 
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/* the columns, one entry per docno (bytitle optional) */
+
+static int
+resources_snapshot_open_columns(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    size_t   n;
+
     n = s->header.ndocs;
 
     if (resources_snapshot_column(s, "rec", 8, n, &s->rec, NULL)
@@ -862,7 +907,24 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         s->bytitle = NULL;
     }
 
-    /* what requests index with must stay in bounds */
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/* what requests index with must stay in bounds: checked once, here */
+
+static int
+resources_snapshot_check_columns(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    size_t     n, nkwoff;
+    uint32_t   i, prev, cur;
+    uint64_t   loc;
+
+    n = s->header.ndocs;
 
     nkwoff = n + 1;
     prev = 0;
@@ -941,6 +1003,23 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
         }
     }
 
+    return 0;
+
+failed:
+
+    return -1;
+}
+
+
+/* the frequent terms' bitmaps and counts, the pair counts, the facets of
+ * the whole public view (read by every facets request) */
+
+static int
+resources_snapshot_open_terms(resources_snapshot_t *s, char *err, size_t errlen)
+{
+    u_char    key[2];
+    MDB_val   k, d;
+
     if (resources_snapshot_bitmaps(s, RESOURCES_KIND_KEYWORD, 0) != 0
         || resources_snapshot_bitmaps(s, RESOURCES_KIND_TYPE, 1) != 0)
     {
@@ -977,9 +1056,28 @@ resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
 
 failed:
 
-    resources_snapshot_close(s);
-
     return -1;
+}
+
+
+int
+resources_snapshot_open(resources_snapshot_t *s, const char *path, char *err,
+    size_t errlen)
+{
+    memset(s, 0, sizeof(resources_snapshot_t));
+
+    if (resources_snapshot_open_env(s, path, err, errlen) != 0
+        || resources_snapshot_open_header(s, err, errlen) != 0
+        || resources_snapshot_open_chunks(s, err, errlen) != 0
+        || resources_snapshot_open_columns(s, err, errlen) != 0
+        || resources_snapshot_check_columns(s, err, errlen) != 0
+        || resources_snapshot_open_terms(s, err, errlen) != 0)
+    {
+        resources_snapshot_close(s);
+        return -1;
+    }
+
+    return 0;
 }
 
 
@@ -1894,4 +1992,111 @@ failed:
     free(docno_of);
 
     return -1;
+}
+
+
+int
+resources_snapshot_scan(resources_snapshot_t *s, resources_scan_t *sc,
+    int db, const u_char *key, size_t len)
+{
+    sc->c = NULL;
+    sc->s = s;
+    sc->rc = MDB_NOTFOUND;
+    sc->fresh = 1;
+
+    if (len > sizeof(sc->prefix)) {
+        return -1;
+    }
+
+    memcpy(sc->prefix, key, len);
+    sc->len = len;
+
+    if (mdb_cursor_open(s->txn, db == RESOURCES_SCAN_TERMS ? s->terms : s->post,
+                        &sc->c)
+        != 0)
+    {
+        sc->c = NULL;
+        return -1;
+    }
+
+    sc->k.mv_size = len;
+    sc->k.mv_data = sc->prefix;
+
+    sc->rc = mdb_cursor_get(sc->c, &sc->k, &sc->d, MDB_SET_RANGE);
+
+    return 0;
+}
+
+
+int
+resources_scan_next(resources_scan_t *sc, MDB_val *key, MDB_val *val)
+{
+    if (!sc->fresh && sc->rc == 0) {
+        sc->rc = mdb_cursor_get(sc->c, &sc->k, &sc->d, MDB_NEXT);
+    }
+
+    sc->fresh = 0;
+
+    if (sc->rc != 0
+        || sc->k.mv_size < sc->len
+        || memcmp(sc->k.mv_data, sc->prefix, sc->len) != 0)
+    {
+        return 0;
+    }
+
+    if (resources_snapshot_value(sc->s, &sc->d, 1) != 0) {
+        return -1;
+    }
+
+    *key = sc->k;
+    *val = sc->d;
+
+    return 1;
+}
+
+
+int
+resources_scan_find(resources_scan_t *sc, const u_char *key, size_t len,
+    MDB_val *val)
+{
+    int  c;
+
+    for ( /* void */ ; sc->rc == 0;
+         sc->rc = mdb_cursor_get(sc->c, &sc->k, &sc->d, MDB_NEXT))
+    {
+        /* LMDB's order: the bytes, then the shorter first */
+
+        c = memcmp(sc->k.mv_data, key,
+                   sc->k.mv_size < len ? sc->k.mv_size : len);
+
+        if (c == 0) {
+            c = (sc->k.mv_size > len) - (sc->k.mv_size < len);
+        }
+
+        if (c > 0) {
+            return 0;
+        }
+
+        if (c == 0) {
+            if (resources_snapshot_value(sc->s, &sc->d, 1) != 0) {
+                return -1;
+            }
+
+            *val = sc->d;
+
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+resources_scan_close(resources_scan_t *sc)
+{
+    if (sc->c) {
+        mdb_cursor_close(sc->c);
+        sc->c = NULL;
+    }
 }

@@ -325,6 +325,56 @@ int resources_snapshot_pair_count(resources_snapshot_t *s,
 int resources_snapshot_term(resources_snapshot_t *s, u_char kind,
     uint32_t id, resources_term_info_t *t);
 
+/*
+ * A walk, in key order and forward only, of the keys of "post"
+ * (RESOURCES_SCAN_POST) or "terms" (RESOURCES_SCAN_TERMS) from a first
+ * key on: the module's prefix expansions and suggestions, without a
+ * cursor of its own.  Every value handed out has been checked to lie
+ * inside the map (resources_snapshot_value()).  Lifetime: from
+ * resources_snapshot_scan() to resources_scan_close(), within the
+ * snapshot's one transaction; keys and values point into the map.  Use
+ * either resources_scan_next() or resources_scan_find() on one walk.
+ */
+
+#define RESOURCES_SCAN_POST   0
+#define RESOURCES_SCAN_TERMS  1
+
+typedef struct {
+    MDB_cursor                  *c;
+    const resources_snapshot_t  *s;
+    MDB_val                      k;
+    MDB_val                      d;
+    int                          rc;        /* 0: at an entry */
+    unsigned                     fresh:1;   /* next() not called yet */
+    size_t                       len;
+    u_char                       prefix[RESOURCES_KEY_MAX + 2];
+} resources_scan_t;
+
+/*
+ * Starts a walk at the first key >= key[0 .. len) (at most
+ * RESOURCES_KEY_MAX + 2 bytes), which resources_scan_next() also takes as
+ * the prefix that its keys start with; 0, or -1 (no cursor, a key too long)
+ */
+int resources_snapshot_scan(resources_snapshot_t *s, resources_scan_t *sc,
+    int db, const u_char *key, size_t len);
+
+/*
+ * The next key that starts with the walk's prefix, and its value: 1, or 0
+ * when there is none, or -1 when its value lies outside the map (corrupt)
+ */
+int resources_scan_next(resources_scan_t *sc, MDB_val *key, MDB_val *val);
+
+/*
+ * Moves forward to the first key >= key[0 .. len), never back: 1 and its
+ * value when that key is key, 0 when it is not there, -1 when its value
+ * lies outside the map (corrupt)
+ */
+int resources_scan_find(resources_scan_t *sc, const u_char *key, size_t len,
+    MDB_val *val);
+
+void resources_scan_close(resources_scan_t *sc);
+
+
 static inline uint32_t
 resources_snapshot_col(const u_char *col, uint32_t docno)
 {

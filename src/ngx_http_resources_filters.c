@@ -1,0 +1,729 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * The request's filters as postings (steps 1 and 2 of docs/design.md's
+ * list): the query string, a posting per kw, the types' union, a posting
+ * per required word of q, the last one as a prefix (its words' postings,
+ * or, for relevance from bitmaps, their bitmaps and the loader's unions),
+ * each term's public and private parts as the location sees them.
+ */
+
+
+#include "ngx_http_resources_module.h"
+#include "resources_text.h"
+
+
+/*
+ * A term's posting as the location sees it: the public part, merged with
+ * the private part in a private location.
+ */
+
+ngx_int_t
+ngx_http_resources_posting(ngx_http_resources_req_t *rq, u_char kind,
+    const u_char *term, size_t len, resources_posting_t *p)
+{
+    uint32_t             *out;
+    resources_posting_t   parts[2];
+
+    if (resources_snapshot_posting(rq->s, RESOURCES_PART_PUBLIC, kind, term,
+                                   len, &parts[0])
+        != 0)
+    {
+        (void) ngx_http_resources_damaged(rq, "a posting is malformed");
+        return NGX_ERROR;
+    }
+
+    *p = parts[0];
+
+    if (rq->view != RESOURCES_VIEW_ALL) {
+        return NGX_OK;
+    }
+
+    if (resources_snapshot_posting(rq->s, RESOURCES_PART_PRIVATE, kind, term,
+                                   len, &parts[1])
+        != 0)
+    {
+        (void) ngx_http_resources_damaged(rq, "a posting is malformed");
+        return NGX_ERROR;
+    }
+
+    if (parts[1].n == 0) {
+        return NGX_OK;
+    }
+
+    if (parts[0].n == 0) {
+        *p = parts[1];
+        return NGX_OK;
+    }
+
+    out = ngx_http_resources_alloc(rq,
+                     (parts[0].n + parts[1].n + 1) * 2 * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    p->n = resources_union(parts, 2, out, out + parts[0].n + parts[1].n + 1);
+    p->data = (u_char *) out;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The words a prefix starts, in one part of the postings: a walk forward
+ * only, as the words come in key order (bitmaps and field bits, one walk
+ * each, instead of a lookup per word); a word's bitmap, or NULL
+ */
+
+static const u_char  ngx_http_resources_walk_parts[3] = {
+    RESOURCES_PART_BITMAP, RESOURCES_PART_FIELD_HI, RESOURCES_PART_FIELD_LO
+};
+
+
+static const u_char *
+ngx_http_resources_walk(ngx_http_resources_req_t *rq, resources_scan_t *sc,
+    u_char part, const u_char *word, size_t len)
+{
+    size_t   n;
+    u_char   key[2 + RESOURCES_WORD_MAX];
+    MDB_val  d;
+
+    if (len > RESOURCES_WORD_MAX) {
+        return NULL;
+    }
+
+    n = resources_post_key(key, part, RESOURCES_KIND_WORD, word, len);
+
+    if (resources_scan_find(sc, key, n, &d) != 1
+        || d.mv_size != RESOURCES_BITMAP_WORDS(rq->s->header.ndocs)
+                        * sizeof(uint64_t))
+    {
+        return NULL;                    /* the word's list serves */
+    }
+
+    return d.mv_data;
+}
+
+
+static ngx_int_t
+ngx_http_resources_terms_alloc(ngx_http_resources_req_t *rq)
+{
+    if (rq->terms == NULL) {
+        rq->terms = ngx_http_resources_alloc(rq,
+                        (NGX_HTTP_RESOURCES_WORDS_MAX
+                         + NGX_HTTP_RESOURCES_PREFIX_MAX)
+                        * sizeof(ngx_http_resources_term_t));
+        if (rq->terms == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len, const resources_posting_t *post, resources_scan_t *walk)
+{
+    ngx_uint_t                  i, prefix;
+    ngx_http_resources_term_t  *t;
+
+    prefix = (walk != NULL);
+
+    if (ngx_http_resources_terms_alloc(rq) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    t = &rq->terms[rq->nterms];
+
+    if (walk) {
+        for (i = 0; i < 3; i++) {
+            t->bits[i] = ngx_http_resources_walk(rq, &walk[i],
+                                            ngx_http_resources_walk_parts[i],
+                                            word, len);
+        }
+
+    } else {
+        t->bits[0] = resources_snapshot_bitmap(rq->s, RESOURCES_KIND_WORD,
+                                               word, len);
+        t->bits[1] = NULL;
+        t->bits[2] = NULL;
+
+        if (t->bits[0]) {
+            t->bits[1] = resources_snapshot_bits(rq->s,
+                                                 RESOURCES_PART_FIELD_HI,
+                                                 RESOURCES_KIND_WORD, word,
+                                                 len);
+            t->bits[2] = resources_snapshot_bits(rq->s,
+                                                 RESOURCES_PART_FIELD_LO,
+                                                 RESOURCES_KIND_WORD, word,
+                                                 len);
+        }
+    }
+
+    if (t->bits[0] == NULL || t->bits[1] == NULL || t->bits[2] == NULL) {
+        if (!prefix) {
+            rq->top = 0;
+            return NGX_OK;
+        }
+
+        t->bits[0] = NULL;
+    }
+
+    t->post = *post;
+    t->slot = rq->nwords - 1;
+
+    rq->nterms++;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Relevance from bitmaps for a prefix whose words are all known (fewer
+ * than NGX_HTTP_RESOURCES_PREFIX_MAX, or that many and no more): their
+ * union, one term, when the loader made it (under their longest common
+ * prefix: the same for every prefix that starts the same words).
+ * NGX_DECLINED when there is none.
+ */
+
+static ngx_int_t
+ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
+    const MDB_val *last, const resources_posting_t *post)
+{
+    size_t                      i, n;
+    const u_char               *a, *b;
+    ngx_http_resources_term_t  *t;
+
+    static const u_char  parts[3] = { RESOURCES_PART_BITMAP,
+                                      RESOURCES_PART_FIELD_HI,
+                                      RESOURCES_PART_FIELD_LO };
+
+    /* the words' keys: part, kind, word */
+
+    a = (const u_char *) first->mv_data + 2;
+    b = (const u_char *) last->mv_data + 2;
+    n = ngx_min(first->mv_size, last->mv_size) - 2;
+
+    for (i = 0; i < n && a[i] == b[i]; i++) { /* void */ }
+
+    t = &rq->terms[rq->nterms];
+
+    for (n = 0; n < 3; n++) {
+        t->bits[n] = resources_snapshot_bits(rq->s, parts[n],
+                                             RESOURCES_KIND_PREFIX, a, i);
+        if (t->bits[n] == NULL) {
+            return NGX_DECLINED;
+        }
+    }
+
+    t->post = *post;
+    t->slot = rq->nwords - 1;
+
+    rq->nterms++;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: the union of the words \"%*s\" starts",
+                   i, a);
+
+    return NGX_OK;
+}
+
+
+/*
+ * q's last word as a prefix: the postings of the first
+ * NGX_HTTP_RESOURCES_PREFIX_MAX words it starts, in folded order (a word
+ * of the private view has two parts, public and private: both are taken,
+ * as one of those words), in rq->prefix; ngx_http_resources_merge()
+ * makes them one list when relevance from bitmaps did not answer
+ */
+
+static ngx_int_t
+ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len, resources_posting_t *p)
+{
+    int                   cmp, live[2];
+    size_t                n, klen, words;
+    ngx_int_t             rc;
+    ngx_uint_t            part, nparts, i, more;
+    u_char                key[2 + RESOURCES_WORD_MAX];
+    MDB_val               k[2], d[2], *keys;
+    resources_scan_t      sc[2], walk[3];
+    resources_posting_t  *lists;
+
+    nparts = (rq->view == RESOURCES_VIEW_ALL) ? 2 : 1;
+
+    lists = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
+                                         * sizeof(resources_posting_t));
+    keys = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
+                                        * sizeof(MDB_val));
+    if (lists == NULL || keys == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* a walk a part, each from the first word the prefix starts */
+
+    live[1] = 0;
+
+    for (part = 0; part < nparts; part++) {
+        klen = resources_post_key(key, part ? RESOURCES_PART_PRIVATE
+                                            : RESOURCES_PART_PUBLIC,
+                                  RESOURCES_KIND_WORD, word, len);
+
+        if (resources_snapshot_scan(rq->s, &sc[part], RESOURCES_SCAN_POST,
+                                    key, klen)
+            != 0)
+        {
+            if (part) {
+                resources_scan_close(&sc[0]);
+            }
+
+            return NGX_ERROR;
+        }
+
+        live[part] = resources_scan_next(&sc[part], &k[part], &d[part]);
+    }
+
+    /* the words of both parts in folded order, merged */
+
+    n = 0;
+    words = 0;
+    more = 0;
+    rc = NGX_OK;
+
+    while (live[0] == 1 || live[1] == 1) {
+
+        if (words == NGX_HTTP_RESOURCES_PREFIX_MAX) {
+            more = 1;
+            break;
+        }
+
+        if (live[1] != 1) {
+            cmp = -1;
+
+        } else if (live[0] != 1) {
+            cmp = 1;
+
+        } else {
+            /* the keys past their part byte, as LMDB orders them */
+
+            cmp = ngx_memcmp((u_char *) k[0].mv_data + 1,
+                             (u_char *) k[1].mv_data + 1,
+                             ngx_min(k[0].mv_size, k[1].mv_size) - 1);
+            if (cmp == 0) {
+                cmp = (k[0].mv_size > k[1].mv_size)
+                      - (k[0].mv_size < k[1].mv_size);
+            }
+        }
+
+        words++;
+
+        for (part = 0; part < nparts; part++) {
+            if (part == 0 ? cmp > 0 : cmp < 0) {
+                continue;
+            }
+
+            if (resources_snapshot_value(rq->s, &d[part], sizeof(uint32_t))
+                != 0)
+            {
+                live[part] = -1;
+                break;
+            }
+
+            keys[n] = k[part];
+            lists[n].data = d[part].mv_data;
+            lists[n].n = d[part].mv_size / sizeof(uint32_t);
+            lists[n].scored = 1;
+            n++;
+
+            live[part] = resources_scan_next(&sc[part], &k[part], &d[part]);
+        }
+
+        if (live[0] == -1 || live[1] == -1) {
+            break;
+        }
+    }
+
+    for (part = 0; part < nparts; part++) {
+        resources_scan_close(&sc[part]);
+    }
+
+    if (live[0] == -1 || live[1] == -1) {
+        (void) ngx_http_resources_damaged(rq, "a word's posting is"
+                                          " malformed");
+        return NGX_ERROR;
+    }
+
+    rq->prefix = lists;
+    rq->nprefix = n;
+    rq->prefix_at = (p - rq->lists) + 1;
+
+    p->scored = 1;
+    p->data = NULL;
+    p->n = n;                           /* 0: no word starts so */
+
+    if (!rq->top || n == 0) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_resources_terms_alloc(rq) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* relevance from bitmaps (public view): the union, or each word's */
+
+    if (n >= 2 && !more) {
+        rc = ngx_http_resources_union(rq, &keys[0], &keys[n - 1], p);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
+
+    for (i = 0; i < 3; i++) {
+        klen = resources_post_key(key, ngx_http_resources_walk_parts[i],
+                                  RESOURCES_KIND_WORD, word, len);
+
+        if (resources_snapshot_scan(rq->s, &walk[i], RESOURCES_SCAN_POST,
+                                    key, klen)
+            != 0)
+        {
+            while (i-- > 0) {
+                resources_scan_close(&walk[i]);
+            }
+
+            return NGX_ERROR;
+        }
+    }
+
+    rc = NGX_OK;
+
+    for (i = 0; i < n && rq->top; i++) {
+        if (ngx_http_resources_term(rq, (u_char *) keys[i].mv_data + 2,
+                                    keys[i].mv_size - 2, &lists[i], walk)
+            != NGX_OK)
+        {
+            rc = NGX_ERROR;
+            break;
+        }
+    }
+
+    for (i = 0; i < 3; i++) {
+        resources_scan_close(&walk[i]);
+    }
+
+    return rc;
+}
+
+
+/* the prefix as one list, or as one byte per docno when it is large */
+
+ngx_int_t
+ngx_http_resources_merge(ngx_http_resources_req_t *rq)
+{
+    size_t                n, i, total;
+    u_char               *dense;
+    uint32_t             *out, *work;
+    resources_posting_t  *p, *lists;
+
+    p = &rq->lists[rq->prefix_at - 1];
+    lists = rq->prefix;
+    n = rq->nprefix;
+
+    rq->prefix_at = 0;
+
+    if (n <= 1) {
+        p->data = n ? lists[0].data : NULL;
+        p->n = n ? lists[0].n : 0;
+        return NGX_OK;
+    }
+
+    for (i = 0, total = 0; i < n; i++) {
+        total += lists[i].n;
+    }
+
+    /*
+     * Many entries: a byte per docno (the best field), filled in one pass
+     * and tested by the intersection, rather than a sorted union
+     */
+
+    if (total >= rq->s->header.ndocs / 32) {
+        dense = ngx_http_resources_calloc(rq, rq->s->header.ndocs + 1);
+        if (dense == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (resources_union_dense_bounded(lists, n, dense,
+                                          rq->s->header.ndocs)
+            != 0)
+        {
+            (void) ngx_http_resources_damaged(rq, "a word's posting is past"
+                                              " the end");
+            return NGX_ERROR;
+        }
+
+        rq->dense = dense;
+
+        /* tested through rq->dense: the prefix is the last list */
+
+        rq->nlists--;
+
+        return NGX_OK;
+    }
+
+    out = ngx_http_resources_alloc(rq, (total + 1) * 2 * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    work = out + total + 1;
+
+    p->n = resources_union(lists, n, out, work);
+    p->data = (u_char *) out;
+
+    return NGX_OK;
+}
+
+
+int
+ngx_http_resources_word(void *data, const u_char *word, size_t len,
+    unsigned flags)
+{
+    ngx_http_resources_req_t  *rq = data;
+
+    resources_posting_t  *p;
+
+    if (flags & RESOURCES_WORD_STOP) {
+        return 0;
+    }
+
+    if (rq->nwords == NGX_HTTP_RESOURCES_WORDS_MAX) {
+        rq->too_many = 1;
+        return 1;
+    }
+
+    rq->nwords++;
+    p = &rq->lists[rq->nlists++];
+
+    if ((flags & RESOURCES_WORD_LAST) && len >= 2) {
+        if (ngx_http_resources_prefix(rq, word, len, p) != NGX_OK) {
+            rq->failed = 1;
+            return 1;
+        }
+
+    } else {
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len, p)
+            != NGX_OK)
+        {
+            rq->failed = 1;
+            return 1;
+        }
+
+        p->scored = 1;
+
+        if (rq->top && p->n
+            && ngx_http_resources_term(rq, word, len, p, NULL) != NGX_OK)
+        {
+            rq->failed = 1;
+            return 1;
+        }
+    }
+
+    if (p->n == 0) {
+        rq->empty = 1;
+    }
+
+    return 0;
+}
+
+
+ssize_t
+ngx_http_resources_fold(ngx_http_resources_req_t *rq, resources_str_t *in,
+    u_char **out)
+{
+    size_t  cap;
+
+    cap = in->len * RESOURCES_FOLD_RATIO + 16;
+
+    *out = ngx_pnalloc(rq->r->pool, cap);
+    if (*out == NULL) {
+        return RESOURCES_TEXT_TOO_LONG;
+    }
+
+    return resources_fold(in->data, in->len, *out, cap);
+}
+
+
+/*
+ * Steps 1 and 2: the query string, then a posting per filter (rq->lists,
+ * and rq->bits for the frequent ones of the public view), q's words and
+ * its last word's expansions.  NGX_OK, a 4xx (rq->message), or
+ * NGX_HTTP_INTERNAL_SERVER_ERROR.
+ */
+
+ngx_int_t
+ngx_http_resources_filters(ngx_http_resources_req_t *rq)
+{
+    u_char                *folded, c;
+    size_t                 i, n, cap;
+    ngx_int_t              rc;
+    ssize_t                flen;
+    uint32_t              *res;
+    resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
+    resources_snapshot_t  *s;
+
+    s = rq->s;
+
+    rc = ngx_http_resources_args(rq, RESOURCES_QUERY_LIST, &folded);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* keywords: all of them */
+
+    for (i = 0; i < rq->q.nkw; i++) {
+        flen = ngx_http_resources_fold(rq, &rq->q.kw[i], &folded);
+
+        if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = &rq->lists[rq->nlists++];
+
+        if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
+            p->n = 0;
+            rq->empty = 1;
+            continue;
+        }
+
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_KEYWORD, folded,
+                                       (size_t) flen, p)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (p->n == 0) {
+            rq->empty = 1;
+        }
+
+        if (rq->view == RESOURCES_VIEW_PUBLIC) {
+            rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
+                                                   RESOURCES_KIND_KEYWORD,
+                                                   folded, (size_t) flen);
+
+            if (ngx_http_resources_table(rq, RESOURCES_KIND_KEYWORD, folded,
+                                         (size_t) flen)
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+
+    /* types: any of them */
+
+    if (rq->q.ntype) {
+        n = 0;
+        cap = 0;
+
+        for (i = 0; i < rq->q.ntype; i++) {
+            flen = ngx_http_resources_fold(rq, &rq->q.type[i], &folded);
+
+            if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
+                continue;
+            }
+
+            if (ngx_http_resources_posting(rq, RESOURCES_KIND_TYPE, folded,
+                                           (size_t) flen, &types[n])
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (types[n].n) {
+                cap += types[n].n;
+                n++;
+            }
+        }
+
+        p = &rq->lists[rq->nlists++];
+        p->scored = 0;
+
+        if (n == 0) {
+            p->n = 0;
+            rq->empty = 1;
+
+        } else if (n == 1) {
+            *p = types[0];
+
+            if (rq->q.ntype == 1 && rq->view == RESOURCES_VIEW_PUBLIC) {
+                rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
+                                                   RESOURCES_KIND_TYPE,
+                                                   folded, (size_t) flen);
+
+                if (ngx_http_resources_table(rq, RESOURCES_KIND_TYPE, folded,
+                                             (size_t) flen)
+                    != NGX_OK)
+                {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+            }
+
+        } else {
+            res = ngx_http_resources_alloc(rq,
+                                           (cap + 1) * 2 * sizeof(uint32_t));
+            if (res == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            p->n = resources_union(types, n, res, res + cap + 1);
+            p->data = (u_char *) res;
+        }
+    }
+
+    /* q: every word that is not a stop word */
+
+    rq->top = (rq->view == RESOURCES_VIEW_PUBLIC
+               && (rq->q.sort == RESOURCES_SORT_DEFAULT
+                   || rq->q.sort == RESOURCES_SORT_RELEVANCE)
+               && rq->q.facets == 0);
+
+    if (rq->q.q.len) {
+        flen = ngx_http_resources_fold(rq, &rq->q.q, &folded);
+
+        if (flen < 0) {
+            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
+                                            "\"q\" cannot be read as text");
+        }
+
+        /*
+         * Folding trims spaces, but a q that ends with one ends with a
+         * whole word: its last word is no prefix (the buffer has room)
+         */
+
+        c = rq->q.q.data[rq->q.q.len - 1];
+
+        if (flen > 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            folded[flen++] = ' ';
+        }
+
+        resources_words(folded, (size_t) flen, ngx_http_resources_word, rq);
+
+        if (rq->failed) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rq->too_many) {
+            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
+                                            "\"q\" has more than 10 words");
+        }
+    }
+
+    return NGX_OK;
+}
