@@ -30,8 +30,11 @@
  *   "heap"   u32 chunk number (MDB_INTEGERKEY) -> records, packed: each a
  *            resources_doc_t, then the full form JSON (whose first
  *            list_len bytes, closed with "}", are the list form), the Atom
- *            entry (from "<title>" to "</entry>": the module writes
- *            "<entry><id>" and the id before it) and the id.  Chunks hold
+ *            entry and the id.  Loaders since 0.2 store an empty Atom entry
+ *            (atom_len 0): the module renders it from the list form
+ *            (src/resources_atom.c); older snapshots store it, from
+ *            "<title>" to "</entry>" (the module writes "<entry><id>" and
+ *            the id before it), and the module uses it.  Chunks hold
  *            up to RESOURCES_CHUNK_MAX bytes, so that records are packed
  *            without rounding each to pages and reached in O(1).
  *            A record with RESOURCES_DOC_PACKED (schema 2) stores its full
@@ -55,6 +58,11 @@
  *            "kwoff"   u32 ndocs + 1 offsets into "kwids"
  *            "kwids"   u32 term ids of each docno's keywords (distinct)
  *            "title"   u32 rank of docno in title order
+ *            "bytitle" u32 the docno at each rank of title order (the
+ *                      inverse of "title"; optional: snapshots of loaders
+ *                      before 0.3 lack it, and sort=title then selects)
+ *   "cols"   "kwsorted", "typesorted": u32 term ids of the keywords (of
+ *            the types) in folded order, one per term of the kind
  *
  *   "post"   part, kind, folded term -> posting: u32 entries
  *            (docno << 2 | field), strictly increasing
