@@ -712,7 +712,8 @@ failed:
 /* the header, the dictionary of packed records */
 
 static int
-resources_snapshot_open_header(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_open_header(resources_snapshot_t *s, char *err,
+    size_t errlen)
 {
     uint32_t   i;
     MDB_val    k, d;
@@ -821,7 +822,8 @@ failed:
 /* the databases, and the record chunks: keys 0 .. nchunks - 1 */
 
 static int
-resources_snapshot_open_chunks(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_open_chunks(resources_snapshot_t *s, char *err,
+    size_t errlen)
 {
     int          rc;
     MDB_val      k, d;
@@ -879,7 +881,8 @@ failed:
 /* the columns, one entry per docno (bytitle optional) */
 
 static int
-resources_snapshot_open_columns(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_open_columns(resources_snapshot_t *s, char *err,
+    size_t errlen)
 {
     size_t   n;
 
@@ -918,7 +921,8 @@ failed:
 /* what requests index with must stay in bounds: checked once, here */
 
 static int
-resources_snapshot_check_columns(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_check_columns(resources_snapshot_t *s, char *err,
+    size_t errlen)
 {
     size_t     n, nkwoff;
     uint32_t   i, prev, cur;
@@ -1015,7 +1019,8 @@ failed:
  * the whole public view (read by every facets request) */
 
 static int
-resources_snapshot_open_terms(resources_snapshot_t *s, char *err, size_t errlen)
+resources_snapshot_open_terms(resources_snapshot_t *s, char *err,
+    size_t errlen)
 {
     u_char    key[2];
     MDB_val   k, d;
