@@ -234,6 +234,44 @@ ngx_http_resources_bit(const u_char *bits, uint32_t d)
 }
 
 
+/*
+ * The body: room for size bytes at its end (the current buffer, or a new
+ * one), and bytes appended; inline, as most appends are a few bytes
+ */
+
+u_char *ngx_http_resources_reserve_more(ngx_http_resources_req_t *rq,
+    size_t size);
+
+
+static ngx_inline u_char *
+ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size)
+{
+    if (rq->b && (size_t) (rq->b->end - rq->b->last) >= size) {
+        return rq->b->last;
+    }
+
+    return ngx_http_resources_reserve_more(rq, size);
+}
+
+
+static ngx_inline ngx_int_t
+ngx_http_resources_append(ngx_http_resources_req_t *rq, const u_char *data,
+    size_t len)
+{
+    u_char  *p;
+
+    p = ngx_http_resources_reserve(rq, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    rq->b->last = ngx_cpymem(p, data, len);
+    rq->length += len;
+
+    return NGX_OK;
+}
+
+
 #define ngx_http_resources_append_literal(rq, s)                              \
     ngx_http_resources_append(rq, (u_char *) s, sizeof(s) - 1)
 
@@ -244,9 +282,6 @@ void *ngx_http_resources_alloc(ngx_http_resources_req_t *rq, size_t size);
 void *ngx_http_resources_calloc(ngx_http_resources_req_t *rq, size_t size);
 void *ngx_http_resources_alloc_more(ngx_http_resources_req_t *rq, void *old,
     size_t old_size, size_t size);
-u_char *ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size);
-ngx_int_t ngx_http_resources_append(ngx_http_resources_req_t *rq,
-    const u_char *data, size_t len);
 ngx_int_t ngx_http_resources_append_string(ngx_http_resources_req_t *rq,
     const u_char *data, size_t len);
 ngx_int_t ngx_http_resources_append_int(ngx_http_resources_req_t *rq,

@@ -132,18 +132,14 @@ ngx_http_resources_alloc_more(ngx_http_resources_req_t *rq, void *old,
 }
 
 
+/* a new buffer of the body, for size bytes at least */
+
 u_char *
-ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size)
+ngx_http_resources_reserve_more(ngx_http_resources_req_t *rq, size_t size)
 {
     size_t        bsize;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
-
-    b = rq->b;
-
-    if (b && (size_t) (b->end - b->last) >= size) {
-        return b->last;
-    }
 
     bsize = ngx_max(size, 16384);
 
@@ -164,24 +160,6 @@ ngx_http_resources_reserve(ngx_http_resources_req_t *rq, size_t size)
     rq->b = b;
 
     return b->last;
-}
-
-
-ngx_int_t
-ngx_http_resources_append(ngx_http_resources_req_t *rq, const u_char *data,
-    size_t len)
-{
-    u_char  *p;
-
-    p = ngx_http_resources_reserve(rq, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    rq->b->last = ngx_cpymem(p, data, len);
-    rq->length += len;
-
-    return NGX_OK;
 }
 
 
