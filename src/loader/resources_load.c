@@ -46,9 +46,8 @@
 #include "resources_snapshot.h"
 #include "resources_text.h"
 #include "resources_util.h"
+#include "resources_version.h"
 
-
-#define RESOURCES_LOAD_VERSION   "0.4.0"
 
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
@@ -1639,7 +1638,7 @@ main(int argc, char **argv)
 
         case 'V':
             printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
-                   RESOURCES_LOAD_VERSION, RESOURCES_SCHEMA,
+                   RESOURCES_VERSION, RESOURCES_SCHEMA,
                    MDB_VERSION_STRING);
             return 0;
 
