@@ -3,6 +3,7 @@
  */
 
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,7 +352,8 @@ resources_prepare_field(const u_char *key, size_t len)
 /* f[name]: null is as good as absent; -1 when it is not a string */
 
 static int
-resources_prepare_string(resources_prepare_t *p, uint32_t *f, uint32_t i)
+resources_prepare_string(resources_prepare_t *p, resources_json_t *j,
+    uint32_t *f, uint32_t i)
 {
     uint32_t  type;
 
@@ -359,7 +361,7 @@ resources_prepare_string(resources_prepare_t *p, uint32_t *f, uint32_t i)
         return 0;
     }
 
-    type = p->json.nodes[f[i]].type;
+    type = j->nodes[f[i]].type;
 
     if (type == RESOURCES_JSON_NULL) {
         f[i] = 0;
@@ -377,8 +379,8 @@ resources_prepare_string(resources_prepare_t *p, uint32_t *f, uint32_t i)
 
 
 static int
-resources_prepare_array(resources_prepare_t *p, uint32_t *f, uint32_t i,
-    size_t max)
+resources_prepare_array(resources_prepare_t *p, resources_json_t *j,
+    uint32_t *f, uint32_t i, size_t max)
 {
     uint32_t            k;
     resources_jnode_t  *nd;
@@ -387,7 +389,7 @@ resources_prepare_array(resources_prepare_t *p, uint32_t *f, uint32_t i,
         return 0;
     }
 
-    nd = &p->json.nodes[f[i]];
+    nd = &j->nodes[f[i]];
 
     if (nd->type == RESOURCES_JSON_NULL) {
         f[i] = 0;
@@ -406,9 +408,9 @@ resources_prepare_array(resources_prepare_t *p, uint32_t *f, uint32_t i,
         return -1;
     }
 
-    for (k = nd->child; k; k = p->json.nodes[k].next) {
-        if (p->json.nodes[k].type != RESOURCES_JSON_STRING
-            || p->json.nodes[k].len == 0)
+    for (k = nd->child; k; k = j->nodes[k].next) {
+        if (j->nodes[k].type != RESOURCES_JSON_STRING
+            || j->nodes[k].len == 0)
         {
             snprintf(p->err, sizeof(p->err), "\"%s\" must be an array of"
                      " non-empty strings", resources_canonical[i]);
@@ -457,13 +459,6 @@ resources_prepare_error(resources_buf_t *out, uint64_t line, const char *msg)
     resources_prepare_failed(out, out->len, line, RESOURCES_PREP_BAD, msg,
                              NULL, 0);
 }
-
-
-#define resources_prepare_fail(status, ...)                                 \
-    do {                                                                     \
-        snprintf(p->err, sizeof(p->err), __VA_ARGS__);                       \
-        goto failed_ ## status;                                              \
-    } while (0)
 
 
 /*
@@ -613,205 +608,237 @@ resources_prepare_full(resources_json_t *j, const uint32_t *f,
 }
 
 
-/* the record in p->json, appended to out */
+/*
+ * A problem of the record being prepared: its message, in p->err; returns
+ * status, for the caller to return
+ */
 
-static void
-resources_prepare_record(resources_prepare_t *p, uint64_t line,
-    resources_buf_t *out)
+static uint32_t __attribute__((format(printf, 3, 4)))
+resources_prepare_bad(resources_prepare_t *p, uint32_t status,
+    const char *fmt, ...)
 {
-    int                    priv;
-    size_t                 start, blob, full, list_len, full_len, atom_len,
-                           id_len, size, kw;
-    ssize_t                n;
-    uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw,
-                           tail_len;
-    uint64_t               hash;
-    const u_char          *id;
-    resources_json_t      *j;
-    resources_jnode_t     *nd, *root;
-    resources_doc_t        doc;
-    resources_prepared_t   r;
+    va_list  ap;
 
-    j = &p->json;
-    root = &j->nodes[RESOURCES_JSON_ROOT];
-    start = out->len;
-    id = NULL;
-    id_len = 0;
+    va_start(ap, fmt);
+    vsnprintf(p->err, sizeof(p->err), fmt, ap);
+    va_end(ap);
 
-    if (root->type != RESOURCES_JSON_OBJECT) {
-        resources_prepare_fail(BAD, "a record must be a JSON object");
+    return status;
+}
+
+
+/*
+ * f[i]: the node of canonical field i, 0 when the record has none (node 0
+ * reads as null: no child, no length)
+ */
+
+static uint32_t
+resources_prepare_fields(resources_prepare_t *p, resources_json_t *j,
+    uint32_t *f)
+{
+    uint32_t  k, v;
+
+    if (j->nodes[RESOURCES_JSON_ROOT].type != RESOURCES_JSON_OBJECT) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD,
+                                     "a record must be a JSON object");
     }
 
-    memset(f, 0, sizeof(f));
+    memset(f, 0, (RESOURCES_F_N + 1) * sizeof(uint32_t));
 
-    for (k = root->child; k; k = j->nodes[v].next) {
+    for (k = j->nodes[RESOURCES_JSON_ROOT].child; k; k = j->nodes[v].next) {
         v = j->nodes[k].next;
         f[resources_prepare_field(j->nodes[k].str, j->nodes[k].len)] = v;
     }
 
-#define resources_node(i)  (&j->nodes[f[i]])
+    return RESOURCES_PREP_OK;
+}
 
-    /* id */
 
-    nd = resources_node(RESOURCES_F_ID);
-
-    if (f[RESOURCES_F_ID] == 0 || nd->type == RESOURCES_JSON_NULL) {
-        resources_prepare_fail(BAD_ID, "\"id\" is missing");
+static uint32_t
+resources_prepare_id(resources_prepare_t *p, resources_jnode_t *id)
+{
+    if (id->type == RESOURCES_JSON_NULL) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_ID,
+                                     "\"id\" is missing");
     }
 
-    if (nd->type != RESOURCES_JSON_STRING
-        || !resources_id_valid(nd->str, nd->len))
+    if (id->type != RESOURCES_JSON_STRING
+        || !resources_id_valid(id->str, id->len))
     {
-        resources_prepare_fail(BAD_ID, "\"id\" must be a string matching"
-                                " [a-z0-9][a-z0-9-]{0,127}");
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_ID,
+                                     "\"id\" must be a string matching"
+                                     " [a-z0-9][a-z0-9-]{0,127}");
     }
 
-    id = nd->str;
-    id_len = nd->len;
+    return RESOURCES_PREP_OK;
+}
 
-    /* title, type */
 
-    nd = resources_node(RESOURCES_F_TITLE);
+/* title, type, private, the strings, dates and number; r->priv, r->date */
 
-    if (f[RESOURCES_F_TITLE] == 0 || nd->type != RESOURCES_JSON_STRING
-        || nd->len == 0)
-    {
-        resources_prepare_fail(BAD_LATE, "\"title\" must be a non-empty"
-                                " string");
+static uint32_t
+resources_prepare_scalars(resources_prepare_t *p, resources_json_t *j,
+    uint32_t *f, resources_prepared_t *r)
+{
+    resources_jnode_t  *nd;
+
+    nd = &j->nodes[f[RESOURCES_F_TITLE]];
+
+    if (nd->type != RESOURCES_JSON_STRING || nd->len == 0) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"title\" must be a non-empty string");
     }
 
     if (nd->len > RESOURCES_TITLE_MAX) {
-        resources_prepare_fail(BAD_LATE, "\"title\" is longer than %d bytes",
-                                RESOURCES_TITLE_MAX);
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"title\" is longer than %d bytes",
+                                     RESOURCES_TITLE_MAX);
     }
 
-    nd = resources_node(RESOURCES_F_TYPE);
+    nd = &j->nodes[f[RESOURCES_F_TYPE]];
 
-    if (f[RESOURCES_F_TYPE] == 0 || nd->type != RESOURCES_JSON_STRING
-        || nd->len == 0)
+    if (nd->type != RESOURCES_JSON_STRING || nd->len == 0) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"type\" must be a non-empty string");
+    }
+
+    /* never guessed: null is not false (leave the field out) */
+
+    nd = &j->nodes[f[RESOURCES_F_PRIVATE]];
+
+    if (f[RESOURCES_F_PRIVATE] && nd->type != RESOURCES_JSON_TRUE
+        && nd->type != RESOURCES_JSON_FALSE)
     {
-        resources_prepare_fail(BAD_LATE, "\"type\" must be a non-empty"
-                                " string");
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"private\" must be true or false%s",
+                                     nd->type == RESOURCES_JSON_NULL
+                                     ? ", not null" : "");
     }
 
-    /* private */
+    r->priv = (f[RESOURCES_F_PRIVATE] && nd->type == RESOURCES_JSON_TRUE);
 
-    priv = 0;
-
-    if (f[RESOURCES_F_PRIVATE]) {
-        nd = resources_node(RESOURCES_F_PRIVATE);
-
-        /* never guessed: null is not false (leave the field out) */
-
-        if (nd->type != RESOURCES_JSON_TRUE
-            && nd->type != RESOURCES_JSON_FALSE)
-        {
-            resources_prepare_fail(BAD_LATE, "\"private\" must be true or"
-                                    " false%s", nd->type == RESOURCES_JSON_NULL
-                                                ? ", not null" : "");
-        }
-
-        priv = (nd->type == RESOURCES_JSON_TRUE);
-    }
-
-    /* dates */
-
-    if (resources_prepare_string(p, f, RESOURCES_F_DATE) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_UPDATED) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_SERIES) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_SUMMARY) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_BODY) != 0)
+    if (resources_prepare_string(p, j, f, RESOURCES_F_DATE) != 0
+        || resources_prepare_string(p, j, f, RESOURCES_F_UPDATED) != 0
+        || resources_prepare_string(p, j, f, RESOURCES_F_SERIES) != 0
+        || resources_prepare_string(p, j, f, RESOURCES_F_SUMMARY) != 0
+        || resources_prepare_string(p, j, f, RESOURCES_F_BODY) != 0)
     {
-        goto failed_BAD_LATE;
+        return RESOURCES_PREP_BAD_LATE;
     }
-
-    date = 0;
 
     if (f[RESOURCES_F_DATE]) {
-        nd = resources_node(RESOURCES_F_DATE);
-        date = resources_parse_date_n((const char *) nd->str, nd->len, 0);
+        nd = &j->nodes[f[RESOURCES_F_DATE]];
+        r->date = resources_parse_date_n((const char *) nd->str, nd->len, 0);
 
-        if (date == 0) {
-            resources_prepare_fail(BAD_LATE, "\"date\" must be YYYY-MM or"
-                                    " YYYY-MM-DD");
+        if (r->date == 0) {
+            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                         "\"date\" must be YYYY-MM or"
+                                         " YYYY-MM-DD");
         }
     }
 
-    if (f[RESOURCES_F_UPDATED]) {
-        nd = resources_node(RESOURCES_F_UPDATED);
+    nd = &j->nodes[f[RESOURCES_F_UPDATED]];
 
-        if (resources_parse_date_n((const char *) nd->str, nd->len, 1) == 0) {
-            resources_prepare_fail(BAD_LATE, "\"updated\" must be"
-                                    " YYYY-MM-DD");
-        }
+    if (f[RESOURCES_F_UPDATED]
+        && resources_parse_date_n((const char *) nd->str, nd->len, 1) == 0)
+    {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"updated\" must be YYYY-MM-DD");
     }
 
-    if ((f[RESOURCES_F_SUMMARY]
-         && resources_node(RESOURCES_F_SUMMARY)->len > RESOURCES_TEXT_MAX)
-        || (f[RESOURCES_F_BODY]
-            && resources_node(RESOURCES_F_BODY)->len > RESOURCES_TEXT_MAX))
+    if (j->nodes[f[RESOURCES_F_SUMMARY]].len > RESOURCES_TEXT_MAX
+        || j->nodes[f[RESOURCES_F_BODY]].len > RESOURCES_TEXT_MAX)
     {
-        resources_prepare_fail(BAD_LATE, "\"summary\" and \"body\" must be"
-                                " at most %d bytes each", RESOURCES_TEXT_MAX);
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"summary\" and \"body\" must be at"
+                                     " most %d bytes each",
+                                     RESOURCES_TEXT_MAX);
     }
 
-    if (f[RESOURCES_F_NUMBER]
-        && resources_node(RESOURCES_F_NUMBER)->type == RESOURCES_JSON_NULL)
-    {
+    nd = &j->nodes[f[RESOURCES_F_NUMBER]];
+
+    if (nd->type == RESOURCES_JSON_NULL) {
         f[RESOURCES_F_NUMBER] = 0;
+        return RESOURCES_PREP_OK;
     }
 
-    if (f[RESOURCES_F_NUMBER]
-        && (resources_node(RESOURCES_F_NUMBER)->type
-            != RESOURCES_JSON_INTEGER
-            || resources_node(RESOURCES_F_NUMBER)->integer < 0))
-    {
-        resources_prepare_fail(BAD_LATE, "\"number\" must be a whole number"
-                                " or null");
+    if (nd->type == RESOURCES_JSON_INTEGER && nd->integer >= 0) {
+        return RESOURCES_PREP_OK;
     }
 
-    /* arrays */
+    return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                 "\"number\" must be a whole number or null");
+}
 
-    if (resources_prepare_array(p, f, RESOURCES_F_KEYWORDS,
+
+/* keywords, tags and links */
+
+static uint32_t
+resources_prepare_lists(resources_prepare_t *p, resources_json_t *j,
+    uint32_t *f)
+{
+    uint32_t            k, v;
+    resources_jnode_t  *nd;
+
+    if (resources_prepare_array(p, j, f, RESOURCES_F_KEYWORDS,
                                 RESOURCES_KEYWORDS_MAX) != 0
-        || resources_prepare_array(p, f, RESOURCES_F_TAGS,
+        || resources_prepare_array(p, j, f, RESOURCES_F_TAGS,
                                    RESOURCES_KEYWORDS_MAX) != 0)
     {
-        goto failed_BAD_LATE;
+        return RESOURCES_PREP_BAD_LATE;
     }
 
-    if (f[RESOURCES_F_LINKS]
-        && resources_node(RESOURCES_F_LINKS)->type == RESOURCES_JSON_NULL)
-    {
+    nd = &j->nodes[f[RESOURCES_F_LINKS]];
+
+    if (nd->type == RESOURCES_JSON_NULL) {
         f[RESOURCES_F_LINKS] = 0;
+        return RESOURCES_PREP_OK;
     }
 
-    if (f[RESOURCES_F_LINKS]) {
-        nd = resources_node(RESOURCES_F_LINKS);
+    if (nd->type != RESOURCES_JSON_ARRAY) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"links\" must be an array");
+    }
 
-        if (nd->type != RESOURCES_JSON_ARRAY) {
-            resources_prepare_fail(BAD_LATE, "\"links\" must be an array");
-        }
+    for (k = nd->child; k; k = j->nodes[k].next) {
+        v = resources_json_get(j, k, "url", 3);
 
-        for (k = nd->child; k; k = j->nodes[k].next) {
-            v = resources_json_get(j, k, "url", 3);
-
-            if (j->nodes[k].type != RESOURCES_JSON_OBJECT
-                || j->nodes[resources_json_get(j, k, "label", 5)].type
-                   != RESOURCES_JSON_STRING
-                || (v && j->nodes[v].type != RESOURCES_JSON_NULL
-                    && j->nodes[v].type != RESOURCES_JSON_STRING))
-            {
-                resources_prepare_fail(BAD_LATE, "\"links\" must hold"
-                                        " objects with a string \"label\" and"
-                                        " a string or null \"url\"");
-            }
+        if (j->nodes[k].type != RESOURCES_JSON_OBJECT
+            || j->nodes[resources_json_get(j, k, "label", 5)].type
+               != RESOURCES_JSON_STRING
+            || (v && j->nodes[v].type != RESOURCES_JSON_NULL
+                && j->nodes[v].type != RESOURCES_JSON_STRING))
+        {
+            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                         "\"links\" must hold objects with a"
+                                         " string \"label\" and a string or"
+                                         " null \"url\"");
         }
     }
 
-    /* the full form, after the room for the header and the id */
+    return RESOURCES_PREP_OK;
+}
 
-    size = (sizeof(resources_prepared_t) + id_len + 7) & ~(size_t) 7;
+
+/*
+ * The record as the heap stores it, appended to out after room for the
+ * header and the id: resources_doc_t, the full form (its tail packed when
+ * that is shorter), the id; its hash, the record's part of the content
+ * version (resources_build_apply), and lengths in r
+ */
+
+static uint32_t
+resources_prepare_blob(resources_prepare_t *p, resources_json_t *j,
+    const uint32_t *f, resources_prepared_t *r, resources_buf_t *out)
+{
+    size_t            size, blob, full, list_len, full_len;
+    const u_char     *id;
+    resources_doc_t   doc;
+
+    id = j->nodes[f[RESOURCES_F_ID]].str;
+    r->id_len = (uint32_t) j->nodes[f[RESOURCES_F_ID]].len;
+
+    size = (sizeof(resources_prepared_t) + r->id_len + 7) & ~(size_t) 7;
     memset(resources_buf_reserve(out, size), 0, size);
     out->len += size;
     blob = out->len;
@@ -820,101 +847,152 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
     full = out->len;
 
     list_len = resources_prepare_full(j, f, out) - full;
-
     full_len = out->len - full;
 
-    /* the record's part of the content version (resources_build_apply) */
+    r->hash = resources_xxh64(out->data + full, full_len, 0);
 
-    hash = resources_xxh64(out->data + full, full_len, 0);
+    if (full_len > RESOURCES_RECORD_MAX) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "the record is larger than %d bytes as"
+                                     " JSON", RESOURCES_RECORD_MAX);
+    }
+
+    r->tail_len = resources_prepare_pack(p, out, full + list_len,
+                                         full_len - list_len);
+
+    resources_buf_put(out, id, r->id_len);
 
     /* no Atom entry: the module renders it from the list form */
 
-    atom_len = 0;
-
-    if (full_len > RESOURCES_RECORD_MAX) {
-        resources_prepare_fail(BAD_LATE, "the record is larger than %d bytes"
-                                " as JSON", RESOURCES_RECORD_MAX);
-    }
-
-    tail_len = resources_prepare_pack(p, out, full + list_len,
-                                      full_len - list_len);
-
-    resources_buf_put(out, id, id_len);
-
     doc.list_len = (uint32_t) list_len;
     doc.full_len = (uint32_t) full_len;
-    doc.atom_len = (uint32_t) atom_len;
-    doc.id_len = (uint32_t) id_len;
-    doc.flags = (priv ? RESOURCES_DOC_PRIVATE : 0)
-                | (tail_len ? RESOURCES_DOC_PACKED : 0);
+    doc.atom_len = 0;
+    doc.id_len = r->id_len;
+    doc.flags = (r->priv ? RESOURCES_DOC_PRIVATE : 0)
+                | (r->tail_len ? RESOURCES_DOC_PACKED : 0);
     memcpy(out->data + blob, &doc, sizeof(resources_doc_t));
 
-    size = out->len - blob;
+    r->blob_len = (uint32_t) (out->len - blob);
+    r->full_len = (uint32_t) full_len;
 
-    memset(&r, 0, sizeof(resources_prepared_t));
-    r.line = line;
-    r.hash = hash;
-    r.status = RESOURCES_PREP_OK;
-    r.id_len = (uint32_t) id_len;
-    r.blob_len = (uint32_t) size;
-    r.full_len = (uint32_t) full_len;
-    r.tail_len = tail_len;
-    r.date = date;
-    r.priv = (uint32_t) priv;
+    return RESOURCES_PREP_OK;
+}
 
-    /* the index: type, keywords, title (all checked before any change) */
 
-    nd = resources_node(RESOURCES_F_TYPE);
+/* a keyword: u32 folded length, u32 length, folded, as written */
+
+static uint32_t
+resources_prepare_keyword(resources_prepare_t *p, resources_jnode_t *nd,
+    resources_buf_t *out)
+{
+    size_t    at;
+    ssize_t   n;
+    uint32_t  len[2];
+
+    at = out->len;
+    resources_buf_reserve(out, sizeof(len));
+    out->len += sizeof(len);
+
     n = resources_prepare_fold_to(out, nd->str, nd->len);
 
     if (n <= 0 || n > RESOURCES_TERM_MAX) {
-        resources_prepare_fail(BAD_LATE, "\"type\" is empty or longer than"
-                                " %d bytes once folded", RESOURCES_TERM_MAX);
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "keyword \"%.*s\" is empty or longer"
+                                     " than %d bytes once folded",
+                                     (int) nd->len, nd->str,
+                                     RESOURCES_TERM_MAX);
     }
 
-    r.type_len = (uint32_t) n;
+    len[0] = (uint32_t) n;
+    len[1] = (uint32_t) nd->len;
+    memcpy(out->data + at, len, sizeof(len));
     resources_buf_put(out, nd->str, nd->len);
-    r.type_raw_len = (uint32_t) nd->len;
+
+    return RESOURCES_PREP_OK;
+}
+
+
+/* the terms that the builder indexes: type, keywords, folded title */
+
+static uint32_t
+resources_prepare_terms(resources_prepare_t *p, resources_json_t *j,
+    const uint32_t *f, resources_prepared_t *r, resources_buf_t *out)
+{
+    size_t              kw;
+    ssize_t             n;
+    uint32_t            k;
+    resources_jnode_t  *nd;
+
+    nd = &j->nodes[f[RESOURCES_F_TYPE]];
+    n = resources_prepare_fold_to(out, nd->str, nd->len);
+
+    if (n <= 0 || n > RESOURCES_TERM_MAX) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "\"type\" is empty or longer than %d"
+                                     " bytes once folded",
+                                     RESOURCES_TERM_MAX);
+    }
+
+    r->type_len = (uint32_t) n;
+    resources_buf_put(out, nd->str, nd->len);
+    r->type_raw_len = (uint32_t) nd->len;
 
     kw = out->len;
-    nkw = 0;
 
-    if (f[RESOURCES_F_KEYWORDS]) {
-        for (k = resources_node(RESOURCES_F_KEYWORDS)->child; k;
-             k = j->nodes[k].next)
+    for (k = j->nodes[f[RESOURCES_F_KEYWORDS]].child; k;
+         k = j->nodes[k].next)
+    {
+        if (resources_prepare_keyword(p, &j->nodes[k], out)
+            != RESOURCES_PREP_OK)
         {
-            nd = &j->nodes[k];
-            size = out->len;
-            resources_buf_reserve(out, 2 * sizeof(uint32_t));
-            out->len += 2 * sizeof(uint32_t);
-
-            n = resources_prepare_fold_to(out, nd->str, nd->len);
-
-            if (n <= 0 || n > RESOURCES_TERM_MAX) {
-                resources_prepare_fail(BAD_LATE, "keyword \"%.*s\" is empty or"
-                                        " longer than %d bytes once folded",
-                                        (int) nd->len, nd->str,
-                                        RESOURCES_TERM_MAX);
-            }
-
-            v = (uint32_t) n;
-            memcpy(out->data + size, &v, sizeof(uint32_t));
-            v = (uint32_t) nd->len;
-            memcpy(out->data + size + sizeof(uint32_t), &v, sizeof(uint32_t));
-            resources_buf_put(out, nd->str, nd->len);
-            nkw++;
+            return RESOURCES_PREP_BAD_LATE;
         }
+
+        r->nkeywords++;
     }
 
-    r.nkeywords = nkw;
-    r.keywords_len = (uint32_t) (out->len - kw);
+    r->keywords_len = (uint32_t) (out->len - kw);
 
-    nd = resources_node(RESOURCES_F_TITLE);
-    size = out->len;
+    nd = &j->nodes[f[RESOURCES_F_TITLE]];
     n = resources_prepare_fold_to(out, nd->str, nd->len);
-    r.title_len = (uint32_t) (n < 0 ? 0 : n);
+    r->title_len = (uint32_t) (n < 0 ? 0 : n);
 
-    /* words, best field last so that it wins */
+    return RESOURCES_PREP_OK;
+}
+
+
+/* the words of a text field, folded */
+
+static void
+resources_prepare_text(resources_prepare_t *p, resources_json_t *j,
+    uint32_t node, uint32_t field)
+{
+    ssize_t  n;
+
+    if (node == 0) {
+        return;
+    }
+
+    n = resources_prepare_fold(p, j->nodes[node].str, j->nodes[node].len);
+
+    if (n >= 0) {
+        resources_prepare_words(p, p->fold, n, field);
+    }
+}
+
+
+/*
+ * The words of the record, each once, with its best field (the best
+ * field last, so that it wins), appended to out: the keywords and the
+ * folded title are the last terms that resources_prepare_terms() wrote
+ */
+
+static void
+resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
+    const uint32_t *f, resources_prepared_t *r, resources_buf_t *out)
+{
+    u_char    *title, *kw;
+    uint32_t   i, flen, rlen;
 
     p->words.len = 0;
     p->nwords = 0;
@@ -924,75 +1002,101 @@ resources_prepare_record(resources_prepare_t *p, uint64_t line,
         p->wgen = 1;
     }
 
-    if (f[RESOURCES_F_BODY]) {
-        nd = resources_node(RESOURCES_F_BODY);
-        n = resources_prepare_fold(p, nd->str, nd->len);
+    resources_prepare_text(p, j, f[RESOURCES_F_BODY], RESOURCES_FIELD_BODY);
+    resources_prepare_text(p, j, f[RESOURCES_F_SUMMARY],
+                           RESOURCES_FIELD_SUMMARY);
 
-        if (n >= 0) {
-            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_BODY);
-        }
-    }
+    title = out->data + out->len - r->title_len;
+    kw = title - r->keywords_len;
 
-    if (f[RESOURCES_F_SUMMARY]) {
-        nd = resources_node(RESOURCES_F_SUMMARY);
-        n = resources_prepare_fold(p, nd->str, nd->len);
-
-        if (n >= 0) {
-            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_SUMMARY);
-        }
-    }
-
-    for (v = 0; v < nkw; v++) {
-        u_char    *e;
-        uint32_t   flen, rlen;
-
-        e = out->data + kw;
-        flen = resources_get_u32(e);
-        rlen = resources_get_u32(e + sizeof(uint32_t));
-        resources_prepare_words(p, e + 2 * sizeof(uint32_t), flen,
+    for (i = 0; i < r->nkeywords; i++) {
+        flen = resources_get_u32(kw);
+        rlen = resources_get_u32(kw + sizeof(uint32_t));
+        resources_prepare_words(p, kw + 2 * sizeof(uint32_t), flen,
                                 RESOURCES_FIELD_KEYWORD);
         kw += 2 * sizeof(uint32_t) + flen + rlen;
     }
 
-    resources_prepare_words(p, out->data + size, r.title_len,
-                            RESOURCES_FIELD_TITLE);
+    resources_prepare_words(p, title, r->title_len, RESOURCES_FIELD_TITLE);
 
-    r.nwords = p->nwords;
-    r.words_len = (uint32_t) p->words.len;
+    r->nwords = p->nwords;
+    r->words_len = (uint32_t) p->words.len;
     resources_buf_put(out, p->words.data, p->words.len);
+}
 
-    /* the header, and padding */
 
-    size = out->len - start;
-    size = (size + 7) & ~(size_t) 7;
+/*
+ * The record in j, appended to out: its checks, in the order of their
+ * messages, then its canonical forms (resources_prepare.h has the layout)
+ */
+
+static void
+resources_prepare_record(resources_prepare_t *p, resources_json_t *j,
+    uint64_t line, resources_buf_t *out)
+{
+    size_t                 start, size;
+    uint32_t               f[RESOURCES_F_N + 1], status;
+    const u_char          *id;
+    resources_prepared_t   r;
+
+    start = out->len;
+    id = NULL;
+
+    memset(&r, 0, sizeof(resources_prepared_t));
+    r.line = line;
+    r.status = RESOURCES_PREP_OK;
+
+    status = resources_prepare_fields(p, j, f);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    status = resources_prepare_id(p, &j->nodes[f[RESOURCES_F_ID]]);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    id = j->nodes[f[RESOURCES_F_ID]].str;
+    r.id_len = (uint32_t) j->nodes[f[RESOURCES_F_ID]].len;
+
+    status = resources_prepare_scalars(p, j, f, &r);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    status = resources_prepare_lists(p, j, f);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    status = resources_prepare_blob(p, j, f, &r, out);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    status = resources_prepare_terms(p, j, f, &r, out);
+    if (status != RESOURCES_PREP_OK) {
+        goto failed;
+    }
+
+    resources_prepare_record_words(p, j, f, &r, out);
+
+    /* the header and the id before the record, and padding after it */
+
+    size = ((out->len - start) + 7) & ~(size_t) 7;
     resources_buf_reserve(out, size - (out->len - start));
     memset(out->data + out->len, 0, size - (out->len - start));
     out->len = start + size;
 
     r.size = (uint32_t) size;
     memcpy(out->data + start, &r, sizeof(resources_prepared_t));
-    memcpy(out->data + start + sizeof(resources_prepared_t), id, id_len);
-
-#undef resources_node
+    memcpy(out->data + start + sizeof(resources_prepared_t), id, r.id_len);
 
     return;
 
-failed_BAD:
+failed:
 
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD, p->err,
-                             NULL, 0);
-    return;
-
-failed_BAD_ID:
-
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_ID, p->err,
-                             NULL, 0);
-    return;
-
-failed_BAD_LATE:
-
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_LATE, p->err,
-                             id, id_len);
+    resources_prepare_failed(out, start, line, status, p->err, id, r.id_len);
 }
 
 
@@ -1004,7 +1108,7 @@ resources_prepare_line(resources_prepare_t *p, const u_char *s, size_t len,
     json_error_t   jerr;
 
     if (resources_json_parse(&p->json, s, len) == 0) {
-        resources_prepare_record(p, line, out);
+        resources_prepare_record(p, &p->json, line, out);
         return;
     }
 
@@ -1028,7 +1132,7 @@ resources_prepare_line(resources_prepare_t *p, const u_char *s, size_t len,
     }
 
     resources_json_from_jansson(&p->json, rec);
-    resources_prepare_record(p, line, out);
+    resources_prepare_record(p, &p->json, line, out);
     json_decref(rec);
 }
 
@@ -1038,7 +1142,7 @@ resources_prepare_json(resources_prepare_t *p, json_t *rec, uint64_t line,
     resources_buf_t *out)
 {
     resources_json_from_jansson(&p->json, rec);
-    resources_prepare_record(p, line, out);
+    resources_prepare_record(p, &p->json, line, out);
 }
 
 
