@@ -1986,39 +1986,444 @@ const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
 };
 
 
+/*
+ * What finishing keeps between its steps: the orders, by ordinal and by
+ * docno, and the columns that the facets read
+ */
+
+typedef struct {
+    size_t                 n;
+    uint32_t              *order;        /* docno -> ordinal */
+    uint32_t              *doc_of;       /* ordinal -> docno */
+    uint32_t              *col;          /* a column, before it is written */
+    uint32_t              *all;          /* every docno << 2, public first */
+    size_t                 npub;
+    u_char                *priv_doc;
+    resources_vec_t        kwoff;        /* by docno */
+    resources_vec_t        kwids;
+    resources_sorts_t      sorts;
+    resources_facets_t     fc;
+    resources_facets_t    *facets;       /* &fc, when terms have bitmaps */
+    uint32_t               nterms[4];    /* resources_build_terms() */
+    double                 t;            /* when the last step ended */
+} resources_finish_t;
+
+
+static void
+resources_finish_free(resources_finish_t *fi)
+{
+    resources_build_sorts_wait(&fi->sorts);
+
+    free(fi->order);
+    free(fi->doc_of);
+    free(fi->col);
+    free(fi->all);
+    free(fi->priv_doc);
+    free(fi->sorts.bytitle);
+    free(fi->sorts.ids);
+    resources_vec_free(&fi->kwoff);
+    resources_vec_free(&fi->kwids);
+    free((void *) fi->fc.type);
+    resources_facets_free(&fi->fc);
+}
+
+
+/* step i of st took from the end of the last step until now */
+
+static void
+resources_finish_lap(resources_finish_t *fi, resources_build_stats_t *st,
+    int i)
+{
+    double  now;
+
+    now = resources_clock();
+    st->step[i] = now - fi->t;
+    fi->t = now;
+}
+
+
+/* the header, last, and the dictionary of the packed records */
+
+static int
+resources_finish_header(resources_build_t *b, resources_finish_t *fi,
+    resources_build_stats_t *st)
+{
+    int                 rc;
+    resources_header_t  hdr;
+
+    memset(&hdr, 0, sizeof(resources_header_t));
+    hdr.magic = RESOURCES_MAGIC;
+    hdr.schema = RESOURCES_SCHEMA;
+    hdr.built = b->built;
+    resources_version_hex(b->hash, st->version);
+    memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
+
+    /*
+     * the public view's version, and the time of the load that last
+     * changed it: the published snapshot's when it has the same
+     */
+
+    hdr.flags = RESOURCES_HEADER_PUBLIC;
+    hdr.public_hash = b->hash_public;
+    hdr.public_built = (b->published && b->public_hash == b->hash_public)
+                       ? b->public_built : b->built;
+    resources_version_hex(b->hash_public, st->public_version);
+    hdr.ndocs = (uint32_t) fi->n;
+    hdr.npublic = (uint32_t) fi->npub;
+    hdr.nkeywords[0] = fi->nterms[0];
+    hdr.nkeywords[1] = fi->nterms[1];
+    hdr.ntypes[0] = fi->nterms[2];
+    hdr.ntypes[1] = fi->nterms[3];
+    hdr.nwords = b->nwords;
+    hdr.tail_max = b->tail_max;
+
+    if (b->pack && b->pack->len > 0) {
+        rc = resources_put(b, b->meta, "dict", 4, b->pack->dict,
+                           b->pack->len);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    st->ndocs = hdr.ndocs;
+    st->nprivate = hdr.ndocs - hdr.npublic;
+    st->nkeywords = hdr.nkeywords[1];
+    st->ntypes = hdr.ntypes[1];
+    st->nwords = hdr.nwords;
+    st->built = hdr.built;
+    st->public_built = hdr.public_built;
+
+    return resources_put(b, b->meta, "header", 6, &hdr,
+                         sizeof(resources_header_t));
+}
+
+
+/* a column from a per-ordinal array, in docno order, through fi->col */
+
+static int
+resources_finish_col(resources_build_t *b, resources_finish_t *fi,
+    const char *name, const uint32_t *by_ord)
+{
+    size_t  i;
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[i] = by_ord[fi->order[i]];
+    }
+
+    return resources_build_col(b, name, fi->col, fi->n * sizeof(uint32_t));
+}
+
+
+/* the columns of the docnos: rec, order, date, private, type, keywords */
+
+static int
+resources_finish_columns(resources_build_t *b, resources_finish_t *fi)
+{
+    int        rc;
+    size_t     i, kw;
+    uint64_t  *rec;
+
+    rec = resources_xmalloc((fi->n + 1) * sizeof(uint64_t));
+
+    for (i = 0; i < fi->n; i++) {
+        rec[i] = b->loc[fi->order[i]];
+    }
+
+    rc = resources_build_col(b, "rec", rec, fi->n * sizeof(uint64_t));
+    free(rec);
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "order", fi->order,
+                                 fi->n * sizeof(uint32_t));
+    }
+
+    if (rc == 0) {
+        rc = resources_finish_col(b, fi, "date", b->date);
+    }
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "private", fi->priv_doc, fi->n);
+    }
+
+    if (rc == 0) {
+        rc = resources_finish_col(b, fi, "type", b->type);
+    }
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->n; i++) {
+        resources_vec_push(&fi->kwoff, fi->kwids.n);
+
+        for (kw = b->kwoff[fi->order[i]]; kw < b->kwoff[fi->order[i] + 1];
+             kw++)
+        {
+            resources_vec_push(&fi->kwids, b->kwids.elts[kw]);
+        }
+    }
+
+    resources_vec_push(&fi->kwoff, fi->kwids.n);
+
+    rc = resources_build_col(b, "kwoff", fi->kwoff.elts,
+                             fi->kwoff.n * sizeof(uint32_t));
+    if (rc != 0) {
+        return rc;
+    }
+
+    return resources_build_col(b, "kwids", fi->kwids.elts,
+                               fi->kwids.n * sizeof(uint32_t));
+}
+
+
+/*
+ * The ids, in key order: appended (a cursor left open on an error goes
+ * with the transaction); then the title ranks and, the other way round,
+ * the docnos in title order
+ */
+
+static int
+resources_finish_ids(resources_build_t *b, resources_finish_t *fi)
+{
+    int          rc;
+    size_t       i;
+    MDB_val      k, d;
+    MDB_cursor  *cur;
+
+    resources_build_sort_ids(b, &fi->sorts, fi->doc_of);
+
+    rc = mdb_cursor_open(b->txn, b->ids, &cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->sorts.nids; i++) {
+        k.mv_size = fi->sorts.ids[i].len;
+        k.mv_data = (void *) fi->sorts.ids[i].key;
+        d.mv_size = sizeof(uint32_t);
+        d.mv_data = &fi->sorts.ids[i].docno;
+
+        rc = mdb_cursor_put(cur, &k, &d, MDB_APPEND);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    resources_build_sorts_wait(&fi->sorts);
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[fi->doc_of[fi->sorts.bytitle[i]]] = (uint32_t) i;
+    }
+
+    rc = resources_build_col(b, "title", fi->col, fi->n * sizeof(uint32_t));
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[i] = fi->doc_of[fi->sorts.bytitle[i]];
+    }
+
+    return resources_build_col(b, "bytitle", fi->col,
+                               fi->n * sizeof(uint32_t));
+}
+
+
+/*
+ * Every docno (kind "*"): the public ones, then the private ones after
+ * them (the public ones are kept for the whole view's facets, below)
+ */
+
+static int
+resources_finish_all(resources_build_t *b, resources_finish_t *fi)
+{
+    int     rc;
+    size_t  i, np;
+    u_char  key[2];
+
+    fi->npub = 0;
+    np = fi->n - b->nprivate;
+
+    for (i = 0; i < fi->n; i++) {
+        if (fi->priv_doc[i]) {
+            fi->all[np++] = (uint32_t) i << 2;
+
+        } else {
+            fi->all[fi->npub++] = (uint32_t) i << 2;
+        }
+    }
+
+    key[0] = RESOURCES_PART_PUBLIC;
+    key[1] = RESOURCES_KIND_ALL;
+
+    if (fi->npub) {
+        rc = resources_put(b, b->post, key, 2, fi->all,
+                           fi->npub * sizeof(uint32_t));
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    key[0] = RESOURCES_PART_PRIVATE;
+
+    if (fi->npub < fi->n) {
+        return resources_put(b, b->post, key, 2, fi->all + fi->npub,
+                             (fi->n - fi->npub) * sizeof(uint32_t));
+    }
+
+    return 0;
+}
+
+
+/*
+ * A frequent term's facets are counted once, by the loader (the same
+ * terms as have bitmaps): they need each docno's type, date and keywords,
+ * and the folded order of the terms (kwsorted, typesorted: a term's id at
+ * each rank)
+ */
+
+static void
+resources_finish_facets(resources_build_t *b, resources_finish_t *fi,
+    const uint32_t *kwsorted, uint32_t nk, const uint32_t *typesorted,
+    uint32_t nt)
+{
+    size_t               i, n;
+    uint32_t            *fa;
+    resources_facets_t  *fc;
+
+    n = fi->n;
+    fc = &fi->fc;
+    fa = resources_xmalloc((2 * n + nk + nt + 1) * sizeof(uint32_t));
+
+    fc->type = fa;
+    fc->date = fa + n;
+    fc->kwrank = fa + 2 * n;
+    fc->typerank = fa + 2 * n + nk;
+    fc->kwoff = fi->kwoff.elts;
+    fc->kwids = fi->kwids.elts;
+    fc->nkeywords = nk;
+    fc->ntypes = nt;
+
+    for (i = 0; i < n; i++) {
+        fa[i] = b->type[fi->order[i]];
+        fa[n + i] = b->date[fi->order[i]];
+    }
+
+    for (i = 0; i < nk; i++) {
+        fa[2 * n + kwsorted[i]] = (uint32_t) i;
+    }
+
+    for (i = 0; i < nt; i++) {
+        fa[2 * n + nk + typesorted[i]] = (uint32_t) i;
+    }
+
+    fi->facets = fc;
+}
+
+
+/* term ids in folded order, per kind: facets break ties with it */
+
+static int
+resources_finish_sorted(resources_build_t *b, resources_finish_t *fi)
+{
+    int        rc;
+    size_t     i;
+    uint32_t  *idx, *kwsorted, *typesorted, nk, nt;
+
+    idx = resources_xmalloc((b->nterms + 1) * sizeof(uint32_t));
+    kwsorted = resources_xmalloc((b->nkind[0] + 1) * sizeof(uint32_t));
+    typesorted = resources_xmalloc((b->nkind[1] + 1) * sizeof(uint32_t));
+
+    for (i = 0; i < b->nterms; i++) {
+        idx[i] = (uint32_t) i;
+    }
+
+    qsort_r(idx, b->nterms, sizeof(uint32_t), resources_cmp_term, b);
+
+    for (i = 0, nk = 0, nt = 0; i < b->nterms; i++) {
+        if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
+            typesorted[nt++] = b->terms[idx[i]].id;
+
+        } else {
+            kwsorted[nk++] = b->terms[idx[i]].id;
+        }
+    }
+
+    rc = resources_build_col(b, "kwsorted", kwsorted, nk * sizeof(uint32_t));
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "typesorted", typesorted,
+                                 nt * sizeof(uint32_t));
+    }
+
+    if (rc == 0 && fi->n >= RESOURCES_BITMAP_MIN) {
+        resources_finish_facets(b, fi, kwsorted, nk, typesorted, nt);
+    }
+
+    free(idx);
+    free(kwsorted);
+    free(typesorted);
+
+    return rc;
+}
+
+
+/* the facets of the whole public view (a request without a filter) */
+
+static int
+resources_finish_view_facets(resources_build_t *b, resources_finish_t *fi)
+{
+    int              rc;
+    u_char           key[2];
+    resources_vec_t  table;
+
+    if (fi->facets == NULL) {
+        return 0;
+    }
+
+    memset(&table, 0, sizeof(resources_vec_t));
+    resources_facets_table(fi->facets, fi->all, fi->npub, &table);
+
+    key[0] = RESOURCES_PART_FACETS;
+    key[1] = RESOURCES_KIND_ALL;
+
+    rc = resources_put(b, b->post, key, 2, table.elts,
+                       table.n * sizeof(uint32_t));
+    resources_vec_free(&table);
+
+    return rc;
+}
+
+
+/*
+ * Sorts and writes everything but the records (written as they came):
+ * the columns, the ids, the "*" postings, the terms, the words, the pair
+ * counts, the header; then commits
+ */
+
 int
 resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
 {
-    int                  rc, fd;
-    double               t, now;
-    size_t               i, n, kw, npub;
-    uint32_t            *order, *doc_of, *col, *all, nterms[4];
-    u_char              *priv_doc;
-    uint64_t             h;
-    struct stat          sb;
-    resources_header_t   hdr;
-    resources_vec_t      kwoff, kwids;
-    resources_sorts_t    sorts;
-    resources_facets_t   fc, *facets;
-    MDB_val              k, d;
-    MDB_cursor          *cur;
-    u_char               key[2];
+    int                 rc, fd;
+    size_t              i, n;
+    struct stat         sb;
+    resources_finish_t  fi;
 
     n = b->ndocs;
-    memset(&fc, 0, sizeof(resources_facets_t));
-    facets = NULL;
-    t = resources_clock();
+    memset(&fi, 0, sizeof(resources_finish_t));
+    fi.n = n;
+    fi.t = resources_clock();
 
-    resources_build_sorts_start(b, &sorts);
+    resources_build_sorts_start(b, &fi.sorts);
 
-    order = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    doc_of = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    col = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    all = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    priv_doc = resources_xmalloc(n + 1);
-    memset(&kwoff, 0, sizeof(resources_vec_t));
-    memset(&kwids, 0, sizeof(resources_vec_t));
+    fi.order = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.doc_of = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.col = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.all = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.priv_doc = resources_xmalloc(n + 1);
 
     if (n > 0) {
         b->kwoff[n] = b->kwids.n;
@@ -2026,28 +2431,22 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     /* the default order: newest first, undated last, ties in input order */
 
-    resources_build_default_order(b, order);
+    resources_build_default_order(b, fi.order);
 
     for (i = 0; i < n; i++) {
-        doc_of[order[i]] = (uint32_t) i;
-        priv_doc[i] = b->priv[order[i]];
+        fi.doc_of[fi.order[i]] = (uint32_t) i;
+        fi.priv_doc[i] = b->priv[fi.order[i]];
     }
 
-#define resources_build_lap(i)                                               \
-    do {                                                                     \
-        now = resources_clock();                                             \
-        st->step[i] = now - t;                                               \
-        t = now;                                                             \
-    } while (0)
+    rc = resources_build_foreground(b);
 
-#define resources_check(call)                                                \
-    if ((rc = (call)) != 0) {                                                 \
-        resources_build_write_error(b, rc, err, errlen);                      \
-        goto failed;                                                          \
+    if (rc == 0) {
+        rc = resources_build_flush(b);
     }
 
-    resources_check(resources_build_foreground(b));
-    resources_check(resources_build_flush(b));
+    if (rc != 0) {
+        goto failed;
+    }
 
     /*
      * The file grows by half again from here (1.88 to 2.87 GB at a
@@ -2061,334 +2460,81 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
                                                resources_build_limit(b));
     }
 
+    if ((rc = resources_finish_columns(b, &fi)) != 0
+        || (rc = resources_finish_ids(b, &fi)) != 0
+        || (rc = resources_finish_all(b, &fi)) != 0
+        || (rc = resources_finish_sorted(b, &fi)) != 0
+        || (rc = resources_finish_view_facets(b, &fi)) != 0)
     {
-        uint64_t  *rec;
-
-        rec = resources_xmalloc((n + 1) * sizeof(uint64_t));
-
-        for (i = 0; i < n; i++) {
-            rec[i] = b->loc[order[i]];
-        }
-
-        rc = resources_build_col(b, "rec", rec, n * sizeof(uint64_t));
-        free(rec);
-        resources_check(rc);
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "order", order,
-                                        n * sizeof(uint32_t)));
+    resources_finish_lap(&fi, st, 0);
 
-    for (i = 0; i < n; i++) {
-        col[i] = b->date[order[i]];
+    rc = resources_build_terms(b, fi.doc_of, fi.priv_doc, fi.facets,
+                               fi.nterms);
+    if (rc != 0) {
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "date", col, n * sizeof(uint32_t)));
-    resources_check(resources_build_col(b, "private", priv_doc, n));
+    resources_finish_lap(&fi, st, 1);
 
-    for (i = 0; i < n; i++) {
-        col[i] = b->type[order[i]];
+    rc = resources_build_words(b, fi.doc_of, fi.priv_doc);
+    if (rc != 0) {
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "type", col, n * sizeof(uint32_t)));
-
-    for (i = 0; i < n; i++) {
-        resources_vec_push(&kwoff, kwids.n);
-
-        for (kw = b->kwoff[order[i]]; kw < b->kwoff[order[i] + 1]; kw++) {
-            resources_vec_push(&kwids, b->kwids.elts[kw]);
-        }
-    }
-
-    resources_vec_push(&kwoff, kwids.n);
-
-    resources_check(resources_build_col(b, "kwoff", kwoff.elts,
-                                        kwoff.n * sizeof(uint32_t)));
-    resources_check(resources_build_col(b, "kwids", kwids.elts,
-                                        kwids.n * sizeof(uint32_t)));
-
-    /* ids, in key order: appended */
-
-    resources_build_sort_ids(b, &sorts, doc_of);
-    resources_check(mdb_cursor_open(b->txn, b->ids, &cur));
-
-    /* (a cursor left open on an error goes with the transaction) */
-
-    for (i = 0; i < sorts.nids; i++) {
-        k.mv_size = sorts.ids[i].len;
-        k.mv_data = (void *) sorts.ids[i].key;
-        d.mv_size = sizeof(uint32_t);
-        d.mv_data = &sorts.ids[i].docno;
-
-        resources_check(mdb_cursor_put(cur, &k, &d, MDB_APPEND));
-    }
-
-    mdb_cursor_close(cur);
-
-    /* title ranks */
-
-    resources_build_sorts_wait(&sorts);
-
-    for (i = 0; i < n; i++) {
-        col[doc_of[sorts.bytitle[i]]] = (uint32_t) i;
-    }
-
-    resources_check(resources_build_col(b, "title", col,
-                                        n * sizeof(uint32_t)));
-
-    /* and the other way round: docnos in title order */
-
-    for (i = 0; i < n; i++) {
-        col[i] = doc_of[sorts.bytitle[i]];
-    }
-
-    resources_check(resources_build_col(b, "bytitle", col,
-                                        n * sizeof(uint32_t)));
-
-    /*
-     * every docno: the public ones, then the private ones after them (the
-     * public ones are kept for the whole view's facets, below)
-     */
-
-    npub = 0;
-    kw = n - b->nprivate;
-
-    for (i = 0; i < n; i++) {
-        if (priv_doc[i]) {
-            all[kw++] = (uint32_t) i << 2;
-
-        } else {
-            all[npub++] = (uint32_t) i << 2;
-        }
-    }
-
-    kw = npub;
-
-    key[0] = RESOURCES_PART_PUBLIC;
-    key[1] = RESOURCES_KIND_ALL;
-
-    if (npub) {
-        resources_check(resources_put(b, b->post, key, 2, all,
-                                      npub * sizeof(uint32_t)));
-    }
-
-    key[0] = RESOURCES_PART_PRIVATE;
-
-    if (kw < n) {
-        resources_check(resources_put(b, b->post, key, 2, all + kw,
-                                      (n - kw) * sizeof(uint32_t)));
-    }
-
-    /* term ids in folded order, per kind: facets break ties with it */
-
-    {
-        uint32_t  *idx, *kwsorted, *typesorted, nk, nt;
-
-        idx = resources_xmalloc((b->nterms + 1) * sizeof(uint32_t));
-        kwsorted = resources_xmalloc((b->nkind[0] + 1) * sizeof(uint32_t));
-        typesorted = resources_xmalloc((b->nkind[1] + 1) * sizeof(uint32_t));
-
-        for (i = 0; i < b->nterms; i++) {
-            idx[i] = (uint32_t) i;
-        }
-
-        qsort_r(idx, b->nterms, sizeof(uint32_t), resources_cmp_term, b);
-
-        for (i = 0, nk = 0, nt = 0; i < b->nterms; i++) {
-            if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
-                typesorted[nt++] = b->terms[idx[i]].id;
-
-            } else {
-                kwsorted[nk++] = b->terms[idx[i]].id;
-            }
-        }
-
-        rc = resources_build_col(b, "kwsorted", kwsorted,
-                                 nk * sizeof(uint32_t));
-        if (rc == 0) {
-            rc = resources_build_col(b, "typesorted", typesorted,
-                                     nt * sizeof(uint32_t));
-        }
-
-        /*
-         * A frequent term's facets are counted once here (the same
-         * terms as have bitmaps): they need each docno's type, date and
-         * keywords, and the folded order of the terms
-         */
-
-        if (rc == 0 && n >= RESOURCES_BITMAP_MIN) {
-            uint32_t  *fa;
-
-            fa = resources_xmalloc((2 * n + nk + nt + 1) * sizeof(uint32_t));
-
-            fc.type = fa;
-            fc.date = fa + n;
-            fc.kwrank = fa + 2 * n;
-            fc.typerank = fa + 2 * n + nk;
-            fc.kwoff = kwoff.elts;
-            fc.kwids = kwids.elts;
-            fc.nkeywords = nk;
-            fc.ntypes = nt;
-
-            for (i = 0; i < n; i++) {
-                fa[i] = b->type[order[i]];
-                fa[n + i] = b->date[order[i]];
-            }
-
-            for (i = 0; i < nk; i++) {
-                fa[2 * n + kwsorted[i]] = (uint32_t) i;
-            }
-
-            for (i = 0; i < nt; i++) {
-                fa[2 * n + nk + typesorted[i]] = (uint32_t) i;
-            }
-
-            facets = &fc;
-        }
-
-        free(idx);
-        free(kwsorted);
-        free(typesorted);
-        resources_check(rc);
-    }
-
-    /* the facets of the whole public view (a request without a filter) */
-
-    if (facets) {
-        resources_vec_t  table;
-
-        memset(&table, 0, sizeof(resources_vec_t));
-        resources_facets_table(facets, all, npub, &table);
-
-        key[0] = RESOURCES_PART_FACETS;
-        key[1] = RESOURCES_KIND_ALL;
-
-        rc = resources_put(b, b->post, key, 2, table.elts,
-                           table.n * sizeof(uint32_t));
-        resources_vec_free(&table);
-        resources_check(rc);
-    }
-
-    /* terms and words */
-
-    memset(nterms, 0, sizeof(nterms));
-
-    resources_build_lap(0);
-    resources_check(resources_build_terms(b, doc_of, priv_doc, facets,
-                                          nterms));
-    resources_build_lap(1);
-    resources_check(resources_build_words(b, doc_of, priv_doc));
-    resources_build_lap(2);
+    resources_finish_lap(&fi, st, 2);
 
     /* the pair counts of every bitmap just written (nothing put between) */
 
     if (n >= RESOURCES_BITMAP_MIN) {
-        resources_check(resources_pairs_write(b->txn, b->post, (uint32_t) n,
-                                              b->threads, &b->written));
+        rc = resources_pairs_write(b->txn, b->post, (uint32_t) n, b->threads,
+                                   &b->written);
+        if (rc != 0) {
+            goto failed;
+        }
     }
 
-    resources_build_lap(3);
+    resources_finish_lap(&fi, st, 3);
 
-    /* the header, last */
-
-    memset(&hdr, 0, sizeof(resources_header_t));
-    hdr.magic = RESOURCES_MAGIC;
-    hdr.schema = RESOURCES_SCHEMA;
-    hdr.built = b->built;
-    h = b->hash;
-    resources_version_hex(h, st->version);
-    memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
-
-    /*
-     * the public view's version, and the time of the load that last
-     * changed it: the published snapshot's when it has the same
-     */
-
-    hdr.flags = RESOURCES_HEADER_PUBLIC;
-    hdr.public_hash = b->hash_public;
-    hdr.public_built = (b->published && b->public_hash == b->hash_public)
-                       ? b->public_built : b->built;
-    resources_version_hex(b->hash_public, st->public_version);
-    hdr.ndocs = (uint32_t) n;
-    hdr.npublic = (uint32_t) npub;
-    hdr.nkeywords[0] = nterms[0];
-    hdr.nkeywords[1] = nterms[1];
-    hdr.ntypes[0] = nterms[2];
-    hdr.ntypes[1] = nterms[3];
-    hdr.nwords = b->nwords;
-    hdr.tail_max = b->tail_max;
-
-    if (b->pack && b->pack->len > 0) {
-        resources_check(resources_put(b, b->meta, "dict", 4, b->pack->dict,
-                                      b->pack->len));
+    rc = resources_finish_header(b, &fi, st);
+    if (rc != 0) {
+        goto failed;
     }
-
-    resources_check(resources_put(b, b->meta, "header", 6, &hdr,
-                                  sizeof(resources_header_t)));
 
     rc = mdb_txn_commit(b->txn);
     b->txn = NULL;
-    resources_check(rc);
+
+    if (rc != 0) {
+        goto failed;
+    }
 
     rc = resources_prefault_stop(b->prefault, resources_build_end(b));
     b->prefault = NULL;
 
     if (rc != 0) {
-        resources_build_write_error(b, rc, err, errlen);
         goto failed;
     }
 
     /* the caller syncs the file (resources-load: while it verifies it) */
 
-    resources_build_lap(4);
+    resources_finish_lap(&fi, st, 4);
 
-    st->ndocs = hdr.ndocs;
-    st->nprivate = hdr.ndocs - hdr.npublic;
-    st->nkeywords = hdr.nkeywords[1];
-    st->ntypes = hdr.ntypes[1];
-    st->nwords = hdr.nwords;
-    st->built = hdr.built;
-    st->public_built = hdr.public_built;
+    st->size = 0;
 
-    {
-        st->size = 0;
-
-        if (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &sb) == 0) {
-            st->size = (uint64_t) sb.st_size;
-        }
+    if (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &sb) == 0) {
+        st->size = (uint64_t) sb.st_size;
     }
 
-#undef resources_check
-#undef resources_build_lap
-
-    free(order);
-    free(doc_of);
-    free(col);
-    free(all);
-    free(priv_doc);
-    free(sorts.bytitle);
-    free(sorts.ids);
-    resources_vec_free(&kwoff);
-    resources_vec_free(&kwids);
-    free((void *) fc.type);
-    resources_facets_free(&fc);
+    resources_finish_free(&fi);
 
     return 0;
 
 failed:
 
-    resources_build_sorts_wait(&sorts);
-
-    free(order);
-    free(doc_of);
-    free(col);
-    free(all);
-    free(priv_doc);
-    free(sorts.bytitle);
-    free(sorts.ids);
-    resources_vec_free(&kwoff);
-    resources_vec_free(&kwids);
-    free((void *) fc.type);
-    resources_facets_free(&fc);
+    resources_build_write_error(b, rc, err, errlen);
+    resources_finish_free(&fi);
 
     return -1;
 }
