@@ -169,8 +169,7 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     int                 rc;
     resources_build_t  *b;
 
-    b = resources_xmalloc(sizeof(resources_build_t));
-    memset(b, 0, sizeof(resources_build_t));
+    b = resources_xcalloc(sizeof(resources_build_t));
 
     resources_arena_init(&b->arena);
     resources_hash_init(&b->idh, &b->arena);
@@ -1182,8 +1181,7 @@ resources_build_bitmaps(resources_build_t *b, const uint32_t *p, uint32_t n,
 
     /* built aside: LMDB aligns values to 2 bytes only */
 
-    bits = resources_xmalloc(m * nw * sizeof(uint64_t));
-    memset(bits, 0, m * nw * sizeof(uint64_t));
+    bits = resources_xcalloc(m * nw * sizeof(uint64_t));
 
     for (i = 0; i < n; i++) {
         j = RESOURCES_DOCNO(p[i]);

@@ -89,8 +89,7 @@ resources_prepare_create(const resources_pack_t *pack)
 {
     resources_prepare_t  *p;
 
-    p = resources_xmalloc(sizeof(resources_prepare_t));
-    memset(p, 0, sizeof(resources_prepare_t));
+    p = resources_xcalloc(sizeof(resources_prepare_t));
 
     if (pack) {
         p->lz = LZ4_createStream();
@@ -104,8 +103,7 @@ resources_prepare_create(const resources_pack_t *pack)
     }
 
     p->wsize = 1024;
-    p->wslots = resources_xmalloc(p->wsize * sizeof(resources_wslot_t));
-    memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
+    p->wslots = resources_xcalloc(p->wsize * sizeof(resources_wslot_t));
 
     return p;
 }
@@ -224,8 +222,7 @@ resources_prepare_rehash(resources_prepare_t *p)
     resources_wslot_t  *slots;
 
     size = p->wsize * 2;
-    slots = resources_xmalloc(size * sizeof(resources_wslot_t));
-    memset(slots, 0, size * sizeof(resources_wslot_t));
+    slots = resources_xcalloc(size * sizeof(resources_wslot_t));
     mask = size - 1;
 
     p->wgen = 1;
