@@ -164,6 +164,9 @@ typedef struct {
 static size_t resources_listing_space(const u_char *p, const u_char *end);
 static size_t resources_listing_space_back(const u_char *start,
     const u_char *end);
+static void resources_listing_trim(const u_char **s, const u_char **e);
+static void resources_listing_next(const u_char **p, const u_char *end,
+    resources_listing_line_t *line);
 static int resources_listing_section(const u_char *p, size_t len);
 static void resources_listing_error(resources_listing_t *ls,
     unsigned long line, const char *fmt, ...);
@@ -293,9 +296,9 @@ done:
 int
 resources_listing_detect(const char *text, size_t len)
 {
-    int            kind, before[2];
-    const u_char  *p, *end, *eol, *s, *e;
-    size_t         n;
+    int                        kind, before[2];
+    const u_char              *p, *end;
+    resources_listing_line_t   line;
 
     p = (const u_char *) text;
     end = p + len;
@@ -306,23 +309,10 @@ resources_listing_detect(const char *text, size_t len)
     before[1] = -1;
 
     while (p < end) {
-        eol = memchr(p, '\n', end - p);
-        if (eol == NULL) {
-            eol = end;
-        }
+        resources_listing_next(&p, end, &line);
 
-        s = p;
-        e = eol;
-
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
-
-        kind = (s == e) ? -1 : resources_listing_section(s, e - s);
+        kind = (line.len == 0) ? -1 : resources_listing_section(line.data,
+                                                                line.len);
 
         if (kind == RESOURCES_LISTING_PRIVATE
             && before[0] == RESOURCES_LISTING_TYPE && before[1] == 0)
@@ -332,8 +322,6 @@ resources_listing_detect(const char *text, size_t len)
 
         before[0] = before[1];
         before[1] = kind;
-
-        p = (eol == end) ? end : eol + 1;
     }
 
     return 0;
@@ -417,6 +405,47 @@ resources_listing_space_back(const u_char *start, const u_char *end)
     }
 
     return 0;
+}
+
+
+/* the text from *s to *e less its white space at either end */
+
+static void
+resources_listing_trim(const u_char **s, const u_char **e)
+{
+    size_t  n;
+
+    while ((n = resources_listing_space(*s, *e)) != 0) {
+        *s += n;
+    }
+
+    while ((n = resources_listing_space_back(*s, *e)) != 0) {
+        *e -= n;
+    }
+}
+
+
+/* the line at *p (before end), trimmed; *p goes to the next one */
+
+static void
+resources_listing_next(const u_char **p, const u_char *end,
+    resources_listing_line_t *line)
+{
+    const u_char  *eol, *s, *e;
+
+    eol = memchr(*p, '\n', end - *p);
+    if (eol == NULL) {
+        eol = end;
+    }
+
+    s = *p;
+    e = eol;
+    resources_listing_trim(&s, &e);
+
+    line->data = s;
+    line->len = e - s;
+
+    *p = (eol == end) ? end : eol + 1;
 }
 
 
@@ -553,7 +582,7 @@ static int
 resources_listing_split(resources_listing_t *ls, const u_char *p, size_t len)
 {
     size_t          n, i;
-    const u_char   *end, *eol, *s, *e;
+    const u_char   *end;
 
     end = p + len;
     n = 1;
@@ -569,27 +598,7 @@ resources_listing_split(resources_listing_t *ls, const u_char *p, size_t len)
     }
 
     while (p < end) {
-        eol = memchr(p, '\n', end - p);
-        if (eol == NULL) {
-            eol = end;
-        }
-
-        s = p;
-        e = eol;
-
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
-
-        ls->lines[ls->nlines].data = s;
-        ls->lines[ls->nlines].len = e - s;
-        ls->nlines++;
-
-        p = (eol == end) ? end : eol + 1;
+        resources_listing_next(&p, end, &ls->lines[ls->nlines++]);
     }
 
     return 0;
@@ -1372,7 +1381,6 @@ resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
 static int
 resources_listing_keywords(json_t *array, const u_char *p, size_t len)
 {
-    size_t         n;
     const u_char  *end, *s, *e;
 
     end = p + len;
@@ -1386,13 +1394,7 @@ resources_listing_keywords(json_t *array, const u_char *p, size_t len)
         s = p;
         p = e + 1;
 
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
+        resources_listing_trim(&s, &e);
 
         if (s == e) {
             continue;
