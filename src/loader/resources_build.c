@@ -15,6 +15,7 @@
 #include <lmdb.h>
 
 #include "resources_build.h"
+#include "resources_json.h"
 #include "resources_facets.h"
 #include "resources_postings.h"
 #include "resources_pairs.h"
@@ -143,9 +144,10 @@ struct resources_build_s {
     resources_pack_t      *pack;
     uint32_t               tail_max;       /* the longest packed tail */
 
-    /* resources_build_add() */
+    /* resources_build_add(), resources_build_add_tree() */
     resources_prepare_t   *prep;
     resources_buf_t        prep_out;
+    resources_json_t       tree;
 
     /* finishing */
     unsigned               threads;        /* helpers */
@@ -292,6 +294,7 @@ resources_build_free(resources_build_t *b)
     }
 
     resources_buf_free(&b->prep_out);
+    resources_json_free(&b->tree);
 
     resources_hash_free(&b->idh);
     resources_hash_free(&b->termh);
@@ -957,19 +960,29 @@ failed:
 
 
 int
-resources_build_add(resources_build_t *b, json_t *rec, char *err,
-    size_t errlen)
+resources_build_add_tree(resources_build_t *b, resources_json_t *record,
+    char *err, size_t errlen)
 {
     if (b->prep == NULL) {
         b->prep = resources_prepare_create(b->pack);
     }
 
     b->prep_out.len = 0;
-    resources_prepare_json(b->prep, rec, 0, &b->prep_out);
+    resources_prepare_tree(b->prep, record, 0, &b->prep_out);
 
     return resources_build_apply(b,
                                  (resources_prepared_t *) b->prep_out.data,
                                  err, errlen);
+}
+
+
+int
+resources_build_add(resources_build_t *b, json_t *rec, char *err,
+    size_t errlen)
+{
+    resources_json_from_jansson(&b->tree, rec);
+
+    return resources_build_add_tree(b, &b->tree, err, errlen);
 }
 
 

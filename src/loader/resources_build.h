@@ -83,6 +83,9 @@ int resources_build_dict(resources_build_t *b, const u_char *dict,
 const resources_pack_t *resources_build_pack(resources_build_t *b);
 
 /* 0: added; -1: the record is refused, err says why */
+int resources_build_add_tree(resources_build_t *b, resources_json_t *record,
+    char *err, size_t errlen);
+/* the same, from a jansson value (the tests') */
 int resources_build_add(resources_build_t *b, json_t *record, char *err,
     size_t errlen);
 

@@ -754,10 +754,8 @@ resources_json_convert(resources_json_t *j, json_t *v)
         last = 0;
 
         json_object_foreach(v, key, e) {
-            k = resources_json_node(j, RESOURCES_JSON_STRING);
-            j->nodes[k].str = (const u_char *) key;
-            j->nodes[k].len = strlen(key);
-
+            k = resources_json_add_string(j, (const u_char *) key,
+                                          strlen(key));
             c = resources_json_convert(j, e);
 
             j->nodes[k].next = c;
@@ -779,15 +777,12 @@ resources_json_convert(resources_json_t *j, json_t *v)
         return i;
 
     case JSON_STRING:
-        i = resources_json_node(j, RESOURCES_JSON_STRING);
-        j->nodes[i].str = (const u_char *) json_string_value(v);
-        j->nodes[i].len = json_string_length(v);
-        return i;
+        return resources_json_add_string(j,
+                                   (const u_char *) json_string_value(v),
+                                   json_string_length(v));
 
     case JSON_INTEGER:
-        i = resources_json_node(j, RESOURCES_JSON_INTEGER);
-        j->nodes[i].integer = json_integer_value(v);
-        return i;
+        return resources_json_add_integer(j, json_integer_value(v));
 
     case JSON_REAL:
         i = resources_json_node(j, RESOURCES_JSON_REAL);
@@ -809,11 +804,78 @@ resources_json_convert(resources_json_t *j, json_t *v)
 void
 resources_json_from_jansson(resources_json_t *j, json_t *v)
 {
+    resources_json_start(j);
+    (void) resources_json_convert(j, v);
+}
+
+
+void
+resources_json_start(resources_json_t *j)
+{
     j->n = 0;
     j->used = j->buf;
 
     (void) resources_json_node(j, RESOURCES_JSON_NULL);     /* 0: none */
-    (void) resources_json_convert(j, v);
+}
+
+
+uint32_t
+resources_json_add(resources_json_t *j, uint32_t type)
+{
+    return resources_json_node(j, type);
+}
+
+
+uint32_t
+resources_json_add_string(resources_json_t *j, const u_char *s, size_t len)
+{
+    uint32_t  i;
+
+    i = resources_json_node(j, RESOURCES_JSON_STRING);
+    j->nodes[i].str = s;
+    j->nodes[i].len = len;
+
+    return i;
+}
+
+
+uint32_t
+resources_json_add_integer(resources_json_t *j, long long v)
+{
+    uint32_t  i;
+
+    i = resources_json_node(j, RESOURCES_JSON_INTEGER);
+    j->nodes[i].integer = v;
+
+    return i;
+}
+
+
+void
+resources_json_put(resources_json_t *j, uint32_t parent, uint32_t key,
+    uint32_t value)
+{
+    int       object;
+    uint32_t  last, k;
+
+    object = (j->nodes[parent].type == RESOURCES_JSON_OBJECT);
+
+    /* where the next child is linked: an object's last value, an array's
+     * last element */
+
+    last = 0;
+
+    for (k = j->nodes[parent].child; k; k = j->nodes[last].next) {
+        last = object ? j->nodes[k].next : k;
+    }
+
+    if (object) {
+        j->nodes[key].next = value;
+        resources_json_append(j, parent, &last, key);
+
+    } else {
+        resources_json_append(j, parent, &last, value);
+    }
 }
 
 

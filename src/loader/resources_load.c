@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <jansson.h>
 
 #include "resources_build.h"
 #include "resources_jsonl.h"
@@ -213,11 +212,12 @@ resources_added(resources_load_t *ld)
 
 
 static void
-resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
+resources_add(resources_load_t *ld, resources_json_t *rec,
+    unsigned long line)
 {
     char  err[512];
 
-    if (resources_build_add(ld->build, rec, err, sizeof(err)) != 0) {
+    if (resources_build_add_tree(ld->build, rec, err, sizeof(err)) != 0) {
         ld->skipped++;
         resources_problem(ld, line, "%s", err);
         return;
@@ -277,7 +277,8 @@ resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
 
 
 static int
-resources_listing_record(void *data, json_t *rec, unsigned long line)
+resources_listing_record(void *data, resources_json_t *rec,
+    unsigned long line)
 {
     resources_add(data, rec, line);
 

@@ -1135,11 +1135,10 @@ resources_prepare_line(resources_prepare_t *p, const u_char *s, size_t len,
 
 
 void
-resources_prepare_json(resources_prepare_t *p, json_t *rec, uint64_t line,
-    resources_buf_t *out)
+resources_prepare_tree(resources_prepare_t *p, resources_json_t *j,
+    uint64_t line, resources_buf_t *out)
 {
-    resources_json_from_jansson(&p->json, rec);
-    resources_prepare_record(p, &p->json, line, out);
+    resources_prepare_record(p, j, line, out);
 }
 
 

@@ -1,8 +1,8 @@
 /*
  * Copyright (C) ngx_http_resources authors
  *
- * Preparing a record: an input record (a JSON Lines line, a tree of
- * resources_json.h, a jansson value) to its canonical forms, everything
+ * Preparing a record: an input record (a JSON Lines line, or a tree of
+ * resources_json.h) to its canonical forms, everything
  * that needs no builder: the checks, the full form (packed or not) and its
  * hash, the folded type, keywords and title, the words with their best
  * field.  One resources_prepare_t per thread (it keeps buffers from record
@@ -21,8 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
-
+#include "resources_json.h"
 #include "resources_store.h"
 #include "resources_util.h"
 
@@ -101,8 +100,8 @@ void resources_prepare_free(resources_prepare_t *p);
 /* a JSON Lines line (not blank, no "\n"): its record or its problem */
 void resources_prepare_line(resources_prepare_t *p, const u_char *s,
     size_t len, uint64_t line, resources_buf_t *out);
-/* a record as a jansson value */
-void resources_prepare_json(resources_prepare_t *p, json_t *record,
+/* a record as a tree (resources_json.h: its root, RESOURCES_JSON_ROOT) */
+void resources_prepare_tree(resources_prepare_t *p, resources_json_t *j,
     uint64_t line, resources_buf_t *out);
 /* a problem of the line itself */
 void resources_prepare_error(resources_buf_t *out, uint64_t line,
