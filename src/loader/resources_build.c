@@ -1292,15 +1292,50 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
 }
 
 
+/*
+ * A term's value, in "terms" or in "tids": the term, its public display,
+ * flen bytes of its folded form (none in "terms"), the private display
+ * when it differs (extra bytes of all's)
+ */
+
+static int
+resources_build_term_put(resources_build_t *b, MDB_dbi dbi, void *key,
+    size_t klen, const resources_term_t *rt, const resources_spelling_t *sp,
+    const u_char *folded, size_t flen, const resources_spelling_t *all,
+    size_t extra)
+{
+    int      rc;
+    u_char  *buf;
+    MDB_val  k, d;
+
+    k.mv_size = klen;
+    k.mv_data = key;
+    d.mv_size = sizeof(resources_term_t) + sp->len + flen + extra;
+
+    rc = mdb_put(b->txn, dbi, &k, &d, MDB_RESERVE);
+    if (rc != 0) {
+        return rc;
+    }
+
+    buf = d.mv_data;
+    memcpy(buf, rt, sizeof(resources_term_t));
+    buf += sizeof(resources_term_t);
+    memcpy(buf, sp->data, sp->len);
+    buf += sp->len;
+    memcpy(buf, folded, flen);
+    memcpy(buf + flen, all->data, extra);
+
+    return 0;
+}
+
+
 static int
 resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
     const u_char *priv_doc, resources_facets_t *facets, uint32_t *nterms)
 {
     int                          rc;
-    u_char                      *buf;
-    size_t                       size, klen, extra;
+    size_t                       klen, extra;
     uint32_t                     i, tid, v;
-    MDB_val                      k, d;
     resources_term_t             rt;
     resources_vec_t              table;
     resources_bterm_t           *t;
@@ -1360,41 +1395,22 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
         key[0] = t->kind;
         memcpy(key + 1, t->folded, t->folded_len);
 
-        k.mv_size = 1 + t->folded_len;
-        k.mv_data = key;
-        d.mv_size = sizeof(resources_term_t) + sp->len + extra;
-
-        rc = mdb_put(b->txn, b->terms_db, &k, &d, MDB_RESERVE);
+        rc = resources_build_term_put(b, b->terms_db, key, 1 + t->folded_len,
+                                      &rt, sp, t->folded, 0, all, extra);
         if (rc != 0) {
             return rc;
         }
-
-        buf = d.mv_data;
-        memcpy(buf, &rt, sizeof(resources_term_t));
-        memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len, all->data, extra);
 
         /* "tids": kind << 24 | id -> term, display, folded, display */
 
         tid = resources_tid_key(t->kind, t->id);
-        size = sizeof(resources_term_t) + sp->len + t->folded_len + extra;
 
-        k.mv_size = sizeof(uint32_t);
-        k.mv_data = &tid;
-        d.mv_size = size;
-
-        rc = mdb_put(b->txn, b->tids, &k, &d, MDB_RESERVE);
+        rc = resources_build_term_put(b, b->tids, &tid, sizeof(uint32_t),
+                                      &rt, sp, t->folded, t->folded_len, all,
+                                      extra);
         if (rc != 0) {
             return rc;
         }
-
-        buf = d.mv_data;
-        memcpy(buf, &rt, sizeof(resources_term_t));
-        memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len, t->folded,
-               t->folded_len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len + t->folded_len,
-               all->data, extra);
 
         resources_vec_free(&t->post);
     }
