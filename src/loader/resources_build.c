@@ -160,15 +160,13 @@ static int resources_build_foreground(resources_build_t *b);
 static off_t resources_build_end(resources_build_t *b);
 
 
-#define resources_build_error(...)                                           \
-    do { snprintf(err, errlen, __VA_ARGS__); goto failed; } while (0)
-
-
 resources_build_t *
 resources_build_create(const char *path, size_t mapsize, char *err,
     size_t errlen)
 {
     int                 rc;
+    MDB_stat            ms;
+    const char         *what;
     resources_build_t  *b;
 
     b = resources_xcalloc(sizeof(resources_build_t));
@@ -184,36 +182,44 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     memcpy(b->path, path, strlen(path) + 1);
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
 
+    /* what failed, for the message: "<what>: <LMDB's reason>" */
+
+    what = "mdb_env_create";
+
     rc = mdb_env_create(&b->env);
     if (rc != 0) {
-        resources_build_error("mdb_env_create: %s", mdb_strerror(rc));
+        goto failed;
     }
 
     mdb_env_set_maxdbs(b->env, RESOURCES_MAXDBS);
     mdb_env_set_mapsize(b->env, mapsize ? mapsize : RESOURCES_BUILD_MAPSIZE);
 
+    what = path;
+
     rc = mdb_env_open(b->env, path,
                       MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOMETASYNC,
                       0644);
     if (rc != 0) {
-        resources_build_error("%s: %s", path, mdb_strerror(rc));
+        goto failed;
     }
+
+    what = "mdb_txn_begin";
 
     rc = mdb_txn_begin(b->env, NULL, 0, &b->txn);
     if (rc != 0) {
-        resources_build_error("mdb_txn_begin: %s", mdb_strerror(rc));
+        goto failed;
     }
 
-    {
-        MDB_stat  ms;
+    what = "mdb_env_stat";
 
-        rc = mdb_env_stat(b->env, &ms);
-        if (rc != 0) {
-            resources_build_error("mdb_env_stat: %s", mdb_strerror(rc));
-        }
-
-        b->psize = ms.ms_psize;
+    rc = mdb_env_stat(b->env, &ms);
+    if (rc != 0) {
+        goto failed;
     }
+
+    b->psize = ms.ms_psize;
+
+    what = "mdb_dbi_open";
 
     if ((rc = mdb_dbi_open(b->txn, RESOURCES_DB_META, MDB_CREATE, &b->meta))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_HEAP,
@@ -226,13 +232,14 @@ resources_build_create(const char *path, size_t mapsize, char *err,
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_TIDS,
                               MDB_CREATE | MDB_INTEGERKEY, &b->tids)))
     {
-        resources_build_error("mdb_dbi_open: %s", mdb_strerror(rc));
+        goto failed;
     }
 
     return b;
 
 failed:
 
+    snprintf(err, errlen, "%s: %s", what, mdb_strerror(rc));
     resources_build_free(b);
 
     return NULL;
@@ -809,8 +816,9 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     }
 
     if (b->ndocs == RESOURCES_MAX_DOCS - 1) {
-        resources_build_error("more than %u resources",
-                              RESOURCES_MAX_DOCS - 1);
+        snprintf(err, errlen, "more than %u resources",
+                 RESOURCES_MAX_DOCS - 1);
+        return -1;
     }
 
     if (r->status == RESOURCES_PREP_BAD_ID) {
@@ -822,7 +830,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
 
     slot = resources_hash_find(&b->idh, id, r->id_len);
     if (slot->key) {
-        resources_build_error("duplicate id \"%.*s\"", (int) r->id_len, id);
+        snprintf(err, errlen, "duplicate id \"%.*s\"", (int) r->id_len, id);
+        return -1;
     }
 
     if (r->status != RESOURCES_PREP_OK) {
@@ -952,10 +961,6 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     b->ndocs++;
 
     return 0;
-
-failed:
-
-    return -1;
 }
 
 
