@@ -953,20 +953,24 @@ resources_listing_repeat(resources_listing_t *ls, size_t a, size_t e,
             }
         }
 
-        if (q < d) {
-            m++;
-            c = q + 1;
-            continue;
+        if (q == d) {
+            break;
         }
 
-        for (q = c; q < d; q++) {
-            if (resources_listing_starts(ls, i, q)) {
-                m++;
-                break;
-            }
-        }
+        m++;
+        c = q + 1;
+    }
 
-        break;
+    /* the first paragraph that is no repeat may be one cut short */
+
+    if (i == e) {
+        return m;
+    }
+
+    for (q = c; q < d; q++) {
+        if (resources_listing_starts(ls, i, q)) {
+            return m + 1;
+        }
     }
 
     return m;
