@@ -41,6 +41,7 @@ SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \
                src/resources_atom.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
+               src/loader/resources_prepare.c \
                src/loader/resources_listing.c src/loader/resources_json.c \
                src/loader/resources_jsonl.c src/loader/resources_prefixes.c \
                src/loader/resources_facets.c src/loader/resources_pairs.c \

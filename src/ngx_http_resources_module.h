@@ -43,7 +43,7 @@
 #include "resources_query.h"
 
 
-#define NGX_HTTP_RESOURCES_VERSION  "0.4.0"
+#include "resources_version.h"
 
 
 typedef struct ngx_http_resources_db_s  ngx_http_resources_db_t;

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <lmdb.h>
-#include <lz4.h>
 
 #include "resources_build.h"
 #include "resources_json.h"
@@ -145,9 +144,10 @@ struct resources_build_s {
     resources_pack_t      *pack;
     uint32_t               tail_max;       /* the longest packed tail */
 
-    /* resources_build_add() */
+    /* resources_build_add(), resources_build_add_tree() */
     resources_prepare_t   *prep;
     resources_buf_t        prep_out;
+    resources_json_t       tree;
 
     /* finishing */
     unsigned               threads;        /* helpers */
@@ -156,30 +156,8 @@ struct resources_build_s {
 };
 
 
-
-
-struct resources_pack_s {
-    u_char                *dict;
-    size_t                 len;
-};
-
-
 static int resources_build_foreground(resources_build_t *b);
 static off_t resources_build_end(resources_build_t *b);
-
-
-static const char  *resources_canonical[] = {
-    "id", "title", "type", "private", "date", "updated", "keywords", "tags",
-    "series", "number", "summary", "body", "links", NULL
-};
-
-static const size_t  resources_canonical_len[] = {
-    2, 5, 4, 7, 4, 7, 8, 4, 6, 6, 7, 4, 5
-};
-
-
-#define resources_build_error(...)                                           \
-    do { snprintf(err, errlen, __VA_ARGS__); goto failed; } while (0)
 
 
 resources_build_t *
@@ -187,10 +165,11 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     size_t errlen)
 {
     int                 rc;
+    MDB_stat            ms;
+    const char         *what;
     resources_build_t  *b;
 
-    b = resources_xmalloc(sizeof(resources_build_t));
-    memset(b, 0, sizeof(resources_build_t));
+    b = resources_xcalloc(sizeof(resources_build_t));
 
     resources_arena_init(&b->arena);
     resources_hash_init(&b->idh, &b->arena);
@@ -203,36 +182,44 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     memcpy(b->path, path, strlen(path) + 1);
     b->chunk = resources_xmalloc(RESOURCES_CHUNK_MAX);
 
+    /* what failed, for the message: "<what>: <LMDB's reason>" */
+
+    what = "mdb_env_create";
+
     rc = mdb_env_create(&b->env);
     if (rc != 0) {
-        resources_build_error("mdb_env_create: %s", mdb_strerror(rc));
+        goto failed;
     }
 
     mdb_env_set_maxdbs(b->env, RESOURCES_MAXDBS);
     mdb_env_set_mapsize(b->env, mapsize ? mapsize : RESOURCES_BUILD_MAPSIZE);
 
+    what = path;
+
     rc = mdb_env_open(b->env, path,
                       MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC | MDB_NOMETASYNC,
                       0644);
     if (rc != 0) {
-        resources_build_error("%s: %s", path, mdb_strerror(rc));
+        goto failed;
     }
+
+    what = "mdb_txn_begin";
 
     rc = mdb_txn_begin(b->env, NULL, 0, &b->txn);
     if (rc != 0) {
-        resources_build_error("mdb_txn_begin: %s", mdb_strerror(rc));
+        goto failed;
     }
 
-    {
-        MDB_stat  ms;
+    what = "mdb_env_stat";
 
-        rc = mdb_env_stat(b->env, &ms);
-        if (rc != 0) {
-            resources_build_error("mdb_env_stat: %s", mdb_strerror(rc));
-        }
-
-        b->psize = ms.ms_psize;
+    rc = mdb_env_stat(b->env, &ms);
+    if (rc != 0) {
+        goto failed;
     }
+
+    b->psize = ms.ms_psize;
+
+    what = "mdb_dbi_open";
 
     if ((rc = mdb_dbi_open(b->txn, RESOURCES_DB_META, MDB_CREATE, &b->meta))
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_HEAP,
@@ -245,13 +232,14 @@ resources_build_create(const char *path, size_t mapsize, char *err,
         || (rc = mdb_dbi_open(b->txn, RESOURCES_DB_TIDS,
                               MDB_CREATE | MDB_INTEGERKEY, &b->tids)))
     {
-        resources_build_error("mdb_dbi_open: %s", mdb_strerror(rc));
+        goto failed;
     }
 
     return b;
 
 failed:
 
+    snprintf(err, errlen, "%s: %s", what, mdb_strerror(rc));
     resources_build_free(b);
 
     return NULL;
@@ -313,6 +301,7 @@ resources_build_free(resources_build_t *b)
     }
 
     resources_buf_free(&b->prep_out);
+    resources_json_free(&b->tree);
 
     resources_hash_free(&b->idh);
     resources_hash_free(&b->termh);
@@ -418,67 +407,6 @@ resources_build_commit(resources_build_t *b)
 #endif
 
     return mdb_txn_begin(b->env, NULL, 0, &b->txn);
-}
-
-
-uint32_t
-resources_parse_date(const char *s, int day)
-{
-    return resources_parse_date_n(s, strlen(s), day);
-}
-
-
-uint32_t
-resources_parse_date_n(const char *s, size_t len, int day)
-{
-    static const int  mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-                                  30, 31 };
-    size_t  i;
-    int     y, m, d;
-
-    if (len != 7 && len != 10) {
-        return 0;
-    }
-
-    if (day && len != 10) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        if (i == 4 || i == 7) {
-            if (s[i] != '-') {
-                return 0;
-            }
-
-        } else if (s[i] < '0' || s[i] > '9') {
-            return 0;
-        }
-    }
-
-    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10
-        + (s[3] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = 0;
-
-    if (y < 1000 || m < 1 || m > 12) {
-        return 0;
-    }
-
-    if (len == 10) {
-        d = (s[8] - '0') * 10 + (s[9] - '0');
-
-        if (d < 1 || d > mdays[m - 1]) {
-            return 0;
-        }
-
-        if (m == 2 && d == 29
-            && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        {
-            return 0;
-        }
-    }
-
-    return (uint32_t) (y * 10000 + m * 100 + d);
 }
 
 
@@ -864,1035 +792,6 @@ resources_build_grow(resources_build_t *b)
 
 
 /*
- * Preparing a record: everything that needs no builder (checks, the full
- * form, the Atom entry, folding, words), in a thread of its own; the
- * result is one resources_prepared_t and what follows it, in this order:
- *
- *     message (status not OK), id (status OK or BAD_LATE),
- *     then for OK: the record (resources_doc_t, full form, Atom entry, id),
- *     the folded title, the folded type, the type, the keywords (each: u32
- *     folded length, u32 length, folded, as written), the words (each: u32
- *     resources_hash_key(), u8 length, u8 best field, the word)
- */
-
-#define RESOURCES_PREPARE_ERRLEN  512
-
-/* the canonical fields, in resources_canonical order */
-#define RESOURCES_F_ID        0
-#define RESOURCES_F_TITLE     1
-#define RESOURCES_F_TYPE      2
-#define RESOURCES_F_PRIVATE   3
-#define RESOURCES_F_DATE      4
-#define RESOURCES_F_UPDATED   5
-#define RESOURCES_F_KEYWORDS  6
-#define RESOURCES_F_TAGS      7
-#define RESOURCES_F_SERIES    8
-#define RESOURCES_F_NUMBER    9
-#define RESOURCES_F_SUMMARY   10
-#define RESOURCES_F_BODY      11
-#define RESOURCES_F_LINKS     12
-#define RESOURCES_F_N         13
-
-
-typedef struct {
-    uint64_t               head;        /* the word's first 8 bytes, 0s */
-    uint32_t               gen;
-    uint32_t               hash;
-    uint32_t               off;         /* of the word in the word section */
-    uint32_t               len;
-} resources_wslot_t;
-
-
-struct resources_prepare_s {
-    resources_json_t       json;
-    u_char                *fold;
-    size_t                 fold_cap;
-
-    /*
-     * packing: the builder's (or NULL); a window of our own, a copy of its
-     * dictionary followed by the tail to pack (LZ4 compresses faster when
-     * the dictionary precedes the input), a stream that loaded it (base),
-     * the stream copied from it for each tail, and the block
-     */
-    const resources_pack_t  *pack;
-    u_char                *window;
-    size_t                 window_cap;
-    LZ4_stream_t          *base;
-    LZ4_stream_t          *lz;
-    u_char                *block;
-    size_t                 block_cap;
-
-    /* the words of the record being prepared, each once, best field */
-    resources_buf_t        words;
-    uint32_t               nwords;
-    uint32_t               field;
-    resources_wslot_t     *wslots;
-    uint32_t               wsize;        /* a power of 2 */
-    uint32_t               wgen;
-
-    char                   err[RESOURCES_PREPARE_ERRLEN];
-};
-
-
-resources_prepare_t *
-resources_prepare_create(const resources_pack_t *pack)
-{
-    resources_prepare_t  *p;
-
-    p = resources_xmalloc(sizeof(resources_prepare_t));
-    memset(p, 0, sizeof(resources_prepare_t));
-
-    if (pack) {
-        p->lz = LZ4_createStream();
-        p->base = LZ4_createStream();
-
-        if (p->lz == NULL || p->base == NULL) {
-            resources_oom();
-        }
-
-        p->pack = pack;
-    }
-
-    p->wsize = 1024;
-    p->wslots = resources_xmalloc(p->wsize * sizeof(resources_wslot_t));
-    memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
-
-    return p;
-}
-
-
-void
-resources_prepare_free(resources_prepare_t *p)
-{
-    if (p == NULL) {
-        return;
-    }
-
-    if (p->lz) {
-        LZ4_freeStream(p->lz);
-    }
-
-    if (p->base) {
-        LZ4_freeStream(p->base);
-    }
-
-    free(p->window);
-    free(p->block);
-    resources_json_free(&p->json);
-    resources_buf_free(&p->words);
-    free(p->fold);
-    free(p->wslots);
-    free(p);
-}
-
-
-/* folds s into p->fold; returns the length, or -1 (invalid UTF-8) */
-
-static ssize_t
-resources_prepare_fold(resources_prepare_t *p, const u_char *s, size_t len)
-{
-    size_t  need;
-
-    need = len * RESOURCES_FOLD_RATIO + 16;
-
-    if (p->fold_cap < need) {
-        free(p->fold);
-        p->fold_cap = need;
-        p->fold = resources_xmalloc(need);
-    }
-
-    return resources_fold(s, len, p->fold, p->fold_cap);
-}
-
-
-/* folds s at the end of out; returns the length, or -1 */
-
-static ssize_t
-resources_prepare_fold_to(resources_buf_t *out, const u_char *s, size_t len)
-{
-    u_char   *d;
-    size_t    cap;
-    ssize_t   n;
-
-    cap = len * RESOURCES_FOLD_RATIO + 16;
-    d = resources_buf_reserve(out, cap);
-
-    n = resources_fold(s, len, d, cap);
-
-    if (n > 0) {
-        out->len += n;
-    }
-
-    return n;
-}
-
-
-/* a quick hash of a word (1 to RESOURCES_WORD_MAX bytes), for the words
- * of one record, and its first 8 bytes (0s after a shorter word) */
-
-static inline uint32_t
-resources_word_hash(const u_char *w, size_t len, uint64_t *head)
-{
-    uint32_t  x;
-    uint64_t  a, b;
-
-    if (len >= 8) {
-        memcpy(&a, w, 8);
-        memcpy(&b, w + len - 8, 8);
-
-#if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-    } else if (len >= 4) {
-        memcpy(&x, w, 4);
-        a = x;
-        memcpy(&x, w + len - 4, 4);
-        a |= (uint64_t) x << ((len - 4) * 8);
-        b = 0;
-#endif
-
-    } else {
-        a = 0;
-        b = 0;
-
-        for (x = 0; x < len; x++) {
-            a |= (uint64_t) w[x] << (x * 8);
-        }
-    }
-
-    *head = a;
-    a = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ len) * 0xff51afd7ed558ccdULL;
-
-    return (uint32_t) (a >> 32);
-}
-
-
-static void
-resources_prepare_rehash(resources_prepare_t *p)
-{
-    u_char             *e;
-    uint32_t            i, h, mask, size;
-    uint64_t            head;
-    resources_wslot_t  *slots;
-
-    size = p->wsize * 2;
-    slots = resources_xmalloc(size * sizeof(resources_wslot_t));
-    memset(slots, 0, size * sizeof(resources_wslot_t));
-    mask = size - 1;
-
-    p->wgen = 1;
-
-    for (e = p->words.data; e < p->words.data + p->words.len; e += 6 + e[4]) {
-        h = resources_word_hash(e + 6, e[4], &head);
-
-        for (i = h & mask; slots[i].gen == 1; i = (i + 1) & mask) {
-            /* void */
-        }
-
-        slots[i].gen = 1;
-        slots[i].hash = h;
-        slots[i].off = (uint32_t) (e - p->words.data);
-        slots[i].len = e[4];
-        slots[i].head = head;
-    }
-
-    free(p->wslots);
-    p->wslots = slots;
-    p->wsize = size;
-}
-
-
-/* a word of the record: kept once, with its best field; the builder's
- * hash of it (resources_hash_key) is computed once */
-
-static int
-resources_prepare_word(void *data, const u_char *word, size_t len,
-    unsigned flags)
-{
-    resources_prepare_t  *p = data;
-
-    u_char             *e;
-    uint32_t            h, k, i, mask;
-    uint64_t            head;
-    resources_wslot_t  *s;
-
-    if ((flags & RESOURCES_WORD_STOP) || len == 0) {
-        return 0;
-    }
-
-    if (p->nwords * 2 >= p->wsize) {
-        resources_prepare_rehash(p);
-    }
-
-    h = resources_word_hash(word, len, &head);
-    mask = p->wsize - 1;
-
-    for (i = h & mask; ; i = (i + 1) & mask) {
-        s = &p->wslots[i];
-
-        if (s->gen != p->wgen) {
-            break;
-        }
-
-        if (s->hash == h && s->len == len && s->head == head
-            && (len <= 8
-                || memcmp(p->words.data + s->off + 6 + 8, word + 8, len - 8)
-                   == 0))
-        {
-            e = p->words.data + s->off;
-
-            if (e[5] < p->field) {
-                e[5] = (u_char) p->field;
-            }
-
-            return 0;
-        }
-    }
-
-    s->gen = p->wgen;
-    s->hash = h;
-    s->off = (uint32_t) p->words.len;
-    s->len = (uint32_t) len;
-    s->head = head;
-
-    k = resources_hash_key(word, len);
-
-    e = resources_buf_reserve(&p->words, 6 + len);
-    memcpy(e, &k, sizeof(uint32_t));
-    e[4] = (u_char) len;
-    e[5] = (u_char) p->field;
-    memcpy(e + 6, word, len);
-    p->words.len += 6 + len;
-    p->nwords++;
-
-    return 0;
-}
-
-
-static void
-resources_prepare_words(resources_prepare_t *p, const u_char *folded,
-    size_t len, uint32_t field)
-{
-    p->field = field;
-    (void) resources_words(folded, len, resources_prepare_word, p);
-}
-
-
-#define resources_prepare_literal(out, s)                                    \
-    resources_buf_put(out, s, sizeof(s) - 1)
-
-
-/* the canonical field of a key, RESOURCES_F_N for another key */
-
-static uint32_t
-resources_prepare_field(const u_char *key, size_t len)
-{
-    uint32_t  i;
-
-    for (i = 0; resources_canonical[i]; i++) {
-        if (resources_canonical_len[i] == len
-            && memcmp(resources_canonical[i], key, len) == 0)
-        {
-            return i;
-        }
-    }
-
-    return RESOURCES_F_N;
-}
-
-
-/* f[name]: null is as good as absent; -1 when it is not a string */
-
-static int
-resources_prepare_string(resources_prepare_t *p, uint32_t *f, uint32_t i)
-{
-    uint32_t  type;
-
-    if (f[i] == 0) {
-        return 0;
-    }
-
-    type = p->json.nodes[f[i]].type;
-
-    if (type == RESOURCES_JSON_NULL) {
-        f[i] = 0;
-        return 0;
-    }
-
-    if (type != RESOURCES_JSON_STRING) {
-        snprintf(p->err, sizeof(p->err), "\"%s\" must be a string or null",
-                 resources_canonical[i]);
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static int
-resources_prepare_array(resources_prepare_t *p, uint32_t *f, uint32_t i,
-    size_t max)
-{
-    uint32_t            k;
-    resources_jnode_t  *nd;
-
-    if (f[i] == 0) {
-        return 0;
-    }
-
-    nd = &p->json.nodes[f[i]];
-
-    if (nd->type == RESOURCES_JSON_NULL) {
-        f[i] = 0;
-        return 0;
-    }
-
-    if (nd->type != RESOURCES_JSON_ARRAY) {
-        snprintf(p->err, sizeof(p->err), "\"%s\" must be an array of strings",
-                 resources_canonical[i]);
-        return -1;
-    }
-
-    if (nd->n > max) {
-        snprintf(p->err, sizeof(p->err), "\"%s\" has more than %zu entries",
-                 resources_canonical[i], max);
-        return -1;
-    }
-
-    for (k = nd->child; k; k = p->json.nodes[k].next) {
-        if (p->json.nodes[k].type != RESOURCES_JSON_STRING
-            || p->json.nodes[k].len == 0)
-        {
-            snprintf(p->err, sizeof(p->err), "\"%s\" must be an array of"
-                     " non-empty strings", resources_canonical[i]);
-            return -1;
-        }
-    }
-
-    return 0;
-}
-
-
-static void
-resources_prepare_failed(resources_buf_t *out, size_t start, uint64_t line,
-    uint32_t status, const char *msg, const u_char *id, size_t id_len)
-{
-    size_t                 len, size;
-    u_char                *d;
-    resources_prepared_t   r;
-
-    len = strlen(msg);
-    size = (sizeof(resources_prepared_t) + len + id_len + 7) & ~(size_t) 7;
-
-    memset(&r, 0, sizeof(resources_prepared_t));
-    r.line = line;
-    r.size = (uint32_t) size;
-    r.status = status;
-    r.msg_len = (uint32_t) len;
-    r.id_len = (uint32_t) id_len;
-
-    out->len = start;
-    d = resources_buf_reserve(out, size);
-    memset(d, 0, size);
-    memcpy(d, &r, sizeof(resources_prepared_t));
-    memcpy(d + sizeof(resources_prepared_t), msg, len);
-
-    if (id_len) {
-        memcpy(d + sizeof(resources_prepared_t) + len, id, id_len);
-    }
-    out->len += size;
-}
-
-
-void
-resources_prepare_error(resources_buf_t *out, uint64_t line, const char *msg)
-{
-    resources_prepare_failed(out, out->len, line, RESOURCES_PREP_BAD, msg,
-                             NULL, 0);
-}
-
-
-#define resources_prepare_fail(status, ...)                                 \
-    do {                                                                     \
-        snprintf(p->err, sizeof(p->err), __VA_ARGS__);                       \
-        goto failed_ ## status;                                              \
-    } while (0)
-
-
-/*
- * Packs the tail of the full form that ends out (the len bytes after its
- * list form, at out->data + tail): the u32 length of its LZ4 block and the
- * block replace it when that is shorter; returns len then, or 0
- */
-
-static uint32_t
-resources_prepare_pack(resources_prepare_t *p, resources_buf_t *out,
-    size_t tail, size_t len)
-{
-    int       bound, n;
-    size_t    dlen;
-    uint32_t  n32;
-
-    if (p->pack == NULL || len < RESOURCES_PACK_MIN) {
-        return 0;
-    }
-
-    dlen = p->pack->len;
-
-    if (dlen + len > p->window_cap) {
-
-        /* a window where the tail follows the dictionary; loaded anew */
-
-        free(p->window);
-        p->window_cap = dlen + (len > 65536 ? len : 65536);
-        p->window = resources_xmalloc(p->window_cap);
-        memcpy(p->window, p->pack->dict, dlen);
-        (void) LZ4_loadDict(p->base, (const char *) p->window, (int) dlen);
-    }
-
-    bound = LZ4_compressBound((int) len);
-
-    if ((size_t) bound > p->block_cap) {
-        free(p->block);
-        p->block = resources_xmalloc(bound);
-        p->block_cap = bound;
-    }
-
-    memcpy(p->window + dlen, out->data + tail, len);
-    memcpy(p->lz, p->base, sizeof(LZ4_stream_t));
-
-    n = LZ4_compress_fast_continue(p->lz, (const char *) p->window + dlen,
-                                   (char *) p->block, (int) len, bound, 1);
-
-    if (n <= 0 || (size_t) n + sizeof(uint32_t) >= len) {
-        return 0;
-    }
-
-    n32 = (uint32_t) n;
-    memcpy(out->data + tail, &n32, sizeof(uint32_t));
-    memcpy(out->data + tail + sizeof(uint32_t), p->block, n);
-    out->len = tail + sizeof(uint32_t) + n;
-
-    return (uint32_t) len;
-}
-
-
-/* the record in p->json, appended to out */
-
-static void
-resources_prepare_record(resources_prepare_t *p, uint64_t line,
-    resources_buf_t *out)
-{
-    int                    priv;
-    size_t                 start, blob, full, list_len, full_len, atom_len,
-                           id_len, size, kw;
-    ssize_t                n;
-    uint32_t               f[RESOURCES_F_N + 1], k, v, date, nkw,
-                           tail_len;
-    uint64_t               hash;
-    const u_char          *id;
-    resources_json_t      *j;
-    resources_jnode_t     *nd, *root;
-    resources_doc_t        doc;
-    resources_prepared_t   r;
-
-    j = &p->json;
-    root = &j->nodes[RESOURCES_JSON_ROOT];
-    start = out->len;
-    id = NULL;
-    id_len = 0;
-
-    if (root->type != RESOURCES_JSON_OBJECT) {
-        resources_prepare_fail(BAD, "a record must be a JSON object");
-    }
-
-    memset(f, 0, sizeof(f));
-
-    for (k = root->child; k; k = j->nodes[v].next) {
-        v = j->nodes[k].next;
-        f[resources_prepare_field(j->nodes[k].str, j->nodes[k].len)] = v;
-    }
-
-#define resources_node(i)  (&j->nodes[f[i]])
-
-    /* id */
-
-    nd = resources_node(RESOURCES_F_ID);
-
-    if (f[RESOURCES_F_ID] == 0 || nd->type == RESOURCES_JSON_NULL) {
-        resources_prepare_fail(BAD_ID, "\"id\" is missing");
-    }
-
-    if (nd->type != RESOURCES_JSON_STRING
-        || !resources_id_valid(nd->str, nd->len))
-    {
-        resources_prepare_fail(BAD_ID, "\"id\" must be a string matching"
-                                " [a-z0-9][a-z0-9-]{0,127}");
-    }
-
-    id = nd->str;
-    id_len = nd->len;
-
-    /* title, type */
-
-    nd = resources_node(RESOURCES_F_TITLE);
-
-    if (f[RESOURCES_F_TITLE] == 0 || nd->type != RESOURCES_JSON_STRING
-        || nd->len == 0)
-    {
-        resources_prepare_fail(BAD_LATE, "\"title\" must be a non-empty"
-                                " string");
-    }
-
-    if (nd->len > RESOURCES_TITLE_MAX) {
-        resources_prepare_fail(BAD_LATE, "\"title\" is longer than %d bytes",
-                                RESOURCES_TITLE_MAX);
-    }
-
-    nd = resources_node(RESOURCES_F_TYPE);
-
-    if (f[RESOURCES_F_TYPE] == 0 || nd->type != RESOURCES_JSON_STRING
-        || nd->len == 0)
-    {
-        resources_prepare_fail(BAD_LATE, "\"type\" must be a non-empty"
-                                " string");
-    }
-
-    /* private */
-
-    priv = 0;
-
-    if (f[RESOURCES_F_PRIVATE]) {
-        nd = resources_node(RESOURCES_F_PRIVATE);
-
-        /* never guessed: null is not false (leave the field out) */
-
-        if (nd->type != RESOURCES_JSON_TRUE
-            && nd->type != RESOURCES_JSON_FALSE)
-        {
-            resources_prepare_fail(BAD_LATE, "\"private\" must be true or"
-                                    " false%s", nd->type == RESOURCES_JSON_NULL
-                                                ? ", not null" : "");
-        }
-
-        priv = (nd->type == RESOURCES_JSON_TRUE);
-    }
-
-    /* dates */
-
-    if (resources_prepare_string(p, f, RESOURCES_F_DATE) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_UPDATED) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_SERIES) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_SUMMARY) != 0
-        || resources_prepare_string(p, f, RESOURCES_F_BODY) != 0)
-    {
-        goto failed_BAD_LATE;
-    }
-
-    date = 0;
-
-    if (f[RESOURCES_F_DATE]) {
-        nd = resources_node(RESOURCES_F_DATE);
-        date = resources_parse_date_n((const char *) nd->str, nd->len, 0);
-
-        if (date == 0) {
-            resources_prepare_fail(BAD_LATE, "\"date\" must be YYYY-MM or"
-                                    " YYYY-MM-DD");
-        }
-    }
-
-    if (f[RESOURCES_F_UPDATED]) {
-        nd = resources_node(RESOURCES_F_UPDATED);
-
-        if (resources_parse_date_n((const char *) nd->str, nd->len, 1) == 0) {
-            resources_prepare_fail(BAD_LATE, "\"updated\" must be"
-                                    " YYYY-MM-DD");
-        }
-    }
-
-    if ((f[RESOURCES_F_SUMMARY]
-         && resources_node(RESOURCES_F_SUMMARY)->len > RESOURCES_TEXT_MAX)
-        || (f[RESOURCES_F_BODY]
-            && resources_node(RESOURCES_F_BODY)->len > RESOURCES_TEXT_MAX))
-    {
-        resources_prepare_fail(BAD_LATE, "\"summary\" and \"body\" must be"
-                                " at most %d bytes each", RESOURCES_TEXT_MAX);
-    }
-
-    if (f[RESOURCES_F_NUMBER]
-        && resources_node(RESOURCES_F_NUMBER)->type == RESOURCES_JSON_NULL)
-    {
-        f[RESOURCES_F_NUMBER] = 0;
-    }
-
-    if (f[RESOURCES_F_NUMBER]
-        && (resources_node(RESOURCES_F_NUMBER)->type
-            != RESOURCES_JSON_INTEGER
-            || resources_node(RESOURCES_F_NUMBER)->integer < 0))
-    {
-        resources_prepare_fail(BAD_LATE, "\"number\" must be a whole number"
-                                " or null");
-    }
-
-    /* arrays */
-
-    if (resources_prepare_array(p, f, RESOURCES_F_KEYWORDS,
-                                RESOURCES_KEYWORDS_MAX) != 0
-        || resources_prepare_array(p, f, RESOURCES_F_TAGS,
-                                   RESOURCES_KEYWORDS_MAX) != 0)
-    {
-        goto failed_BAD_LATE;
-    }
-
-    if (f[RESOURCES_F_LINKS]
-        && resources_node(RESOURCES_F_LINKS)->type == RESOURCES_JSON_NULL)
-    {
-        f[RESOURCES_F_LINKS] = 0;
-    }
-
-    if (f[RESOURCES_F_LINKS]) {
-        nd = resources_node(RESOURCES_F_LINKS);
-
-        if (nd->type != RESOURCES_JSON_ARRAY) {
-            resources_prepare_fail(BAD_LATE, "\"links\" must be an array");
-        }
-
-        for (k = nd->child; k; k = j->nodes[k].next) {
-            v = resources_json_get(j, k, "url", 3);
-
-            if (j->nodes[k].type != RESOURCES_JSON_OBJECT
-                || j->nodes[resources_json_get(j, k, "label", 5)].type
-                   != RESOURCES_JSON_STRING
-                || (v && j->nodes[v].type != RESOURCES_JSON_NULL
-                    && j->nodes[v].type != RESOURCES_JSON_STRING))
-            {
-                resources_prepare_fail(BAD_LATE, "\"links\" must hold"
-                                        " objects with a string \"label\" and"
-                                        " a string or null \"url\"");
-            }
-        }
-    }
-
-    /*
-     * The full form, as served: the list form's fields first, so that the
-     * list form is its prefix up to "tags" (closed with "}" by the module);
-     * written as json_dumpb(JSON_COMPACT) writes the object that the
-     * loader once built with jansson
-     */
-
-    size = (sizeof(resources_prepared_t) + id_len + 7) & ~(size_t) 7;
-    memset(resources_buf_reserve(out, size), 0, size);
-    out->len += size;
-    blob = out->len;
-    resources_buf_reserve(out, sizeof(resources_doc_t));
-    out->len += sizeof(resources_doc_t);
-    full = out->len;
-
-    resources_prepare_literal(out, "{\"id\":");
-    resources_json_write(j, f[RESOURCES_F_ID], out);
-    resources_prepare_literal(out, ",\"title\":");
-    resources_json_write(j, f[RESOURCES_F_TITLE], out);
-    resources_prepare_literal(out, ",\"type\":");
-    resources_json_write(j, f[RESOURCES_F_TYPE], out);
-
-    if (priv) {
-        resources_prepare_literal(out, ",\"private\":true,\"date\":");
-
-    } else {
-        resources_prepare_literal(out, ",\"private\":false,\"date\":");
-    }
-
-    resources_json_write(j, f[RESOURCES_F_DATE], out);
-    resources_prepare_literal(out, ",\"updated\":");
-    resources_json_write(j, f[RESOURCES_F_UPDATED], out);
-    resources_prepare_literal(out, ",\"keywords\":");
-
-    if (f[RESOURCES_F_KEYWORDS]) {
-        resources_json_write(j, f[RESOURCES_F_KEYWORDS], out);
-
-    } else {
-        resources_prepare_literal(out, "[]");
-    }
-
-    resources_prepare_literal(out, ",\"series\":");
-    resources_json_write(j, f[RESOURCES_F_SERIES], out);
-    resources_prepare_literal(out, ",\"number\":");
-    resources_json_write(j, f[RESOURCES_F_NUMBER], out);
-    resources_prepare_literal(out, ",\"summary\":");
-
-    if (f[RESOURCES_F_SUMMARY]) {
-        resources_json_write(j, f[RESOURCES_F_SUMMARY], out);
-
-    } else {
-        resources_prepare_literal(out, "\"\"");
-    }
-
-    list_len = out->len - full;
-
-    resources_prepare_literal(out, ",\"tags\":");
-
-    if (f[RESOURCES_F_TAGS]) {
-        resources_json_write(j, f[RESOURCES_F_TAGS], out);
-
-    } else {
-        resources_prepare_literal(out, "[]");
-    }
-
-    resources_prepare_literal(out, ",\"body\":");
-
-    if (f[RESOURCES_F_BODY]) {
-        resources_json_write(j, f[RESOURCES_F_BODY], out);
-
-    } else {
-        resources_prepare_literal(out, "\"\"");
-    }
-
-    resources_prepare_literal(out, ",\"links\":");
-
-    if (f[RESOURCES_F_LINKS]) {
-        resources_json_write(j, f[RESOURCES_F_LINKS], out);
-
-    } else {
-        resources_prepare_literal(out, "[]");
-    }
-
-    /* any other field, in its order */
-
-    for (k = root->child; k; k = j->nodes[v].next) {
-        v = j->nodes[k].next;
-
-        if (resources_prepare_field(j->nodes[k].str, j->nodes[k].len)
-            == RESOURCES_F_N)
-        {
-            resources_prepare_literal(out, ",");
-            resources_json_write(j, k, out);
-            resources_prepare_literal(out, ":");
-            resources_json_write(j, v, out);
-        }
-    }
-
-    resources_prepare_literal(out, "}");
-
-    full_len = out->len - full;
-
-    /* the record's part of the content version (resources_build_apply) */
-
-    hash = resources_xxh64(out->data + full, full_len, 0);
-
-    /* no Atom entry: the module renders it from the list form */
-
-    atom_len = 0;
-
-    if (full_len > RESOURCES_RECORD_MAX) {
-        resources_prepare_fail(BAD_LATE, "the record is larger than %d bytes"
-                                " as JSON", RESOURCES_RECORD_MAX);
-    }
-
-    tail_len = resources_prepare_pack(p, out, full + list_len,
-                                      full_len - list_len);
-
-    resources_buf_put(out, id, id_len);
-
-    doc.list_len = (uint32_t) list_len;
-    doc.full_len = (uint32_t) full_len;
-    doc.atom_len = (uint32_t) atom_len;
-    doc.id_len = (uint32_t) id_len;
-    doc.flags = (priv ? RESOURCES_DOC_PRIVATE : 0)
-                | (tail_len ? RESOURCES_DOC_PACKED : 0);
-    memcpy(out->data + blob, &doc, sizeof(resources_doc_t));
-
-    size = out->len - blob;
-
-    memset(&r, 0, sizeof(resources_prepared_t));
-    r.line = line;
-    r.hash = hash;
-    r.status = RESOURCES_PREP_OK;
-    r.id_len = (uint32_t) id_len;
-    r.blob_len = (uint32_t) size;
-    r.full_len = (uint32_t) full_len;
-    r.tail_len = tail_len;
-    r.date = date;
-    r.priv = (uint32_t) priv;
-
-    /* the index: type, keywords, title (all checked before any change) */
-
-    nd = resources_node(RESOURCES_F_TYPE);
-    n = resources_prepare_fold_to(out, nd->str, nd->len);
-
-    if (n <= 0 || n > RESOURCES_TERM_MAX) {
-        resources_prepare_fail(BAD_LATE, "\"type\" is empty or longer than"
-                                " %d bytes once folded", RESOURCES_TERM_MAX);
-    }
-
-    r.type_len = (uint32_t) n;
-    resources_buf_put(out, nd->str, nd->len);
-    r.type_raw_len = (uint32_t) nd->len;
-
-    kw = out->len;
-    nkw = 0;
-
-    if (f[RESOURCES_F_KEYWORDS]) {
-        for (k = resources_node(RESOURCES_F_KEYWORDS)->child; k;
-             k = j->nodes[k].next)
-        {
-            nd = &j->nodes[k];
-            size = out->len;
-            resources_buf_reserve(out, 2 * sizeof(uint32_t));
-            out->len += 2 * sizeof(uint32_t);
-
-            n = resources_prepare_fold_to(out, nd->str, nd->len);
-
-            if (n <= 0 || n > RESOURCES_TERM_MAX) {
-                resources_prepare_fail(BAD_LATE, "keyword \"%.*s\" is empty or"
-                                        " longer than %d bytes once folded",
-                                        (int) nd->len, nd->str,
-                                        RESOURCES_TERM_MAX);
-            }
-
-            v = (uint32_t) n;
-            memcpy(out->data + size, &v, sizeof(uint32_t));
-            v = (uint32_t) nd->len;
-            memcpy(out->data + size + sizeof(uint32_t), &v, sizeof(uint32_t));
-            resources_buf_put(out, nd->str, nd->len);
-            nkw++;
-        }
-    }
-
-    r.nkeywords = nkw;
-    r.keywords_len = (uint32_t) (out->len - kw);
-
-    nd = resources_node(RESOURCES_F_TITLE);
-    size = out->len;
-    n = resources_prepare_fold_to(out, nd->str, nd->len);
-    r.title_len = (uint32_t) (n < 0 ? 0 : n);
-
-    /* words, best field last so that it wins */
-
-    p->words.len = 0;
-    p->nwords = 0;
-
-    if (++p->wgen == 0) {
-        memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
-        p->wgen = 1;
-    }
-
-    if (f[RESOURCES_F_BODY]) {
-        nd = resources_node(RESOURCES_F_BODY);
-        n = resources_prepare_fold(p, nd->str, nd->len);
-
-        if (n >= 0) {
-            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_BODY);
-        }
-    }
-
-    if (f[RESOURCES_F_SUMMARY]) {
-        nd = resources_node(RESOURCES_F_SUMMARY);
-        n = resources_prepare_fold(p, nd->str, nd->len);
-
-        if (n >= 0) {
-            resources_prepare_words(p, p->fold, n, RESOURCES_FIELD_SUMMARY);
-        }
-    }
-
-    for (v = 0; v < nkw; v++) {
-        u_char    *e;
-        uint32_t   flen, rlen;
-
-        e = out->data + kw;
-        flen = resources_get_u32(e);
-        rlen = resources_get_u32(e + sizeof(uint32_t));
-        resources_prepare_words(p, e + 2 * sizeof(uint32_t), flen,
-                                RESOURCES_FIELD_KEYWORD);
-        kw += 2 * sizeof(uint32_t) + flen + rlen;
-    }
-
-    resources_prepare_words(p, out->data + size, r.title_len,
-                            RESOURCES_FIELD_TITLE);
-
-    r.nwords = p->nwords;
-    r.words_len = (uint32_t) p->words.len;
-    resources_buf_put(out, p->words.data, p->words.len);
-
-    /* the header, and padding */
-
-    size = out->len - start;
-    size = (size + 7) & ~(size_t) 7;
-    resources_buf_reserve(out, size - (out->len - start));
-    memset(out->data + out->len, 0, size - (out->len - start));
-    out->len = start + size;
-
-    r.size = (uint32_t) size;
-    memcpy(out->data + start, &r, sizeof(resources_prepared_t));
-    memcpy(out->data + start + sizeof(resources_prepared_t), id, id_len);
-
-#undef resources_node
-
-    return;
-
-failed_BAD:
-
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD, p->err,
-                             NULL, 0);
-    return;
-
-failed_BAD_ID:
-
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_ID, p->err,
-                             NULL, 0);
-    return;
-
-failed_BAD_LATE:
-
-    resources_prepare_failed(out, start, line, RESOURCES_PREP_BAD_LATE, p->err,
-                             id, id_len);
-}
-
-
-void
-resources_prepare_line(resources_prepare_t *p, const u_char *s, size_t len,
-    uint64_t line, resources_buf_t *out)
-{
-    json_t        *rec;
-    json_error_t   jerr;
-
-    if (resources_json_parse(&p->json, s, len) == 0) {
-        resources_prepare_record(p, line, out);
-        return;
-    }
-
-    /* what the fast parser does not take: jansson, and its message */
-
-    rec = json_loadb((const char *) s, len,
-                     JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-
-    if (rec == NULL) {
-        if (resources_utf8_valid(s, len) != len) {
-            snprintf(p->err, sizeof(p->err), "invalid UTF-8 (byte %zu)",
-                     resources_utf8_valid(s, len) + 1);
-
-        } else {
-            snprintf(p->err, sizeof(p->err), "invalid JSON: %s (column %d)",
-                     jerr.text, jerr.column);
-        }
-
-        resources_prepare_error(out, line, p->err);
-        return;
-    }
-
-    resources_json_from_jansson(&p->json, rec);
-    resources_prepare_record(p, line, out);
-    json_decref(rec);
-}
-
-
-void
-resources_prepare_json(resources_prepare_t *p, json_t *rec, uint64_t line,
-    resources_buf_t *out)
-{
-    resources_json_from_jansson(&p->json, rec);
-    resources_prepare_record(p, line, out);
-}
-
-
-/*
  * Adding a prepared record, in input order: its id against the others,
  * its record into the chunk, its terms and words into the index.
  */
@@ -1917,8 +816,9 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     }
 
     if (b->ndocs == RESOURCES_MAX_DOCS - 1) {
-        resources_build_error("more than %u resources",
-                              RESOURCES_MAX_DOCS - 1);
+        snprintf(err, errlen, "more than %u resources",
+                 RESOURCES_MAX_DOCS - 1);
+        return -1;
     }
 
     if (r->status == RESOURCES_PREP_BAD_ID) {
@@ -1930,7 +830,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
 
     slot = resources_hash_find(&b->idh, id, r->id_len);
     if (slot->key) {
-        resources_build_error("duplicate id \"%.*s\"", (int) r->id_len, id);
+        snprintf(err, errlen, "duplicate id \"%.*s\"", (int) r->id_len, id);
+        return -1;
     }
 
     if (r->status != RESOURCES_PREP_OK) {
@@ -2060,10 +961,23 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     b->ndocs++;
 
     return 0;
+}
 
-failed:
 
-    return -1;
+int
+resources_build_add_tree(resources_build_t *b, resources_json_t *record,
+    char *err, size_t errlen)
+{
+    if (b->prep == NULL) {
+        b->prep = resources_prepare_create(b->pack);
+    }
+
+    b->prep_out.len = 0;
+    resources_prepare_tree(b->prep, record, 0, &b->prep_out);
+
+    return resources_build_apply(b,
+                                 (resources_prepared_t *) b->prep_out.data,
+                                 err, errlen);
 }
 
 
@@ -2071,16 +985,9 @@ int
 resources_build_add(resources_build_t *b, json_t *rec, char *err,
     size_t errlen)
 {
-    if (b->prep == NULL) {
-        b->prep = resources_prepare_create(b->pack);
-    }
+    resources_json_from_jansson(&b->tree, rec);
 
-    b->prep_out.len = 0;
-    resources_prepare_json(b->prep, rec, 0, &b->prep_out);
-
-    return resources_build_apply(b,
-                                 (resources_prepared_t *) b->prep_out.data,
-                                 err, errlen);
+    return resources_build_add_tree(b, &b->tree, err, errlen);
 }
 
 
@@ -2292,8 +1199,7 @@ resources_build_bitmaps(resources_build_t *b, const uint32_t *p, uint32_t n,
 
     /* built aside: LMDB aligns values to 2 bytes only */
 
-    bits = resources_xmalloc(m * nw * sizeof(uint64_t));
-    memset(bits, 0, m * nw * sizeof(uint64_t));
+    bits = resources_xcalloc(m * nw * sizeof(uint64_t));
 
     for (i = 0; i < n; i++) {
         j = RESOURCES_DOCNO(p[i]);
@@ -2391,15 +1297,50 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
 }
 
 
+/*
+ * A term's value, in "terms" or in "tids": the term, its public display,
+ * flen bytes of its folded form (none in "terms"), the private display
+ * when it differs (extra bytes of all's)
+ */
+
+static int
+resources_build_term_put(resources_build_t *b, MDB_dbi dbi, void *key,
+    size_t klen, const resources_term_t *rt, const resources_spelling_t *sp,
+    const u_char *folded, size_t flen, const resources_spelling_t *all,
+    size_t extra)
+{
+    int      rc;
+    u_char  *buf;
+    MDB_val  k, d;
+
+    k.mv_size = klen;
+    k.mv_data = key;
+    d.mv_size = sizeof(resources_term_t) + sp->len + flen + extra;
+
+    rc = mdb_put(b->txn, dbi, &k, &d, MDB_RESERVE);
+    if (rc != 0) {
+        return rc;
+    }
+
+    buf = d.mv_data;
+    memcpy(buf, rt, sizeof(resources_term_t));
+    buf += sizeof(resources_term_t);
+    memcpy(buf, sp->data, sp->len);
+    buf += sp->len;
+    memcpy(buf, folded, flen);
+    memcpy(buf + flen, all->data, extra);
+
+    return 0;
+}
+
+
 static int
 resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
     const u_char *priv_doc, resources_facets_t *facets, uint32_t *nterms)
 {
     int                          rc;
-    u_char                      *buf;
-    size_t                       size, klen, extra;
+    size_t                       klen, extra;
     uint32_t                     i, tid, v;
-    MDB_val                      k, d;
     resources_term_t             rt;
     resources_vec_t              table;
     resources_bterm_t           *t;
@@ -2459,41 +1400,22 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
         key[0] = t->kind;
         memcpy(key + 1, t->folded, t->folded_len);
 
-        k.mv_size = 1 + t->folded_len;
-        k.mv_data = key;
-        d.mv_size = sizeof(resources_term_t) + sp->len + extra;
-
-        rc = mdb_put(b->txn, b->terms_db, &k, &d, MDB_RESERVE);
+        rc = resources_build_term_put(b, b->terms_db, key, 1 + t->folded_len,
+                                      &rt, sp, t->folded, 0, all, extra);
         if (rc != 0) {
             return rc;
         }
-
-        buf = d.mv_data;
-        memcpy(buf, &rt, sizeof(resources_term_t));
-        memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len, all->data, extra);
 
         /* "tids": kind << 24 | id -> term, display, folded, display */
 
         tid = resources_tid_key(t->kind, t->id);
-        size = sizeof(resources_term_t) + sp->len + t->folded_len + extra;
 
-        k.mv_size = sizeof(uint32_t);
-        k.mv_data = &tid;
-        d.mv_size = size;
-
-        rc = mdb_put(b->txn, b->tids, &k, &d, MDB_RESERVE);
+        rc = resources_build_term_put(b, b->tids, &tid, sizeof(uint32_t),
+                                      &rt, sp, t->folded, t->folded_len, all,
+                                      extra);
         if (rc != 0) {
             return rc;
         }
-
-        buf = d.mv_data;
-        memcpy(buf, &rt, sizeof(resources_term_t));
-        memcpy(buf + sizeof(resources_term_t), sp->data, sp->len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len, t->folded,
-               t->folded_len);
-        memcpy(buf + sizeof(resources_term_t) + sp->len + t->folded_len,
-               all->data, extra);
 
         resources_vec_free(&t->post);
     }
@@ -3096,39 +2018,444 @@ const char  *resources_build_step_names[RESOURCES_BUILD_STEPS] = {
 };
 
 
+/*
+ * What finishing keeps between its steps: the orders, by ordinal and by
+ * docno, and the columns that the facets read
+ */
+
+typedef struct {
+    size_t                 n;
+    uint32_t              *order;        /* docno -> ordinal */
+    uint32_t              *doc_of;       /* ordinal -> docno */
+    uint32_t              *col;          /* a column, before it is written */
+    uint32_t              *all;          /* every docno << 2, public first */
+    size_t                 npub;
+    u_char                *priv_doc;
+    resources_vec_t        kwoff;        /* by docno */
+    resources_vec_t        kwids;
+    resources_sorts_t      sorts;
+    resources_facets_t     fc;
+    resources_facets_t    *facets;       /* &fc, when terms have bitmaps */
+    uint32_t               nterms[4];    /* resources_build_terms() */
+    double                 t;            /* when the last step ended */
+} resources_finish_t;
+
+
+static void
+resources_finish_free(resources_finish_t *fi)
+{
+    resources_build_sorts_wait(&fi->sorts);
+
+    free(fi->order);
+    free(fi->doc_of);
+    free(fi->col);
+    free(fi->all);
+    free(fi->priv_doc);
+    free(fi->sorts.bytitle);
+    free(fi->sorts.ids);
+    resources_vec_free(&fi->kwoff);
+    resources_vec_free(&fi->kwids);
+    free((void *) fi->fc.type);
+    resources_facets_free(&fi->fc);
+}
+
+
+/* step i of st took from the end of the last step until now */
+
+static void
+resources_finish_lap(resources_finish_t *fi, resources_build_stats_t *st,
+    int i)
+{
+    double  now;
+
+    now = resources_clock();
+    st->step[i] = now - fi->t;
+    fi->t = now;
+}
+
+
+/* the header, last, and the dictionary of the packed records */
+
+static int
+resources_finish_header(resources_build_t *b, resources_finish_t *fi,
+    resources_build_stats_t *st)
+{
+    int                 rc;
+    resources_header_t  hdr;
+
+    memset(&hdr, 0, sizeof(resources_header_t));
+    hdr.magic = RESOURCES_MAGIC;
+    hdr.schema = RESOURCES_SCHEMA;
+    hdr.built = b->built;
+    resources_version_hex(b->hash, st->version);
+    memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
+
+    /*
+     * the public view's version, and the time of the load that last
+     * changed it: the published snapshot's when it has the same
+     */
+
+    hdr.flags = RESOURCES_HEADER_PUBLIC;
+    hdr.public_hash = b->hash_public;
+    hdr.public_built = (b->published && b->public_hash == b->hash_public)
+                       ? b->public_built : b->built;
+    resources_version_hex(b->hash_public, st->public_version);
+    hdr.ndocs = (uint32_t) fi->n;
+    hdr.npublic = (uint32_t) fi->npub;
+    hdr.nkeywords[0] = fi->nterms[0];
+    hdr.nkeywords[1] = fi->nterms[1];
+    hdr.ntypes[0] = fi->nterms[2];
+    hdr.ntypes[1] = fi->nterms[3];
+    hdr.nwords = b->nwords;
+    hdr.tail_max = b->tail_max;
+
+    if (b->pack && b->pack->len > 0) {
+        rc = resources_put(b, b->meta, "dict", 4, b->pack->dict,
+                           b->pack->len);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    st->ndocs = hdr.ndocs;
+    st->nprivate = hdr.ndocs - hdr.npublic;
+    st->nkeywords = hdr.nkeywords[1];
+    st->ntypes = hdr.ntypes[1];
+    st->nwords = hdr.nwords;
+    st->built = hdr.built;
+    st->public_built = hdr.public_built;
+
+    return resources_put(b, b->meta, "header", 6, &hdr,
+                         sizeof(resources_header_t));
+}
+
+
+/* a column from a per-ordinal array, in docno order, through fi->col */
+
+static int
+resources_finish_col(resources_build_t *b, resources_finish_t *fi,
+    const char *name, const uint32_t *by_ord)
+{
+    size_t  i;
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[i] = by_ord[fi->order[i]];
+    }
+
+    return resources_build_col(b, name, fi->col, fi->n * sizeof(uint32_t));
+}
+
+
+/* the columns of the docnos: rec, order, date, private, type, keywords */
+
+static int
+resources_finish_columns(resources_build_t *b, resources_finish_t *fi)
+{
+    int        rc;
+    size_t     i, kw;
+    uint64_t  *rec;
+
+    rec = resources_xmalloc((fi->n + 1) * sizeof(uint64_t));
+
+    for (i = 0; i < fi->n; i++) {
+        rec[i] = b->loc[fi->order[i]];
+    }
+
+    rc = resources_build_col(b, "rec", rec, fi->n * sizeof(uint64_t));
+    free(rec);
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "order", fi->order,
+                                 fi->n * sizeof(uint32_t));
+    }
+
+    if (rc == 0) {
+        rc = resources_finish_col(b, fi, "date", b->date);
+    }
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "private", fi->priv_doc, fi->n);
+    }
+
+    if (rc == 0) {
+        rc = resources_finish_col(b, fi, "type", b->type);
+    }
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->n; i++) {
+        resources_vec_push(&fi->kwoff, fi->kwids.n);
+
+        for (kw = b->kwoff[fi->order[i]]; kw < b->kwoff[fi->order[i] + 1];
+             kw++)
+        {
+            resources_vec_push(&fi->kwids, b->kwids.elts[kw]);
+        }
+    }
+
+    resources_vec_push(&fi->kwoff, fi->kwids.n);
+
+    rc = resources_build_col(b, "kwoff", fi->kwoff.elts,
+                             fi->kwoff.n * sizeof(uint32_t));
+    if (rc != 0) {
+        return rc;
+    }
+
+    return resources_build_col(b, "kwids", fi->kwids.elts,
+                               fi->kwids.n * sizeof(uint32_t));
+}
+
+
+/*
+ * The ids, in key order: appended (a cursor left open on an error goes
+ * with the transaction); then the title ranks and, the other way round,
+ * the docnos in title order
+ */
+
+static int
+resources_finish_ids(resources_build_t *b, resources_finish_t *fi)
+{
+    int          rc;
+    size_t       i;
+    MDB_val      k, d;
+    MDB_cursor  *cur;
+
+    resources_build_sort_ids(b, &fi->sorts, fi->doc_of);
+
+    rc = mdb_cursor_open(b->txn, b->ids, &cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->sorts.nids; i++) {
+        k.mv_size = fi->sorts.ids[i].len;
+        k.mv_data = (void *) fi->sorts.ids[i].key;
+        d.mv_size = sizeof(uint32_t);
+        d.mv_data = &fi->sorts.ids[i].docno;
+
+        rc = mdb_cursor_put(cur, &k, &d, MDB_APPEND);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    resources_build_sorts_wait(&fi->sorts);
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[fi->doc_of[fi->sorts.bytitle[i]]] = (uint32_t) i;
+    }
+
+    rc = resources_build_col(b, "title", fi->col, fi->n * sizeof(uint32_t));
+    if (rc != 0) {
+        return rc;
+    }
+
+    for (i = 0; i < fi->n; i++) {
+        fi->col[i] = fi->doc_of[fi->sorts.bytitle[i]];
+    }
+
+    return resources_build_col(b, "bytitle", fi->col,
+                               fi->n * sizeof(uint32_t));
+}
+
+
+/*
+ * Every docno (kind "*"): the public ones, then the private ones after
+ * them (the public ones are kept for the whole view's facets, below)
+ */
+
+static int
+resources_finish_all(resources_build_t *b, resources_finish_t *fi)
+{
+    int     rc;
+    size_t  i, np;
+    u_char  key[2];
+
+    fi->npub = 0;
+    np = fi->n - b->nprivate;
+
+    for (i = 0; i < fi->n; i++) {
+        if (fi->priv_doc[i]) {
+            fi->all[np++] = (uint32_t) i << 2;
+
+        } else {
+            fi->all[fi->npub++] = (uint32_t) i << 2;
+        }
+    }
+
+    key[0] = RESOURCES_PART_PUBLIC;
+    key[1] = RESOURCES_KIND_ALL;
+
+    if (fi->npub) {
+        rc = resources_put(b, b->post, key, 2, fi->all,
+                           fi->npub * sizeof(uint32_t));
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    key[0] = RESOURCES_PART_PRIVATE;
+
+    if (fi->npub < fi->n) {
+        return resources_put(b, b->post, key, 2, fi->all + fi->npub,
+                             (fi->n - fi->npub) * sizeof(uint32_t));
+    }
+
+    return 0;
+}
+
+
+/*
+ * A frequent term's facets are counted once, by the loader (the same
+ * terms as have bitmaps): they need each docno's type, date and keywords,
+ * and the folded order of the terms (kwsorted, typesorted: a term's id at
+ * each rank)
+ */
+
+static void
+resources_finish_facets(resources_build_t *b, resources_finish_t *fi,
+    const uint32_t *kwsorted, uint32_t nk, const uint32_t *typesorted,
+    uint32_t nt)
+{
+    size_t               i, n;
+    uint32_t            *fa;
+    resources_facets_t  *fc;
+
+    n = fi->n;
+    fc = &fi->fc;
+    fa = resources_xmalloc((2 * n + nk + nt + 1) * sizeof(uint32_t));
+
+    fc->type = fa;
+    fc->date = fa + n;
+    fc->kwrank = fa + 2 * n;
+    fc->typerank = fa + 2 * n + nk;
+    fc->kwoff = fi->kwoff.elts;
+    fc->kwids = fi->kwids.elts;
+    fc->nkeywords = nk;
+    fc->ntypes = nt;
+
+    for (i = 0; i < n; i++) {
+        fa[i] = b->type[fi->order[i]];
+        fa[n + i] = b->date[fi->order[i]];
+    }
+
+    for (i = 0; i < nk; i++) {
+        fa[2 * n + kwsorted[i]] = (uint32_t) i;
+    }
+
+    for (i = 0; i < nt; i++) {
+        fa[2 * n + nk + typesorted[i]] = (uint32_t) i;
+    }
+
+    fi->facets = fc;
+}
+
+
+/* term ids in folded order, per kind: facets break ties with it */
+
+static int
+resources_finish_sorted(resources_build_t *b, resources_finish_t *fi)
+{
+    int        rc;
+    size_t     i;
+    uint32_t  *idx, *kwsorted, *typesorted, nk, nt;
+
+    idx = resources_xmalloc((b->nterms + 1) * sizeof(uint32_t));
+    kwsorted = resources_xmalloc((b->nkind[0] + 1) * sizeof(uint32_t));
+    typesorted = resources_xmalloc((b->nkind[1] + 1) * sizeof(uint32_t));
+
+    for (i = 0; i < b->nterms; i++) {
+        idx[i] = (uint32_t) i;
+    }
+
+    qsort_r(idx, b->nterms, sizeof(uint32_t), resources_cmp_term, b);
+
+    for (i = 0, nk = 0, nt = 0; i < b->nterms; i++) {
+        if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
+            typesorted[nt++] = b->terms[idx[i]].id;
+
+        } else {
+            kwsorted[nk++] = b->terms[idx[i]].id;
+        }
+    }
+
+    rc = resources_build_col(b, "kwsorted", kwsorted, nk * sizeof(uint32_t));
+
+    if (rc == 0) {
+        rc = resources_build_col(b, "typesorted", typesorted,
+                                 nt * sizeof(uint32_t));
+    }
+
+    if (rc == 0 && fi->n >= RESOURCES_BITMAP_MIN) {
+        resources_finish_facets(b, fi, kwsorted, nk, typesorted, nt);
+    }
+
+    free(idx);
+    free(kwsorted);
+    free(typesorted);
+
+    return rc;
+}
+
+
+/* the facets of the whole public view (a request without a filter) */
+
+static int
+resources_finish_view_facets(resources_build_t *b, resources_finish_t *fi)
+{
+    int              rc;
+    u_char           key[2];
+    resources_vec_t  table;
+
+    if (fi->facets == NULL) {
+        return 0;
+    }
+
+    memset(&table, 0, sizeof(resources_vec_t));
+    resources_facets_table(fi->facets, fi->all, fi->npub, &table);
+
+    key[0] = RESOURCES_PART_FACETS;
+    key[1] = RESOURCES_KIND_ALL;
+
+    rc = resources_put(b, b->post, key, 2, table.elts,
+                       table.n * sizeof(uint32_t));
+    resources_vec_free(&table);
+
+    return rc;
+}
+
+
+/*
+ * Sorts and writes everything but the records (written as they came):
+ * the columns, the ids, the "*" postings, the terms, the words, the pair
+ * counts, the header; then commits
+ */
+
 int
 resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
     char *err, size_t errlen)
 {
-    int                  rc, fd;
-    double               t, now;
-    size_t               i, n, kw, npub;
-    uint32_t            *order, *doc_of, *col, *all, nterms[4];
-    u_char              *priv_doc;
-    uint64_t             h;
-    struct stat          sb;
-    resources_header_t   hdr;
-    resources_vec_t      kwoff, kwids;
-    resources_sorts_t    sorts;
-    resources_facets_t   fc, *facets;
-    MDB_val              k, d;
-    MDB_cursor          *cur;
-    u_char               key[2];
+    int                 rc, fd;
+    size_t              i, n;
+    struct stat         sb;
+    resources_finish_t  fi;
 
     n = b->ndocs;
-    memset(&fc, 0, sizeof(resources_facets_t));
-    facets = NULL;
-    t = resources_clock();
+    memset(&fi, 0, sizeof(resources_finish_t));
+    fi.n = n;
+    fi.t = resources_clock();
 
-    resources_build_sorts_start(b, &sorts);
+    resources_build_sorts_start(b, &fi.sorts);
 
-    order = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    doc_of = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    col = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    all = resources_xmalloc((n + 1) * sizeof(uint32_t));
-    priv_doc = resources_xmalloc(n + 1);
-    memset(&kwoff, 0, sizeof(resources_vec_t));
-    memset(&kwids, 0, sizeof(resources_vec_t));
+    fi.order = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.doc_of = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.col = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.all = resources_xmalloc((n + 1) * sizeof(uint32_t));
+    fi.priv_doc = resources_xmalloc(n + 1);
 
     if (n > 0) {
         b->kwoff[n] = b->kwids.n;
@@ -3136,28 +2463,22 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
 
     /* the default order: newest first, undated last, ties in input order */
 
-    resources_build_default_order(b, order);
+    resources_build_default_order(b, fi.order);
 
     for (i = 0; i < n; i++) {
-        doc_of[order[i]] = (uint32_t) i;
-        priv_doc[i] = b->priv[order[i]];
+        fi.doc_of[fi.order[i]] = (uint32_t) i;
+        fi.priv_doc[i] = b->priv[fi.order[i]];
     }
 
-#define resources_build_lap(i)                                               \
-    do {                                                                     \
-        now = resources_clock();                                             \
-        st->step[i] = now - t;                                               \
-        t = now;                                                             \
-    } while (0)
+    rc = resources_build_foreground(b);
 
-#define resources_check(call)                                                \
-    if ((rc = (call)) != 0) {                                                 \
-        resources_build_write_error(b, rc, err, errlen);                      \
-        goto failed;                                                          \
+    if (rc == 0) {
+        rc = resources_build_flush(b);
     }
 
-    resources_check(resources_build_foreground(b));
-    resources_check(resources_build_flush(b));
+    if (rc != 0) {
+        goto failed;
+    }
 
     /*
      * The file grows by half again from here (1.88 to 2.87 GB at a
@@ -3171,334 +2492,81 @@ resources_build_finish(resources_build_t *b, resources_build_stats_t *st,
                                                resources_build_limit(b));
     }
 
+    if ((rc = resources_finish_columns(b, &fi)) != 0
+        || (rc = resources_finish_ids(b, &fi)) != 0
+        || (rc = resources_finish_all(b, &fi)) != 0
+        || (rc = resources_finish_sorted(b, &fi)) != 0
+        || (rc = resources_finish_view_facets(b, &fi)) != 0)
     {
-        uint64_t  *rec;
-
-        rec = resources_xmalloc((n + 1) * sizeof(uint64_t));
-
-        for (i = 0; i < n; i++) {
-            rec[i] = b->loc[order[i]];
-        }
-
-        rc = resources_build_col(b, "rec", rec, n * sizeof(uint64_t));
-        free(rec);
-        resources_check(rc);
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "order", order,
-                                        n * sizeof(uint32_t)));
+    resources_finish_lap(&fi, st, 0);
 
-    for (i = 0; i < n; i++) {
-        col[i] = b->date[order[i]];
+    rc = resources_build_terms(b, fi.doc_of, fi.priv_doc, fi.facets,
+                               fi.nterms);
+    if (rc != 0) {
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "date", col, n * sizeof(uint32_t)));
-    resources_check(resources_build_col(b, "private", priv_doc, n));
+    resources_finish_lap(&fi, st, 1);
 
-    for (i = 0; i < n; i++) {
-        col[i] = b->type[order[i]];
+    rc = resources_build_words(b, fi.doc_of, fi.priv_doc);
+    if (rc != 0) {
+        goto failed;
     }
 
-    resources_check(resources_build_col(b, "type", col, n * sizeof(uint32_t)));
-
-    for (i = 0; i < n; i++) {
-        resources_vec_push(&kwoff, kwids.n);
-
-        for (kw = b->kwoff[order[i]]; kw < b->kwoff[order[i] + 1]; kw++) {
-            resources_vec_push(&kwids, b->kwids.elts[kw]);
-        }
-    }
-
-    resources_vec_push(&kwoff, kwids.n);
-
-    resources_check(resources_build_col(b, "kwoff", kwoff.elts,
-                                        kwoff.n * sizeof(uint32_t)));
-    resources_check(resources_build_col(b, "kwids", kwids.elts,
-                                        kwids.n * sizeof(uint32_t)));
-
-    /* ids, in key order: appended */
-
-    resources_build_sort_ids(b, &sorts, doc_of);
-    resources_check(mdb_cursor_open(b->txn, b->ids, &cur));
-
-    /* (a cursor left open on an error goes with the transaction) */
-
-    for (i = 0; i < sorts.nids; i++) {
-        k.mv_size = sorts.ids[i].len;
-        k.mv_data = (void *) sorts.ids[i].key;
-        d.mv_size = sizeof(uint32_t);
-        d.mv_data = &sorts.ids[i].docno;
-
-        resources_check(mdb_cursor_put(cur, &k, &d, MDB_APPEND));
-    }
-
-    mdb_cursor_close(cur);
-
-    /* title ranks */
-
-    resources_build_sorts_wait(&sorts);
-
-    for (i = 0; i < n; i++) {
-        col[doc_of[sorts.bytitle[i]]] = (uint32_t) i;
-    }
-
-    resources_check(resources_build_col(b, "title", col,
-                                        n * sizeof(uint32_t)));
-
-    /* and the other way round: docnos in title order */
-
-    for (i = 0; i < n; i++) {
-        col[i] = doc_of[sorts.bytitle[i]];
-    }
-
-    resources_check(resources_build_col(b, "bytitle", col,
-                                        n * sizeof(uint32_t)));
-
-    /*
-     * every docno: the public ones, then the private ones after them (the
-     * public ones are kept for the whole view's facets, below)
-     */
-
-    npub = 0;
-    kw = n - b->nprivate;
-
-    for (i = 0; i < n; i++) {
-        if (priv_doc[i]) {
-            all[kw++] = (uint32_t) i << 2;
-
-        } else {
-            all[npub++] = (uint32_t) i << 2;
-        }
-    }
-
-    kw = npub;
-
-    key[0] = RESOURCES_PART_PUBLIC;
-    key[1] = RESOURCES_KIND_ALL;
-
-    if (npub) {
-        resources_check(resources_put(b, b->post, key, 2, all,
-                                      npub * sizeof(uint32_t)));
-    }
-
-    key[0] = RESOURCES_PART_PRIVATE;
-
-    if (kw < n) {
-        resources_check(resources_put(b, b->post, key, 2, all + kw,
-                                      (n - kw) * sizeof(uint32_t)));
-    }
-
-    /* term ids in folded order, per kind: facets break ties with it */
-
-    {
-        uint32_t  *idx, *kwsorted, *typesorted, nk, nt;
-
-        idx = resources_xmalloc((b->nterms + 1) * sizeof(uint32_t));
-        kwsorted = resources_xmalloc((b->nkind[0] + 1) * sizeof(uint32_t));
-        typesorted = resources_xmalloc((b->nkind[1] + 1) * sizeof(uint32_t));
-
-        for (i = 0; i < b->nterms; i++) {
-            idx[i] = (uint32_t) i;
-        }
-
-        qsort_r(idx, b->nterms, sizeof(uint32_t), resources_cmp_term, b);
-
-        for (i = 0, nk = 0, nt = 0; i < b->nterms; i++) {
-            if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
-                typesorted[nt++] = b->terms[idx[i]].id;
-
-            } else {
-                kwsorted[nk++] = b->terms[idx[i]].id;
-            }
-        }
-
-        rc = resources_build_col(b, "kwsorted", kwsorted,
-                                 nk * sizeof(uint32_t));
-        if (rc == 0) {
-            rc = resources_build_col(b, "typesorted", typesorted,
-                                     nt * sizeof(uint32_t));
-        }
-
-        /*
-         * A frequent term's facets are counted once here (the same
-         * terms as have bitmaps): they need each docno's type, date and
-         * keywords, and the folded order of the terms
-         */
-
-        if (rc == 0 && n >= RESOURCES_BITMAP_MIN) {
-            uint32_t  *fa;
-
-            fa = resources_xmalloc((2 * n + nk + nt + 1) * sizeof(uint32_t));
-
-            fc.type = fa;
-            fc.date = fa + n;
-            fc.kwrank = fa + 2 * n;
-            fc.typerank = fa + 2 * n + nk;
-            fc.kwoff = kwoff.elts;
-            fc.kwids = kwids.elts;
-            fc.nkeywords = nk;
-            fc.ntypes = nt;
-
-            for (i = 0; i < n; i++) {
-                fa[i] = b->type[order[i]];
-                fa[n + i] = b->date[order[i]];
-            }
-
-            for (i = 0; i < nk; i++) {
-                fa[2 * n + kwsorted[i]] = (uint32_t) i;
-            }
-
-            for (i = 0; i < nt; i++) {
-                fa[2 * n + nk + typesorted[i]] = (uint32_t) i;
-            }
-
-            facets = &fc;
-        }
-
-        free(idx);
-        free(kwsorted);
-        free(typesorted);
-        resources_check(rc);
-    }
-
-    /* the facets of the whole public view (a request without a filter) */
-
-    if (facets) {
-        resources_vec_t  table;
-
-        memset(&table, 0, sizeof(resources_vec_t));
-        resources_facets_table(facets, all, npub, &table);
-
-        key[0] = RESOURCES_PART_FACETS;
-        key[1] = RESOURCES_KIND_ALL;
-
-        rc = resources_put(b, b->post, key, 2, table.elts,
-                           table.n * sizeof(uint32_t));
-        resources_vec_free(&table);
-        resources_check(rc);
-    }
-
-    /* terms and words */
-
-    memset(nterms, 0, sizeof(nterms));
-
-    resources_build_lap(0);
-    resources_check(resources_build_terms(b, doc_of, priv_doc, facets,
-                                          nterms));
-    resources_build_lap(1);
-    resources_check(resources_build_words(b, doc_of, priv_doc));
-    resources_build_lap(2);
+    resources_finish_lap(&fi, st, 2);
 
     /* the pair counts of every bitmap just written (nothing put between) */
 
     if (n >= RESOURCES_BITMAP_MIN) {
-        resources_check(resources_pairs_write(b->txn, b->post, (uint32_t) n,
-                                              b->threads, &b->written));
+        rc = resources_pairs_write(b->txn, b->post, (uint32_t) n, b->threads,
+                                   &b->written);
+        if (rc != 0) {
+            goto failed;
+        }
     }
 
-    resources_build_lap(3);
+    resources_finish_lap(&fi, st, 3);
 
-    /* the header, last */
-
-    memset(&hdr, 0, sizeof(resources_header_t));
-    hdr.magic = RESOURCES_MAGIC;
-    hdr.schema = RESOURCES_SCHEMA;
-    hdr.built = b->built;
-    h = b->hash;
-    resources_version_hex(h, st->version);
-    memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
-
-    /*
-     * the public view's version, and the time of the load that last
-     * changed it: the published snapshot's when it has the same
-     */
-
-    hdr.flags = RESOURCES_HEADER_PUBLIC;
-    hdr.public_hash = b->hash_public;
-    hdr.public_built = (b->published && b->public_hash == b->hash_public)
-                       ? b->public_built : b->built;
-    resources_version_hex(b->hash_public, st->public_version);
-    hdr.ndocs = (uint32_t) n;
-    hdr.npublic = (uint32_t) npub;
-    hdr.nkeywords[0] = nterms[0];
-    hdr.nkeywords[1] = nterms[1];
-    hdr.ntypes[0] = nterms[2];
-    hdr.ntypes[1] = nterms[3];
-    hdr.nwords = b->nwords;
-    hdr.tail_max = b->tail_max;
-
-    if (b->pack && b->pack->len > 0) {
-        resources_check(resources_put(b, b->meta, "dict", 4, b->pack->dict,
-                                      b->pack->len));
+    rc = resources_finish_header(b, &fi, st);
+    if (rc != 0) {
+        goto failed;
     }
-
-    resources_check(resources_put(b, b->meta, "header", 6, &hdr,
-                                  sizeof(resources_header_t)));
 
     rc = mdb_txn_commit(b->txn);
     b->txn = NULL;
-    resources_check(rc);
+
+    if (rc != 0) {
+        goto failed;
+    }
 
     rc = resources_prefault_stop(b->prefault, resources_build_end(b));
     b->prefault = NULL;
 
     if (rc != 0) {
-        resources_build_write_error(b, rc, err, errlen);
         goto failed;
     }
 
     /* the caller syncs the file (resources-load: while it verifies it) */
 
-    resources_build_lap(4);
+    resources_finish_lap(&fi, st, 4);
 
-    st->ndocs = hdr.ndocs;
-    st->nprivate = hdr.ndocs - hdr.npublic;
-    st->nkeywords = hdr.nkeywords[1];
-    st->ntypes = hdr.ntypes[1];
-    st->nwords = hdr.nwords;
-    st->built = hdr.built;
-    st->public_built = hdr.public_built;
+    st->size = 0;
 
-    {
-        st->size = 0;
-
-        if (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &sb) == 0) {
-            st->size = (uint64_t) sb.st_size;
-        }
+    if (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &sb) == 0) {
+        st->size = (uint64_t) sb.st_size;
     }
 
-#undef resources_check
-#undef resources_build_lap
-
-    free(order);
-    free(doc_of);
-    free(col);
-    free(all);
-    free(priv_doc);
-    free(sorts.bytitle);
-    free(sorts.ids);
-    resources_vec_free(&kwoff);
-    resources_vec_free(&kwids);
-    free((void *) fc.type);
-    resources_facets_free(&fc);
+    resources_finish_free(&fi);
 
     return 0;
 
 failed:
 
-    resources_build_sorts_wait(&sorts);
-
-    free(order);
-    free(doc_of);
-    free(col);
-    free(all);
-    free(priv_doc);
-    free(sorts.bytitle);
-    free(sorts.ids);
-    resources_vec_free(&kwoff);
-    resources_vec_free(&kwids);
-    free((void *) fc.type);
-    resources_facets_free(&fc);
+    resources_build_write_error(b, rc, err, errlen);
+    resources_finish_free(&fi);
 
     return -1;
 }

@@ -443,195 +443,175 @@ resources_json_literal(resources_jparse_t *jp, const char *word, size_t len)
 }
 
 
-/* returns the node, 0 when the parser gives up */
+/* node appended to the children of parent, after *last (0: none yet) */
+
+static void
+resources_json_append(resources_json_t *j, uint32_t parent, uint32_t *last,
+    uint32_t node)
+{
+    if (*last) {
+        j->nodes[*last].next = node;
+
+    } else {
+        j->nodes[parent].child = node;
+    }
+
+    *last = node;
+    j->nodes[parent].n++;
+}
+
+
+/*
+ * After a member or an element: 1 past the closing character, 0 past a
+ * comma (and white space), -1 on anything else
+ */
+
+static int
+resources_json_more(resources_jparse_t *jp, u_char close)
+{
+    resources_json_skip_ws(jp);
+
+    if (jp->p == jp->end) {
+        return -1;
+    }
+
+    if (*jp->p == close) {
+        jp->p++;
+        return 1;
+    }
+
+    if (*jp->p != ',') {
+        return -1;
+    }
+
+    jp->p++;
+    resources_json_skip_ws(jp);
+
+    return 0;
+}
+
+
+/*
+ * A member of object obj, jp->p at its key: the key's node in *key, and
+ * the value's node returned, 0 when the parser gives up
+ */
 
 static uint32_t
-resources_json_value(resources_jparse_t *jp, int depth)
+resources_json_member(resources_jparse_t *jp, int depth, uint32_t obj,
+    uint32_t *key)
 {
-    int                 neg, digits;
-    u_char              c;
-    uint32_t            i, k, v, last, prev;
-    long long           x;
-    resources_json_t   *j;
-    resources_jnode_t  *nd;
+    uint32_t           k, prev;
+    resources_json_t  *j;
 
     j = jp->j;
 
-    if (jp->p == jp->end || depth > RESOURCES_JSON_DEPTH) {
+    if (jp->p == jp->end || *jp->p != '"'
+        || j->nodes[obj].n == RESOURCES_JSON_MEMBERS)
+    {
         return 0;
     }
 
-    c = *jp->p;
+    k = resources_json_node(j, RESOURCES_JSON_STRING);
+    jp->p++;
 
-    switch (c) {
+    if (resources_json_string(jp, &j->nodes[k]) != 0) {
+        return 0;
+    }
 
-    case '"':
-        i = resources_json_node(j, RESOURCES_JSON_STRING);
-        jp->p++;
+    /* a repeated key: jansson says so */
 
-        if (resources_json_string(jp, &j->nodes[i]) != 0) {
+    for (prev = j->nodes[obj].n ? j->nodes[obj].child : 0;
+         prev;
+         prev = j->nodes[j->nodes[prev].next].next)
+    {
+        if (j->nodes[prev].len == j->nodes[k].len
+            && memcmp(j->nodes[prev].str, j->nodes[k].str, j->nodes[k].len)
+               == 0)
+        {
             return 0;
         }
+    }
 
-        return i;
+    resources_json_skip_ws(jp);
 
-    case '{':
-        i = resources_json_node(j, RESOURCES_JSON_OBJECT);
+    if (jp->p == jp->end || *jp->p != ':') {
+        return 0;
+    }
+
+    jp->p++;
+    resources_json_skip_ws(jp);
+
+    *key = k;
+
+    return resources_json_value(jp, depth + 1);
+}
+
+
+/*
+ * An object or an array, jp->p after its "{" or "["; its node, 0 when the
+ * parser gives up.  An object's children are its keys, each key's next
+ * its value.
+ */
+
+static inline uint32_t
+resources_json_container(resources_jparse_t *jp, int depth, uint32_t type,
+    u_char close)
+{
+    int                 more;
+    uint32_t            i, k, v, last;
+    resources_json_t   *j;
+
+    j = jp->j;
+    i = resources_json_node(j, type);
+    resources_json_skip_ws(jp);
+
+    if (jp->p < jp->end && *jp->p == close) {
         jp->p++;
-        resources_json_skip_ws(jp);
+        return i;
+    }
 
-        if (jp->p < jp->end && *jp->p == '}') {
-            jp->p++;
-            return i;
-        }
+    last = 0;
 
-        last = 0;
-
-        for ( ;; ) {
-            if (jp->p == jp->end || *jp->p != '"'
-                || j->nodes[i].n == RESOURCES_JSON_MEMBERS)
-            {
-                return 0;
-            }
-
-            k = resources_json_node(j, RESOURCES_JSON_STRING);
-            jp->p++;
-
-            if (resources_json_string(jp, &j->nodes[k]) != 0) {
-                return 0;
-            }
-
-            /* a repeated key: jansson says so */
-
-            for (prev = j->nodes[i].n ? j->nodes[i].child : 0;
-                 prev;
-                 prev = j->nodes[j->nodes[prev].next].next)
-            {
-                if (j->nodes[prev].len == j->nodes[k].len
-                    && memcmp(j->nodes[prev].str, j->nodes[k].str,
-                              j->nodes[k].len) == 0)
-                {
-                    return 0;
-                }
-            }
-
-            resources_json_skip_ws(jp);
-
-            if (jp->p == jp->end || *jp->p != ':') {
-                return 0;
-            }
-
-            jp->p++;
-            resources_json_skip_ws(jp);
-
-            v = resources_json_value(jp, depth + 1);
+    do {
+        if (type == RESOURCES_JSON_OBJECT) {
+            v = resources_json_member(jp, depth, i, &k);
             if (v == 0) {
                 return 0;
-            }
-
-            nd = &j->nodes[i];
-
-            if (last) {
-                j->nodes[last].next = k;
-
-            } else {
-                nd->child = k;
             }
 
             j->nodes[k].next = v;
+            resources_json_append(j, i, &last, k);
             last = v;
-            nd->n++;
 
-            resources_json_skip_ws(jp);
-
-            if (jp->p == jp->end) {
-                return 0;
-            }
-
-            if (*jp->p == '}') {
-                jp->p++;
-                return i;
-            }
-
-            if (*jp->p != ',') {
-                return 0;
-            }
-
-            jp->p++;
-            resources_json_skip_ws(jp);
-        }
-
-    case '[':
-        i = resources_json_node(j, RESOURCES_JSON_ARRAY);
-        jp->p++;
-        resources_json_skip_ws(jp);
-
-        if (jp->p < jp->end && *jp->p == ']') {
-            jp->p++;
-            return i;
-        }
-
-        last = 0;
-
-        for ( ;; ) {
+        } else {
             v = resources_json_value(jp, depth + 1);
             if (v == 0) {
                 return 0;
             }
 
-            if (last) {
-                j->nodes[last].next = v;
-
-            } else {
-                j->nodes[i].child = v;
-            }
-
-            last = v;
-            j->nodes[i].n++;
-
-            resources_json_skip_ws(jp);
-
-            if (jp->p == jp->end) {
-                return 0;
-            }
-
-            if (*jp->p == ']') {
-                jp->p++;
-                return i;
-            }
-
-            if (*jp->p != ',') {
-                return 0;
-            }
-
-            jp->p++;
-            resources_json_skip_ws(jp);
+            resources_json_append(j, i, &last, v);
         }
 
-    case 't':
-        i = resources_json_node(j, RESOURCES_JSON_TRUE);
-        return resources_json_literal(jp, "true", 4) == 0
-               ? i : 0;
+        more = resources_json_more(jp, close);
 
-    case 'f':
-        i = resources_json_node(j, RESOURCES_JSON_FALSE);
-        return resources_json_literal(jp, "false", 5) == 0
-               ? i : 0;
+    } while (more == 0);
 
-    case 'n':
-        i = resources_json_node(j, RESOURCES_JSON_NULL);
-        return resources_json_literal(jp, "null", 4) == 0
-               ? i : 0;
+    return more == 1 ? i : 0;
+}
 
-    default:
-        break;
-    }
 
-    /* a small integer: -?(0|[1-9][0-9]*), at most 18 digits */
+/* a small integer: -?(0|[1-9][0-9]*), at most 18 digits; 0 otherwise */
+
+static uint32_t
+resources_json_integer(resources_jparse_t *jp)
+{
+    int        neg, digits;
+    uint32_t   i;
+    long long  x;
 
     neg = 0;
 
-    if (c == '-') {
+    if (*jp->p == '-') {
         neg = 1;
         jp->p++;
     }
@@ -664,10 +644,60 @@ resources_json_value(resources_jparse_t *jp, int depth)
         return 0;
     }
 
-    i = resources_json_node(j, RESOURCES_JSON_INTEGER);
-    j->nodes[i].integer = neg ? -x : x;
+    i = resources_json_node(jp->j, RESOURCES_JSON_INTEGER);
+    jp->j->nodes[i].integer = neg ? -x : x;
 
     return i;
+}
+
+
+/* returns the node, 0 when the parser gives up */
+
+static uint32_t
+resources_json_value(resources_jparse_t *jp, int depth)
+{
+    uint32_t           i;
+    resources_json_t  *j;
+
+    j = jp->j;
+
+    if (jp->p == jp->end || depth > RESOURCES_JSON_DEPTH) {
+        return 0;
+    }
+
+    switch (*jp->p) {
+
+    case '"':
+        i = resources_json_node(j, RESOURCES_JSON_STRING);
+        jp->p++;
+
+        return resources_json_string(jp, &j->nodes[i]) == 0 ? i : 0;
+
+    case '{':
+        jp->p++;
+        return resources_json_container(jp, depth, RESOURCES_JSON_OBJECT,
+                                        '}');
+
+    case '[':
+        jp->p++;
+        return resources_json_container(jp, depth, RESOURCES_JSON_ARRAY,
+                                        ']');
+
+    case 't':
+        i = resources_json_node(j, RESOURCES_JSON_TRUE);
+        return resources_json_literal(jp, "true", 4) == 0 ? i : 0;
+
+    case 'f':
+        i = resources_json_node(j, RESOURCES_JSON_FALSE);
+        return resources_json_literal(jp, "false", 5) == 0 ? i : 0;
+
+    case 'n':
+        i = resources_json_node(j, RESOURCES_JSON_NULL);
+        return resources_json_literal(jp, "null", 4) == 0 ? i : 0;
+
+    default:
+        return resources_json_integer(jp);
+    }
 }
 
 
@@ -724,22 +754,13 @@ resources_json_convert(resources_json_t *j, json_t *v)
         last = 0;
 
         json_object_foreach(v, key, e) {
-            k = resources_json_node(j, RESOURCES_JSON_STRING);
-            j->nodes[k].str = (const u_char *) key;
-            j->nodes[k].len = strlen(key);
-
+            k = resources_json_add_string(j, (const u_char *) key,
+                                          strlen(key));
             c = resources_json_convert(j, e);
 
-            if (last) {
-                j->nodes[last].next = k;
-
-            } else {
-                j->nodes[i].child = k;
-            }
-
             j->nodes[k].next = c;
+            resources_json_append(j, i, &last, k);
             last = c;
-            j->nodes[i].n++;
         }
 
         return i;
@@ -750,30 +771,18 @@ resources_json_convert(resources_json_t *j, json_t *v)
 
         json_array_foreach(v, n, e) {
             c = resources_json_convert(j, e);
-
-            if (last) {
-                j->nodes[last].next = c;
-
-            } else {
-                j->nodes[i].child = c;
-            }
-
-            last = c;
-            j->nodes[i].n++;
+            resources_json_append(j, i, &last, c);
         }
 
         return i;
 
     case JSON_STRING:
-        i = resources_json_node(j, RESOURCES_JSON_STRING);
-        j->nodes[i].str = (const u_char *) json_string_value(v);
-        j->nodes[i].len = json_string_length(v);
-        return i;
+        return resources_json_add_string(j,
+                                   (const u_char *) json_string_value(v),
+                                   json_string_length(v));
 
     case JSON_INTEGER:
-        i = resources_json_node(j, RESOURCES_JSON_INTEGER);
-        j->nodes[i].integer = json_integer_value(v);
-        return i;
+        return resources_json_add_integer(j, json_integer_value(v));
 
     case JSON_REAL:
         i = resources_json_node(j, RESOURCES_JSON_REAL);
@@ -795,11 +804,78 @@ resources_json_convert(resources_json_t *j, json_t *v)
 void
 resources_json_from_jansson(resources_json_t *j, json_t *v)
 {
+    resources_json_start(j);
+    (void) resources_json_convert(j, v);
+}
+
+
+void
+resources_json_start(resources_json_t *j)
+{
     j->n = 0;
     j->used = j->buf;
 
     (void) resources_json_node(j, RESOURCES_JSON_NULL);     /* 0: none */
-    (void) resources_json_convert(j, v);
+}
+
+
+uint32_t
+resources_json_add(resources_json_t *j, uint32_t type)
+{
+    return resources_json_node(j, type);
+}
+
+
+uint32_t
+resources_json_add_string(resources_json_t *j, const u_char *s, size_t len)
+{
+    uint32_t  i;
+
+    i = resources_json_node(j, RESOURCES_JSON_STRING);
+    j->nodes[i].str = s;
+    j->nodes[i].len = len;
+
+    return i;
+}
+
+
+uint32_t
+resources_json_add_integer(resources_json_t *j, long long v)
+{
+    uint32_t  i;
+
+    i = resources_json_node(j, RESOURCES_JSON_INTEGER);
+    j->nodes[i].integer = v;
+
+    return i;
+}
+
+
+void
+resources_json_put(resources_json_t *j, uint32_t parent, uint32_t key,
+    uint32_t value)
+{
+    int       object;
+    uint32_t  last, k;
+
+    object = (j->nodes[parent].type == RESOURCES_JSON_OBJECT);
+
+    /* where the next child is linked: an object's last value, an array's
+     * last element */
+
+    last = 0;
+
+    for (k = j->nodes[parent].child; k; k = j->nodes[last].next) {
+        last = object ? j->nodes[k].next : k;
+    }
+
+    if (object) {
+        j->nodes[key].next = value;
+        resources_json_append(j, parent, &last, key);
+
+    } else {
+        resources_json_append(j, parent, &last, value);
+    }
 }
 
 

@@ -1,10 +1,12 @@
 /*
  * Copyright (C) ngx_http_resources authors
  *
- * JSON values as the loader needs them: a tree of nodes in one array (no
- * allocation per value), made either by a fast parser of a JSON Lines line
- * or from a jansson value, and written back in the compact form that
- * jansson's json_dumpb(JSON_COMPACT) gives, byte for byte.
+ * JSON values as the loader needs them, the one representation of a
+ * record between its input and its preparation (resources_prepare.h): a
+ * tree of nodes in one array (no allocation per value), made by a fast
+ * parser of a JSON Lines line, from a jansson value, or node by node (the
+ * listing's records), and written back in the compact form that jansson's
+ * json_dumpb(JSON_COMPACT) gives, byte for byte.
  *
  * The fast parser takes the usual lines only: it gives up (-1) on anything
  * it is not sure to read exactly as json_loadb(JSON_REJECT_DUPLICATES |
@@ -17,7 +19,8 @@
  *
  * A parse replaces the nodes of the previous one.  Strings point into the
  * parsed line (no escape in it) or into the tree's own buffer, or into the
- * jansson value: the line or the value must outlive the nodes.
+ * jansson value, or where the builder of the tree said: the line, the
+ * value or those bytes must outlive the nodes.
  */
 
 #ifndef _RESOURCES_JSON_H_INCLUDED_
@@ -75,6 +78,22 @@ typedef struct {
 int resources_json_parse(resources_json_t *j, const u_char *s, size_t len);
 
 void resources_json_from_jansson(resources_json_t *j, json_t *v);
+
+/*
+ * A tree node by node: resources_json_start() empties it; the first node
+ * added is the root (RESOURCES_JSON_ROOT).  A string node points to s,
+ * which must outlive the tree; it is written escaped.  resources_json_put()
+ * appends value to an array, or the member key (a string node), value to
+ * an object (the caller keeps the keys unique).  Indices of nodes stay
+ * valid as nodes are added, pointers to them do not.
+ */
+void resources_json_start(resources_json_t *j);
+uint32_t resources_json_add(resources_json_t *j, uint32_t type);
+uint32_t resources_json_add_string(resources_json_t *j, const u_char *s,
+    size_t len);
+uint32_t resources_json_add_integer(resources_json_t *j, long long v);
+void resources_json_put(resources_json_t *j, uint32_t parent, uint32_t key,
+    uint32_t value);
 
 /* the value of key name in object node obj, 0 when there is none */
 uint32_t resources_json_get(resources_json_t *j, uint32_t obj,

@@ -211,15 +211,13 @@ resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
     unsigned            i;
     resources_jsonl_t  *p;
 
-    p = resources_xmalloc(sizeof(resources_jsonl_t));
-    memset(p, 0, sizeof(resources_jsonl_t));
+    p = resources_xcalloc(sizeof(resources_jsonl_t));
     p->pack = pack;
 
     /* enough batches for every worker to have one ahead */
 
     p->nbatches = threads ? threads * 2 + 2 : 1;
-    p->batches = resources_xmalloc(p->nbatches * sizeof(resources_batch_t));
-    memset(p->batches, 0, p->nbatches * sizeof(resources_batch_t));
+    p->batches = resources_xcalloc(p->nbatches * sizeof(resources_batch_t));
     p->flight = resources_xmalloc(p->nbatches * sizeof(resources_batch_t *));
 
     for (i = 0; i < p->nbatches; i++) {

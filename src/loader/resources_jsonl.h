@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "resources_build.h"
+#include "resources_prepare.h"
 
 
 #define RESOURCES_LINE_MAX       (16 * 1024 * 1024)

@@ -158,12 +158,26 @@ typedef struct {
 
     resources_listing_error_pt  on_error;
     void                       *data;
+
+    /* the record being made (resources_listing_record) */
+    resources_json_t            rec;
+    uint32_t                    keywords;     /* its arrays' nodes */
+    uint32_t                    tags;
+    uint32_t                    links;
+    char                        date[48];     /* empty: null */
+    char                        updated[48];
+    resources_listing_buf_t     body;
+    resources_listing_buf_t     summary;
+    u_char                      slug[RESOURCES_SLUG_MAX + 1];
 } resources_listing_t;
 
 
 static size_t resources_listing_space(const u_char *p, const u_char *end);
 static size_t resources_listing_space_back(const u_char *start,
     const u_char *end);
+static void resources_listing_trim(const u_char **s, const u_char **e);
+static void resources_listing_next(const u_char **p, const u_char *end,
+    resources_listing_line_t *line);
 static int resources_listing_section(const u_char *p, size_t len);
 static void resources_listing_error(resources_listing_t *ls,
     unsigned long line, const char *fmt, ...);
@@ -198,24 +212,33 @@ static int resources_listing_match(resources_listing_t *ls, pcre2_code *re,
     const u_char *p, size_t len);
 static int resources_listing_group(resources_listing_t *ls, int n,
     const u_char *p, const u_char **s, size_t *len);
-static int resources_listing_fields(resources_listing_t *ls, json_t *rec,
-    size_t from, size_t to);
-static int resources_listing_keywords(json_t *array, const u_char *p,
-    size_t len);
-static int resources_listing_link(json_t *links, const u_char *label,
-    size_t len, int url);
-static int resources_listing_series(resources_listing_t *ls, json_t *rec,
+static int resources_listing_record(resources_listing_t *ls,
+    resources_listing_block_t *b, size_t slug_len, size_t from, size_t to,
+    size_t sfrom, size_t sto);
+static void resources_listing_member(resources_listing_t *ls,
+    const char *key, uint32_t value);
+static uint32_t resources_listing_string(resources_listing_t *ls,
+    const u_char *s, size_t len, int null);
+static void resources_listing_fields(resources_listing_t *ls, size_t from,
+    size_t to);
+static void resources_listing_keywords(resources_listing_t *ls,
+    const u_char *p, size_t len);
+static int resources_listing_is(resources_json_t *j, uint32_t i,
+    const u_char *p, size_t len);
+static void resources_listing_link(resources_listing_t *ls,
+    const u_char *label, size_t len, int url);
+static void resources_listing_series(resources_listing_t *ls,
     resources_listing_line_t *title);
 static int resources_listing_text(resources_listing_t *ls,
-    resources_listing_buf_t *buf, json_t *tags, size_t from, size_t to);
+    resources_listing_buf_t *buf, size_t from, size_t to);
 static int resources_listing_caption(resources_listing_t *ls,
     resources_listing_line_t *line);
-static int resources_listing_tag(json_t *tags, const u_char *p, size_t len);
+static void resources_listing_tag(resources_listing_t *ls, const u_char *p,
+    size_t len);
 static int resources_listing_append(resources_listing_buf_t *buf,
     const u_char *p, size_t len);
 static int resources_listing_month(const u_char *p, size_t len);
 static int resources_listing_number(const u_char *p, size_t len);
-static int resources_listing_set(json_t *obj, const char *key, json_t *v);
 
 
 static const char  *resources_listing_months[] = {
@@ -293,9 +316,9 @@ done:
 int
 resources_listing_detect(const char *text, size_t len)
 {
-    int            kind, before[2];
-    const u_char  *p, *end, *eol, *s, *e;
-    size_t         n;
+    int                        kind, before[2];
+    const u_char              *p, *end;
+    resources_listing_line_t   line;
 
     p = (const u_char *) text;
     end = p + len;
@@ -306,23 +329,10 @@ resources_listing_detect(const char *text, size_t len)
     before[1] = -1;
 
     while (p < end) {
-        eol = memchr(p, '\n', end - p);
-        if (eol == NULL) {
-            eol = end;
-        }
+        resources_listing_next(&p, end, &line);
 
-        s = p;
-        e = eol;
-
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
-
-        kind = (s == e) ? -1 : resources_listing_section(s, e - s);
+        kind = (line.len == 0) ? -1 : resources_listing_section(line.data,
+                                                                line.len);
 
         if (kind == RESOURCES_LISTING_PRIVATE
             && before[0] == RESOURCES_LISTING_TYPE && before[1] == 0)
@@ -332,8 +342,6 @@ resources_listing_detect(const char *text, size_t len)
 
         before[0] = before[1];
         before[1] = kind;
-
-        p = (eol == end) ? end : eol + 1;
     }
 
     return 0;
@@ -417,6 +425,47 @@ resources_listing_space_back(const u_char *start, const u_char *end)
     }
 
     return 0;
+}
+
+
+/* the text from *s to *e less its white space at either end */
+
+static void
+resources_listing_trim(const u_char **s, const u_char **e)
+{
+    size_t  n;
+
+    while ((n = resources_listing_space(*s, *e)) != 0) {
+        *s += n;
+    }
+
+    while ((n = resources_listing_space_back(*s, *e)) != 0) {
+        *e -= n;
+    }
+}
+
+
+/* the line at *p (before end), trimmed; *p goes to the next one */
+
+static void
+resources_listing_next(const u_char **p, const u_char *end,
+    resources_listing_line_t *line)
+{
+    const u_char  *eol, *s, *e;
+
+    eol = memchr(*p, '\n', end - *p);
+    if (eol == NULL) {
+        eol = end;
+    }
+
+    s = *p;
+    e = eol;
+    resources_listing_trim(&s, &e);
+
+    line->data = s;
+    line->len = e - s;
+
+    *p = (eol == end) ? end : eol + 1;
 }
 
 
@@ -546,6 +595,10 @@ resources_listing_free(resources_listing_t *ls)
     free(ls->paras);
     free(ls->blocks);
     free(ls->norm);
+
+    resources_json_free(&ls->rec);
+    free(ls->body.data);
+    free(ls->summary.data);
 }
 
 
@@ -553,7 +606,7 @@ static int
 resources_listing_split(resources_listing_t *ls, const u_char *p, size_t len)
 {
     size_t          n, i;
-    const u_char   *end, *eol, *s, *e;
+    const u_char   *end;
 
     end = p + len;
     n = 1;
@@ -569,27 +622,7 @@ resources_listing_split(resources_listing_t *ls, const u_char *p, size_t len)
     }
 
     while (p < end) {
-        eol = memchr(p, '\n', end - p);
-        if (eol == NULL) {
-            eol = end;
-        }
-
-        s = p;
-        e = eol;
-
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
-
-        ls->lines[ls->nlines].data = s;
-        ls->lines[ls->nlines].len = e - s;
-        ls->nlines++;
-
-        p = (eol == end) ? end : eol + 1;
+        resources_listing_next(&p, end, &ls->lines[ls->nlines++]);
     }
 
     return 0;
@@ -920,20 +953,24 @@ resources_listing_repeat(resources_listing_t *ls, size_t a, size_t e,
             }
         }
 
-        if (q < d) {
-            m++;
-            c = q + 1;
-            continue;
+        if (q == d) {
+            break;
         }
 
-        for (q = c; q < d; q++) {
-            if (resources_listing_starts(ls, i, q)) {
-                m++;
-                break;
-            }
-        }
+        m++;
+        c = q + 1;
+    }
 
-        break;
+    /* the first paragraph that is no repeat may be one cut short */
+
+    if (i == e) {
+        return m;
+    }
+
+    for (q = c; q < d; q++) {
+        if (resources_listing_starts(ls, i, q)) {
+            return m + 1;
+        }
     }
 
     return m;
@@ -1012,14 +1049,11 @@ static int
 resources_listing_resource(resources_listing_t *ls, size_t k,
     resources_listing_record_pt on_record, void *data)
 {
-    int                         rc, len;
+    int                         len;
     size_t                      from, to, sfrom, sto;
     ssize_t                     n;
-    json_t                     *rec, *tags;
-    resources_listing_buf_t     buf;
-    resources_listing_line_t   *title, *type;
+    resources_listing_line_t   *title;
     resources_listing_block_t  *b, *next;
-    u_char                      slug[RESOURCES_SLUG_MAX + 1];
 
     b = &ls->blocks[k];
 
@@ -1035,7 +1069,7 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
         return resources_listing_problem(ls, b, title);
     }
 
-    n = resources_slug(title->data, title->len, slug);
+    n = resources_slug(title->data, title->len, ls->slug);
 
     if (n <= 0) {
         len = resources_listing_quoted(title);
@@ -1046,8 +1080,6 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
                                 (size_t) len < title->len ? "..." : "");
         return 0;
     }
-
-    type = &ls->lines[b->type];
 
     /* the body: the rest of the title paragraph, the paragraphs after it */
 
@@ -1067,76 +1099,118 @@ resources_listing_resource(resources_listing_t *ls, size_t k,
         sto = ls->nlines;
     }
 
-    memset(&buf, 0, sizeof(resources_listing_buf_t));
-
-    /* the fields in the order of the README; rec owns each value at once */
-
-    rec = json_object();
-    if (rec == NULL) {
-        goto failed;
-    }
-
-    if (resources_listing_set(rec, "id",
-                              json_stringn((const char *) slug, n)) != 0
-        || resources_listing_set(rec, "title",
-                                 json_stringn((const char *) title->data,
-                                              title->len)) != 0
-        || resources_listing_set(rec, "type",
-                                 json_stringn((const char *) type->data,
-                                              type->len)) != 0
-        || resources_listing_set(rec, "private",
-                                 json_boolean(b->is_private)) != 0
-        || resources_listing_set(rec, "date", json_null()) != 0
-        || resources_listing_set(rec, "updated", json_null()) != 0
-        || resources_listing_set(rec, "keywords", json_array()) != 0
-        || resources_listing_set(rec, "tags", json_array()) != 0
-        || resources_listing_series(ls, rec, title) != 0
-        || resources_listing_set(rec, "summary", json_string("")) != 0
-        || resources_listing_set(rec, "body", json_string("")) != 0
-        || resources_listing_set(rec, "links", json_array()) != 0
-        || resources_listing_fields(ls, rec, from, to) != 0)
+    if (resources_listing_record(ls, b, (size_t) n, from, to, sfrom, sto)
+        != 0)
     {
-        goto failed;
+        resources_listing_error(ls, 0, "out of memory");
+        return -1;
     }
 
-    tags = json_object_get(rec, "tags");
+    return on_record ? on_record(data, &ls->rec, ls->paras[b->title].first + 1)
+                     : 0;
+}
 
-    if (resources_listing_text(ls, &buf, tags, from, to) != 0
-        || resources_listing_set(rec, "body",
-                                 json_stringn(buf.data ? (const char *) buf.data
-                                                       : "",
-                                              buf.len)) != 0)
+
+/* a member of the record: key (a static string), value */
+
+static void
+resources_listing_member(resources_listing_t *ls, const char *key,
+    uint32_t value)
+{
+    resources_json_t  *j = &ls->rec;
+
+    resources_json_put(j, RESOURCES_JSON_ROOT,
+                       resources_json_add_string(j, (const u_char *) key,
+                                                 strlen(key)),
+                       value);
+}
+
+
+/* a string of the record, or null when it is empty and may be null */
+
+static uint32_t
+resources_listing_string(resources_listing_t *ls, const u_char *s,
+    size_t len, int null)
+{
+    if (len == 0 && null) {
+        return resources_json_add(&ls->rec, RESOURCES_JSON_NULL);
+    }
+
+    return resources_json_add_string(&ls->rec, s ? s : (const u_char *) "",
+                                     len);
+}
+
+
+/*
+ * The record of resource b, in the canonical format, into ls->rec (its
+ * fields in the order of the README): its body from the lines from .. to
+ * - 1, its summary from sfrom .. sto - 1; 0, or -1 (out of memory)
+ */
+
+static int
+resources_listing_record(resources_listing_t *ls,
+    resources_listing_block_t *b, size_t slug_len, size_t from, size_t to,
+    size_t sfrom, size_t sto)
+{
+    resources_json_t          *j;
+    resources_listing_line_t  *title, *type;
+
+    j = &ls->rec;
+    title = &ls->lines[ls->paras[b->title].first];
+    type = &ls->lines[b->type];
+
+    resources_json_start(j);
+    (void) resources_json_add(j, RESOURCES_JSON_OBJECT);     /* the root */
+
+    ls->keywords = resources_json_add(j, RESOURCES_JSON_ARRAY);
+    ls->tags = resources_json_add(j, RESOURCES_JSON_ARRAY);
+    ls->links = resources_json_add(j, RESOURCES_JSON_ARRAY);
+    ls->date[0] = '\0';
+    ls->updated[0] = '\0';
+    ls->body.len = 0;
+    ls->summary.len = 0;
+
+    resources_listing_fields(ls, from, to);
+
+    if (resources_listing_text(ls, &ls->body, from, to) != 0
+        || resources_listing_text(ls, &ls->summary, sfrom, sto) != 0)
     {
-        goto failed;
+        return -1;
     }
 
-    buf.len = 0;
+    resources_listing_member(ls, "id",
+                             resources_listing_string(ls, ls->slug, slug_len,
+                                                      0));
+    resources_listing_member(ls, "title",
+                             resources_listing_string(ls, title->data,
+                                                      title->len, 0));
+    resources_listing_member(ls, "type",
+                             resources_listing_string(ls, type->data,
+                                                      type->len, 0));
+    resources_listing_member(ls, "private",
+                             resources_json_add(j, b->is_private
+                                                   ? RESOURCES_JSON_TRUE
+                                                   : RESOURCES_JSON_FALSE));
+    resources_listing_member(ls, "date",
+                             resources_listing_string(ls,
+                                 (const u_char *) ls->date,
+                                 strlen(ls->date), 1));
+    resources_listing_member(ls, "updated",
+                             resources_listing_string(ls,
+                                 (const u_char *) ls->updated,
+                                 strlen(ls->updated), 1));
+    resources_listing_member(ls, "keywords", ls->keywords);
+    resources_listing_member(ls, "tags", ls->tags);
+    resources_listing_series(ls, title);
+    resources_listing_member(ls, "summary",
+                             resources_listing_string(ls, ls->summary.data,
+                                                      ls->summary.len, 0));
+    resources_listing_member(ls, "body",
+                             resources_listing_string(ls, ls->body.data,
+                                                      ls->body.len, 0));
+    resources_listing_member(ls, "links", ls->links);
 
-    if (resources_listing_text(ls, &buf, tags, sfrom, sto) != 0
-        || resources_listing_set(rec, "summary",
-                                 json_stringn(buf.data ? (const char *) buf.data
-                                                       : "",
-                                              buf.len)) != 0)
-    {
-        goto failed;
-    }
-
-    free(buf.data);
-
-    rc = on_record ? on_record(data, rec, ls->paras[b->title].first + 1) : 0;
-
-    json_decref(rec);
-
-    return rc;
-
-failed:
-
-    free(buf.data);
-    json_decref(rec);
-
-    resources_listing_error(ls, 0, "out of memory");
-
-    return -1;
+    return 0;
 }
 
 
@@ -1240,27 +1314,21 @@ resources_listing_group(resources_listing_t *ls, int n, const u_char *p,
 
 
 /*
- * date, keywords, updated and links from the body lines from .. to - 1,
- * into the fields of rec (set already)
+ * date, keywords, updated and links from the body lines from .. to - 1:
+ * into ls->date, ls->updated (empty: null) and the arrays of ls->rec
  */
 
-static int
-resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
-    size_t to)
+static void
+resources_listing_fields(resources_listing_t *ls, size_t from, size_t to)
 {
     int                        month, day, year, have_keywords, have_updated;
-    char                       date[48];
     size_t                     i, len, mlen, ylen;
-    json_t                    *keywords, *links;
     const u_char              *s, *m, *y;
     resources_listing_line_t  *l;
 
     static const int  days[] = {
         31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
     };
-
-    keywords = json_object_get(rec, "keywords");
-    links = json_object_get(rec, "links");
 
     have_keywords = 0;
     have_updated = 0;
@@ -1281,10 +1349,8 @@ resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
 
             have_keywords = 1;
 
-            if (resources_listing_group(ls, 1, l->data, &s, &len)
-                && resources_listing_keywords(keywords, s, len) != 0)
-            {
-                return -1;
+            if (resources_listing_group(ls, 1, l->data, &s, &len)) {
+                resources_listing_keywords(ls, s, len);
             }
 
             if (!resources_listing_group(ls, 2, l->data, &m, &mlen)
@@ -1300,11 +1366,7 @@ resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
                 continue;
             }
 
-            snprintf(date, sizeof(date), "%04d-%02d", year, month);
-
-            if (resources_listing_set(rec, "date", json_string(date)) != 0) {
-                return -1;
-            }
+            snprintf(ls->date, sizeof(ls->date), "%04d-%02d", year, month);
 
             continue;
         }
@@ -1338,41 +1400,30 @@ resources_listing_fields(resources_listing_t *ls, json_t *rec, size_t from,
                 continue;
             }
 
-            snprintf(date, sizeof(date), "%04d-%02d-%02d", year, month, day);
-
-            if (resources_listing_set(rec, "updated", json_string(date)) != 0)
-            {
-                return -1;
-            }
+            snprintf(ls->updated, sizeof(ls->updated), "%04d-%02d-%02d", year,
+                     month, day);
 
             continue;
         }
 
         if (resources_listing_match(ls, ls->url_re, l->data, l->len) > 0) {
-            if (resources_listing_link(links, l->data, l->len, 1) != 0) {
-                return -1;
-            }
-
+            resources_listing_link(ls, l->data, l->len, 1);
             continue;
         }
 
         if (resources_listing_match(ls, ls->link_re, l->data, l->len) > 0) {
-            if (resources_listing_link(links, l->data, l->len, 0) != 0) {
-                return -1;
-            }
+            resources_listing_link(ls, l->data, l->len, 0);
         }
     }
-
-    return 0;
 }
 
 
 /* splits "a ; b ; c" on ";", keywords trimmed, empty ones dropped */
 
-static int
-resources_listing_keywords(json_t *array, const u_char *p, size_t len)
+static void
+resources_listing_keywords(resources_listing_t *ls, const u_char *p,
+    size_t len)
 {
-    size_t         n;
     const u_char  *end, *s, *e;
 
     end = p + len;
@@ -1386,99 +1437,85 @@ resources_listing_keywords(json_t *array, const u_char *p, size_t len)
         s = p;
         p = e + 1;
 
-        while ((n = resources_listing_space(s, e)) != 0) {
-            s += n;
-        }
-
-        while ((n = resources_listing_space_back(s, e)) != 0) {
-            e -= n;
-        }
+        resources_listing_trim(&s, &e);
 
         if (s == e) {
             continue;
         }
 
-        if (json_array_append_new(array,
-                                  json_stringn((const char *) s, e - s))
-            != 0)
-        {
-            return -1;
-        }
+        resources_json_put(&ls->rec, ls->keywords, 0,
+                           resources_json_add_string(&ls->rec, s, e - s));
     }
+}
 
-    return 0;
+
+/* whether node i of the record is the string p */
+
+static int
+resources_listing_is(resources_json_t *j, uint32_t i, const u_char *p,
+    size_t len)
+{
+    return j->nodes[i].type == RESOURCES_JSON_STRING && j->nodes[i].len == len
+           && memcmp(j->nodes[i].str, p, len) == 0;
 }
 
 
 /* adds {"label": label, "url": url ? label : null} unless the label is in */
 
-static int
-resources_listing_link(json_t *links, const u_char *label, size_t len,
-    int url)
+static void
+resources_listing_link(resources_listing_t *ls, const u_char *label,
+    size_t len, int url)
 {
-    size_t   i;
-    json_t  *link, *v;
+    uint32_t           k, link;
+    resources_json_t  *j = &ls->rec;
 
-    json_array_foreach(links, i, link) {
-        v = json_object_get(link, "label");
-
-        if (json_string_length(v) == len
-            && memcmp(json_string_value(v), label, len) == 0)
+    for (k = j->nodes[ls->links].child; k; k = j->nodes[k].next) {
+        if (resources_listing_is(j, resources_json_get(j, k, "label", 5),
+                                 label, len))
         {
-            return 0;
+            return;
         }
     }
 
-    link = json_object();
-    if (link == NULL) {
-        return -1;
-    }
+    link = resources_json_add(j, RESOURCES_JSON_OBJECT);
+    resources_json_put(j, ls->links, 0, link);
 
-    if (json_array_append_new(links, link) != 0) {
-        return -1;
-    }
-
-    if (resources_listing_set(link, "label",
-                              json_stringn((const char *) label, len)) != 0
-        || resources_listing_set(link, "url",
-                                 url ? json_stringn((const char *) label, len)
-                                     : json_null()) != 0)
-    {
-        return -1;
-    }
-
-    return 0;
+    resources_json_put(j, link,
+                       resources_json_add_string(j, (const u_char *) "label",
+                                                 5),
+                       resources_json_add_string(j, label, len));
+    resources_json_put(j, link,
+                       resources_json_add_string(j, (const u_char *) "url", 3),
+                       url ? resources_json_add_string(j, label, len)
+                           : resources_json_add(j, RESOURCES_JSON_NULL));
 }
 
 
 /* series and number from "Fiche <series> n°<number> - ...", else null */
 
-static int
-resources_listing_series(resources_listing_t *ls, json_t *rec,
+static void
+resources_listing_series(resources_listing_t *ls,
     resources_listing_line_t *title)
 {
     size_t         slen, nlen;
-    json_t        *series, *number;
+    uint32_t       series, number;
     const u_char  *s, *num;
 
     if (resources_listing_match(ls, ls->title_re, title->data, title->len) > 0
         && resources_listing_group(ls, 1, title->data, &s, &slen)
         && resources_listing_group(ls, 2, title->data, &num, &nlen))
     {
-        series = json_stringn((const char *) s, slen);
-        number = json_integer(resources_listing_number(num, nlen));
+        series = resources_json_add_string(&ls->rec, s, slen);
+        number = resources_json_add_integer(&ls->rec,
+                                         resources_listing_number(num, nlen));
 
     } else {
-        series = json_null();
-        number = json_null();
+        series = resources_json_add(&ls->rec, RESOURCES_JSON_NULL);
+        number = resources_json_add(&ls->rec, RESOURCES_JSON_NULL);
     }
 
-    if (resources_listing_set(rec, "series", series) != 0) {
-        json_decref(number);
-        return -1;
-    }
-
-    return resources_listing_set(rec, "number", number);
+    resources_listing_member(ls, "series", series);
+    resources_listing_member(ls, "number", number);
 }
 
 
@@ -1489,7 +1526,7 @@ resources_listing_series(resources_listing_t *ls, json_t *rec,
 
 static int
 resources_listing_text(resources_listing_t *ls, resources_listing_buf_t *buf,
-    json_t *tags, size_t from, size_t to)
+    size_t from, size_t to)
 {
     int                        started;
     size_t                     i, j, q;
@@ -1509,10 +1546,7 @@ resources_listing_text(resources_listing_t *ls, resources_listing_buf_t *buf,
         }
 
         if (j - i == 1 && resources_listing_caption(ls, &l[i])) {
-            if (resources_listing_tag(tags, l[i].data, l[i].len) != 0) {
-                return -1;
-            }
-
+            resources_listing_tag(ls, l[i].data, l[i].len);
             continue;
         }
 
@@ -1573,21 +1607,19 @@ resources_listing_caption(resources_listing_t *ls,
 }
 
 
-static int
-resources_listing_tag(json_t *tags, const u_char *p, size_t len)
+static void
+resources_listing_tag(resources_listing_t *ls, const u_char *p, size_t len)
 {
-    size_t   i;
-    json_t  *v;
+    uint32_t           k;
+    resources_json_t  *j = &ls->rec;
 
-    json_array_foreach(tags, i, v) {
-        if (json_string_length(v) == len
-            && memcmp(json_string_value(v), p, len) == 0)
-        {
-            return 0;
+    for (k = j->nodes[ls->tags].child; k; k = j->nodes[k].next) {
+        if (resources_listing_is(j, k, p, len)) {
+            return;
         }
     }
 
-    return json_array_append_new(tags, json_stringn((const char *) p, len));
+    resources_json_put(j, ls->tags, 0, resources_json_add_string(j, p, len));
 }
 
 
@@ -1663,17 +1695,4 @@ resources_listing_number(const u_char *p, size_t len)
     }
 
     return v;
-}
-
-
-/* json_object_set_new(), -1 as well when v is NULL (out of memory) */
-
-static int
-resources_listing_set(json_t *obj, const char *key, json_t *v)
-{
-    if (v == NULL) {
-        return -1;
-    }
-
-    return json_object_set_new(obj, key, v);
 }

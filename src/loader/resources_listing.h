@@ -8,24 +8,26 @@
  * resources_listing.c documents how a resource is cut out of the text (the
  * boundary between a summary and the next title) and what goes into each
  * field.  The parser keeps no state between calls and allocates nothing
- * that outlives a call, except the records handed to on_record.
+ * that outlives a call.
  */
 
 #ifndef _RESOURCES_LISTING_H_INCLUDED_
 #define _RESOURCES_LISTING_H_INCLUDED_
 
 
-#include <jansson.h>
 #include <stddef.h>
 
+#include "resources_json.h"
 
-/* called once per resource, in input order; record is a new JSON object in
- * the canonical record format (fields below); the parser json_decref()s it
- * after the call, so the handler json_incref()s it to keep it. line is the
- * 1-based line of the resource's title. Non-zero return stops parsing and is
- * returned by resources_listing_parse. */
-typedef int (*resources_listing_record_pt)(void *data, json_t *record,
-    unsigned long line);
+
+/* called once per resource, in input order; record is the parser's tree
+ * of the resource (resources_json.h: its root, RESOURCES_JSON_ROOT, an
+ * object in the canonical record format, fields below), valid during the
+ * call only: its strings point into the text and the parser's buffers.
+ * line is the 1-based line of the resource's title. Non-zero return stops
+ * parsing and is returned by resources_listing_parse. */
+typedef int (*resources_listing_record_pt)(void *data,
+    resources_json_t *record, unsigned long line);
 
 /* a problem in the input: line (1-based) and a message in English, lower
  * case, no final period, e.g.

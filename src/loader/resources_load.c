@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <jansson.h>
 
 #include "resources_build.h"
 #include "resources_jsonl.h"
@@ -46,9 +45,8 @@
 #include "resources_snapshot.h"
 #include "resources_text.h"
 #include "resources_util.h"
+#include "resources_version.h"
 
-
-#define RESOURCES_LOAD_VERSION   "0.4.0"
 
 #define RESOURCES_LISTING_MAX    (256 * 1024 * 1024)
 #define RESOURCES_SHOWN_MAX      20
@@ -62,23 +60,60 @@
 
 
 typedef struct {
-    resources_build_t  *build;
-    resources_jsonl_t  *jsonl;
-    const char         *file;
-    unsigned long       problems;
-    unsigned long       skipped;
-    unsigned long       records;
-    int                 skip_invalid;
-    int                 fatal;          /* a file could not be read */
-    int                 quiet;
-    int                 verbose;        /* -v: the time of each step */
-    int                 format;
-    int                 progress;       /* stderr is a terminal */
-    double              started;
-    double              shown;
-    uint64_t            bytes;          /* input read so far */
-    uint64_t            size;           /* input size, 0 when unknown */
-    FILE               *replay;         /* stdin, its head given again */
+    /* the command line (resources_options) */
+    char                    *out;
+    char                    *dump;
+    char                    *verify;
+    char                   **inputs;
+    int                      ninputs;
+    int                      skip_invalid;
+    int                      quiet;
+    int                      verbose;        /* -v: the time of each step */
+    int                      format;
+    int                      dry_run;
+    int                      unpacked;
+    int                      diff;
+    int                      rollback;
+    int                      force;
+    int                      percent;        /* max_remove is a percentage */
+    uint64_t                 max_remove;
+    unsigned long            keep;
+
+    /* reading */
+    resources_build_t       *build;
+    resources_jsonl_t       *jsonl;
+    const char              *file;
+    unsigned long            problems;
+    unsigned long            skipped;
+    unsigned long            records;
+    int                      fatal;          /* a file could not be read */
+    int                      progress;       /* stderr is a terminal */
+    double                   started;
+    double                   shown;
+    uint64_t                 bytes;          /* input read so far */
+    uint64_t                 size;           /* input size, 0 when unknown */
+    FILE                    *replay;         /* stdin, its head given again */
+
+    /* the load (resources_load) */
+    char                    *dir;            /* of the output */
+    char                    *dir_copy;
+    char                    *base_copy;
+    uint64_t                 built;
+    double                   start;
+    double                   t_read;
+    double                   t_verify;
+    double                   t_diff;
+    u_char                   version[RESOURCES_VERSION_LEN + 1];
+    u_char                   public_version[RESOURCES_VERSION_LEN + 1];
+
+    /* the published snapshot (resources_load_compare) */
+    resources_header_t       ph;
+    uint32_t                 removed;        /* of its resources */
+    int                      published;
+    int                      unchanged;
+    int                      over;           /* removed more than allowed */
+
+    resources_build_stats_t  st;
 } resources_load_t;
 
 
@@ -177,11 +212,12 @@ resources_added(resources_load_t *ld)
 
 
 static void
-resources_add(resources_load_t *ld, json_t *rec, unsigned long line)
+resources_add(resources_load_t *ld, resources_json_t *rec,
+    unsigned long line)
 {
     char  err[512];
 
-    if (resources_build_add(ld->build, rec, err, sizeof(err)) != 0) {
+    if (resources_build_add_tree(ld->build, rec, err, sizeof(err)) != 0) {
         ld->skipped++;
         resources_problem(ld, line, "%s", err);
         return;
@@ -241,7 +277,8 @@ resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
 
 
 static int
-resources_listing_record(void *data, json_t *rec, unsigned long line)
+resources_listing_record(void *data, resources_json_t *rec,
+    unsigned long line)
 {
     resources_add(data, rec, line);
 
@@ -1463,26 +1500,18 @@ resources_steps(const resources_build_stats_t *st, double read, double verify,
 }
 
 
-int
-main(int argc, char **argv)
+/*
+ * The command line: options into ld; returns RESOURCES_LOAD_GO, or the
+ * exit status (-V, -h: 0; bad usage: 2)
+ */
+
+#define RESOURCES_LOAD_GO  -1
+
+static int
+resources_options(resources_load_t *ld, int argc, char **argv)
 {
-    int                      c, i, rc, dry_run, unpacked, diff, rollback,
-                             verified, synced, force, percent, published,
-                             unchanged, over;
-    char                     err[512], *out, *dir_copy, *base_copy, *dir,
-                            *base, *dump, *verify, *end;
-    u_char                   version[RESOURCES_VERSION_LEN + 1];
-    u_char                   public_version[RESOURCES_VERSION_LEN + 1];
-    double                   start, t, t_read, t_verify, t_diff;
-    size_t                   len, mapsize;
-    uint32_t                 removed;
-    uint64_t                 built, max_remove, limit;
-    unsigned long            keep;
-    resources_header_t       ph;
-    struct stat              sb;
-    resources_load_t         ld;
-    resources_sync_t         sync;
-    resources_build_stats_t  st;
+    int    c;
+    char  *end;
 
     static const struct option  longopts[] = {
         { "skip-invalid", no_argument, NULL, 'k' },
@@ -1504,13 +1533,688 @@ main(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
 
+    ld->max_remove = 25;
+    ld->percent = 1;
+    ld->keep = RESOURCES_KEEP_DEFAULT;
+
+    while ((c = getopt_long(argc, argv, "knquvf:o:Vh", longopts, NULL)) != -1) {
+        switch (c) {
+
+        case 'k':
+            ld->skip_invalid = 1;
+            break;
+
+        case 'n':
+            ld->dry_run = 1;
+            break;
+
+        case 'q':
+            ld->quiet = 1;
+            break;
+
+        case 'u':
+            ld->unpacked = 1;
+            break;
+
+        case 'v':
+            ld->verbose = 1;
+            break;
+
+        case 'f':
+            if (strcmp(optarg, "jsonl") == 0) {
+                ld->format = RESOURCES_FORMAT_JSONL;
+
+            } else if (strcmp(optarg, "listing") == 0) {
+                ld->format = RESOURCES_FORMAT_LISTING;
+
+            } else {
+                fprintf(stderr, "%s: unknown format \"%s\" (jsonl or"
+                        " listing)\n", resources_prog, optarg);
+                return 2;
+            }
+
+            break;
+
+        case 'o':
+            ld->out = optarg;
+            break;
+
+        case 'D':
+            ld->dump = optarg;
+            break;
+
+        case 'W':
+            ld->verify = optarg;
+            break;
+
+        case 'd':
+            ld->diff = 1;
+            break;
+
+        case 'R':
+            ld->rollback = 1;
+            break;
+
+        case 'F':
+            ld->force = 1;
+            break;
+
+        case 'M':
+            if (resources_parse_max_remove(optarg, &ld->max_remove,
+                                           &ld->percent)
+                != 0)
+            {
+                fprintf(stderr, "%s: --max-remove \"%s\": a number of"
+                        " resources, or a percentage (25%%)\n",
+                        resources_prog, optarg);
+                return 2;
+            }
+
+            break;
+
+        case 'K':
+            errno = 0;
+            ld->keep = strtoul(optarg, &end, 10);
+
+            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0
+                || ld->keep > RESOURCES_KEEP_MAX)
+            {
+                fprintf(stderr, "%s: --keep \"%s\": a number of previous"
+                        " snapshots, 0 to %d\n", resources_prog, optarg,
+                        RESOURCES_KEEP_MAX);
+                return 2;
+            }
+
+            break;
+
+        case 'V':
+            printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
+                   RESOURCES_VERSION, RESOURCES_SCHEMA, MDB_VERSION_STRING);
+            return 0;
+
+        case 'h':
+            resources_usage(stdout);
+            return 0;
+
+        default:
+            resources_usage(stderr);
+            return 2;
+        }
+    }
+
+    ld->inputs = argv + optind;
+    ld->ninputs = argc - optind;
+
+    return RESOURCES_LOAD_GO;
+}
+
+
+/* --dump, --verify, --rollback: their exit status, or RESOURCES_LOAD_GO */
+
+static int
+resources_modes(resources_load_t *ld)
+{
+    int    rc;
+    char  *dir_copy;
+
+    if (ld->dump || ld->verify) {
+        if (ld->ninputs || ld->out || (ld->dump && ld->verify)) {
+            resources_usage(stderr);
+            return 2;
+        }
+
+        return ld->dump ? resources_dump(ld->dump)
+                        : resources_verify(ld->verify, ld->quiet);
+    }
+
+    if (!ld->rollback) {
+        return RESOURCES_LOAD_GO;
+    }
+
+    if (ld->ninputs || ld->out == NULL || ld->dry_run || ld->diff) {
+        resources_usage(stderr);
+        return 2;
+    }
+
+    dir_copy = strdup(ld->out);
+    if (dir_copy == NULL) {
+        resources_oom();
+    }
+
+    rc = resources_rollback(ld->out, dirname(dir_copy), ld->quiet);
+    free(dir_copy);
+
+    return rc;
+}
+
+
+/*
+ * The temporary file, next to the output (stale ones removed), or in
+ * TMPDIR for -n alone; removed by a fatal signal
+ */
+
+static void
+resources_load_tmp(resources_load_t *ld)
+{
+    size_t  len;
+
+    if (ld->out) {
+        ld->dir_copy = strdup(ld->out);
+        ld->base_copy = strdup(ld->out);
+        if (ld->dir_copy == NULL || ld->base_copy == NULL) {
+            resources_oom();
+        }
+
+        ld->dir = dirname(ld->dir_copy);
+
+        len = strlen(ld->out) + 32;
+        resources_tmp_path = resources_xmalloc(len);
+        snprintf(resources_tmp_path, len, "%s.tmp.%ld", ld->out,
+                 (long) getpid());
+
+        resources_clean_stale(ld->dir, basename(ld->base_copy));
+
+    } else {
+        ld->dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+        len = strlen(ld->dir) + 64;
+        resources_tmp_path = resources_xmalloc(len);
+        snprintf(resources_tmp_path, len, "%s/resources-load.tmp.%ld",
+                 ld->dir, (long) getpid());
+    }
+
+    signal(SIGINT, resources_fatal_cleanup);
+    signal(SIGTERM, resources_fatal_cleanup);
+    signal(SIGHUP, resources_fatal_cleanup);
+}
+
+
+/*
+ * The snapshot's address space: three times the input and a GiB (it was
+ * 1.5 times the input at a million resources), or LMDB's file may not
+ * grow past it; 0 (64 GiB) when an input's size is unknown (stdin)
+ */
+
+static size_t
+resources_load_mapsize(resources_load_t *ld)
+{
+    int          i;
+    size_t       mapsize;
+    struct stat  sb;
+
+    mapsize = (size_t) 1 << 30;
+
+    for (i = 0; i < ld->ninputs; i++) {
+        if (strcmp(ld->inputs[i], "-") == 0
+            || stat(ld->inputs[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+        {
+            return 0;
+        }
+
+        mapsize += (size_t) sb.st_size * 3;
+    }
+
+    return mapsize;
+}
+
+
+/*
+ * The dictionary of the packed records: the first bytes of the first
+ * input (records look like each other); standard input's, whatever it is
+ * (resources_stdin_head); none for a named FIFO or device, which cannot be
+ * read twice
+ */
+
+static void
+resources_load_dict(resources_load_t *ld)
+{
+    FILE         *f;
+    size_t        n;
+    u_char       *dict;
+    const char   *first;
+    struct stat   sb;
+
+    dict = resources_xmalloc(RESOURCES_DICT_MAX);
+    n = 0;
+    first = ld->ninputs ? ld->inputs[0] : NULL;
+
+    if (first && strcmp(first, "-") == 0) {
+        n = resources_stdin_head(ld, dict);
+
+    } else if (first && stat(first, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        f = fopen(first, "r");
+
+        if (f) {
+            n = fread(dict, 1, RESOURCES_DICT_MAX, f);
+            fclose(f);
+        }
+    }
+
+    if (resources_build_dict(ld->build, dict, n) != 0) {
+        free(dict);
+        resources_oom();
+    }
+
+    free(dict);
+}
+
+
+/*
+ * The records of every input into a new builder; 0, or -1 once the
+ * problems are reported (nothing may be published)
+ */
+
+static int
+resources_load_read(resources_load_t *ld)
+{
+    int   i;
+    char  err[512];
+
+    ld->build = resources_build_create(resources_tmp_path,
+                                       resources_load_mapsize(ld), err,
+                                       sizeof(err));
+    if (ld->build == NULL) {
+        fprintf(stderr, "%s: %s\n", resources_prog, err);
+        return -1;
+    }
+
+    if (!ld->unpacked) {
+        resources_load_dict(ld);
+    }
+
+    /* records are written while the next ones are read */
+
+    (void) resources_build_background(ld->build, resources_jsonl_threads());
+
+    for (i = 0; i < ld->ninputs; i++) {
+        if (resources_read_file(ld, ld->inputs[i]) != 0) {
+            ld->fatal = 1;
+        }
+    }
+
+    resources_jsonl_free(ld->jsonl);
+    ld->jsonl = NULL;
+
+    if (ld->replay) {
+        fclose(ld->replay);
+        ld->replay = NULL;
+    }
+
+    if (ld->progress && ld->records >= 1024) {
+        fprintf(stderr, "\r\033[K");
+    }
+
+    if (ld->problems > RESOURCES_SHOWN_MAX) {
+        fprintf(stderr, "%s: %lu more problems not shown\n", resources_prog,
+                ld->problems - RESOURCES_SHOWN_MAX);
+    }
+
+    if (ld->fatal || (ld->problems && !ld->skip_invalid)) {
+        fprintf(stderr, "%s: %lu problem%s: nothing was published%s\n",
+                resources_prog, ld->problems, ld->problems == 1 ? "" : "s",
+                ld->out ? "" : " (dry run)");
+        return -1;
+    }
+
+    if (ld->records == 0) {
+        fprintf(stderr, "%s: no resource to publish\n", resources_prog);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The published snapshot against the load: a load that leaves its
+ * content as it is publishes nothing (the previous generations stay as
+ * they are); one that would remove too many of its resources is refused
+ * (a cut export).  Sets ld->published, unchanged, over; 0, or -1 when the
+ * load cannot be compared with it (unless --force)
+ */
+
+static int
+resources_load_compare(resources_load_t *ld)
+{
+    char         err[512];
+    struct stat  sb;
+
+    resources_build_version(ld->build, ld->version, ld->public_version);
+
+    if (ld->out == NULL || access(ld->out, F_OK) != 0) {
+        return 0;
+    }
+
+    if (resources_published(ld->out, ld->build, &ld->ph, &ld->removed, err,
+                            sizeof(err))
+        != 0)
+    {
+        if (!ld->force) {
+            fprintf(stderr, "%s: %s: %s: the load cannot be compared with"
+                    " the published snapshot; nothing was published%s;"
+                    " --force to publish over it\n", resources_prog,
+                    ld->out, err, ld->dry_run ? " (dry run)" : "");
+            return -1;
+        }
+
+        fprintf(stderr, "%s: %s: %s: publishing over it (--force)\n",
+                resources_prog, ld->out, err);
+        return 0;
+    }
+
+    ld->published = 1;
+
     /*
-     * Memory: one heap, kept.  Memory that malloc() gives back to the
-     * system costs a page fault a page when it is used again (very dear on
-     * some virtual machines): the large blocks LMDB allocates for each
-     * chunk of records (32 MiB) are reused instead, and the heap grows in
-     * large steps that get huge pages (resources_heap_huge)
+     * unchanged: the same content, in a snapshot of this schema with the
+     * public view's version, that the workers can read (a load publishes
+     * it 0644): else it is published again
      */
+
+    ld->unchanged = (memcmp(ld->ph.version, ld->version,
+                            RESOURCES_VERSION_LEN) == 0
+                     && ld->ph.schema == RESOURCES_SCHEMA
+                     && (ld->ph.flags & RESOURCES_HEADER_PUBLIC)
+                     && stat(ld->out, &sb) == 0
+                     && (sb.st_mode & 07777) == 0644);
+
+    ld->over = (ld->removed > resources_max_remove(ld->ph.ndocs,
+                                                   ld->max_remove,
+                                                   ld->percent)
+                && !ld->force);
+
+    return 0;
+}
+
+
+/*
+ * The index written and committed, then the new file checked before
+ * anyone can see it, while it goes to the disk (a dry run's never needs
+ * to), and its differences shown (--diff); 0 or -1 (reported)
+ */
+
+static int
+resources_load_write(resources_load_t *ld)
+{
+    int               verified, synced;
+    char              err[512];
+    double            t;
+    resources_sync_t  sync;
+
+    if (resources_build_finish(ld->build, &ld->st, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s: nothing was published%s\n", resources_prog,
+                err, ld->dry_run ? " (dry run)" : "");
+        return -1;
+    }
+
+    resources_build_free(ld->build);
+    ld->build = NULL;
+
+    t = resources_clock();
+
+    memset(&sync, 0, sizeof(resources_sync_t));
+
+    if (!ld->dry_run) {
+        resources_sync_start(&sync, resources_tmp_path);
+    }
+
+    verified = resources_verify(resources_tmp_path, 1);
+    synced = resources_sync_wait(&sync);
+
+    if (verified != 0) {
+        fprintf(stderr, "%s: the new snapshot failed verification: nothing"
+                " was published\n", resources_prog);
+        return -1;
+    }
+
+    if (synced != 0) {
+        if (synced == EIO) {
+            synced = resources_write_errno(resources_tmp_path, synced);
+        }
+
+        fprintf(stderr, "%s: %s: writing the snapshot: %s: nothing was"
+                " published\n", resources_prog, resources_tmp_path,
+                strerror(synced));
+        return -1;
+    }
+
+    ld->t_verify = resources_clock() - t;
+    ld->t_diff = -1;
+
+    if (ld->diff) {
+        t = resources_clock();
+
+        if (resources_diff(resources_tmp_path, ld->out) != 0) {
+            return -1;
+        }
+
+        ld->t_diff = resources_clock() - t;
+    }
+
+    return 0;
+}
+
+
+/* "unchanged": the load is the published snapshot; the temporary file goes */
+
+static void
+resources_load_unchanged(resources_load_t *ld, int finished)
+{
+    unlink(resources_tmp_path);
+
+    if (!ld->quiet) {
+        printf("%s: unchanged %s: %u resources (%u private), version %s,"
+               " public version %s, %.2f s: it is the published one,"
+               " nothing was published\n", resources_prog, ld->out,
+               ld->ph.ndocs, ld->ph.ndocs - ld->ph.npublic, ld->version,
+               ld->public_version, resources_clock() - ld->start);
+    }
+
+    if (!ld->verbose) {
+        return;
+    }
+
+    fflush(stdout);
+
+    if (finished) {
+        resources_steps(&ld->st, ld->t_read, ld->t_verify, ld->t_diff, -1);
+
+    } else {
+        fprintf(stderr, "%s: %8.2f s  records read, prepared and added\n",
+                resources_prog, ld->t_read);
+    }
+}
+
+
+/* a load that would remove more published resources than allowed */
+
+static void
+resources_load_too_many(resources_load_t *ld, const char *outcome)
+{
+    fprintf(stderr, "%s: %s: this load would remove %u of %u published"
+            " resources (more than %llu%s)%s; --max-remove %u or --force"
+            " to publish it\n", resources_prog, ld->out, ld->removed,
+            ld->ph.ndocs, (unsigned long long) ld->max_remove,
+            ld->percent ? "%" : "", outcome, ld->removed);
+}
+
+
+/* -n: what would have been published; 0, or 1 when it would be refused */
+
+static int
+resources_load_dry_run(resources_load_t *ld)
+{
+    resources_build_stats_t  *st = &ld->st;
+
+    unlink(resources_tmp_path);
+
+    if (!ld->quiet) {
+        printf("%s: dry run: %u resources (%u private), %u keywords, %u"
+               " types, %llu bytes, version %s, public version %s, %.2f s:"
+               " nothing was published\n", resources_prog, st->ndocs,
+               st->nprivate, st->nkeywords, st->ntypes,
+               (unsigned long long) st->size, st->version,
+               ld->public_version, resources_clock() - ld->start);
+    }
+
+    if (ld->verbose) {
+        fflush(stdout);
+        resources_steps(st, ld->t_read, ld->t_verify, ld->t_diff, -1);
+    }
+
+    if (!ld->over) {
+        return 0;
+    }
+
+    fflush(stdout);
+    resources_load_too_many(ld, ": it would be refused");
+
+    return 1;
+}
+
+
+/*
+ * The new snapshot in place of the published one, kept as generation 1:
+ * 0, or 1 (reported; nothing was published unless the directory's sync
+ * failed)
+ */
+
+static int
+resources_load_publish(resources_load_t *ld)
+{
+    double                    t;
+    resources_build_stats_t  *st = &ld->st;
+
+    t = resources_clock();
+
+    if (chmod(resources_tmp_path, 0644) != 0
+        || resources_keep_previous(ld->out, (unsigned) ld->keep) != 0
+        || rename(resources_tmp_path, ld->out) != 0)
+    {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, ld->out,
+                strerror(errno));
+        unlink(resources_tmp_path);
+        return 1;
+    }
+
+    if (resources_sync_dir(ld->dir) != 0) {
+        fprintf(stderr, "%s: %s: fsync: %s\n", resources_prog, ld->dir,
+                strerror(errno));
+        return 1;
+    }
+
+    if (!ld->quiet) {
+        printf("%s: published %s: %u resources (%u private), %u keywords,"
+               " %u types, %llu bytes, version %s, public version %s,"
+               " %.2f s%s\n", resources_prog, ld->out, st->ndocs,
+               st->nprivate, st->nkeywords, st->ntypes,
+               (unsigned long long) st->size, st->version,
+               ld->public_version, resources_clock() - ld->start,
+               ld->skipped ? " (some records skipped)" : "");
+    }
+
+    if (ld->verbose) {
+        fflush(stdout);
+        resources_steps(st, ld->t_read, ld->t_verify, ld->t_diff,
+                        resources_clock() - t);
+    }
+
+    return 0;
+}
+
+
+/*
+ * A load: the records read, the published snapshot compared with them
+ * before the index is written (unless the differences are to be shown
+ * first, --diff, or the load is only checked, -n), the new file written
+ * and verified, then published
+ */
+
+static int
+resources_load(resources_load_t *ld)
+{
+    int  rc;
+
+    ld->progress = !ld->quiet && isatty(STDERR_FILENO);
+    ld->start = resources_clock();
+    ld->started = ld->start;
+    ld->shown = ld->start - 1;        /* the first progress line at once */
+
+    resources_load_tmp(ld);
+
+    if (resources_load_read(ld) != 0) {
+        goto failed;
+    }
+
+    ld->t_read = resources_clock() - ld->start;
+
+    if (resources_load_compare(ld) != 0) {
+        goto failed;
+    }
+
+    resources_build_time(ld->build, ld->built,
+                         ld->published ? &ld->ph : NULL);
+
+    if (ld->unchanged && !ld->diff && !ld->dry_run) {
+        resources_build_free(ld->build);
+        ld->build = NULL;
+        resources_load_unchanged(ld, 0);
+        rc = 0;
+        goto done;
+    }
+
+    if (ld->over && !ld->diff && !ld->dry_run) {
+        goto too_many;
+    }
+
+    if (resources_load_write(ld) != 0) {
+        goto failed;
+    }
+
+    if (ld->dry_run) {
+        rc = resources_load_dry_run(ld);
+        goto done;
+    }
+
+    if (ld->unchanged) {
+        resources_load_unchanged(ld, 1);
+        rc = 0;
+        goto done;
+    }
+
+    if (ld->over) {
+        goto too_many;
+    }
+
+    rc = resources_load_publish(ld);
+    goto done;
+
+too_many:
+
+    resources_load_too_many(ld, "; nothing was published");
+
+failed:
+
+    resources_build_free(ld->build);
+    ld->build = NULL;
+    unlink(resources_tmp_path);
+    rc = 1;
+
+done:
+
+    free(resources_tmp_path);
+    resources_tmp_path = NULL;
+    free(ld->dir_copy);
+    free(ld->base_copy);
+
+    return rc;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int               i, rc;
+    resources_load_t  ld;
 
     /*
      * Standard input, output or error closed: /dev/null takes its place,
@@ -1526,6 +2230,14 @@ main(int argc, char **argv)
         }
     }
 
+    /*
+     * Memory: one heap, kept.  Memory that malloc() gives back to the
+     * system costs a page fault a page when it is used again (very dear on
+     * some virtual machines): the large blocks LMDB allocates for each
+     * chunk of records (32 MiB) are reused instead, and the heap grows in
+     * large steps that get huge pages (resources_heap_huge)
+     */
+
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_ARENA_MAX, 1);
     mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
@@ -1533,560 +2245,27 @@ main(int argc, char **argv)
     resources_heap_huge();
 
     memset(&ld, 0, sizeof(resources_load_t));
-    out = NULL;
-    dump = NULL;
-    verify = NULL;
-    dry_run = 0;
-    unpacked = 0;
-    diff = 0;
-    rollback = 0;
-    force = 0;
-    max_remove = 25;
-    percent = 1;
-    keep = RESOURCES_KEEP_DEFAULT;
-    dir_copy = NULL;
-    base_copy = NULL;
-    rc = 1;
 
-    while ((c = getopt_long(argc, argv, "knquvf:o:Vh", longopts, NULL)) != -1) {
-        switch (c) {
-
-        case 'k':
-            ld.skip_invalid = 1;
-            break;
-
-        case 'n':
-            dry_run = 1;
-            break;
-
-        case 'q':
-            ld.quiet = 1;
-            break;
-
-        case 'u':
-            unpacked = 1;
-            break;
-
-        case 'v':
-            ld.verbose = 1;
-            break;
-
-        case 'f':
-            if (strcmp(optarg, "jsonl") == 0) {
-                ld.format = RESOURCES_FORMAT_JSONL;
-
-            } else if (strcmp(optarg, "listing") == 0) {
-                ld.format = RESOURCES_FORMAT_LISTING;
-
-            } else {
-                fprintf(stderr, "%s: unknown format \"%s\" (jsonl or"
-                        " listing)\n", resources_prog, optarg);
-                return 2;
-            }
-
-            break;
-
-        case 'o':
-            out = optarg;
-            break;
-
-        case 'D':
-            dump = optarg;
-            break;
-
-        case 'W':
-            verify = optarg;
-            break;
-
-        case 'd':
-            diff = 1;
-            break;
-
-        case 'R':
-            rollback = 1;
-            break;
-
-        case 'F':
-            force = 1;
-            break;
-
-        case 'M':
-            if (resources_parse_max_remove(optarg, &max_remove, &percent)
-                != 0)
-            {
-                fprintf(stderr, "%s: --max-remove \"%s\": a number of"
-                        " resources, or a percentage (25%%)\n",
-                        resources_prog, optarg);
-                return 2;
-            }
-
-            break;
-
-        case 'K':
-            errno = 0;
-            keep = strtoul(optarg, &end, 10);
-
-            if (*optarg < '0' || *optarg > '9' || *end != '\0' || errno != 0
-                || keep > RESOURCES_KEEP_MAX)
-            {
-                fprintf(stderr, "%s: --keep \"%s\": a number of previous"
-                        " snapshots, 0 to %d\n", resources_prog, optarg,
-                        RESOURCES_KEEP_MAX);
-                return 2;
-            }
-
-            break;
-
-        case 'V':
-            printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
-                   RESOURCES_LOAD_VERSION, RESOURCES_SCHEMA,
-                   MDB_VERSION_STRING);
-            return 0;
-
-        case 'h':
-            resources_usage(stdout);
-            return 0;
-
-        default:
-            resources_usage(stderr);
-            return 2;
-        }
-    }
-
-    if (dump || verify) {
-        if (optind != argc || out || (dump && verify)) {
-            resources_usage(stderr);
-            return 2;
-        }
-
-        return dump ? resources_dump(dump) : resources_verify(verify, ld.quiet);
-    }
-
-    if (rollback) {
-        if (optind != argc || out == NULL || dry_run || diff) {
-            resources_usage(stderr);
-            return 2;
-        }
-
-        dir_copy = strdup(out);
-        if (dir_copy == NULL) {
-            resources_oom();
-        }
-
-        rc = resources_rollback(out, dirname(dir_copy), ld.quiet);
-        free(dir_copy);
-
+    rc = resources_options(&ld, argc, argv);
+    if (rc != RESOURCES_LOAD_GO) {
         return rc;
     }
 
-    if (optind == argc || (out == NULL && !dry_run) || (diff && out == NULL))
+    rc = resources_modes(&ld);
+    if (rc != RESOURCES_LOAD_GO) {
+        return rc;
+    }
+
+    if (ld.ninputs == 0 || (ld.out == NULL && !ld.dry_run)
+        || (ld.diff && ld.out == NULL))
     {
         resources_usage(stderr);
         return 2;
     }
 
-    if (resources_build_epoch(&built) != 0) {
+    if (resources_build_epoch(&ld.built) != 0) {
         return 2;
     }
 
-    ld.progress = !ld.quiet && isatty(STDERR_FILENO);
-
-    start = resources_clock();
-    ld.started = start;
-    ld.shown = start - 1;            /* the first progress line at once */
-
-    /* the temporary file: next to the output, or in TMPDIR for -n alone */
-
-    if (out) {
-        dir_copy = strdup(out);
-        base_copy = strdup(out);
-        if (dir_copy == NULL || base_copy == NULL) {
-            resources_oom();
-        }
-
-        dir = dirname(dir_copy);
-        base = basename(base_copy);
-
-        len = strlen(out) + 32;
-        resources_tmp_path = resources_xmalloc(len);
-        snprintf(resources_tmp_path, len, "%s.tmp.%ld", out, (long) getpid());
-
-        resources_clean_stale(dir, base);
-
-    } else {
-        dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-        base = NULL;
-
-        len = strlen(dir) + 64;
-        resources_tmp_path = resources_xmalloc(len);
-        snprintf(resources_tmp_path, len, "%s/resources-load.tmp.%ld", dir,
-                 (long) getpid());
-    }
-
-    signal(SIGINT, resources_fatal_cleanup);
-    signal(SIGTERM, resources_fatal_cleanup);
-    signal(SIGHUP, resources_fatal_cleanup);
-
-    /*
-     * The snapshot's address space: three times the input and a GiB (it
-     * was 1.5 times the input at a million resources), or LMDB's file may
-     * not grow past it; 64 GiB when an input's size is unknown (stdin)
-     */
-
-    mapsize = (size_t) 1 << 30;
-
-    for (i = optind; i < argc; i++) {
-        struct stat  sb;
-
-        if (strcmp(argv[i], "-") == 0
-            || stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode))
-        {
-            mapsize = 0;
-            break;
-        }
-
-        mapsize += (size_t) sb.st_size * 3;
-    }
-
-    ld.build = resources_build_create(resources_tmp_path, mapsize, err,
-                                      sizeof(err));
-    if (ld.build == NULL) {
-        fprintf(stderr, "%s: %s\n", resources_prog, err);
-        goto failed;
-    }
-
-    /*
-     * The dictionary of the packed records: the first bytes of the first
-     * input (records look like each other); standard input's, whatever it
-     * is (resources_stdin_head); none for a named FIFO or device, which
-     * cannot be read twice
-     */
-
-    while (!unpacked) {
-        FILE         *f;
-        size_t        n;
-        u_char       *dict;
-        struct stat   sb;
-
-        dict = resources_xmalloc(RESOURCES_DICT_MAX);
-        n = 0;
-
-        if (optind < argc && strcmp(argv[optind], "-") == 0) {
-            n = resources_stdin_head(&ld, dict);
-
-        } else if (optind < argc
-                   && stat(argv[optind], &sb) == 0 && S_ISREG(sb.st_mode))
-        {
-            f = fopen(argv[optind], "r");
-
-            if (f) {
-                n = fread(dict, 1, RESOURCES_DICT_MAX, f);
-                fclose(f);
-            }
-        }
-
-        if (resources_build_dict(ld.build, dict, n) != 0) {
-            free(dict);
-            resources_oom();
-        }
-
-        free(dict);
-        break;
-    }
-
-    /* records are written while the next ones are read */
-
-    (void) resources_build_background(ld.build, resources_jsonl_threads());
-
-    for (i = optind; i < argc; i++) {
-        if (resources_read_file(&ld, argv[i]) != 0) {
-            ld.fatal = 1;
-        }
-    }
-
-    resources_jsonl_free(ld.jsonl);
-    ld.jsonl = NULL;
-
-    if (ld.replay) {
-        fclose(ld.replay);
-        ld.replay = NULL;
-    }
-
-    if (ld.progress && ld.records >= 1024) {
-        fprintf(stderr, "\r\033[K");
-    }
-
-    if (ld.problems > RESOURCES_SHOWN_MAX) {
-        fprintf(stderr, "%s: %lu more problems not shown\n", resources_prog,
-                ld.problems - RESOURCES_SHOWN_MAX);
-    }
-
-    if (ld.fatal || (ld.problems && !ld.skip_invalid)) {
-        fprintf(stderr, "%s: %lu problem%s: nothing was published%s\n",
-                resources_prog, ld.problems, ld.problems == 1 ? "" : "s",
-                out ? "" : " (dry run)");
-        goto failed;
-    }
-
-    if (ld.records == 0) {
-        fprintf(stderr, "%s: no resource to publish\n", resources_prog);
-        goto failed;
-    }
-
-    t_read = resources_clock() - start;
-
-    /*
-     * The published snapshot: a load that leaves its content as it is
-     * publishes nothing (the previous generations stay as they are); one
-     * that would remove too many of its resources is refused (a cut
-     * export); decided here, before the index is written, unless the
-     * differences are to be shown first (--diff) or the load is only
-     * checked (-n)
-     */
-
-    resources_build_version(ld.build, version, public_version);
-    published = 0;
-    unchanged = 0;
-    over = 0;
-    removed = 0;
-    limit = 0;
-
-    if (out && access(out, F_OK) == 0) {
-        if (resources_published(out, ld.build, &ph, &removed, err,
-                                sizeof(err))
-            == 0)
-        {
-            published = 1;
-
-        } else if (!force) {
-            fprintf(stderr, "%s: %s: %s: the load cannot be compared with"
-                    " the published snapshot; nothing was published%s;"
-                    " --force to publish over it\n", resources_prog, out,
-                    err, dry_run ? " (dry run)" : "");
-            goto failed;
-
-        } else {
-            fprintf(stderr, "%s: %s: %s: publishing over it (--force)\n",
-                    resources_prog, out, err);
-        }
-    }
-
-    if (published) {
-
-        /*
-         * unchanged: the same content, in a snapshot of this schema with
-         * the public view's version, that the workers can read (a load
-         * publishes it 0644): else it is published again
-         */
-
-        unchanged = (memcmp(ph.version, version, RESOURCES_VERSION_LEN) == 0
-                     && ph.schema == RESOURCES_SCHEMA
-                     && (ph.flags & RESOURCES_HEADER_PUBLIC)
-                     && stat(out, &sb) == 0
-                     && (sb.st_mode & 07777) == 0644);
-
-        limit = resources_max_remove(ph.ndocs, max_remove, percent);
-        over = (removed > limit && !force);
-    }
-
-    resources_build_time(ld.build, built, published ? &ph : NULL);
-
-    if (unchanged && !diff && !dry_run) {
-        resources_build_free(ld.build);
-        ld.build = NULL;
-        unlink(resources_tmp_path);
-
-        if (!ld.quiet) {
-            printf("%s: unchanged %s: %u resources (%u private), version"
-                   " %s, public version %s, %.2f s: it is the published"
-                   " one, nothing was published\n", resources_prog, out,
-                   ph.ndocs, ph.ndocs - ph.npublic, version, public_version,
-                   resources_clock() - start);
-        }
-
-        if (ld.verbose) {
-            fflush(stdout);
-            fprintf(stderr, "%s: %8.2f s  records read, prepared and"
-                    " added\n", resources_prog, t_read);
-        }
-
-        rc = 0;
-        goto done;
-    }
-
-    if (over && !diff && !dry_run) {
-        goto too_many;
-    }
-
-    if (resources_build_finish(ld.build, &st, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s: %s: nothing was published%s\n", resources_prog,
-                err, dry_run ? " (dry run)" : "");
-        goto failed;
-    }
-
-    resources_build_free(ld.build);
-    ld.build = NULL;
-
-    /*
-     * check what was written before anyone can see it, while it goes to
-     * the disk (a dry run's never needs to)
-     */
-
-    t = resources_clock();
-
-    memset(&sync, 0, sizeof(resources_sync_t));
-
-    if (!dry_run) {
-        resources_sync_start(&sync, resources_tmp_path);
-    }
-
-    verified = resources_verify(resources_tmp_path, 1);
-    synced = resources_sync_wait(&sync);
-
-    if (verified != 0) {
-        fprintf(stderr, "%s: the new snapshot failed verification: nothing"
-                " was published\n", resources_prog);
-        goto failed;
-    }
-
-    if (synced != 0) {
-        if (synced == EIO) {
-            synced = resources_write_errno(resources_tmp_path, synced);
-        }
-
-        fprintf(stderr, "%s: %s: writing the snapshot: %s: nothing was"
-                " published\n", resources_prog, resources_tmp_path,
-                strerror(synced));
-        goto failed;
-    }
-
-    t_verify = resources_clock() - t;
-    t_diff = -1;
-
-    if (diff) {
-        t = resources_clock();
-
-        if (resources_diff(resources_tmp_path, out) != 0) {
-            goto failed;
-        }
-
-        t_diff = resources_clock() - t;
-    }
-
-    if (dry_run) {
-        unlink(resources_tmp_path);
-
-        if (!ld.quiet) {
-            printf("%s: dry run: %u resources (%u private), %u keywords,"
-                   " %u types, %llu bytes, version %s, public version %s,"
-                   " %.2f s: nothing was published\n", resources_prog,
-                   st.ndocs, st.nprivate, st.nkeywords, st.ntypes,
-                   (unsigned long long) st.size, st.version, public_version,
-                   resources_clock() - start);
-        }
-
-        if (ld.verbose) {
-            fflush(stdout);
-            resources_steps(&st, t_read, t_verify, t_diff, -1);
-        }
-
-        rc = 0;
-
-        if (over) {
-            fflush(stdout);
-            fprintf(stderr, "%s: %s: this load would remove %u of %u"
-                    " published resources (more than %llu%s): it would be"
-                    " refused; --max-remove %u or --force to publish it\n",
-                    resources_prog, out, removed, ph.ndocs,
-                    (unsigned long long) max_remove, percent ? "%" : "",
-                    removed);
-            rc = 1;
-        }
-
-        goto done;
-    }
-
-    if (unchanged) {
-        unlink(resources_tmp_path);
-
-        if (!ld.quiet) {
-            printf("%s: unchanged %s: %u resources (%u private), version"
-                   " %s, public version %s, %.2f s: it is the published"
-                   " one, nothing was published\n", resources_prog, out,
-                   ph.ndocs, ph.ndocs - ph.npublic, version, public_version,
-                   resources_clock() - start);
-        }
-
-        if (ld.verbose) {
-            fflush(stdout);
-            resources_steps(&st, t_read, t_verify, t_diff, -1);
-        }
-
-        rc = 0;
-        goto done;
-    }
-
-    if (over) {
-        goto too_many;
-    }
-
-    t = resources_clock();
-
-    if (chmod(resources_tmp_path, 0644) != 0
-        || resources_keep_previous(out, (unsigned) keep) != 0
-        || rename(resources_tmp_path, out) != 0)
-    {
-        fprintf(stderr, "%s: %s: %s\n", resources_prog, out, strerror(errno));
-        goto failed;
-    }
-
-    if (resources_sync_dir(dir) != 0) {
-        fprintf(stderr, "%s: %s: fsync: %s\n", resources_prog, dir,
-                strerror(errno));
-        rc = 1;
-        goto done;
-    }
-
-    if (!ld.quiet) {
-        printf("%s: published %s: %u resources (%u private), %u keywords,"
-               " %u types, %llu bytes, version %s, public version %s,"
-               " %.2f s%s\n",
-               resources_prog, out, st.ndocs, st.nprivate, st.nkeywords,
-               st.ntypes, (unsigned long long) st.size, st.version,
-               public_version, resources_clock() - start,
-               ld.skipped ? " (some records skipped)" : "");
-    }
-
-    if (ld.verbose) {
-        fflush(stdout);
-        resources_steps(&st, t_read, t_verify, t_diff, resources_clock() - t);
-    }
-
-    rc = 0;
-    goto done;
-
-too_many:
-
-    fprintf(stderr, "%s: %s: this load would remove %u of %u published"
-            " resources (more than %llu%s); nothing was published;"
-            " --max-remove %u or --force to publish it\n", resources_prog,
-            out, removed, ph.ndocs, (unsigned long long) max_remove,
-            percent ? "%" : "", removed);
-
-failed:
-
-    resources_build_free(ld.build);
-    ld.build = NULL;
-    unlink(resources_tmp_path);
-    rc = 1;
-
-done:
-
-    (void) base;
-    free(resources_tmp_path);
-    resources_tmp_path = NULL;
-    free(dir_copy);
-    free(base_copy);
-
-    return rc;
+    return resources_load(&ld);
 }

@@ -99,8 +99,7 @@ resources_prefault_start(int fd, off_t end, off_t limit)
         return NULL;
     }
 
-    pf = resources_xmalloc(sizeof(resources_prefault_t));
-    memset(pf, 0, sizeof(resources_prefault_t));
+    pf = resources_xcalloc(sizeof(resources_prefault_t));
 
     pf->fd = fd;
     pf->end = end;

@@ -92,8 +92,7 @@ resources_prefixes_create(const u_char **words, const uint32_t *lens,
         size_t  lb;
     }                       *stack;
 
-    pr = resources_xmalloc(sizeof(resources_prefixes_t));
-    memset(pr, 0, sizeof(resources_prefixes_t));
+    pr = resources_xcalloc(sizeof(resources_prefixes_t));
 
     pr->words = words;
     pr->lens = lens;
@@ -278,8 +277,7 @@ resources_prefixes_add(resources_prefixes_t *pr, size_t i, const uint32_t *p,
         iv = &pr->iv[pr->deep[i]];
 
         if (iv->acc == NULL) {
-            iv->acc = resources_xmalloc(4 * nw * sizeof(uint64_t));
-            memset(iv->acc, 0, 4 * nw * sizeof(uint64_t));
+            iv->acc = resources_xcalloc(4 * nw * sizeof(uint64_t));
             iv->first = (uint32_t) i;
         }
 

@@ -52,6 +52,18 @@ resources_xmalloc(size_t size)
 
 
 void *
+resources_xcalloc(size_t size)
+{
+    void  *p;
+
+    p = resources_xmalloc(size);
+    memset(p, 0, size);
+
+    return p;
+}
+
+
+void *
 resources_xrealloc(void *p, size_t size)
 {
     p = realloc(p, size ? size : 1);
@@ -380,9 +392,7 @@ void
 resources_buf_free(resources_buf_t *b)
 {
     free(b->data);
-    b->data = NULL;
-    b->len = 0;
-    b->cap = 0;
+    memset(b, 0, sizeof(resources_buf_t));
 }
 
 
@@ -449,30 +459,23 @@ resources_version_hex(uint64_t h, u_char *out)
 #define resources_rotl64(x, r)  (((x) << (r)) | ((x) >> (64 - (r))))
 
 
+/* size bytes at p (4 or 8), little-endian, as XXH64 reads them */
+
 static inline uint64_t
-resources_xxh_read64(const u_char *p)
+resources_xxh_read(const u_char *p, size_t size)
 {
+    size_t    i;
     uint64_t  v;
 
-    memcpy(&v, p, sizeof(uint64_t));
+    v = 0;
 
-#if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-    v = __builtin_bswap64(v);
-#endif
-
-    return v;
-}
-
-
-static inline uint32_t
-resources_xxh_read32(const u_char *p)
-{
-    uint32_t  v;
-
-    memcpy(&v, p, sizeof(uint32_t));
-
-#if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-    v = __builtin_bswap32(v);
+#if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+    memcpy(&v, p, size);
+    (void) i;
+#else
+    for (i = size; i > 0; i--) {
+        v = v << 8 | p[i - 1];
+    }
 #endif
 
     return v;
@@ -515,10 +518,10 @@ resources_xxh64(const void *data, size_t len, uint64_t seed)
         v4 = seed - RESOURCES_XXH_P1;
 
         do {
-            v1 = resources_xxh_round(v1, resources_xxh_read64(p));
-            v2 = resources_xxh_round(v2, resources_xxh_read64(p + 8));
-            v3 = resources_xxh_round(v3, resources_xxh_read64(p + 16));
-            v4 = resources_xxh_round(v4, resources_xxh_read64(p + 24));
+            v1 = resources_xxh_round(v1, resources_xxh_read(p, 8));
+            v2 = resources_xxh_round(v2, resources_xxh_read(p + 8, 8));
+            v3 = resources_xxh_round(v3, resources_xxh_read(p + 16, 8));
+            v4 = resources_xxh_round(v4, resources_xxh_read(p + 24, 8));
             p += 32;
         } while (p <= limit);
 
@@ -536,13 +539,13 @@ resources_xxh64(const void *data, size_t len, uint64_t seed)
     h += (uint64_t) len;
 
     while (p + 8 <= end) {
-        h ^= resources_xxh_round(0, resources_xxh_read64(p));
+        h ^= resources_xxh_round(0, resources_xxh_read(p, 8));
         h = resources_rotl64(h, 27) * RESOURCES_XXH_P1 + RESOURCES_XXH_P4;
         p += 8;
     }
 
     if (p + 4 <= end) {
-        h ^= (uint64_t) resources_xxh_read32(p) * RESOURCES_XXH_P1;
+        h ^= (uint64_t) resources_xxh_read(p, 4) * RESOURCES_XXH_P1;
         h = resources_rotl64(h, 23) * RESOURCES_XXH_P2 + RESOURCES_XXH_P3;
         p += 4;
     }
@@ -617,8 +620,7 @@ resources_hash_init(resources_hash_t *h, resources_arena_t *arena)
     h->size = 1024;
     h->n = 0;
     h->arena = arena;
-    h->slots = resources_xmalloc(h->size * sizeof(resources_slot_t));
-    memset(h->slots, 0, h->size * sizeof(resources_slot_t));
+    h->slots = resources_xcalloc(h->size * sizeof(resources_slot_t));
 }
 
 
@@ -681,8 +683,7 @@ resources_hash_set_hashed(resources_hash_t *h, resources_slot_t *slot,
     }
 
     size = h->size * 2;
-    slots = resources_xmalloc(size * sizeof(resources_slot_t));
-    memset(slots, 0, size * sizeof(resources_slot_t));
+    slots = resources_xcalloc(size * sizeof(resources_slot_t));
 
     for (i = 0; i < h->size; i++) {
         if (h->slots[i].key) {

@@ -82,6 +82,8 @@ void resources_oom(void);
 /* huge pages for the heap grown since the last call (the first one: none) */
 void resources_heap_huge(void);
 void *resources_xmalloc(size_t size);
+/* zeroed */
+void *resources_xcalloc(size_t size);
 void *resources_xrealloc(void *p, size_t size);
 
 /*

@@ -3,18 +3,19 @@
  *
  * libFuzzer target: the RTES listing parser (src/loader/resources_listing.c)
  * on arbitrary text: resources_listing_parse() with handlers that only
- * count (the parser owns each record and json_decref()s it after the call),
- * and resources_listing_detect().
+ * count (the parser owns each record, a tree of resources_json.h, and
+ * reuses it after the call), and resources_listing_detect().
  *
  * Invariants (resources_listing.h): parse returns 0 or -1 (the handlers
- * return 0); every record is a JSON object whose "id" is a valid id of at
- * most RESOURCES_SLUG_MAX bytes and whose "title" and "type" are non-empty
+ * return 0); every record, written as JSON (resources_json_write), is read
+ * back by jansson (so every string the parser built is valid UTF-8, not
+ * cut inside a sequence) as an object whose "id" is a valid id of at most
+ * RESOURCES_SLUG_MAX bytes and whose "title" and "type" are non-empty
  * strings, reported at a line of the input; every problem is reported at
  * line 0 or a line of the input, with a non-empty message; "out of memory"
- * is never reported (ASan makes malloc abort rather than return NULL, so
- * that message can only come from jansson refusing a string the parser
- * built, e.g. cut inside a UTF-8 sequence); a text that detect() calls a
- * listing, if it is valid UTF-8, has at least one resource.
+ * is never reported (ASan makes malloc abort rather than return NULL); a
+ * text that detect() calls a listing, if it is valid UTF-8, has at least
+ * one resource.
  */
 
 #include <stdint.h>
@@ -47,11 +48,19 @@ typedef struct {
 
 
 static int
-fuzz_record(void *data, json_t *rec, unsigned long line)
+fuzz_record(void *data, resources_json_t *tree, unsigned long line)
 {
-    json_t          *id, *title, *type;
-    fuzz_listing_t  *fl = data;
+    json_t           *rec, *id, *title, *type;
+    resources_buf_t   buf;
+    fuzz_listing_t   *fl = data;
 
+    memset(&buf, 0, sizeof(resources_buf_t));
+    resources_json_write(tree, RESOURCES_JSON_ROOT, &buf);
+    rec = json_loadb((const char *) buf.data, buf.len,
+                     JSON_REJECT_DUPLICATES, NULL);
+    resources_buf_free(&buf);
+
+    check(rec != NULL);
     check(json_is_object(rec));
     check(line >= 1 && line <= fl->nlines);
 
@@ -79,6 +88,7 @@ fuzz_record(void *data, json_t *rec, unsigned long line)
     check(json_is_string(json_object_get(rec, "body")));
 
     fl->records++;
+    json_decref(rec);
 
     return 0;
 }

@@ -49,12 +49,35 @@ typedef struct {
 } test_expect_t;
 
 
+/*
+ * The parser's record (the loader's tree) as a jansson value: its written
+ * form read back, null when that is not JSON
+ */
+
+static json_t *
+test_jansson(resources_json_t *tree)
+{
+    json_t           *v;
+    json_error_t      jerr;
+    resources_buf_t   buf;
+
+    memset(&buf, 0, sizeof(resources_buf_t));
+    resources_json_write(tree, RESOURCES_JSON_ROOT, &buf);
+
+    v = json_loadb((const char *) buf.data, buf.len, JSON_REJECT_DUPLICATES,
+                   &jerr);
+    resources_buf_free(&buf);
+
+    return v ? v : json_null();
+}
+
+
 static int
-test_record(void *data, json_t *record, unsigned long line)
+test_record(void *data, resources_json_t *tree, unsigned long line)
 {
     test_collect_t  *c = data;
 
-    json_array_append(c->records, record);
+    json_array_append_new(c->records, test_jansson(tree));
     json_array_append_new(c->lines, json_integer(line));
 
     if (c->stop_at && (int) json_array_size(c->records) == c->stop_at) {
