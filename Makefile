@@ -149,13 +149,16 @@ test-asan: deps
 test-asan-run: node-deps
 	t/asan/run.sh
 
-# the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000
+# the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000;
+# BENCH_VOCAB=large (the default: a 20,000-word French vocabulary, wfrench)
+# or small (the 536-word catalogue of the figures up to 0.4.0)
 BENCH_N ?= 100000
+BENCH_VOCAB ?= large
 
 bench: deps
-	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time"
+	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time wfrench"
 	@$(MAKE) --no-print-directory module loader
-	BENCH_N=$(BENCH_N) bench/run
+	BENCH_N=$(BENCH_N) BENCH_VOCAB=$(BENCH_VOCAB) bench/run
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)
