@@ -62,7 +62,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
         deb test-deb
 
 all: deps
@@ -159,6 +159,23 @@ bench: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time wfrench"
 	@$(MAKE) --no-print-directory module loader
 	BENCH_N=$(BENCH_N) BENCH_VOCAB=$(BENCH_VOCAB) bench/run
+
+# the posting formats of a snapshot compared, what positions and deflate
+# pieces would cost (docs/format.md):
+#   taskset -c 1 build/bench/postings_formats SNAPSHOT.mdb
+#   build/bench/text_costs CATALOGUE.jsonl
+bench-postings: $(BUILD)/bench/postings_formats $(BUILD)/bench/text_costs
+
+$(BUILD)/bench/postings_formats: bench/postings_formats.c \
+                                 $(BUILD)/obj/resources_postings.o
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="libroaring-dev libstreamvbyte-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -llmdb -lroaring -lstreamvbyte
+
+$(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lutf8proc -lz -llz4
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)
