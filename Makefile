@@ -164,7 +164,9 @@ bench: deps
 # pieces would cost (docs/format.md):
 #   taskset -c 1 build/bench/postings_formats SNAPSHOT.mdb
 #   build/bench/text_costs CATALOGUE.jsonl
-bench-postings: $(BUILD)/bench/postings_formats $(BUILD)/bench/text_costs
+#   taskset -c 1 build/bench/typo_walk SNAPSHOT.mdb
+bench-postings: $(BUILD)/bench/postings_formats $(BUILD)/bench/text_costs \
+                $(BUILD)/bench/typo_walk
 
 $(BUILD)/bench/postings_formats: bench/postings_formats.c \
                                  $(BUILD)/obj/resources_postings.o
@@ -172,6 +174,10 @@ $(BUILD)/bench/postings_formats: bench/postings_formats.c \
 	    PACKAGES="libroaring-dev libstreamvbyte-dev"
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -llmdb -lroaring -lstreamvbyte
+
+$(BUILD)/bench/typo_walk: bench/typo_walk.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -llmdb
 
 $(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
 	@mkdir -p $(dir $@)

@@ -10,13 +10,14 @@
  *
  * OPTIONS:
  *   -v large   (the default) the realistic catalogue: a vocabulary of
- *              20,000 distinct French words, the 536 words below first,
- *              then words of a French word list (-d); a title of 5-15
+ *              20,000 distinct French words, the 532 distinct words below
+ *              first, then words of a French word list (-d); a title of 5-15
  *              words, a summary of 45-75 words, a body of 200-300 (#23)
  *   -v small   the catalogue of the first sessions (docs/benchmarks.md up
- *              to 0.4.0): the 536 words below only, a summary of 200-360
- *              bytes, a body of 1500-3300 bytes; byte for byte the output
- *              of the generator before "-v" existed
+ *              to 0.4.0): the 536 words below only (4 of them twice, at
+ *              two ranks), a summary of 200-360 bytes, a body of 1500-3300
+ *              bytes; byte for byte the output of the generator before
+ *              "-v" existed
  *   -V SIZE    the large vocabulary's size (default 20000, at least 1000)
  *   -d FILE    the word list of the large vocabulary (default
  *              /usr/share/dict/french, Debian's package wfrench)
@@ -31,10 +32,12 @@
  * bytes, not one of the 536, not a rare verb form: the endings of the
  * passé simple, the imperfect subjunctive, the conditional and the future
  * below) are ordered by a 64-bit hash of their bytes (ties by bytes,
- * duplicates dropped), and the first SIZE - 536 of that order take the
- * ranks after the 536 words.  So the same list gives the same vocabulary,
- * sorted or not; another list (another version of wfrench) gives another:
- * "gen -i" prints a checksum of the vocabulary (bench/run logs it).  Without
+ * duplicates dropped), and the first SIZE - 532 of that order take the
+ * ranks after the 532 distinct words below.  So the same list gives the
+ * same vocabulary, sorted or not; another list (another version of
+ * wfrench) gives another: "gen -i" prints a checksum of the vocabulary
+ * (bench/run logs it, and a cached catalogue is made again when it
+ * changes).  Without
  * the list, the large vocabulary fails with a message naming the package
  * and "-v small"; it never falls back silently.  wfrench 1.2.7-2 (Debian
  * bookworm, 346,205 lines) has 230,509 usable words.
@@ -343,6 +346,7 @@ static int          large = 1;
 static uint32_t     large_size = LARGE_SIZE;
 static const char  *dict_path = DICT_DEFAULT;
 static uint32_t     dict_usable;
+static uint32_t     nbase;             /* words of vocab[] in words[] */
 static uint64_t     vocab_sum;
 
 static word_t      *words;
@@ -555,7 +559,7 @@ in_vocab(const dword_t *v, size_t nv, const dword_t *w)
 }
 
 
-/* the words of the large vocabulary after the 536: into words[NVOCAB..] */
+/* the words of the large vocabulary after the 532: into words[nbase..] */
 
 static void
 load_dict(void)
@@ -645,7 +649,7 @@ load_dict(void)
     }
 
     dict_usable = j;
-    need = large_size - NVOCAB;
+    need = large_size - nbase;
 
     if (dict_usable < need) {
         fprintf(stderr, "gen: %s: %u usable words, the vocabulary of %u "
@@ -654,7 +658,7 @@ load_dict(void)
     }
 
     for (i = 0; i < need; i++) {
-        words[NVOCAB + i].s = d[i].s;         /* into text, kept */
+        words[nbase + i].s = d[i].s;          /* into text, kept */
     }
 
     free(d);
@@ -669,8 +673,17 @@ init_words(void)
     nwords = large ? large_size : NVOCAB;
     words = xmalloc(nwords * sizeof(word_t));
 
-    for (i = 0; i < NVOCAB; i++) {
-        words[i].s = vocab[i];
+    /* the small vocabulary as it always was, its 4 repeated words too */
+    for (nbase = 0, i = 0; i < NVOCAB; i++) {
+        size_t  j;
+
+        for (j = 0; large && j < i && strcmp(vocab[j], vocab[i]) != 0; j++) {
+            /* void */
+        }
+
+        if (!large || j == i) {
+            words[nbase++].s = vocab[i];
+        }
     }
 
     if (large) {
@@ -1215,10 +1228,10 @@ main(int argc, char **argv)
 
     if (argc == 2 && strcmp(argv[1], "-i") == 0) {
         if (large) {
-            printf("large vocabulary: %u words (%u, then %u of the %u usable"
-                   " words of %s), checksum %016llx\n", nwords,
-                   (unsigned) NVOCAB, nwords - (unsigned) NVOCAB, dict_usable,
-                   dict_path, (unsigned long long) vocab_sum);
+            printf("large vocabulary: %u distinct words (%u, then %u of the"
+                   " %u usable words of %s), checksum %016llx\n", nwords,
+                   nbase, nwords - nbase, dict_usable, dict_path,
+                   (unsigned long long) vocab_sum);
         } else {
             printf("small vocabulary: %u words, checksum %016llx\n", nwords,
                    (unsigned long long) vocab_sum);
