@@ -63,7 +63,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
         deb test-deb
 
 all: deps
@@ -150,13 +150,39 @@ test-asan: deps
 test-asan-run: node-deps
 	t/asan/run.sh
 
-# the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000
+# the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000;
+# BENCH_VOCAB=large (the default: a 20,000-word French vocabulary, wfrench)
+# or small (the 536-word catalogue of the figures up to 0.4.0)
 BENCH_N ?= 100000
+BENCH_VOCAB ?= large
 
 bench: deps
-	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time"
+	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time wfrench"
 	@$(MAKE) --no-print-directory module loader
-	BENCH_N=$(BENCH_N) bench/run
+	BENCH_N=$(BENCH_N) BENCH_VOCAB=$(BENCH_VOCAB) bench/run
+
+# the posting formats of a snapshot compared, what positions and deflate
+# pieces would cost (docs/format.md):
+#   taskset -c 1 build/bench/postings_formats SNAPSHOT.mdb
+#   build/bench/text_costs CATALOGUE.jsonl
+#   taskset -c 1 build/bench/typo_walk SNAPSHOT.mdb
+bench-postings: $(BUILD)/bench/postings_formats $(BUILD)/bench/text_costs \
+                $(BUILD)/bench/typo_walk
+
+$(BUILD)/bench/postings_formats: bench/postings_formats.c \
+                                 $(BUILD)/obj/resources_postings.o
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="libroaring-dev libstreamvbyte-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -llmdb -lroaring -lstreamvbyte
+
+$(BUILD)/bench/typo_walk: bench/typo_walk.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -llmdb
+
+$(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lutf8proc -lz -llz4
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)

@@ -1,24 +1,54 @@
 /*
  * bench/gen.c: a deterministic synthetic resource catalogue, for benchmarks.
  *
- *   gen N [SEED] > catalogue.jsonl     N records in the canonical format
- *   gen -r INDEX [SEED]                record INDEX (0-based) alone
- *   gen -k RANK                        the keyword of that Zipf rank (1-based)
- *   gen -t RANK                        the type of that Zipf rank (1-based)
- *   gen -w RANK                        the vocabulary word of that rank
+ *   gen [OPTIONS] N [SEED] > catalogue.jsonl   N records, canonical format
+ *   gen [OPTIONS] -r INDEX [SEED]      record INDEX (0-based) alone
+ *   gen [OPTIONS] -k RANK              the keyword of that Zipf rank (1-based)
+ *   gen [OPTIONS] -t RANK              the type of that Zipf rank (1-based)
+ *   gen [OPTIONS] -w RANK              the vocabulary word of that rank
+ *   gen [OPTIONS] -i                   the vocabulary: size, source, checksum
  *
- * The same N and SEED give the same bytes on any x86-64 Linux: the only
- * randomness is splitmix64, seeded per record from (SEED, index), and every
- * distribution is computed with integers (no floating point, no rand()), so
- * a record does not depend on the records before it.
+ * OPTIONS:
+ *   -v large   (the default) the realistic catalogue: a vocabulary of
+ *              20,000 distinct French words, the 532 distinct words below
+ *              first, then words of a French word list (-d); a title of 5-15
+ *              words, a summary of 45-75 words, a body of 200-300 (#23)
+ *   -v small   the catalogue of the first sessions (docs/benchmarks.md up
+ *              to 0.4.0): the 536 words below only (4 of them twice, at
+ *              two ranks), a summary of 200-360 bytes, a body of 1500-3300
+ *              bytes; byte for byte the output of the generator before
+ *              "-v" existed
+ *   -V SIZE    the large vocabulary's size (default 20000, at least 1000)
+ *   -d FILE    the word list of the large vocabulary (default
+ *              /usr/share/dict/french, Debian's package wfrench)
+ *
+ * The same N and SEED (and vocabulary) give the same bytes on any x86-64
+ * Linux: the only randomness is splitmix64, seeded per record from (SEED,
+ * index), and every distribution is computed with integers (no floating
+ * point, no rand()), so a record does not depend on the records before it.
+ *
+ * The large vocabulary does not depend on the word list's order: its
+ * usable lines (lower case French letters and inner dashes, 2 to 30
+ * bytes, not one of the 536, not a rare verb form: the endings of the
+ * passé simple, the imperfect subjunctive, the conditional and the future
+ * below) are ordered by a 64-bit hash of their bytes (ties by bytes,
+ * duplicates dropped), and the first SIZE - 532 of that order take the
+ * ranks after the 532 distinct words below.  So the same list gives the
+ * same vocabulary, sorted or not; another list (another version of
+ * wfrench) gives another: "gen -i" prints a checksum of the vocabulary
+ * (bench/run logs it, and a cached catalogue is made again when it
+ * changes).  Without
+ * the list, the large vocabulary fails with a message naming the package
+ * and "-v small"; it never falls back silently.  wfrench 1.2.7-2 (Debian
+ * bookworm, 346,205 lines) has 230,509 usable words.
  *
  * Records (docs/loader.md): id, title, type, private, date (YYYY-MM or null),
- * updated (sometimes), keywords, series, number, summary (~300 bytes), body
- * (~2500 bytes, paragraphs separated by a blank line), links.  French text
- * from a fixed vocabulary, word choice Zipf (s = 1); keywords Zipf over ~2000
- * (rank 1 is "QPV"); types Zipf over 12; 2% private; dates 2000-2025, ~3%
- * undated.  Ids are "<slug of the title, at most 60 bytes>-<index>": unique
- * (the last component is the index) and [a-z0-9-].
+ * updated (sometimes), keywords, series, number, summary, body (paragraphs
+ * separated by a blank line), links.  Word choice Zipf (s = 1) over the
+ * vocabulary; keywords Zipf over ~2000 (rank 1 is "QPV"); types Zipf over
+ * 12; 2% private; dates 2000-2025, ~3% undated.  Ids are "<slug of the
+ * title, at most 60 bytes>-<index>": unique (the last component is the
+ * index) and [a-z0-9-].
  *
  * BSD 2-Clause, like the project.
  */
@@ -296,20 +326,35 @@ zipf_draw(zipf_t *z, uint64_t *s)      /* a 0-based rank */
 
 /* words, with their lengths, capitalised forms and slugs */
 
+#define WORD_MAX  30
+
 typedef struct {
     const char  *s;
     uint32_t     len;
-    char         cap[48];
+    char         cap[WORD_MAX + 18];
     uint32_t     caplen;
-    char         slug[48];
+    char         slug[WORD_MAX + 18];
     uint32_t     sluglen;
 } word_t;
 
-static word_t    words[NVOCAB];
-static zipf_t    zw, zk, zt;
-static char     *keywords[NKW_MAX];
-static uint32_t  kwlen[NKW_MAX];
-static uint32_t  nkw;
+/* the vocabulary in use: "-v small" or "-v large" */
+
+#define DICT_DEFAULT  "/usr/share/dict/french"
+#define LARGE_SIZE    20000
+
+static int          large = 1;
+static uint32_t     large_size = LARGE_SIZE;
+static const char  *dict_path = DICT_DEFAULT;
+static uint32_t     dict_usable;
+static uint32_t     nbase;             /* words of vocab[] in words[] */
+static uint64_t     vocab_sum;
+
+static word_t      *words;
+static uint32_t     nwords;
+static zipf_t       zw, zk, zt;
+static char        *keywords[NKW_MAX];
+static uint32_t     kwlen[NKW_MAX];
+static uint32_t     nkw;
 
 
 /* lower case ASCII without accents: for slugs and for comparing keywords */
@@ -374,18 +419,285 @@ fold_ascii(const char *s, char *out, size_t max, int dashes)
 }
 
 
+static void *
+xmalloc(size_t n)
+{
+    void  *p = malloc(n);
+
+    if (p == NULL) {
+        perror("gen: malloc");
+        exit(1);
+    }
+
+    return p;
+}
+
+
+/* FNV-1a, then murmur3's finalizer: the order of the large vocabulary */
+
+static uint64_t
+word_hash(const char *s, size_t n)
+{
+    uint64_t  h = 0xcbf29ce484222325ULL;
+    size_t    i;
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ (unsigned char) s[i]) * 0x100000001b3ULL;
+    }
+
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+
+/*
+ * A usable line of the word list: lower case French letters (a-z, the
+ * accented letters of Latin-1, oe and ae) and dashes between letters,
+ * 2 to WORD_MAX bytes, and not a verb form that a catalogue seldom holds.
+ */
+
+static const char  *rare_endings[] = {
+    "assions", "assiez", "assent", "asse", "asses", "\xc3\xa2mes",
+    "\xc3\xa2tes", "\xc3\xa8rent", "erions", "eriez", "eraient", "erais",
+    "erait", "erons", "eront", "erez", "issions", "issiez", "issent",
+    "\xc3\xaemes", "\xc3\xaetes", "irent", "ussions", "ussent",
+    "\xc3\xbbmes", "\xc3\xbbtes", "urent", "\xc3\xa2t", "\xc3\xaet",
+    "\xc3\xbbt",
+};
+
+
+static int
+usable(const char *s, size_t n)
+{
+    const unsigned char  *p = (const unsigned char *) s;
+    size_t                i, k, e;
+    int                   dash = 1;    /* no dash first */
+
+    if (n < 2 || n > WORD_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (p[i] >= 'a' && p[i] <= 'z') {
+            dash = 0;
+
+        } else if (p[i] == '-') {
+            if (dash) {
+                return 0;
+            }
+            dash = 1;
+
+        } else if (p[i] == 0xc3 && i + 1 < n && p[i + 1] >= 0xa0
+                   && p[i + 1] <= 0xbf && p[i + 1] != 0xb7)
+        {
+            dash = 0;
+            i++;
+
+        } else if (p[i] == 0xc5 && i + 1 < n && p[i + 1] == 0x93) {
+            dash = 0;
+            i++;
+
+        } else {
+            return 0;
+        }
+    }
+
+    if (dash) {
+        return 0;
+    }
+
+    for (k = 0; k < sizeof(rare_endings) / sizeof(rare_endings[0]); k++) {
+        e = strlen(rare_endings[k]);
+        if (n > e && memcmp(s + n - e, rare_endings[k], e) == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+typedef struct {
+    uint64_t     h;
+    const char  *s;
+} dword_t;
+
+
+static int
+dword_cmp(const void *a, const void *b)
+{
+    const dword_t  *x = a, *y = b;
+
+    if (x->h != y->h) {
+        return x->h < y->h ? -1 : 1;
+    }
+
+    return strcmp(x->s, y->s);
+}
+
+
+/* one of the 536 words: a binary search by hash in their sorted table */
+
+static int
+in_vocab(const dword_t *v, size_t nv, const dword_t *w)
+{
+    size_t  lo = 0, hi = nv, mid;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (dword_cmp(&v[mid], w) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo < nv && dword_cmp(&v[lo], w) == 0;
+}
+
+
+/* the words of the large vocabulary after the 532: into words[nbase..] */
+
+static void
+load_dict(void)
+{
+    FILE      *f;
+    char      *text, *p, *nl, *end;
+    long       size;
+    size_t     n, got, cap = 1 << 16;
+    uint32_t   i, j, need;
+    dword_t   *d, v[NVOCAB];
+
+    for (i = 0; i < NVOCAB; i++) {
+        v[i].h = word_hash(vocab[i], strlen(vocab[i]));
+        v[i].s = vocab[i];
+    }
+
+    qsort(v, NVOCAB, sizeof(dword_t), dword_cmp);
+
+    f = fopen(dict_path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "gen: %s: %s: the large vocabulary needs a French word "
+                "list (apt-get install wfrench, or -d FILE), or use -v small\n",
+                dict_path, strerror(errno));
+        exit(1);
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fprintf(stderr, "gen: %s: not a regular file\n", dict_path);
+        exit(1);
+    }
+
+    text = xmalloc((size_t) size + 1);
+    got = fread(text, 1, (size_t) size, f);
+    if (got != (size_t) size || ferror(f)) {
+        fprintf(stderr, "gen: %s: read error\n", dict_path);
+        exit(1);
+    }
+
+    fclose(f);
+    text[size] = '\0';
+
+    d = xmalloc(cap * sizeof(dword_t));
+    n = 0;
+
+    for (p = text, end = text + size; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', end - p);
+        if (nl == NULL) {
+            nl = end;
+        }
+
+        *nl = '\0';
+        if (nl > p && nl[-1] == '\r') {
+            nl[-1] = '\0';
+        }
+
+        if (!usable(p, strlen(p))) {
+            continue;
+        }
+
+        if (n == cap) {
+            cap *= 2;
+            d = realloc(d, cap * sizeof(dword_t));
+            if (d == NULL) {
+                perror("gen: realloc");
+                exit(1);
+            }
+        }
+
+        d[n].h = word_hash(p, strlen(p));
+        d[n].s = p;
+
+        if (!in_vocab(v, NVOCAB, &d[n])) {
+            n++;
+        }
+    }
+
+    qsort(d, n, sizeof(dword_t), dword_cmp);
+
+    /* duplicates are neighbours: same hash, same bytes */
+    for (i = 0, j = 0; i < n; i++) {
+        if (j > 0 && d[j - 1].h == d[i].h && strcmp(d[j - 1].s, d[i].s) == 0) {
+            continue;
+        }
+        d[j++] = d[i];
+    }
+
+    dict_usable = j;
+    need = large_size - nbase;
+
+    if (dict_usable < need) {
+        fprintf(stderr, "gen: %s: %u usable words, the vocabulary of %u "
+                "needs %u\n", dict_path, dict_usable, large_size, need);
+        exit(1);
+    }
+
+    for (i = 0; i < need; i++) {
+        words[nbase + i].s = d[i].s;          /* into text, kept */
+    }
+
+    free(d);
+}
+
+
 static void
 init_words(void)
 {
     size_t  i;
 
-    for (i = 0; i < NVOCAB; i++) {
-        word_t               *w = &words[i];
-        const unsigned char  *p = (const unsigned char *) vocab[i];
+    nwords = large ? large_size : NVOCAB;
+    words = xmalloc(nwords * sizeof(word_t));
 
-        w->s = vocab[i];
-        w->len = strlen(vocab[i]);
-        memcpy(w->cap, vocab[i], w->len + 1);
+    /* the small vocabulary as it always was, its 4 repeated words too */
+    for (nbase = 0, i = 0; i < NVOCAB; i++) {
+        size_t  j;
+
+        for (j = 0; large && j < i && strcmp(vocab[j], vocab[i]) != 0; j++) {
+            /* void */
+        }
+
+        if (!large || j == i) {
+            words[nbase++].s = vocab[i];
+        }
+    }
+
+    if (large) {
+        load_dict();
+    }
+
+    vocab_sum = 0xcbf29ce484222325ULL;
+
+    for (i = 0; i < nwords; i++) {
+        word_t               *w = &words[i];
+        const unsigned char  *p = (const unsigned char *) w->s;
+
+        w->len = strlen(w->s);
+        memcpy(w->cap, w->s, w->len + 1);
 
         if (*p >= 'a' && *p <= 'z') {
             w->cap[0] = (char) (*p - 32);
@@ -398,10 +710,13 @@ init_words(void)
         }
 
         w->caplen = w->len;
-        w->sluglen = fold_ascii(vocab[i], w->slug, sizeof(w->slug), 1);
+        w->sluglen = fold_ascii(w->s, w->slug, sizeof(w->slug), 1);
+
+        /* the checksum of "gen -i": every word and its rank */
+        vocab_sum = (vocab_sum ^ word_hash(w->s, w->len)) * 0x100000001b3ULL;
     }
 
-    zipf_init(&zw, NVOCAB);
+    zipf_init(&zw, nwords);
     zipf_init(&zt, NTYPES);
 }
 
@@ -525,14 +840,12 @@ put_2d(out_t *o, uint32_t v)
 }
 
 
-/* a sentence of lo..hi words, capitalised, with an occasional comma */
+/* a sentence of n words, capitalised, with an occasional comma */
 
 static void
-sentence(out_t *o, uint64_t *s, uint32_t lo, uint32_t hi, int dot)
+sentence_n(out_t *o, uint64_t *s, uint32_t n, int dot)
 {
-    uint32_t  n, i, w, prev = (uint32_t) -1;
-
-    n = lo + below(s, hi - lo + 1);
+    uint32_t  i, w, prev = (uint32_t) -1;
 
     for (i = 0; i < n; i++) {
         do {
@@ -560,6 +873,13 @@ sentence(out_t *o, uint64_t *s, uint32_t lo, uint32_t hi, int dot)
 }
 
 
+static void
+sentence(out_t *o, uint64_t *s, uint32_t lo, uint32_t hi, int dot)
+{
+    sentence_n(o, s, lo + below(s, hi - lo + 1), dot);
+}
+
+
 /* text of at least `target` bytes: sentences, paragraphs every 3-6 */
 
 static void
@@ -572,6 +892,38 @@ text(out_t *o, uint64_t *s, size_t target, int paragraphs)
         sentence(o, s, 6, 22, 1);
 
         if ((size_t) (o->p - start) >= target) {
+            break;
+        }
+
+        if (paragraphs && ++in_par == par_len) {
+            PUTS(o, "\\n\\n");
+            in_par = 0;
+            par_len = 3 + below(s, 4);
+
+        } else {
+            *o->p++ = ' ';
+        }
+    }
+}
+
+
+/* text of exactly `target` words (the large catalogue): the same sentences */
+
+static void
+text_words(out_t *o, uint64_t *s, uint32_t target, int paragraphs)
+{
+    uint32_t  n, in_par = 0, par_len = 3 + below(s, 4);
+
+    for ( ;; ) {
+        n = 6 + below(s, 17);
+        if (n > target) {
+            n = target;
+        }
+
+        sentence_n(o, s, n, 1);
+        target -= n;
+
+        if (target == 0) {
             break;
         }
 
@@ -611,33 +963,35 @@ record(out_t *o, uint64_t seed, uint64_t index)
 
     t.p = t.start = title;
 
+    /* titles of 5-15 words in the large catalogue, prefix included */
+
     if (series) {
         number = 1 + below(s, 300);
         PUTS(&t, "Fiche Déniché pour vous n°");
         put_uint(&t, number);
         PUTS(&t, " - ");
-        sentence(&t, s, 2, 6, 0);
+        sentence(&t, s, 2, large ? 10 : 6, 0);
 
     } else if (type == 2) {
         PUTS(&t, "Guide : « ");
-        sentence(&t, s, 3, 9, 0);
+        sentence(&t, s, large ? 4 : 3, large ? 14 : 9, 0);
         PUTS(&t, " »");
 
     } else if (type == 3) {
         PUTS(&t, "Webinaire \"");
-        sentence(&t, s, 3, 9, 0);
+        sentence(&t, s, large ? 4 : 3, large ? 14 : 9, 0);
         PUTS(&t, "\"");
 
     } else if (type == 4) {
         PUTS(&t, "Compte rendu : ");
-        sentence(&t, s, 3, 10, 0);
+        sentence(&t, s, 3, large ? 13 : 10, 0);
 
     } else if (type == 6) {
         PUTS(&t, "Étude : ");
-        sentence(&t, s, 3, 10, 0);
+        sentence(&t, s, large ? 4 : 3, large ? 14 : 10, 0);
 
     } else {
-        sentence(&t, s, 3, 12, 0);
+        sentence(&t, s, large ? 5 : 3, large ? 15 : 12, 0);
     }
 
     tlen = t.p - title;
@@ -741,9 +1095,18 @@ record(out_t *o, uint64_t seed, uint64_t index)
     }
 
     PUTS(o, ",\"summary\":\"");
-    text(o, s, 200 + below(s, 161), 0);
+    if (large) {
+        text_words(o, s, 45 + below(s, 31), 0);
+    } else {
+        text(o, s, 200 + below(s, 161), 0);
+    }
+
     PUTS(o, "\",\"body\":\"");
-    text(o, s, 1500 + below(s, 1801), 1);
+    if (large) {
+        text_words(o, s, 200 + below(s, 101), 1);
+    } else {
+        text(o, s, 1500 + below(s, 1801), 1);
+    }
 
     PUTS(o, "\",\"links\":[");
     nlinks = below(s, 3);
@@ -812,8 +1175,10 @@ static void
 usage(void)
 {
     fprintf(stderr,
-            "usage: gen N [SEED] > catalogue.jsonl\n"
-            "       gen -r INDEX [SEED] | -k RANK | -t RANK | -w RANK\n");
+            "usage: gen [-v large|small] [-V SIZE] [-d FILE] N [SEED]"
+            " > catalogue.jsonl\n"
+            "       gen [OPTIONS] -r INDEX [SEED] | -k RANK | -t RANK"
+            " | -w RANK | -i\n");
     exit(2);
 }
 
@@ -826,8 +1191,54 @@ main(int argc, char **argv)
     char     *buf;
     out_t     o;
 
+    /* the vocabulary's options first */
+
+    while (argc >= 3 && argv[1][0] == '-' && argv[1][1] && !argv[1][2]
+           && strchr("vVd", argv[1][1]) != NULL)
+    {
+        switch (argv[1][1]) {
+        case 'v':
+            if (strcmp(argv[2], "large") == 0) {
+                large = 1;
+            } else if (strcmp(argv[2], "small") == 0) {
+                large = 0;
+            } else {
+                usage();
+            }
+            break;
+
+        case 'V':
+            if (number(argv[2], &v) != 0 || v < 1000 || v > 10000000) {
+                fprintf(stderr, "gen: -V: a size from 1000 to 10000000\n");
+                return 2;
+            }
+            large_size = (uint32_t) v;
+            break;
+
+        default:
+            dict_path = argv[2];
+        }
+
+        argc -= 2;
+        argv += 2;
+    }
+
     init_words();
     init_keywords();
+
+    if (argc == 2 && strcmp(argv[1], "-i") == 0) {
+        if (large) {
+            printf("large vocabulary: %u distinct words (%u, then %u of the"
+                   " %u usable words of %s), checksum %016llx\n", nwords,
+                   nbase, nwords - nbase, dict_usable, dict_path,
+                   (unsigned long long) vocab_sum);
+        } else {
+            printf("small vocabulary: %u words, checksum %016llx\n", nwords,
+                   (unsigned long long) vocab_sum);
+        }
+
+        return 0;
+    }
 
     if (argc >= 3 && argv[1][0] == '-' && argv[1][1] && !argv[1][2]) {
         if (number(argv[2], &v) != 0) {
@@ -844,7 +1255,7 @@ main(int argc, char **argv)
 
             {
                 uint64_t     max = argv[1][1] == 'k' ? nkw
-                                   : argv[1][1] == 't' ? NTYPES : NVOCAB;
+                                   : argv[1][1] == 't' ? NTYPES : nwords;
                 const char  *s;
 
                 if (v < 1 || v > max) {
@@ -853,7 +1264,7 @@ main(int argc, char **argv)
                 }
 
                 s = argv[1][1] == 'k' ? keywords[v - 1]
-                    : argv[1][1] == 't' ? types[v - 1] : vocab[v - 1];
+                    : argv[1][1] == 't' ? types[v - 1] : words[v - 1].s;
                 printf("%s\n", s);
             }
 
@@ -864,7 +1275,7 @@ main(int argc, char **argv)
                 usage();
             }
 
-            buf = malloc(1 << 16);
+            buf = xmalloc(1 << 16);
             o.p = o.start = buf;
             record(&o, seed, v);
             return write_all(buf, o.p - buf) ? 1 : 0;
@@ -880,12 +1291,7 @@ main(int argc, char **argv)
         usage();
     }
 
-    buf = malloc(cap);
-    if (buf == NULL) {
-        perror("gen: malloc");
-        return 1;
-    }
-
+    buf = xmalloc(cap);
     o.p = o.start = buf;
     o.end = buf + cap;
 
