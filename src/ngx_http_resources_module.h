@@ -131,7 +131,10 @@ extern ngx_module_t  ngx_http_resources_module;
 ngx_int_t ngx_http_resources_handler(ngx_http_request_t *r);
 void ngx_http_resources_work_done(void);
 
-/* the request path (ngx_http_resources_*.c but module.c and store.c) */
+/*
+ * The request path: what ngx_http_resources_*.c (but module.c and
+ * store.c) share
+ */
 
 #define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
 #define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
@@ -155,6 +158,11 @@ typedef struct {
     ngx_uint_t                       slot;        /* its word of q */
 } ngx_http_resources_term_t;
 
+
+/*
+ * The state of one request, from its pool (never in the configuration):
+ * what the handler, the list's steps, the facets and the reply share
+ */
 
 typedef struct {
     ngx_http_request_t              *r;
@@ -222,6 +230,8 @@ ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
     return status;
 }
 
+
+/* bit d of a bitmap in the map (any alignment) */
 
 static ngx_inline ngx_uint_t
 ngx_http_resources_bit(const u_char *bits, uint32_t d)
