@@ -733,6 +733,29 @@ like $err, qr/removed \Q$db\E\.tmp\.\d+, left by a load that did not finish/,
     'the next load removes it';
 ok !glob("$db.tmp.*"), 'no temporary file is left';
 
+# the temporary links of generations that a killed load left are removed
+# too; a live loader's, and names that are not ours, are kept
+{
+    my $dead = fork // die;
+    exit 0 if $dead == 0;
+    waitpid $dead, 0;
+    my @left = map { "$db$_.tmp.$dead" } '.prev', '.prev.2', '.undone';
+    my @kept = ("$db.prev.3.tmp.$$", "$db.prevx.tmp.$dead", "$db.prev.2x.tmp.$dead");
+    for my $f (@left, @kept) { open my $o, '>', $f or die "$f: $!"; close $o }
+    open my $more, ">", "$dir/stale-more.jsonl" or die;
+    print $more slurp('t/data/sample.jsonl'),
+        qq({"id":"one-more","title":"Une de plus","type":"Autres","date":"2024-01"}\n);
+    close $more;
+    ($rc, $out, $err) = load("-o", $db, "$dir/stale-more.jsonl");
+    is $rc, 0, 'a load over stale generation links' or diag $err;
+    for my $f (@left) {
+        ok !-e $f, "removed: $f";
+        like $err, qr/removed \Q$f\E, left by a load that did not finish/, "said: $f";
+    }
+    ok -e $_, "kept: $_" for @kept;
+    unlink @kept;
+}
+
 # --- a UTF-8 byte order mark (EF BB BF) before JSON Lines or a listing:
 # skipped, the format seen through it
 

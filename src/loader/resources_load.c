@@ -588,14 +588,54 @@ done:
 }
 
 
-/* removes "<base>.tmp.<pid>" files whose loader is gone */
+/*
+ * The pid in a temporary file's name of ours, or 0: "<base>.tmp.<pid>"
+ * (a snapshot being written), "<base>.prev[.N].tmp.<pid>" or
+ * "<base>.undone.tmp.<pid>" (a generation being linked into place)
+ */
+
+static long
+resources_stale_pid(const char *name, const char *base, size_t blen)
+{
+    long         pid;
+    char        *end;
+    const char  *p;
+
+    if (strncmp(name, base, blen) != 0) {
+        return 0;
+    }
+
+    p = name + blen;
+
+    if (strncmp(p, ".prev", 5) == 0) {
+        p += 5;
+
+        if (p[0] == '.' && p[1] >= '0' && p[1] <= '9') {
+            for (p++; *p >= '0' && *p <= '9'; p++) { /* void */ }
+        }
+
+    } else if (strncmp(p, ".undone", 7) == 0) {
+        p += 7;
+    }
+
+    if (strncmp(p, ".tmp.", 5) != 0) {
+        return 0;
+    }
+
+    pid = strtol(p + 5, &end, 10);
+
+    return (*end == '\0' && pid > 0) ? pid : 0;
+}
+
+
+/* removes the temporary files of ours whose loader is gone */
 
 static void
 resources_clean_stale(const char *dir, const char *base)
 {
     DIR            *d;
     long            pid;
-    char           *end, path[4096];
+    char            path[4096];
     size_t          blen;
     struct dirent  *de;
 
@@ -607,19 +647,9 @@ resources_clean_stale(const char *dir, const char *base)
     blen = strlen(base);
 
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, base, blen) != 0
-            || strncmp(de->d_name + blen, ".tmp.", 5) != 0)
-        {
-            continue;
-        }
+        pid = resources_stale_pid(de->d_name, base, blen);
 
-        pid = strtol(de->d_name + blen + 5, &end, 10);
-
-        if (*end != '\0' || pid <= 0) {
-            continue;
-        }
-
-        if (kill((pid_t) pid, 0) == 0 || errno != ESRCH) {
+        if (pid == 0 || kill((pid_t) pid, 0) == 0 || errno != ESRCH) {
             continue;
         }
 
