@@ -54,8 +54,7 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
                 return NGX_ERROR;
             }
 
-            e->value = rq->vi ? t.display_all : t.display;
-            e->len = rq->vi ? t.display_all_len : t.display_len;
+            ngx_http_resources_spelling(rq, &t, &e->value, &e->len);
         }
 
         if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)

@@ -318,8 +318,7 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
         if (t.count[rq->vi]) {
             f[m].id = t.id;
             f[m].count = t.count[rq->vi];
-            f[m].value = rq->vi ? t.display_all : t.display;
-            f[m].len = rq->vi ? t.display_all_len : t.display_len;
+            ngx_http_resources_spelling(rq, &t, &f[m].value, &f[m].len);
             m++;
         }
     }
@@ -426,8 +425,8 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     size_t                       n, cap, limit, klen;
     ssize_t                      flen;
     MDB_val                      k, d;
-    resources_term_t             rt;
     resources_scan_t             sc;
+    resources_term_info_t        t;
     ngx_http_request_t          *r;
     ngx_http_resources_facet_t  *f, *nf;
 
@@ -496,12 +495,8 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
             break;
         }
 
-        ngx_memcpy(&rt, d.mv_data, sizeof(resources_term_t));
-
-        /* the private view's spelling may follow (resources_store.h) */
-
-        if (rt.count[rq->vi] == 0
-            || sizeof(resources_term_t) + rt.display_len > d.mv_size)
+        if (resources_snapshot_term_value(&d, &t) != 0
+            || t.count[rq->vi] == 0)
         {
             continue;
         }
@@ -519,18 +514,9 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
             cap *= 2;
         }
 
-        /* the view's spelling: the private one, when it differs, last */
-
-        f[n].id = rt.id;
-        f[n].count = rt.count[rq->vi];
-        f[n].value = (u_char *) d.mv_data + sizeof(resources_term_t);
-        f[n].len = rt.display_len;
-
-        if (rq->vi && d.mv_size > sizeof(resources_term_t) + rt.display_len) {
-            f[n].value += rt.display_len;
-            f[n].len = d.mv_size - sizeof(resources_term_t) - rt.display_len;
-        }
-
+        f[n].id = t.id;
+        f[n].count = t.count[rq->vi];
+        ngx_http_resources_spelling(rq, &t, &f[n].value, &f[n].len);
         n++;
     }
 

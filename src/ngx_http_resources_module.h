@@ -231,6 +231,17 @@ ngx_http_resources_fail(ngx_http_resources_req_t *rq, ngx_uint_t status,
 }
 
 
+/* a term's spelling as the location's view shows it */
+
+static ngx_inline void
+ngx_http_resources_spelling(ngx_http_resources_req_t *rq,
+    const resources_term_info_t *t, const u_char **value, size_t *len)
+{
+    *value = rq->vi ? t->display_all : t->display;
+    *len = rq->vi ? t->display_all_len : t->display_len;
+}
+
+
 /* bit d of a bitmap in the map (any alignment) */
 
 static ngx_inline ngx_uint_t

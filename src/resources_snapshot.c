@@ -1414,6 +1414,13 @@ resources_snapshot_term_decode(MDB_val *d, int with_folded,
 
 
 int
+resources_snapshot_term_value(MDB_val *d, resources_term_info_t *t)
+{
+    return resources_snapshot_term_decode(d, 0, t);
+}
+
+
+int
 resources_snapshot_term(resources_snapshot_t *s, u_char kind, uint32_t id,
     resources_term_info_t *t)
 {

@@ -319,6 +319,13 @@ int resources_snapshot_pair_count(resources_snapshot_t *s,
     const u_char **bits, size_t nb, size_t *count);
 
 /*
+ * A value of "terms" (kind, folded -> term, display spellings) decoded:
+ * its folded form is not in it (t->folded NULL); 0, or -1 when its lengths
+ * do not add up
+ */
+int resources_snapshot_term_value(MDB_val *d, resources_term_info_t *t);
+
+/*
  * term of a kind by id; 0, or -1 when there is none or its value's
  * lengths do not add up (corrupt)
  */

@@ -48,14 +48,7 @@
 #include "resources_text.h"
 
 
-#define check(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
-                    __LINE__, #cond);                                         \
-            __builtin_trap();                                                 \
-        }                                                                     \
-    } while (0)
+#include "fuzz.h"
 
 #define FUZZ_JSONL_RESET      4100    /* records, then the big one restarts:
                                          more than RESOURCES_BITMAP_MIN (4096), so

@@ -28,14 +28,7 @@
 #include "resources_text.h"
 
 
-#define check(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
-                    __LINE__, #cond);                                         \
-            __builtin_trap();                                                 \
-        }                                                                     \
-    } while (0)
+#include "fuzz.h"
 
 
 typedef struct {

@@ -24,14 +24,7 @@
 #include "resources_store.h"
 
 
-#define check(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "%s: check failed at line %d: %s\n", __FILE__,    \
-                    __LINE__, #cond);                                         \
-            __builtin_trap();                                                 \
-        }                                                                     \
-    } while (0)
+#include "fuzz.h"
 
 #define FUZZ_LISTS_MAX  8
 
