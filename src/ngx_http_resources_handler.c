@@ -20,6 +20,8 @@
 #include "resources_text.h"
 
 
+static ngx_int_t ngx_http_resources_answer(ngx_http_request_t *r,
+    ngx_http_resources_ctx_t *ctx);
 static ngx_int_t ngx_http_resources_no_args(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
     u_char *id, size_t len);
@@ -30,15 +32,52 @@ static ngx_int_t ngx_http_resources_preflight(ngx_http_request_t *r,
     ngx_http_resources_loc_conf_t *rlcf);
 
 
+/*
+ * The entry point: the answer, and, when resources_status is on, its
+ * route, status and time counted
+ */
+
 ngx_int_t
 ngx_http_resources_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                        rc;
+    ngx_http_resources_ctx_t        *ctx;
+    ngx_http_resources_main_conf_t  *rmcf;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_resources_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->total = -1;
+    ctx->route = NGX_HTTP_RESOURCES_ROUTE_OTHER;
+    ngx_http_set_ctx(r, ctx, ngx_http_resources_module);
+
+    rmcf = ngx_http_get_module_main_conf(r, ngx_http_resources_module);
+
+    if (rmcf->sh == NULL) {
+        return ngx_http_resources_answer(r, ctx);
+    }
+
+    ngx_http_resources_status_start(ctx);
+
+    rc = ngx_http_resources_answer(r, ctx);
+
+    ngx_http_resources_status_count(r, ctx, rc);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_resources_answer(ngx_http_request_t *r,
+    ngx_http_resources_ctx_t *ctx)
 {
     u_char                         *p;
     size_t                          plen, len;
     ngx_int_t                       rc;
     ngx_str_t                       rest;
     ngx_http_resources_req_t       *rq;
-    ngx_http_resources_ctx_t       *ctx;
     ngx_http_resources_snap_t      *snap;
     ngx_http_resources_loc_conf_t  *rlcf;
 
@@ -51,6 +90,7 @@ ngx_http_resources_handler(ngx_http_request_t *r)
         }
 
         if (r->method == NGX_HTTP_OPTIONS && rlcf->cors) {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_PREFLIGHT;
             return ngx_http_resources_preflight(r, rlcf);
         }
 
@@ -62,14 +102,6 @@ ngx_http_resources_handler(ngx_http_request_t *r)
     if (rc != NGX_OK) {
         return rc;
     }
-
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_resources_ctx_t));
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ctx->total = -1;
-    ngx_http_set_ctx(r, ctx, ngx_http_resources_module);
 
     snap = ngx_http_resources_db_get(rlcf->db, r);
 
@@ -86,6 +118,8 @@ ngx_http_resources_handler(ngx_http_request_t *r)
     }
 
     ngx_http_resources_work_reset(r->connection->log);
+
+    ctx->rq = rq;
 
     rq->r = r;
     rq->rlcf = rlcf;
@@ -120,6 +154,7 @@ ngx_http_resources_handler(ngx_http_request_t *r)
     }
 
     if (rest.len <= 1) {
+        ctx->route = NGX_HTTP_RESOURCES_ROUTE_LIST;
         rc = ngx_http_resources_list(rq, 0);
         ctx->total = rq->total;
 
@@ -128,6 +163,7 @@ ngx_http_resources_handler(ngx_http_request_t *r)
         len = rest.len - 1;
 
         if (len == 5 && ngx_strncmp(p, "_meta", 5) == 0) {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_META;
             rc = ngx_http_resources_no_args(rq);
 
             if (rc == NGX_OK) {
@@ -135,16 +171,20 @@ ngx_http_resources_handler(ngx_http_request_t *r)
             }
 
         } else if (len == 9 && ngx_strncmp(p, "_keywords", 9) == 0) {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_KEYWORDS;
             rc = ngx_http_resources_terms(rq, RESOURCES_KIND_KEYWORD);
 
         } else if (len == 6 && ngx_strncmp(p, "_types", 6) == 0) {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_TYPES;
             rc = ngx_http_resources_terms(rq, RESOURCES_KIND_TYPE);
 
         } else if (len == 5 && ngx_strncmp(p, "_feed", 5) == 0) {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_FEED;
             rc = ngx_http_resources_list(rq, 1);
             ctx->total = rq->total;
 
         } else {
+            ctx->route = NGX_HTTP_RESOURCES_ROUTE_LOOKUP;
             rc = ngx_http_resources_no_args(rq);
 
             if (rc == NGX_OK) {

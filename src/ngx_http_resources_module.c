@@ -15,6 +15,8 @@ static char *ngx_http_resources(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_resources_cors_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_resources_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_http_resources_init_process(ngx_cycle_t *cycle);
 static void ngx_http_resources_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_resources_variable(ngx_http_request_t *r,
@@ -128,13 +130,27 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       offsetof(ngx_http_resources_loc_conf_t, strict_args),
       NULL },
 
+    { ngx_string("resources_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_resources_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("resources_status_searches"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_resources_loc_conf_t, status_searches),
+      NULL },
+
       ngx_null_command
 };
 
 
 static ngx_http_module_t  ngx_http_resources_module_ctx = {
     ngx_http_resources_add_variables,      /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_resources_status_add_zone,    /* postconfiguration */
 
     ngx_http_resources_create_main_conf,   /* create main configuration */
     NULL,                                  /* init main configuration */
@@ -296,6 +312,7 @@ ngx_http_resources_create_loc_conf(ngx_conf_t *cf)
     rlcf->retry_after = NGX_CONF_UNSET;
     rlcf->cors = NGX_CONF_UNSET_PTR;
     rlcf->strict_args = NGX_CONF_UNSET;
+    rlcf->status_searches = NGX_CONF_UNSET;
 
     return rlcf;
 }
@@ -378,6 +395,7 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->cors, prev->cors, NULL);
     ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
     ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
+    ngx_conf_merge_value(conf->status_searches, prev->status_searches, 1);
 
     if (conf->enable != 1) {
         conf->enable = 0;
@@ -451,10 +469,37 @@ ngx_http_resources(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "cannot be used in a named location";
     }
 
+    if (clcf->handler == ngx_http_resources_status_handler) {
+        return "cannot be used with \"resources_status\" in one location";
+    }
+
     rlcf->enable = 1;
     rlcf->prefix = clcf->name;
 
     clcf->handler = ngx_http_resources_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* resources_status: this location shows the counters (the zone follows) */
+
+static char *
+ngx_http_resources_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t        *clcf;
+    ngx_http_resources_main_conf_t  *rmcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler == ngx_http_resources_handler) {
+        return "cannot be used with \"resources\" in one location";
+    }
+
+    rmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_resources_module);
+    rmcf->status = 1;
+
+    clcf->handler = ngx_http_resources_status_handler;
 
     return NGX_CONF_OK;
 }
@@ -564,6 +609,7 @@ ngx_http_resources_exit_process(ngx_cycle_t *cycle)
     dbp = rmcf->dbs.elts;
 
     for (i = 0; i < rmcf->dbs.nelts; i++) {
+        ngx_http_resources_status_exit(dbp[i]);
         ngx_http_resources_db_done(dbp[i]);
     }
 

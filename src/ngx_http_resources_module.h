@@ -18,6 +18,10 @@
  *   ngx_http_resources_result.c    a result's forms (docnos, bitmap), orders
  *   ngx_http_resources_facets.c    facets
  *   ngx_http_resources_feed.c      the Atom feed
+ *   ngx_http_resources_status.c    resources_status: counters summed over
+ *                                  workers in a shared zone, the snapshot
+ *                                  each worker serves, searches that found
+ *                                  nothing
  *
  * Request state lives in ngx_http_resources_req_t (the request's pool),
  * never in the configuration; the snapshot is read through
@@ -47,6 +51,31 @@
 
 
 typedef struct ngx_http_resources_db_s  ngx_http_resources_db_t;
+typedef struct ngx_http_resources_status_db_s
+    ngx_http_resources_status_db_t;
+typedef struct ngx_http_resources_status_sh_s
+    ngx_http_resources_status_sh_t;
+
+
+/* what resources_status shows, at most (ngx_http_resources_status.c) */
+
+#define NGX_HTTP_RESOURCES_STATUS_DBS       16   /* files */
+#define NGX_HTTP_RESOURCES_STATUS_WORKERS   128  /* workers of each */
+#define NGX_HTTP_RESOURCES_STATUS_SEARCHES  256  /* searches counted */
+#define NGX_HTTP_RESOURCES_STATUS_QLEN      128  /* bytes of a search */
+
+
+/* the routes, as resources_status counts them */
+
+#define NGX_HTTP_RESOURCES_ROUTE_LIST       0
+#define NGX_HTTP_RESOURCES_ROUTE_LOOKUP     1
+#define NGX_HTTP_RESOURCES_ROUTE_META       2
+#define NGX_HTTP_RESOURCES_ROUTE_KEYWORDS   3
+#define NGX_HTTP_RESOURCES_ROUTE_TYPES      4
+#define NGX_HTTP_RESOURCES_ROUTE_FEED       5
+#define NGX_HTTP_RESOURCES_ROUTE_PREFLIGHT  6
+#define NGX_HTTP_RESOURCES_ROUTE_OTHER      7
+#define NGX_HTTP_RESOURCES_ROUTES           8
 
 
 /*
@@ -83,6 +112,7 @@ struct ngx_http_resources_db_s {
     ngx_msec_t                    last_check;
     ngx_event_t                   timer;
     ngx_log_t                    *log;
+    ngx_http_resources_status_db_t  *sh;      /* its status, or NULL */
 
     /* the last file that failed, not retried until it changes */
     unsigned                      failed:1;
@@ -96,6 +126,12 @@ struct ngx_http_resources_db_s {
 
 typedef struct {
     ngx_array_t                   dbs;        /* ngx_http_resources_db_t * */
+
+    /* resources_status: its zone, when a location has it */
+    ngx_flag_t                    status;
+    ngx_shm_zone_t               *zone;
+    ngx_slab_pool_t              *shpool;
+    ngx_http_resources_status_sh_t  *sh;
 } ngx_http_resources_main_conf_t;
 
 
@@ -112,16 +148,23 @@ typedef struct {
     ngx_array_t                  *cors;       /* ngx_str_t; NULL: off */
     ngx_str_t                     feed_title;
     ngx_flag_t                    strict_args;
+    ngx_flag_t                    status_searches;
     ngx_str_t                     prefix;     /* the location's name */
 } ngx_http_resources_loc_conf_t;
 
 
-/* per request: what the variables show */
+typedef struct ngx_http_resources_req_s  ngx_http_resources_req_t;
+
+
+/* per request: what the variables and resources_status show */
 
 typedef struct {
     ngx_http_resources_snap_t    *snap;
     ngx_http_resources_view_t    *view;       /* of snap, the location's */
     ngx_int_t                     total;      /* -1: not a list */
+    ngx_http_resources_req_t     *rq;
+    ngx_uint_t                    route;      /* NGX_HTTP_RESOURCES_ROUTE_ */
+    uint64_t                      start;      /* microseconds, monotonic */
 } ngx_http_resources_ctx_t;
 
 
@@ -164,7 +207,7 @@ typedef struct {
  * what the handler, the list's steps, the facets and the reply share
  */
 
-typedef struct {
+struct ngx_http_resources_req_s {
     ngx_http_request_t              *r;
     ngx_http_resources_loc_conf_t   *rlcf;
     ngx_http_resources_snap_t       *snap;
@@ -204,7 +247,7 @@ typedef struct {
     ngx_chain_t                    **last;
     ngx_buf_t                       *b;
     off_t                            length;
-} ngx_http_resources_req_t;
+};
 
 
 typedef struct {
@@ -368,6 +411,19 @@ ngx_int_t ngx_http_resources_facets(ngx_http_resources_req_t *rq,
 /* ngx_http_resources_feed.c */
 ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,
     uint32_t *page, size_t m);
+
+
+/* ngx_http_resources_status.c */
+ngx_int_t ngx_http_resources_status_add_zone(ngx_conf_t *cf);
+ngx_int_t ngx_http_resources_status_handler(ngx_http_request_t *r);
+void ngx_http_resources_status_start(ngx_http_resources_ctx_t *ctx);
+void ngx_http_resources_status_count(ngx_http_request_t *r,
+    ngx_http_resources_ctx_t *ctx, ngx_int_t rc);
+void ngx_http_resources_status_claim(ngx_http_resources_db_t *db);
+void ngx_http_resources_status_serving(ngx_http_resources_db_t *db,
+    ngx_uint_t swap);
+void ngx_http_resources_status_refused(ngx_http_resources_db_t *db);
+void ngx_http_resources_status_exit(ngx_http_resources_db_t *db);
 
 
 ngx_int_t ngx_http_resources_db_init(ngx_http_resources_db_t *db,

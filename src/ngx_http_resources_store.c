@@ -32,6 +32,8 @@ ngx_http_resources_db_init(ngx_http_resources_db_t *db, ngx_cycle_t *cycle)
 
     ngx_http_resources_db_check(db);
 
+    ngx_http_resources_status_claim(db);
+
     ngx_add_timer(&db->timer, db->interval);
 
     return NGX_OK;
@@ -233,6 +235,8 @@ ngx_http_resources_db_check(ngx_http_resources_db_t *db)
         db->failed_ino = fi.st_ino;
         db->failed_size = fi.st_size;
         db->failed_mtime = fi.st_mtime;
+
+        ngx_http_resources_status_refused(db);
         return;
     }
 
@@ -245,6 +249,8 @@ ngx_http_resources_db_check(ngx_http_resources_db_t *db)
 
     old = db->current;
     db->current = snap;
+
+    ngx_http_resources_status_serving(db, old != NULL);
 
     if (old) {
         ngx_http_resources_snap_release(old);

@@ -217,3 +217,29 @@ t/data/sample.jsonl
 [200, 503]
 --- no_error_log
 [alert]
+
+
+
+=== TEST 14: resources_status and resources are not for one location
+--- config
+    location /resources {
+        resources_db x.mdb;
+        resources;
+        resources_status;
+    }
+--- must_die
+--- error_log
+"resources_status" directive cannot be used with "resources" in one location
+
+
+
+=== TEST 15: nor the other way round
+--- config
+    location /resources {
+        resources_status;
+        resources_db x.mdb;
+        resources;
+    }
+--- must_die
+--- error_log
+"resources" directive cannot be used with "resources_status" in one location
