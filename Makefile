@@ -11,6 +11,7 @@
 #   make bench    BENCH_N=N resources: req/s against nginx's own ceiling
 #   make deb, make test-deb   Debian packages, and their install test
 #   make deps     install the missing Debian packages (as root)
+#   make promtool build/promtool/promtool, from Debian's prometheus package
 #   make clean    remove build/ and t/servroot
 
 SHELL := /bin/bash
@@ -20,6 +21,7 @@ NGINX       ?= /usr/sbin/nginx
 BUILD       := build
 MODULE      := $(BUILD)/ngx_http_resources_module.so
 LOADER      := $(BUILD)/resources-load
+PROMTOOL    := $(BUILD)/promtool/promtool
 RUN_PORT    ?= 8080
 
 # Debian packages: to build, to test, to run the demo
@@ -27,7 +29,7 @@ DEPS := nginx nginx-dev liblmdb-dev lmdb-utils liblz4-dev libpcre2-dev \
         libutf8proc-dev libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
         libjson-pp-perl libipc-run-perl libio-pty-perl libxml-libxml-perl \
-        liblmdb-file-perl \
+        liblmdb-file-perl libyaml-libyaml-perl \
         chromium fonts-liberation clang libclang-rt-14-dev
 
 CC          ?= gcc
@@ -64,7 +66,7 @@ SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
 .PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
-        deb test-deb
+        deb test-deb promtool
 
 all: deps
 	@$(MAKE) --no-print-directory module loader
@@ -143,11 +145,11 @@ test-fuzz-short:
 
 # the unit tests and t/ with the module and loader built with ASan and
 # UBSan, and valgrind on the loader (about 3 minutes, part of "make test")
-test-asan: deps
+test-asan: deps $(PROMTOOL)
 	@$(MAKE) --no-print-directory install-packages PACKAGES="valgrind"
 	t/asan/run.sh
 
-test-asan-run: node-deps
+test-asan-run: node-deps $(PROMTOOL)
 	t/asan/run.sh
 
 # the benchmark (docs/benchmarks.md): BENCH_N resources, default 100000;
@@ -199,13 +201,35 @@ t/%/node_modules/.package-lock.json: t/%/package.json t/%/package-lock.json
 	npm ci --prefix t/$* --no-audit --no-fund
 	@touch $@
 
-test-t: module loader node-deps
+test-t: module loader node-deps $(PROMTOOL)
 	RESOURCES_BROWSER_TESTS=1 RESOURCES_NODE_TESTS=1 \
+	RESOURCES_PROMTOOL=$(CURDIR)/$(PROMTOOL) \
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
 	TEST_NGINX_SERVROOT=$(SERVROOT) \
 	TEST_RESOURCES_LOADER=$(CURDIR)/$(LOADER) \
 	    prove -r t/
+
+# promtool, for t/090-monitoring-conf.t (the alert rules of conf/prometheus/
+# checked and their unit tests run): Debian has it only in the prometheus
+# package, whose installation adds a system user and enables and starts the
+# Prometheus server. So the package is downloaded (apt-get download: the
+# archive's signatures checked as for an install, no root needed once the
+# package lists are there) and promtool alone unpacked from it into build/;
+# nothing is installed. As root the lists are updated when they lack it.
+promtool: $(PROMTOOL)
+
+$(PROMTOOL):
+	@rm -rf $(BUILD)/promtool.tmp && mkdir -p $(BUILD)/promtool.tmp $(dir $@)
+	@cd $(BUILD)/promtool.tmp && \
+	get() { apt-get -q -o APT::Sandbox::User=$$(id -un) download prometheus >/dev/null; }; \
+	get || { [ "$$(id -u)" = 0 ] && apt-get update -qq && get; } \
+	    || { echo "cannot download Debian's prometheus package (for promtool)"; exit 1; }
+	dpkg-deb --fsys-tarfile $(BUILD)/promtool.tmp/prometheus_*.deb \
+	    | tar -xO ./usr/bin/promtool > $@.tmp
+	chmod 755 $@.tmp && mv -f $@.tmp $@
+	@rm -rf $(BUILD)/promtool.tmp
+	@$@ --version | head -1
 
 # the demo: Debian's nginx with conf/demo.conf, prefix $(RUN_DIR)
 
