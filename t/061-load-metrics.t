@@ -191,12 +191,13 @@ sub no_tmp {
     ok !@left, "$what: no temporary file left" or diag "@left";
 }
 
-# lines of a file, and which of them differ from another's
+# the lines of a text that differ from another's, by index; 3 things
+# when their numbers of lines differ
 sub changed_lines {
     my ($a, $b) = @_;
     my @a = split /\n/, $a, -1;
     my @b = split /\n/, $b, -1;
-    return ('line count') if @a != @b;
+    return ('lines:', scalar @a, scalar @b) if @a != @b;
     return grep { $a[$_] ne $b[$_] } 0 .. $#a;
 }
 
@@ -430,6 +431,11 @@ is((load('--verify', $db))[0], 0, 'the published snapshot is still good');
                              't/data/sample.jsonl');
     is $rc, 0, '--metrics-file "": a load' or diag $err;
     is $err, '', '--metrics-file "": no file, nothing said';
+    # as resources-load.service passes it, RESOURCES_METRICS_FILE empty
+    ($rc, $out, $err) = load('--metrics-file=', '-o', "$dir/none.mdb",
+                             't/data/sample.jsonl');
+    is $rc, 0, '--metrics-file= (empty): a load' or diag $err;
+    is $err, '', '--metrics-file= (empty): nothing said';
 }
 
 # --- a metrics file that cannot be written: said, the exit status kept

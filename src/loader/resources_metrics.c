@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,26 +75,9 @@ static const resources_metric_t  resources_metrics[RESOURCES_METRICS_N] = {
 
 
 static void
-resources_metrics_printf(resources_buf_t *b, const char *fmt, ...)
+resources_metrics_puts(resources_buf_t *b, const char *s)
 {
-    int      n;
-    va_list  ap;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-
-    if (n <= 0) {
-        return;
-    }
-
-    resources_buf_reserve(b, (size_t) n + 1);
-
-    va_start(ap, fmt);
-    vsnprintf((char *) b->data + b->len, (size_t) n + 1, fmt, ap);
-    va_end(ap);
-
-    b->len += (size_t) n;
+    resources_buf_put(b, s, strlen(s));
 }
 
 
@@ -157,11 +139,14 @@ static void
 resources_metrics_family(resources_buf_t *b, unsigned i,
     const resources_buf_t *label, const char *value, size_t len)
 {
-    resources_metrics_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s",
-                             resources_metrics[i].name,
-                             resources_metrics[i].help,
-                             resources_metrics[i].name,
-                             resources_metrics[i].name);
+    resources_metrics_puts(b, "# HELP ");
+    resources_metrics_puts(b, resources_metrics[i].name);
+    resources_metrics_puts(b, " ");
+    resources_metrics_puts(b, resources_metrics[i].help);
+    resources_metrics_puts(b, "\n# TYPE ");
+    resources_metrics_puts(b, resources_metrics[i].name);
+    resources_metrics_puts(b, " gauge\n");
+    resources_metrics_puts(b, resources_metrics[i].name);
     resources_buf_put(b, label->data, label->len);
     resources_buf_put(b, " ", 1);
     resources_buf_put(b, value, len);
@@ -384,9 +369,10 @@ resources_metrics_write(const char *path, const resources_buf_t *b,
     ssize_t    n;
     sigset_t   hold, old;
 
-    len = strlen(path) + 32;
-    tmp = resources_xmalloc(len);
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long) getpid());
+    len = strlen(path);
+    tmp = resources_xmalloc(len + 32);
+    memcpy(tmp, path, len);
+    snprintf(tmp + len, 32, ".tmp.%ld", (long) getpid());
 
     dir_copy = strdup(path);
     if (dir_copy == NULL) {
