@@ -97,6 +97,7 @@ struct resources_build_s {
     uint32_t               ndocs;
     uint32_t               docs_cap;
     uint64_t              *loc;           /* chunk << 32 | offset */
+    uint64_t              *rhash;         /* XXH64 of the full form */
 
     /* the chunk of records being filled */
     u_char                *chunk;
@@ -287,6 +288,7 @@ resources_build_free(resources_build_t *b)
     free(b->title);
     free(b->title_len);
     free(b->loc);
+    free(b->rhash);
     free(b->chunk);
     free(b->chunk2);
     free(b->hold);
@@ -341,6 +343,24 @@ int
 resources_build_has_id(resources_build_t *b, const u_char *id, size_t len)
 {
     return resources_hash_find(&b->idh, id, len)->key != NULL;
+}
+
+
+int
+resources_build_id_hash(resources_build_t *b, const u_char *id, size_t len,
+    uint64_t *hash)
+{
+    resources_slot_t  *slot;
+
+    slot = resources_hash_find(&b->idh, id, len);
+
+    if (slot->key == NULL) {
+        return 0;
+    }
+
+    *hash = b->rhash[slot->value];
+
+    return 1;
 }
 
 
@@ -786,6 +806,7 @@ resources_build_grow(resources_build_t *b)
     b->title = resources_xrealloc(b->title, cap * sizeof(u_char *));
     b->title_len = resources_xrealloc(b->title_len, cap * sizeof(uint32_t));
     b->loc = resources_xrealloc(b->loc, cap * sizeof(uint64_t));
+    b->rhash = resources_xrealloc(b->rhash, cap * sizeof(uint64_t));
 
     b->docs_cap = cap;
 }
@@ -951,6 +972,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
      */
 
     b->hash = resources_version_add(b->hash, r->hash, r->priv);
+    b->rhash[ord] = r->hash;
 
     /* the public view's: the version of the catalogue without them */
 
