@@ -2000,15 +2000,17 @@ resources_load_compare(resources_load_t *ld)
     ld->published = 1;
 
     /*
-     * unchanged: the same content, in a snapshot of this schema with the
-     * public view's version, that the workers can read (a load publishes
-     * it 0644): else it is published again
+     * unchanged: the same content, in a snapshot of this schema with every
+     * part this loader writes (the public view's version, the series and
+     * the update order: RESOURCES_HEADER_ALL), that the workers can read
+     * (a load publishes it 0644): else it is published again
      */
 
     ld->unchanged = (memcmp(ld->ph.version, ld->version,
                             RESOURCES_VERSION_LEN) == 0
                      && ld->ph.schema == RESOURCES_SCHEMA
-                     && (ld->ph.flags & RESOURCES_HEADER_PUBLIC)
+                     && (ld->ph.flags & RESOURCES_HEADER_ALL)
+                        == RESOURCES_HEADER_ALL
                      && stat(ld->out, &sb) == 0
                      && (sb.st_mode & 07777) == 0644);
 
