@@ -172,5 +172,35 @@ main(void)
     ok(parse("prefix=ti") == 0 && q.prefix.len == 0,
        "not strict: prefix is not the list's, ignored");
 
+    /* series, sort=updated, format (issue #24) */
+
+    ok(parse("series=D%C3%A9nich%C3%A9+pour+vous&series=Focus") == 0
+       && q.nseries == 2 && q.series[0].len == 19
+       && memcmp(q.series[1].data, "Focus", 5) == 0,
+       "series: repeated, decoded");
+    ok(fails("series=", "\"series\" must not be empty"), "series: not empty");
+    ok(parse("sort=updated") == 0 && q.sort == RESOURCES_SORT_UPDATED,
+       "sort=updated");
+    ok(fails("sort=update", "newest, oldest, title, relevance, updated"),
+       "sort: the message lists updated");
+    ok(parse("format=html") == 0 && q.format == RESOURCES_FORMAT_HTML,
+       "format=html");
+    ok(parse("format=json") == 0 && q.format == RESOURCES_FORMAT_JSON,
+       "format=json");
+    ok(parse("kw=a") == 0 && q.format == RESOURCES_FORMAT_JSON,
+       "format: JSON by default");
+    ok(fails("format=xml", "\"format\" must be json or html"),
+       "format: json or html");
+    ok(fails("format=json&format=json", "\"format\" is given more than once"),
+       "format: once");
+    ok(strict("format=html", RESOURCES_QUERY_LOOKUP, NULL)
+       && q.format == RESOURCES_FORMAT_HTML, "a lookup takes format");
+    ok(strict("kw=QPV", RESOURCES_QUERY_LOOKUP,
+              "this route accepts format"), "and nothing else");
+    ok(strict("format=html", 0, "this route accepts no parameter"),
+       "_meta takes no format");
+    ok(strict("format=html", RESOURCES_QUERY_TERMS, "\"format\""),
+       "_keywords takes no format");
+
     return tap_done();
 }
