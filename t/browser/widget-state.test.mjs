@@ -223,9 +223,15 @@ test('the widget takes over the list nginx rendered: no gap, the same resources,
   assert.ok(await page.locator(`${w} .resources`).isVisible());
   assert.ok(await page.locator(`${w} .rw-list`).isHidden(), 'the widget\'s list is not shown yet');
   await shot(page, '22-takeover-before.png');
+  // a reader already in the server's list
+  await page.locator(`${w} .resources .resource[data-id="fiche-deniche-11-le-garage-solidaire"] .resource-title a`).focus();
 
   release();
   await until(page, `${w} .rw-total`, '4 ressources', 'the widget\'s first list');
+  assert.equal(await page.evaluate(() => {
+    const a = document.activeElement;
+    return a.closest('.rw-item') ? a.closest('.rw-item').getAttribute('data-rw-id') + ' ' + a.textContent : a.tagName;
+  }), `fiche-deniche-11-le-garage-solidaire ${GARAGE}`, 'the focus goes to the same resource in the widget\'s list');
   await page.unroute(isList);
   assert.deepEqual(await titles(page, w), served, 'the same resources');
   assert.equal(await page.locator(`${w} .resources`).count(), 0, 'the server\'s list is gone');
