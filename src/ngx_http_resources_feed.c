@@ -66,8 +66,8 @@ ngx_int_t
 ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
     size_t m)
 {
-    u_char                    *p, *atom;
-    size_t                     i, plen;
+    u_char                    *p, *atom, *alt;
+    size_t                     i, plen, alt_len, room;
     ssize_t                    n;
     ngx_str_t                  scheme, host;
     ngx_tm_t                   tm;
@@ -162,15 +162,31 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
 
             /* rendered from the list form (loaders since 0.2) */
 
-            atom = ngx_http_resources_alloc(rq,
-                                            RESOURCES_ATOM_ROOM(rec.list_len)
-                                            + rec.list_len);
+            alt = NULL;
+            alt_len = 0;
+            room = RESOURCES_ATOM_ROOM(rec.list_len);
+
+            if (rq->rlcf->html.link) {
+                alt = ngx_http_resources_alloc(rq,
+                                 resources_html_room(rec.id_len,
+                                                     &rq->rlcf->html));
+                if (alt == NULL) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                alt_len = resources_html_link(alt, &rq->rlcf->html, rec.id,
+                                              rec.id_len)
+                          - alt;
+                room += 6 * alt_len;
+            }
+
+            atom = ngx_http_resources_alloc(rq, room + rec.list_len);
             if (atom == NULL) {
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
-            n = resources_atom_render(rec.list, rec.list_len, atom,
-                                      atom + RESOURCES_ATOM_ROOM(rec.list_len));
+            n = resources_atom_render(rec.list, rec.list_len, alt, alt_len,
+                                      atom, atom + room);
             if (n < 0) {
                 return ngx_http_resources_damaged(rq, "a record has no Atom"
                                                   " entry");

@@ -556,6 +556,92 @@ ngx_http_resources_fold(ngx_http_resources_req_t *rq, resources_str_t *in,
 
 
 /*
+ * A filter that any of its values passes (type, series): one list, the
+ * union of theirs; a type alone has its bitmap and facets table (public
+ * view), a series none
+ */
+
+static ngx_int_t
+ngx_http_resources_any_of(ngx_http_resources_req_t *rq, u_char kind,
+    resources_str_t *values, size_t nvalues)
+{
+    u_char                *folded;
+    size_t                 i, n, cap;
+    ssize_t                flen;
+    uint32_t              *res;
+    resources_posting_t   *p, any[ngx_max(RESOURCES_QUERY_MAX_TYPE,
+                                      RESOURCES_QUERY_MAX_SERIES)];
+    resources_snapshot_t  *s;
+
+    s = rq->s;
+    n = 0;
+    cap = 0;
+    folded = NULL;
+    flen = 0;
+
+    for (i = 0; i < nvalues; i++) {
+        flen = ngx_http_resources_fold(rq, &values[i], &folded);
+
+        if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
+            continue;
+        }
+
+        if (ngx_http_resources_posting(rq, kind, folded, (size_t) flen,
+                                       &any[n])
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (any[n].n) {
+            cap += any[n].n;
+            n++;
+        }
+    }
+
+    p = &rq->lists[rq->nlists++];
+    p->scored = 0;
+
+    if (n == 0) {
+        p->n = 0;
+        rq->empty = 1;
+
+    } else if (n == 1) {
+        *p = any[0];
+
+        if (kind == RESOURCES_KIND_TYPE && nvalues == 1
+            && rq->view == RESOURCES_VIEW_PUBLIC)
+        {
+            rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s, kind,
+                                                              folded,
+                                                              (size_t) flen);
+
+            if (ngx_http_resources_table(rq, kind, folded, (size_t) flen)
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+
+    } else {
+        res = ngx_http_resources_alloc(rq, (cap + 1) * 2 * sizeof(uint32_t));
+        if (res == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p->n = resources_union(any, n, res, res + cap + 1);
+        p->data = (u_char *) res;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
  * Steps 1 and 2: the query string, then a posting per filter (rq->lists,
  * and rq->bits for the frequent ones of the public view), q's words and
  * its last word's expansions.  NGX_OK, a 4xx (rq->message), or
@@ -566,11 +652,10 @@ ngx_int_t
 ngx_http_resources_filters(ngx_http_resources_req_t *rq)
 {
     u_char                *folded, c;
-    size_t                 i, n, cap;
+    size_t                 i;
     ngx_int_t              rc;
     ssize_t                flen;
-    uint32_t              *res;
-    resources_posting_t   *p, types[RESOURCES_QUERY_MAX_TYPE];
+    resources_posting_t   *p;
     resources_snapshot_t  *s;
 
     s = rq->s;
@@ -622,68 +707,21 @@ ngx_http_resources_filters(ngx_http_resources_req_t *rq)
         }
     }
 
-    /* types: any of them */
+    /* types: any of them; series: any of them */
 
     if (rq->q.ntype) {
-        n = 0;
-        cap = 0;
-
-        for (i = 0; i < rq->q.ntype; i++) {
-            flen = ngx_http_resources_fold(rq, &rq->q.type[i], &folded);
-
-            if (flen == RESOURCES_TEXT_TOO_LONG && folded == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
-                continue;
-            }
-
-            if (ngx_http_resources_posting(rq, RESOURCES_KIND_TYPE, folded,
-                                           (size_t) flen, &types[n])
-                != NGX_OK)
-            {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            if (types[n].n) {
-                cap += types[n].n;
-                n++;
-            }
+        rc = ngx_http_resources_any_of(rq, RESOURCES_KIND_TYPE, rq->q.type,
+                                       rq->q.ntype);
+        if (rc != NGX_OK) {
+            return rc;
         }
+    }
 
-        p = &rq->lists[rq->nlists++];
-        p->scored = 0;
-
-        if (n == 0) {
-            p->n = 0;
-            rq->empty = 1;
-
-        } else if (n == 1) {
-            *p = types[0];
-
-            if (rq->q.ntype == 1 && rq->view == RESOURCES_VIEW_PUBLIC) {
-                rq->bits[rq->nlists - 1] = resources_snapshot_bitmap(s,
-                                                   RESOURCES_KIND_TYPE,
-                                                   folded, (size_t) flen);
-
-                if (ngx_http_resources_table(rq, RESOURCES_KIND_TYPE, folded,
-                                             (size_t) flen)
-                    != NGX_OK)
-                {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-            }
-
-        } else {
-            res = ngx_http_resources_alloc(rq,
-                                           (cap + 1) * 2 * sizeof(uint32_t));
-            if (res == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            p->n = resources_union(types, n, res, res + cap + 1);
-            p->data = (u_char *) res;
+    if (rq->q.nseries) {
+        rc = ngx_http_resources_any_of(rq, RESOURCES_KIND_SERIES,
+                                       rq->q.series, rq->q.nseries);
+        if (rc != NGX_OK) {
+            return rc;
         }
     }
 

@@ -73,7 +73,7 @@ static ngx_int_t
 ngx_http_resources_answer(ngx_http_request_t *r,
     ngx_http_resources_ctx_t *ctx)
 {
-    u_char                         *p;
+    u_char                         *p, *buf;
     size_t                          plen, len;
     ngx_int_t                       rc;
     ngx_str_t                       rest;
@@ -155,6 +155,7 @@ ngx_http_resources_answer(ngx_http_request_t *r,
 
     if (rest.len <= 1) {
         ctx->route = NGX_HTTP_RESOURCES_ROUTE_LIST;
+        ctx->html = ngx_http_resources_wants_html(r);
         rc = ngx_http_resources_list(rq, 0);
         ctx->total = rq->total;
 
@@ -185,7 +186,8 @@ ngx_http_resources_answer(ngx_http_request_t *r,
 
         } else {
             ctx->route = NGX_HTTP_RESOURCES_ROUTE_LOOKUP;
-            rc = ngx_http_resources_no_args(rq);
+            ctx->html = ngx_http_resources_wants_html(r);
+            rc = ngx_http_resources_args(rq, RESOURCES_QUERY_LOOKUP, &buf);
 
             if (rc == NGX_OK) {
                 rc = ngx_http_resources_lookup(rq, p, len);
@@ -270,6 +272,33 @@ ngx_http_resources_no_args(ngx_http_resources_req_t *rq)
 }
 
 
+/* a lookup as HTML: the full form, put together when packed, rendered */
+
+static ngx_int_t
+ngx_http_resources_lookup_html(ngx_http_resources_req_t *rq,
+    resources_record_t *rec)
+{
+    u_char  *full;
+
+    if (rec->full) {
+        return ngx_http_resources_html_article(rq, rec->full, rec->full_len);
+    }
+
+    full = ngx_http_resources_alloc(rq, rec->full_len + 1);
+    if (full == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(full, rec->list, rec->list_len);
+
+    if (resources_snapshot_tail(rq->s, rec, full + rec->list_len) != 0) {
+        return ngx_http_resources_damaged(rq, "a record does not unpack");
+    }
+
+    return ngx_http_resources_html_article(rq, full, rec->full_len);
+}
+
+
 /* a lookup: one resource in full */
 
 static ngx_int_t
@@ -295,6 +324,10 @@ ngx_http_resources_lookup(ngx_http_resources_req_t *rq, u_char *id,
     if (rec.priv && rq->view != RESOURCES_VIEW_ALL) {
         return ngx_http_resources_fail(rq, NGX_HTTP_NOT_FOUND,
                                         "no resource with this id");
+    }
+
+    if (rq->q.format == RESOURCES_FORMAT_HTML) {
+        return ngx_http_resources_lookup_html(rq, &rec);
     }
 
     if (rec.full) {
@@ -384,6 +417,18 @@ ngx_http_resources_meta(ngx_http_resources_req_t *rq)
            != NGX_OK
         || ngx_http_resources_append_literal(rq, ",\"types\":") != NGX_OK
         || ngx_http_resources_facet_out(rq, 0, f, m, m) != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"limits\":{\"default\":")
+           != NGX_OK
+        || ngx_http_resources_append_int(rq, rq->rlcf->default_limit)
+           != NGX_OK
+        || ngx_http_resources_append_literal(rq, ",\"max\":") != NGX_OK
+        || ngx_http_resources_append_int(rq, rq->rlcf->max_limit) != NGX_OK
+        || ngx_http_resources_append_literal(rq, "},\"link\":") != NGX_OK
+        || (rq->rlcf->link.len
+            ? ngx_http_resources_append_string(rq, rq->rlcf->link.data,
+                                               rq->rlcf->link.len)
+            : ngx_http_resources_append_literal(rq, "null"))
+           != NGX_OK
         || ngx_http_resources_append_literal(rq, "}\n") != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -26,7 +26,10 @@ typedef struct {
     size_t                       offset;
     size_t                       limit;
     size_t                       facet_limit;
-    unsigned                     by_title:1; /* by the bytitle column */
+    const u_char                *rank;       /* sort=title, updated: the */
+    const u_char                *walk;       /* rank of each docno, the
+                                                docnos in that order (or
+                                                NULL: an older snapshot) */
 
     /* the answer */
     unsigned                     paged:1;    /* page and npage are it */
@@ -169,7 +172,23 @@ ngx_http_resources_list_init(ngx_http_resources_req_t *rq,
     ls->facet_limit = rq->q.facet_limit > 0 ? (size_t) rq->q.facet_limit
                                             : rq->rlcf->facet_limit;
 
-    ls->by_title = (ls->sort == RESOURCES_SORT_TITLE && s->bytitle != NULL);
+    ls->rank = NULL;
+    ls->walk = NULL;
+
+    if (ls->sort == RESOURCES_SORT_TITLE) {
+        ls->rank = s->title;
+        ls->walk = s->bytitle;
+
+    } else if (ls->sort == RESOURCES_SORT_UPDATED) {
+
+        if (s->updated) {
+            ls->rank = s->updated;
+            ls->walk = s->byupdated;
+
+        } else {
+            ls->sort = RESOURCES_SORT_NEWEST;   /* a loader before 0.5 */
+        }
+    }
 }
 
 
@@ -349,7 +368,7 @@ ngx_http_resources_list_title_map(ngx_http_resources_req_t *rq,
     uint32_t             *sorted;
     resources_posting_t  *p;
 
-    if (!ls->by_title || rq->q.facets || rq->nlists != 1
+    if (ls->walk == NULL || rq->q.facets || rq->nlists != 1
         || rq->bits[0] == NULL || rq->dense != NULL || rq->empty)
     {
         return NGX_DECLINED;
@@ -369,8 +388,8 @@ ngx_http_resources_list_title_map(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
-    ngx_http_resources_title_walk_map(rq->s, rq->bits[0], ls->lo, ls->hi, k,
-                                      sorted);
+    ngx_http_resources_order_walk_map(rq->s, ls->walk, rq->bits[0], ls->lo,
+                                      ls->hi, k, sorted);
 
     ls->total = n;
     ngx_http_resources_list_page(ls, sorted);
@@ -399,13 +418,13 @@ ngx_http_resources_list_bitmaps(ngx_http_resources_req_t *rq,
 
     /* non-NULL on entry: the result's bitmap is wanted */
 
-    bits = ((rq->q.facets && rq->table.n == 0) || ls->by_title)
+    bits = ((rq->q.facets && rq->table.n == 0) || ls->walk)
            ? (uint64_t *) &bits : NULL;
 
     if (ngx_http_resources_bitmaps(rq, ls->lo, ls->hi,
                                    page_only ? ls->offset : 0,
                                    page_only ? ls->limit
-                                             : ls->by_title ? 0 : SIZE_MAX,
+                                             : ls->walk ? 0 : SIZE_MAX,
                                    &res, &score, &n, &m, &bits)
         != NGX_OK)
     {
@@ -419,7 +438,7 @@ ngx_http_resources_list_bitmaps(ngx_http_resources_req_t *rq,
     ls->total = n;
     ls->bits = bits;
 
-    if (m != SIZE_MAX && ls->by_title && bits) {
+    if (m != SIZE_MAX && ls->walk && bits) {
         k = ngx_min(n, ls->offset + ls->limit);
 
         if (n <= 1 || k * (rq->s->header.ndocs / n) >= n / 4) {
@@ -441,7 +460,7 @@ ngx_http_resources_list_bitmaps(ngx_http_resources_req_t *rq,
             return NGX_ERROR;
         }
 
-        ngx_http_resources_title_walk(rq->s, bits, k, sorted);
+        ngx_http_resources_order_walk(rq->s, ls->walk, bits, k, sorted);
 
         ngx_http_resources_list_page(ls, sorted);
 
@@ -503,7 +522,8 @@ ngx_http_resources_list_intersect(ngx_http_resources_req_t *rq,
 
 /*
  * Step 8: the order of a whole result (in docno order: newest first):
- * oldest, by title (walking the bytitle column when the result is large),
+ * oldest, by title or update (walking the bytitle or byupdated column
+ * when the result is large),
  * by relevance; only the items up to the page's end are put in order
  */
 
@@ -532,13 +552,12 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
         if (ls->sort == RESOURCES_SORT_OLDEST) {
             ngx_http_resources_oldest(s, res, n, sorted);
 
-        } else if (ls->sort == RESOURCES_SORT_TITLE && s->bytitle
-                   && k * (s->header.ndocs / n) < n / 4)
-        {
+        } else if (ls->walk && k * (s->header.ndocs / n) < n / 4) {
+
             /*
-             * A large result: walk the docnos in title order and keep the
-             * result's, about k * ndocs / n of them, rather than select
-             * the first k of n keys
+             * A large result: walk the docnos in title (update) order and
+             * keep the result's, about k * ndocs / n of them, rather than
+             * select the first k of n keys
              */
 
             if (ls->bits == NULL) {
@@ -548,7 +567,7 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
                 }
             }
 
-            ngx_http_resources_title_walk(s, ls->bits, k, sorted);
+            ngx_http_resources_order_walk(s, ls->walk, ls->bits, k, sorted);
 
         } else {
             keys = ngx_http_resources_alloc(rq, n * sizeof(uint64_t));
@@ -557,8 +576,8 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
             }
 
             for (i = 0; i < n; i++) {
-                if (ls->sort == RESOURCES_SORT_TITLE) {
-                    keys[i] = (uint64_t) resources_snapshot_col(s->title,
+                if (ls->rank) {
+                    keys[i] = (uint64_t) resources_snapshot_col(ls->rank,
                                                                 res[i]) << 32
                               | res[i];
 
@@ -595,6 +614,18 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
 
     if (atom) {
         return ngx_http_resources_feed(rq, ls->page, ls->npage);
+    }
+
+    if (ngx_http_resources_link_header(rq, ls->total, ls->offset, ls->limit)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (rq->q.format == RESOURCES_FORMAT_HTML) {
+        return ngx_http_resources_html_list(rq, ls->page, ls->npage,
+                                            ls->total, ls->offset,
+                                            ls->limit);
     }
 
     if (ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK

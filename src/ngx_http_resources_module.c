@@ -17,6 +17,14 @@ static char *ngx_http_resources_cors_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_resources_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_resources_link_check(ngx_conf_t *cf, void *post,
+    void *data);
+static size_t ngx_http_resources_link_ids(ngx_str_t *link);
+
+
+static ngx_conf_post_t  ngx_http_resources_link_post = {
+    ngx_http_resources_link_check
+};
 static ngx_int_t ngx_http_resources_init_process(ngx_cycle_t *cycle);
 static void ngx_http_resources_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_resources_variable(ngx_http_request_t *r,
@@ -129,6 +137,13 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_resources_loc_conf_t, strict_args),
       NULL },
+
+    { ngx_string("resources_link"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_resources_loc_conf_t, link),
+      &ngx_http_resources_link_post },
 
     { ngx_string("resources_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -396,10 +411,27 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
     ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
     ngx_conf_merge_value(conf->status_searches, prev->status_searches, 1);
+    ngx_conf_merge_str_value(conf->link, prev->link, "");
 
     if (conf->enable != 1) {
         conf->enable = 0;
         return NGX_CONF_OK;
+    }
+
+    /* the links of HTML fragments and feeds: the template, or self/<id> */
+
+    if (conf->link.len) {
+        conf->html.link = conf->link.data;
+        conf->html.link_len = conf->link.len;
+        conf->html.link_ids = ngx_http_resources_link_ids(&conf->link);
+    }
+
+    conf->html.self = conf->prefix.data;
+    conf->html.self_len = conf->prefix.len;
+
+    if (conf->html.self_len && conf->html.self[conf->html.self_len - 1] == '/')
+    {
+        conf->html.self_len--;
     }
 
     if (conf->db_path.len == 0) {
@@ -477,6 +509,42 @@ ngx_http_resources(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rlcf->prefix = clcf->name;
 
     clcf->handler = ngx_http_resources_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* how many times a link template holds "{id}" */
+
+static size_t
+ngx_http_resources_link_ids(ngx_str_t *link)
+{
+    size_t   n, i;
+
+    for (i = 0, n = 0; i + 4 <= link->len; i++) {
+        if (ngx_strncmp(link->data + i, "{id}", 4) == 0) {
+            n++;
+            i += 3;
+        }
+    }
+
+    return n;
+}
+
+
+/* resources_link TEMPLATE: with "{id}" at least once */
+
+static char *
+ngx_http_resources_link_check(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *link = data;
+
+    if (ngx_http_resources_link_ids(link) == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"resources_link\" must hold \"{id}\", where"
+                           " the resource's id goes: \"%V\"", link);
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

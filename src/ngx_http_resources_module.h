@@ -18,6 +18,8 @@
  *   ngx_http_resources_result.c    a result's forms (docnos, bitmap), orders
  *   ngx_http_resources_facets.c    facets
  *   ngx_http_resources_feed.c      the Atom feed
+ *   ngx_http_resources_html.c      format=html: fragments for SSI, the
+ *                                  Link header of lists
  *   ngx_http_resources_status.c    resources_status: counters summed over
  *                                  workers in a shared zone, the snapshot
  *                                  each worker serves, searches that found
@@ -45,6 +47,7 @@
 
 #include "resources_snapshot.h"
 #include "resources_query.h"
+#include "resources_html.h"
 
 
 #include "resources_version.h"
@@ -149,6 +152,8 @@ typedef struct {
     ngx_str_t                     feed_title;
     ngx_flag_t                    strict_args;
     ngx_flag_t                    status_searches;
+    ngx_str_t                     link;       /* resources_link, or empty */
+    resources_html_conf_t         html;       /* links of the HTML, Atom */
     ngx_str_t                     prefix;     /* the location's name */
 } ngx_http_resources_loc_conf_t;
 
@@ -165,6 +170,7 @@ typedef struct {
     ngx_http_resources_req_t     *rq;
     ngx_uint_t                    route;      /* NGX_HTTP_RESOURCES_ROUTE_ */
     uint64_t                      start;      /* microseconds, monotonic */
+    unsigned                      html:1;     /* format=html: errors too */
 } ngx_http_resources_ctx_t;
 
 
@@ -238,6 +244,7 @@ struct ngx_http_resources_req_s {
     char                             err[512];
     unsigned                         empty:1;     /* a term is unknown */
     unsigned                         atom:1;      /* the body is a feed */
+    unsigned                         html:1;      /* the body is HTML */
     unsigned                         too_many:1;
     unsigned                         failed:1;
     unsigned                         top:1;       /* relevance from bitmaps */
@@ -390,10 +397,11 @@ uint32_t ngx_http_resources_date_bound(resources_snapshot_t *s, uint32_t v,
     int op);
 void ngx_http_resources_oldest(resources_snapshot_t *s, uint32_t *res,
     size_t n, uint32_t *out);
-void ngx_http_resources_title_walk(resources_snapshot_t *s,
-    const uint64_t *bits, size_t k, uint32_t *out);
-void ngx_http_resources_title_walk_map(resources_snapshot_t *s,
-    const u_char *bits, uint32_t lo, uint32_t hi, size_t k, uint32_t *out);
+void ngx_http_resources_order_walk(resources_snapshot_t *s,
+    const u_char *walk, const uint64_t *bits, size_t k, uint32_t *out);
+void ngx_http_resources_order_walk_map(resources_snapshot_t *s,
+    const u_char *walk, const u_char *bits, uint32_t lo, uint32_t hi,
+    size_t k, uint32_t *out);
 uint32_t *ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
     const uint64_t *bits, size_t n);
 uint64_t *ngx_http_resources_result_bits(ngx_http_resources_req_t *rq,
@@ -407,6 +415,17 @@ ngx_int_t ngx_http_resources_table(ngx_http_resources_req_t *rq, u_char kind,
 ngx_int_t ngx_http_resources_facets(ngx_http_resources_req_t *rq,
     uint32_t *res, size_t n, uint64_t *bits, uint32_t lo, uint32_t hi,
     size_t limit);
+
+/* ngx_http_resources_html.c */
+ngx_int_t ngx_http_resources_html_list(ngx_http_resources_req_t *rq,
+    uint32_t *page, size_t m, size_t total, size_t offset, size_t limit);
+ngx_int_t ngx_http_resources_html_article(ngx_http_resources_req_t *rq,
+    const u_char *full, size_t len);
+ngx_buf_t *ngx_http_resources_html_error(ngx_http_request_t *r,
+    const char *message);
+ngx_int_t ngx_http_resources_link_header(ngx_http_resources_req_t *rq,
+    size_t total, size_t offset, size_t limit);
+ngx_uint_t ngx_http_resources_wants_html(ngx_http_request_t *r);
 
 /* ngx_http_resources_feed.c */
 ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,

@@ -263,6 +263,10 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
                     "application/atom+xml; charset=utf-8");
         r->headers_out.content_type_len = sizeof("application/atom+xml") - 1;
 
+    } else if (rq->html) {
+        ngx_str_set(&r->headers_out.content_type, "text/html; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("text/html") - 1;
+
     } else {
         ngx_str_set(&r->headers_out.content_type,
                     "application/json; charset=utf-8");
@@ -320,31 +324,47 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t                      *b;
     ngx_chain_t                     out;
     ngx_table_elt_t                *h;
+    ngx_http_resources_ctx_t       *ctx;
     ngx_http_resources_loc_conf_t  *rlcf;
 
     len = ngx_strlen(message);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_resources_module);
 
-    b = ngx_create_temp_buf(r->pool, len
-                            + ngx_escape_json(NULL, (u_char *) message, len)
-                            + sizeof("{\"error\":{\"status\":000,"
-                                     "\"message\":\"\"}}\n"));
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (ctx && ctx->html) {
+        b = ngx_http_resources_html_error(r, message);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_str_set(&r->headers_out.content_type, "text/html; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("text/html") - 1;
+
+    } else {
+        b = ngx_create_temp_buf(r->pool, len
+                                + ngx_escape_json(NULL, (u_char *) message,
+                                                  len)
+                                + sizeof("{\"error\":{\"status\":000,"
+                                         "\"message\":\"\"}}\n"));
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->last = ngx_sprintf(b->last, "{\"error\":{\"status\":%ui,"
+                                       "\"message\":\"", status);
+        b->last = (u_char *) ngx_escape_json(b->last, (u_char *) message,
+                                             len);
+        b->last = ngx_cpymem(b->last, "\"}}\n", 4);
+
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/json; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("application/json") - 1;
     }
 
-    b->last = ngx_sprintf(b->last, "{\"error\":{\"status\":%ui,\"message\":\"",
-                          status);
-    b->last = (u_char *) ngx_escape_json(b->last, (u_char *) message, len);
-    b->last = ngx_cpymem(b->last, "\"}}\n", 4);
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;
-
-    ngx_str_set(&r->headers_out.content_type,
-                "application/json; charset=utf-8");
-    r->headers_out.content_type_len = sizeof("application/json") - 1;
     r->headers_out.content_type_lowcase = NULL;
 
     rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);

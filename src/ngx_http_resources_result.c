@@ -3,7 +3,7 @@
  *
  * A result's forms and orders: docnos in docno order (the default order)
  * or a bitmap, one made from the other; a date range as a docno range;
- * oldest first; title order, walking the bytitle column.
+ * oldest first; title or update order, walking their column.
  */
 
 
@@ -85,17 +85,20 @@ ngx_http_resources_oldest(resources_snapshot_t *s, uint32_t *res, size_t n,
 }
 
 
-/* the first k docnos of a result bitmap (of k or more) in title order */
+/*
+ * The first k docnos of a result bitmap (of k or more) in the order of a
+ * walk column (bytitle, byupdated: the docnos in that order)
+ */
 
 void
-ngx_http_resources_title_walk(resources_snapshot_t *s, const uint64_t *bits,
-    size_t k, uint32_t *out)
+ngx_http_resources_order_walk(resources_snapshot_t *s, const u_char *walk,
+    const uint64_t *bits, size_t k, uint32_t *out)
 {
     size_t    i, m;
     uint32_t  d;
 
     for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
-        d = resources_snapshot_col(s->bytitle, i);
+        d = resources_snapshot_col(walk, i);
 
         if ((bits[d / 64] >> (d % 64)) & 1) {
             out[m++] = d;
@@ -107,14 +110,15 @@ ngx_http_resources_title_walk(resources_snapshot_t *s, const uint64_t *bits,
 /* the same over a bitmap in the map (any alignment), in [lo, hi) */
 
 void
-ngx_http_resources_title_walk_map(resources_snapshot_t *s, const u_char *bits,
-    uint32_t lo, uint32_t hi, size_t k, uint32_t *out)
+ngx_http_resources_order_walk_map(resources_snapshot_t *s,
+    const u_char *walk, const u_char *bits, uint32_t lo, uint32_t hi,
+    size_t k, uint32_t *out)
 {
     size_t    i, m;
     uint32_t  d;
 
     for (i = 0, m = 0; m < k && i < s->header.ndocs; i++) {
-        d = resources_snapshot_col(s->bytitle, i);
+        d = resources_snapshot_col(walk, i);
 
         if (d >= lo && d < hi && ngx_http_resources_bit(bits, d)) {
             out[m++] = d;

@@ -36,12 +36,16 @@ size_t resources_atom_xml(const u_char *s, size_t len, u_char *out);
  * The entry from "<title>" to "</entry>" (the caller writes "<entry><id>"
  * and the resource's URL before it): <updated> is the "updated" day, else
  * the publication month or day, else 1970-01-01; <published> the
- * publication date when known.  list: the list form (up to and with
- * "summary"); out: RESOURCES_ATOM_ROOM(len) bytes; work: len bytes.
- * Returns the bytes written, or -1 when list is not a list form.
+ * publication date when known.  Its <link> is the resource's JSON, by its
+ * id, relative to the feed's xml:base; with an alternate URL (alt, the
+ * resource's page: resources_link), that is the "alternate" link and the
+ * JSON the "related" one.  list: the list form (up to and with
+ * "summary"); out: RESOURCES_ATOM_ROOM(len) + 6 * alt_len bytes; work:
+ * len bytes.  Returns the bytes written, or -1 when list is not a list
+ * form.
  */
-ssize_t resources_atom_render(const u_char *list, size_t len, u_char *out,
-    u_char *work);
+ssize_t resources_atom_render(const u_char *list, size_t len,
+    const u_char *alt, size_t alt_len, u_char *out, u_char *work);
 
 
 #endif /* _RESOURCES_ATOM_H_INCLUDED_ */

@@ -29,16 +29,20 @@ enum {
     RESOURCES_P_LIMIT,
     RESOURCES_P_OFFSET,
     RESOURCES_P_FACETS,
-    RESOURCES_P_FACET_LIMIT
+    RESOURCES_P_FACET_LIMIT,
+    RESOURCES_P_SERIES,
+    RESOURCES_P_FORMAT
 };
 
 
 #define RESOURCES_Q_LIST   RESOURCES_QUERY_LIST
 #define RESOURCES_Q_TERMS  RESOURCES_QUERY_TERMS
+#define RESOURCES_Q_LOOKUP RESOURCES_QUERY_LOOKUP
 
 static const resources_param_t  resources_params[] = {
     { "kw", 2, RESOURCES_P_KW, RESOURCES_Q_LIST },
     { "type", 4, RESOURCES_P_TYPE, RESOURCES_Q_LIST },
+    { "series", 6, RESOURCES_P_SERIES, RESOURCES_Q_LIST },
     { "q", 1, RESOURCES_P_Q, RESOURCES_Q_LIST },
     { "prefix", 6, RESOURCES_P_PREFIX, RESOURCES_Q_TERMS },
     { "from", 4, RESOURCES_P_FROM, RESOURCES_Q_LIST },
@@ -48,6 +52,7 @@ static const resources_param_t  resources_params[] = {
     { "offset", 6, RESOURCES_P_OFFSET, RESOURCES_Q_LIST },
     { "facets", 6, RESOURCES_P_FACETS, RESOURCES_Q_LIST },
     { "facet_limit", 11, RESOURCES_P_FACET_LIMIT, RESOURCES_Q_LIST },
+    { "format", 6, RESOURCES_P_FORMAT, RESOURCES_Q_LIST|RESOURCES_Q_LOOKUP },
     { NULL, 0, 0, 0 }
 };
 
@@ -261,6 +266,7 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
     int64_t max_limit, unsigned flags, resources_query_t *q, char *err,
     size_t errlen)
 {
+    int                       format;
     size_t                    nlen, vlen;
     ssize_t                   n;
     u_char                   *name, *value;
@@ -272,6 +278,7 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
     q->limit = -1;
     q->offset = -1;
     q->facet_limit = -1;
+    format = 0;
 
     p = args;
     end = args + len;
@@ -347,11 +354,22 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
 
         case RESOURCES_P_KW:
         case RESOURCES_P_TYPE:
+        case RESOURCES_P_SERIES:
             if (vlen == 0) {
                 resources_query_error("\"%s\" must not be empty", prm->name);
             }
 
-            if (prm->id == RESOURCES_P_KW) {
+            if (prm->id == RESOURCES_P_SERIES) {
+                if (q->nseries == RESOURCES_QUERY_MAX_SERIES) {
+                    resources_query_error("\"series\" is given more than %d"
+                                          " times",
+                                          RESOURCES_QUERY_MAX_SERIES);
+                }
+
+                q->series[q->nseries].data = value;
+                q->series[q->nseries++].len = vlen;
+
+            } else if (prm->id == RESOURCES_P_KW) {
                 if (q->nkw == RESOURCES_QUERY_MAX_KW) {
                     resources_query_error("\"kw\" is given more than %d times",
                                           RESOURCES_QUERY_MAX_KW);
@@ -431,9 +449,31 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             } else if (vlen == 9 && memcmp(value, "relevance", 9) == 0) {
                 q->sort = RESOURCES_SORT_RELEVANCE;
 
+            } else if (vlen == 7 && memcmp(value, "updated", 7) == 0) {
+                q->sort = RESOURCES_SORT_UPDATED;
+
             } else {
                 resources_query_error("\"sort\" must be one of newest, oldest,"
-                                      " title, relevance");
+                                      " title, relevance, updated");
+            }
+
+            break;
+
+        case RESOURCES_P_FORMAT:
+            if (format) {
+                goto twice;
+            }
+
+            format = 1;
+
+            if (vlen == 4 && memcmp(value, "json", 4) == 0) {
+                q->format = RESOURCES_FORMAT_JSON;
+
+            } else if (vlen == 4 && memcmp(value, "html", 4) == 0) {
+                q->format = RESOURCES_FORMAT_HTML;
+
+            } else {
+                resources_query_error("\"format\" must be json or html");
             }
 
             break;

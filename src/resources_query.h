@@ -7,8 +7,9 @@
  * query string; they are checked to be UTF-8 without NUL and point into
  * that buffer.  A known parameter with a bad value is an error that names
  * it.  Each route takes its own parameters (RESOURCES_QUERY_LIST: the list
- * and the feed; RESOURCES_QUERY_TERMS: _keywords and _types; neither: a
- * lookup, _meta); any other is ignored, or, with RESOURCES_QUERY_STRICT,
+ * and the feed; RESOURCES_QUERY_TERMS: _keywords and _types;
+ * RESOURCES_QUERY_LOOKUP: a lookup; none: _meta); any other is ignored,
+ * or, with RESOURCES_QUERY_STRICT,
  * an error that names it and lists the route's, unless its name starts
  * with "_" or "utm_" (cache busters, campaign tags: always ignored).
  */
@@ -24,6 +25,7 @@
 
 #define RESOURCES_QUERY_MAX_KW      16      /* kw parameters, at most */
 #define RESOURCES_QUERY_MAX_TYPE    16      /* type parameters, at most */
+#define RESOURCES_QUERY_MAX_SERIES  16      /* series parameters, at most */
 #define RESOURCES_QUERY_MAX_VALUE   1024    /* bytes of a decoded value */
 #define RESOURCES_QUERY_MAX_OFFSET  1000000000
 #define RESOURCES_QUERY_MAX_FACET   100
@@ -33,9 +35,14 @@
 #define RESOURCES_SORT_OLDEST       2
 #define RESOURCES_SORT_TITLE        3
 #define RESOURCES_SORT_RELEVANCE    4
+#define RESOURCES_SORT_UPDATED      5       /* update (else publication) date */
+
+#define RESOURCES_FORMAT_JSON       0
+#define RESOURCES_FORMAT_HTML       1
 
 #define RESOURCES_QUERY_LIST        0x01    /* flags: the route's */
 #define RESOURCES_QUERY_TERMS       0x02
+#define RESOURCES_QUERY_LOOKUP      0x04
 #define RESOURCES_QUERY_STRICT      0x100   /* unknown parameters: an error */
 
 #define RESOURCES_FACET_KW          0x01
@@ -54,6 +61,8 @@ typedef struct {
     size_t           nkw;
     resources_str_t  type[RESOURCES_QUERY_MAX_TYPE];
     size_t           ntype;
+    resources_str_t  series[RESOURCES_QUERY_MAX_SERIES];
+    size_t           nseries;
     resources_str_t  q;                 /* len 0: absent */
     resources_str_t  prefix;            /* len 0: absent */
     uint32_t         from;              /* YYYYMMDD lower bound, 0: none */
@@ -63,6 +72,7 @@ typedef struct {
     int64_t          facet_limit;       /* -1: absent */
     unsigned         sort;
     unsigned         facets;
+    unsigned         format;            /* RESOURCES_FORMAT_* */
 } resources_query_t;
 
 

@@ -910,6 +910,16 @@ resources_snapshot_open_columns(resources_snapshot_t *s, char *err,
         s->bytitle = NULL;
     }
 
+    if (resources_snapshot_column(s, "updated", 4, n, &s->updated, NULL)
+        != 0
+        || resources_snapshot_column(s, "byupdated", 4, n, &s->byupdated,
+                                     NULL)
+           != 0)
+    {
+        s->updated = NULL;
+        s->byupdated = NULL;
+    }
+
     return 0;
 
 failed:
@@ -983,6 +993,9 @@ resources_snapshot_check_columns(resources_snapshot_t *s, char *err,
         if (resources_snapshot_col(s->order, i) >= n
             || resources_snapshot_col(s->title, i) >= n
             || (s->bytitle && resources_snapshot_col(s->bytitle, i) >= n)
+            || (s->updated && (resources_snapshot_col(s->updated, i) >= n
+                               || resources_snapshot_col(s->byupdated, i)
+                                  >= n))
             || resources_snapshot_col(s->type, i) >= s->header.ntypes[1])
         {
             resources_snapshot_error("a column is inconsistent");

@@ -97,6 +97,9 @@ typedef struct {
     const u_char        *title;
     const u_char        *bytitle;          /* docnos in title order, or
                                               NULL (an older loader) */
+    const u_char        *updated;          /* ranks in update order, and */
+    const u_char        *byupdated;        /* docnos in it; or both NULL
+                                              (a loader before 0.5) */
     size_t               nkwids;
 
     /* term ids in folded order, per kind */

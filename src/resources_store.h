@@ -61,6 +61,12 @@
  *            "bytitle" u32 the docno at each rank of title order (the
  *                      inverse of "title"; optional: snapshots of loaders
  *                      before 0.3 lack it, and sort=title then selects)
+ *            "updated" u32 rank of docno in update order: the "updated"
+ *                      day, else the publication date, newest first,
+ *                      undated last, ties in docno order
+ *            "byupdated" u32 the docno at each rank of update order
+ *                      (both optional: snapshots of loaders before 0.5
+ *                      lack them, and sort=updated is then newest)
  *   "cols"   "kwsorted", "typesorted": u32 term ids of the keywords (of
  *            the types) in folded order, one per term of the kind
  *
@@ -102,6 +108,9 @@
  *                  older loaders have none)
  *            kind: RESOURCES_KIND_ALL (empty term: every docno of the view),
  *                  RESOURCES_KIND_KEYWORD, RESOURCES_KIND_TYPE,
+ *                  RESOURCES_KIND_SERIES (parts p and x only, since 0.5;
+ *                  its "terms" and "tids" entries count nowhere in the
+ *                  header),
  *                  RESOURCES_KIND_WORD (field: best field the word is in),
  *                  RESOURCES_KIND_PREFIX (parts b, h, l only: the union
  *                  of the public words that start with the term, as if
@@ -185,6 +194,7 @@
 #define RESOURCES_KIND_TYPE        't'
 #define RESOURCES_KIND_WORD        'w'
 #define RESOURCES_KIND_PREFIX      'u'     /* the union of a prefix's words */
+#define RESOURCES_KIND_SERIES      's'     /* lists only: no bitmap, facets */
 
 /* the field bits of a word posting entry: higher is better */
 #define RESOURCES_FIELD_BODY       0
@@ -236,6 +246,9 @@ typedef struct {
 } resources_header_t;
 
 #define RESOURCES_HEADER_PUBLIC    0x01    /* public_hash, public_built */
+#define RESOURCES_HEADER_SERIES    0x02    /* series postings, the update
+                                              order (loaders since 0.5) */
+#define RESOURCES_HEADER_ALL       0x03    /* what this loader writes */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t

@@ -31,8 +31,12 @@ our @Cases = (
     [ join('&', map { 'kw=QPV' } 1 .. 17), 400, qr/"kw" is given more than 16 times/ ],
     [ join('&', map { 'type=a' } 1 .. 3000), 400, qr/"type" is given more than 16 times/ ],
     [ join('&', map { "_x$_=1" } 1 .. 2000) . '&limit=x', 400, qr/"limit"/ ],
-    [ 'kwd=QPV',                  400, qr/unknown parameter "kwd": this route accepts kw, type, q, from, to, sort, limit, offset, facets, facet_limit \(and any parameter whose name starts with "_" or "utm_"\)/ ],
-    [ 'series=Deniche',           400, qr/unknown parameter "series"/ ],
+    [ 'kwd=QPV',                  400, qr/unknown parameter "kwd": this route accepts kw, type, series, q, from, to, sort, limit, offset, facets, facet_limit, format \(and any parameter whose name starts with "_" or "utm_"\)/ ],
+    [ 'tag=Deniche',              400, qr/unknown parameter "tag"/ ],
+    [ 'series=',                  400, qr/"series" must not be empty/ ],
+    [ join('&', map { 'series=a' } 1 .. 17), 400, qr/"series" is given more than 16 times/ ],
+    [ 'format=xml',               400, qr/"format" must be json or html/ ],
+    [ 'format=json&format=html',  400, qr/"format" is given more than once/ ],
     [ 'kw=QPV&Kw=QPV',            400, qr/unknown parameter "Kw"/ ],
     [ 'prefix=ti',                400, qr/unknown parameter "prefix"/ ],
     [ 'utm=1',                    400, qr/unknown parameter "utm"/ ],
@@ -61,7 +65,7 @@ our @Cases = (
     [ 'from=2024&to=2023',        400, qr/"to" is before "from"/ ],
     [ 'from=2024-05&to=2024-04',  400, qr/"to" is before "from"/ ],
     [ 'from=2023&from=2024',      400, qr/"from" is given more than once/ ],
-    [ 'sort=random',              400, qr/"sort" must be one of newest, oldest, title, relevance/ ],
+    [ 'sort=random',              400, qr/"sort" must be one of newest, oldest, title, relevance, updated/ ],
     [ 'sort=',                    400, qr/"sort"/ ],
     [ 'sort=NEWEST',              400, qr/"sort"/ ],
     [ 'sort=newest&sort=oldest',  400, qr/"sort" is given more than once/ ],
@@ -92,7 +96,7 @@ our @Routes = (
     [ 'GET /resources/_keywords?kw=QPV',     400, 'json' ],
     [ 'GET /resources/_types?prefix=a&q=x',  400, 'json' ],
     [ 'GET /resources/_meta?version=1',      400, 'json' ],
-    [ 'GET /resources/x?format=html',        400, 'json' ],
+    [ 'GET /resources/x?fmt=html',           400, 'json' ],
     [ 'POST /resources',                     405, 'json' ],
     [ 'PUT /resources',                      405, 'json' ],
     [ 'DELETE /resources/x',                 405, 'json' ],
@@ -271,7 +275,7 @@ t/data/sample.jsonl
         resources_strict_args off;
     }
 --- request eval
-[ "GET /resources?kw=QPV&series=x&page=2&limit=0",
+[ "GET /resources?kw=QPV&tag=x&page=2&limit=0",
   "GET /resources?kwd=QPV&limit=0",
   "GET /resources/_meta?v=2",
   "GET /resources/_keywords?prefix=ti&lang=fr" ]
@@ -301,7 +305,7 @@ t/data/sample.jsonl
         resources_strict_args on;
     }
 --- request eval
-[ "GET /loose?series=x&limit=0", "GET /strict?series=x&limit=0" ]
+[ "GET /loose?tag=x&limit=0", "GET /strict?tag=x&limit=0" ]
 --- error_code eval
 [ 200, 400 ]
 --- no_error_log

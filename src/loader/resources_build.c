@@ -87,7 +87,7 @@ struct resources_build_s {
     resources_bterm_t     *terms;
     uint32_t               nterms;
     uint32_t               terms_cap;
-    uint32_t               nkind[2];      /* keywords, types */
+    uint32_t               nkind[3];      /* keywords, types, series */
 
     resources_bword_t     *words;
     uint32_t               nwords;
@@ -97,12 +97,14 @@ struct resources_build_s {
     uint32_t               ndocs;
     uint32_t               docs_cap;
     uint64_t              *loc;           /* chunk << 32 | offset */
+    uint64_t              *rhash;         /* XXH64 of the full form */
 
     /* the chunk of records being filled */
     u_char                *chunk;
     size_t                 chunk_len;
     uint32_t               nchunks;
     uint32_t              *date;
+    uint32_t              *updated;       /* YYYYMMDD, 0: none */
     u_char                *priv;
     uint32_t              *type;
     uint32_t              *kwoff;
@@ -281,12 +283,14 @@ resources_build_free(resources_build_t *b)
     free(b->terms);
     free(b->words);
     free(b->date);
+    free(b->updated);
     free(b->priv);
     free(b->type);
     free(b->kwoff);
     free(b->title);
     free(b->title_len);
     free(b->loc);
+    free(b->rhash);
     free(b->chunk);
     free(b->chunk2);
     free(b->hold);
@@ -341,6 +345,24 @@ int
 resources_build_has_id(resources_build_t *b, const u_char *id, size_t len)
 {
     return resources_hash_find(&b->idh, id, len)->key != NULL;
+}
+
+
+int
+resources_build_id_hash(resources_build_t *b, const u_char *id, size_t len,
+    uint64_t *hash)
+{
+    resources_slot_t  *slot;
+
+    slot = resources_hash_find(&b->idh, id, len);
+
+    if (slot->key == NULL) {
+        return 0;
+    }
+
+    *hash = b->rhash[slot->value];
+
+    return 1;
 }
 
 
@@ -684,7 +706,8 @@ resources_build_term(resources_build_t *b, u_char kind, const u_char *folded,
     memset(t, 0, sizeof(resources_bterm_t));
 
     t->kind = kind;
-    t->id = b->nkind[kind == RESOURCES_KIND_TYPE]++;
+    t->id = b->nkind[kind == RESOURCES_KIND_TYPE ? 1
+                     : kind == RESOURCES_KIND_SERIES ? 2 : 0]++;
     t->folded = copy + 1;
     t->folded_len = (uint32_t) len;
 
@@ -780,12 +803,14 @@ resources_build_grow(resources_build_t *b)
     cap = b->docs_cap ? b->docs_cap * 2 : 1024;
 
     b->date = resources_xrealloc(b->date, cap * sizeof(uint32_t));
+    b->updated = resources_xrealloc(b->updated, cap * sizeof(uint32_t));
     b->priv = resources_xrealloc(b->priv, cap);
     b->type = resources_xrealloc(b->type, cap * sizeof(uint32_t));
     b->kwoff = resources_xrealloc(b->kwoff, (cap + 1) * sizeof(uint32_t));
     b->title = resources_xrealloc(b->title, cap * sizeof(u_char *));
     b->title_len = resources_xrealloc(b->title_len, cap * sizeof(uint32_t));
     b->loc = resources_xrealloc(b->loc, cap * sizeof(uint64_t));
+    b->rhash = resources_xrealloc(b->rhash, cap * sizeof(uint64_t));
 
     b->docs_cap = cap;
 }
@@ -803,7 +828,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     int                  rc;
     u_char              *dst;
     uint32_t             ord, i, flen, rlen, hash, len, kwid;
-    const u_char        *p, *id, *blob, *title, *type, *raw, *w;
+    const u_char        *p, *id, *blob, *title, *type, *raw, *w,
+                        *series, *series_raw;
     resources_slot_t    *slot;
     resources_bterm_t   *t;
     resources_bword_t   *wd;
@@ -847,6 +873,10 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     p += r->type_len;
     raw = p;
     p += r->type_raw_len;
+    series = p;
+    p += r->series_len;
+    series_raw = p;
+    p += r->series_raw_len;
 
     ord = b->ndocs;
 
@@ -879,6 +909,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     /* per ordinal */
 
     b->date[ord] = r->date;
+    b->updated[ord] = r->updated;
     b->priv[ord] = (u_char) r->priv;
     b->nprivate += r->priv;
 
@@ -888,6 +919,15 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     resources_vec_push(&t->post, ord);
     t->last = ord + 1;
     b->type[ord] = t->id;
+
+    if (r->series_len) {
+        t = resources_build_term(b, RESOURCES_KIND_SERIES, series,
+                                 r->series_len);
+        resources_build_spelling(b, t, (const char *) series_raw,
+                                 r->series_raw_len, ord, r->priv);
+        resources_vec_push(&t->post, ord);
+        t->last = ord + 1;
+    }
 
     b->kwoff[ord] = b->kwids.n;
 
@@ -951,6 +991,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
      */
 
     b->hash = resources_version_add(b->hash, r->hash, r->priv);
+    b->rhash[ord] = r->hash;
 
     /* the public view's: the version of the catalogue without them */
 
@@ -1003,21 +1044,36 @@ resources_build_add(resources_build_t *b, json_t *rec, char *err,
 
 #define RESOURCES_DATE_END  100000000       /* above every date */
 
+static void resources_sort_newest(const uint32_t *date, size_t n,
+    uint32_t *order);
+
 static void
 resources_build_default_order(resources_build_t *b, uint32_t *order)
 {
-    size_t     i, n, at, count[512];
+    resources_sort_newest(b->date, b->ndocs, order);
+}
+
+
+/*
+ * The indexes 0 .. n - 1 of date[] in that order (newest first, undated
+ * last, ties by index): the default order of the ordinals, and the update
+ * order of the docnos
+ */
+
+static void
+resources_sort_newest(const uint32_t *date, size_t n, uint32_t *order)
+{
+    size_t     i, at, count[512];
     unsigned   shift;
     uint32_t   d;
     uint64_t  *mem, *a, *t, *swap;
 
-    n = b->ndocs;
     mem = resources_xmalloc((2 * n + 1) * sizeof(uint64_t));
     a = mem;
     t = mem + n;
 
     for (i = 0; i < n; i++) {
-        d = b->date[i];
+        d = date[i];
         d = (d == 0 || d >= RESOURCES_DATE_END) ? RESOURCES_DATE_END
                                                 : RESOURCES_DATE_END - 1 - d;
         a[i] = ((uint64_t) d << 32) | i;
@@ -1279,7 +1335,9 @@ resources_build_posting(resources_build_t *b, resources_vec_t *post,
      * them)
      */
 
-    if (b->ndocs >= RESOURCES_BITMAP_MIN && count[0] >= b->ndocs / 64) {
+    if (b->ndocs >= RESOURCES_BITMAP_MIN && count[0] >= b->ndocs / 64
+        && kind != RESOURCES_KIND_SERIES)
+    {
         rc = resources_build_bitmaps(b, p, count[0], key, klen, shifted);
         if (rc != 0) {
             return rc;
@@ -1363,7 +1421,9 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
 
         /* a frequent term (it has a bitmap): its facets too */
 
-        if (facets && t->count[0] >= b->ndocs / 64) {
+        if (facets && t->count[0] >= b->ndocs / 64
+            && t->kind != RESOURCES_KIND_SERIES)
+        {
             resources_facets_table(facets, t->post.elts, t->count[0],
                                    &table);
 
@@ -1378,10 +1438,12 @@ resources_build_terms(resources_build_t *b, const uint32_t *doc_of,
             }
         }
 
-        v = (t->kind == RESOURCES_KIND_TYPE) ? 2 : 0;
+        if (t->kind != RESOURCES_KIND_SERIES) {
+            v = (t->kind == RESOURCES_KIND_TYPE) ? 2 : 0;
 
-        nterms[v] += t->count[0] > 0;
-        nterms[v + 1]++;
+            nterms[v] += t->count[0] > 0;
+            nterms[v + 1]++;
+        }
 
         /* the public view's spelling, then the private view's if not */
 
@@ -2095,7 +2157,7 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
      * changed it: the published snapshot's when it has the same
      */
 
-    hdr.flags = RESOURCES_HEADER_PUBLIC;
+    hdr.flags = RESOURCES_HEADER_ALL;
     hdr.public_hash = b->hash_public;
     hdr.public_built = (b->published && b->public_hash == b->hash_public)
                        ? b->public_built : b->built;
@@ -2146,6 +2208,46 @@ resources_finish_col(resources_build_t *b, resources_finish_t *fi,
 }
 
 
+/*
+ * The update order: the docnos by their "updated" day, else their date,
+ * newest first ("byupdated"), and each docno's rank in it ("updated")
+ */
+
+static int
+resources_finish_updated(resources_build_t *b, resources_finish_t *fi)
+{
+    int        rc;
+    size_t     i;
+    uint32_t   ord, *date, *by;
+
+    date = resources_xmalloc((fi->n + 1) * sizeof(uint32_t));
+    by = resources_xmalloc((fi->n + 1) * sizeof(uint32_t));
+
+    for (i = 0; i < fi->n; i++) {
+        ord = fi->order[i];
+        date[i] = b->updated[ord] ? b->updated[ord] : b->date[ord];
+    }
+
+    resources_sort_newest(date, fi->n, by);
+
+    rc = resources_build_col(b, "byupdated", by, fi->n * sizeof(uint32_t));
+
+    if (rc == 0) {
+        for (i = 0; i < fi->n; i++) {
+            fi->col[by[i]] = (uint32_t) i;
+        }
+
+        rc = resources_build_col(b, "updated", fi->col,
+                                 fi->n * sizeof(uint32_t));
+    }
+
+    free(date);
+    free(by);
+
+    return rc;
+}
+
+
 /* the columns of the docnos: rec, order, date, private, type, keywords */
 
 static int
@@ -2179,6 +2281,10 @@ resources_finish_columns(resources_build_t *b, resources_finish_t *fi)
 
     if (rc == 0) {
         rc = resources_finish_col(b, fi, "type", b->type);
+    }
+
+    if (rc == 0) {
+        rc = resources_finish_updated(b, fi);
     }
 
     if (rc != 0) {
@@ -2378,7 +2484,7 @@ resources_finish_sorted(resources_build_t *b, resources_finish_t *fi)
         if (b->terms[idx[i]].kind == RESOURCES_KIND_TYPE) {
             typesorted[nt++] = b->terms[idx[i]].id;
 
-        } else {
+        } else if (b->terms[idx[i]].kind == RESOURCES_KIND_KEYWORD) {
             kwsorted[nk++] = b->terms[idx[i]].id;
         }
     }

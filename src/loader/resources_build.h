@@ -112,6 +112,12 @@ void resources_build_version(resources_build_t *b, u_char *version,
 /* 1 when a record of this id was added, else 0 */
 int resources_build_has_id(resources_build_t *b, const u_char *id,
     size_t len);
+/*
+ * The same, and then *hash is that record's XXH64 of its full form (seed
+ * 0: what resources_snapshot_full() gives back hashes to it)
+ */
+int resources_build_id_hash(resources_build_t *b, const u_char *id,
+    size_t len, uint64_t *hash);
 
 void resources_build_free(resources_build_t *b);
 

@@ -4,7 +4,8 @@
  * resources-load: catalogue in, snapshot out, published atomically.
  *
  *     resources-load [-knquvV] [--force] [--max-remove N|P%] [--keep N]
- *                    [-f jsonl|listing] -o CATALOGUE.mdb FILE...
+ *                    [--metrics-file FILE] [-f jsonl|listing]
+ *                    -o CATALOGUE.mdb FILE...
  *     resources-load --rollback -o CATALOGUE.mdb
  *     resources-load --dump CATALOGUE.mdb
  *     resources-load --verify CATALOGUE.mdb
@@ -17,6 +18,10 @@
  * runs) are removed.  A catalogue with the published content version
  * publishes nothing; one that would remove too many published resources
  * is refused; the snapshots replaced are kept as generations.
+ *
+ * --metrics-file: the outcome of each load (not of a dry run), for
+ * Prometheus (resources_metrics.h): every line after a success, the
+ * failure line alone after a failure.
  *
  * Exit status: 0 success, 1 bad data or a runtime error, 2 bad usage.
  */
@@ -42,6 +47,7 @@
 #include "resources_build.h"
 #include "resources_jsonl.h"
 #include "resources_listing.h"
+#include "resources_metrics.h"
 #include "resources_snapshot.h"
 #include "resources_text.h"
 #include "resources_util.h"
@@ -78,6 +84,7 @@ typedef struct {
     int                      percent;        /* max_remove is a percentage */
     uint64_t                 max_remove;
     unsigned long            keep;
+    char                    *metrics;        /* --metrics-file, or NULL */
 
     /* reading */
     resources_build_t       *build;
@@ -109,11 +116,16 @@ typedef struct {
     /* the published snapshot (resources_load_compare) */
     resources_header_t       ph;
     uint32_t                 removed;        /* of its resources */
+    uint32_t                 changed;        /* of the others (metrics) */
     int                      published;
     int                      unchanged;
     int                      over;           /* removed more than allowed */
 
     resources_build_stats_t  st;
+
+    /* a successful load, for --metrics-file */
+    resources_metrics_t      m;
+    int                      m_done;         /* m is set */
 } resources_load_t;
 
 
@@ -139,7 +151,8 @@ static void
 resources_usage(FILE *f)
 {
     fprintf(f, "usage: %s [-knquvV] [--diff] [--force] [--max-remove N|P%%]"
-            " [--keep N] [-f jsonl|listing] -o CATALOGUE.mdb FILE..."
+            " [--keep N] [--metrics-file FILE] [-f jsonl|listing]"
+            " -o CATALOGUE.mdb FILE..."
             " | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
             " | --verify CATALOGUE.mdb\n", resources_prog);
 }
@@ -1372,16 +1385,26 @@ done:
 /*
  * The snapshot a load would replace: its header, and how many of its
  * resources the new catalogue leaves out (its ids against those added to
- * the builder); 0, or -1 with a message
+ * the builder); 0, or -1 with a message.  With changed (--metrics-file),
+ * how many of the others have another full form, as --diff says "~ id":
+ * each one unpacked and hashed (none when the content version is the
+ * load's, version; a record that does not unpack counts as changed)
  */
 
 static int
 resources_published(const char *out, resources_build_t *b,
-    resources_header_t *h, uint32_t *removed, char *err, size_t errlen)
+    const u_char *version, resources_header_t *h, uint32_t *removed,
+    uint32_t *changed, char *err, size_t errlen)
 {
     int                    rc;
+    u_char                *buf;
+    size_t                 cap;
     MDB_val                k, d;
+    uint32_t               docno;
+    uint64_t               hash;
     MDB_cursor            *c;
+    const u_char          *full;
+    resources_record_t     rec;
     resources_snapshot_t   s;
 
     if (resources_snapshot_open(&s, out, err, errlen) != 0) {
@@ -1392,16 +1415,50 @@ resources_published(const char *out, resources_build_t *b,
     memcpy(h->version, s.version, RESOURCES_VERSION_LEN);
     *removed = 0;
 
+    if (changed) {
+        *changed = 0;
+
+        if (memcmp(s.version, version, RESOURCES_VERSION_LEN) == 0) {
+            changed = NULL;
+        }
+    }
+
+    buf = NULL;
+    cap = 0;
+
     rc = mdb_cursor_open(s.txn, s.ids, &c);
 
     if (rc == 0) {
         while ((rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) == 0) {
-            *removed += !resources_build_has_id(b, k.mv_data, k.mv_size);
+            if (!resources_build_id_hash(b, k.mv_data, k.mv_size, &hash)) {
+                (*removed)++;
+                continue;
+            }
+
+            if (changed == NULL) {
+                continue;
+            }
+
+            full = NULL;
+
+            if (d.mv_size == sizeof(uint32_t)) {
+                docno = resources_get_u32(d.mv_data);
+
+                if (docno < s.header.ndocs
+                    && resources_snapshot_record(&s, docno, &rec) == 0)
+                {
+                    full = resources_snapshot_full(&s, &rec, &buf, &cap);
+                }
+            }
+
+            *changed += (full == NULL
+                         || resources_xxh64(full, rec.full_len, 0) != hash);
         }
 
         mdb_cursor_close(c);
     }
 
+    free(buf);
     resources_snapshot_close(&s);
 
     if (rc != MDB_NOTFOUND) {
@@ -1558,6 +1615,7 @@ resources_options(resources_load_t *ld, int argc, char **argv)
         { "force", no_argument, NULL, 'F' },
         { "max-remove", required_argument, NULL, 'M' },
         { "keep", required_argument, NULL, 'K' },
+        { "metrics-file", required_argument, NULL, 'P' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -1655,6 +1713,10 @@ resources_options(resources_load_t *ld, int argc, char **argv)
                 return 2;
             }
 
+            break;
+
+        case 'P':
+            ld->metrics = (*optarg != '\0') ? optarg : NULL;  /* "": none */
             break;
 
         case 'V':
@@ -1915,8 +1977,11 @@ resources_load_compare(resources_load_t *ld)
         return 0;
     }
 
-    if (resources_published(ld->out, ld->build, &ld->ph, &ld->removed, err,
-                            sizeof(err))
+    if (resources_published(ld->out, ld->build, ld->version, &ld->ph,
+                            &ld->removed,
+                            (ld->metrics && !ld->dry_run) ? &ld->changed
+                                                          : NULL,
+                            err, sizeof(err))
         != 0)
     {
         if (!ld->force) {
@@ -1935,15 +2000,17 @@ resources_load_compare(resources_load_t *ld)
     ld->published = 1;
 
     /*
-     * unchanged: the same content, in a snapshot of this schema with the
-     * public view's version, that the workers can read (a load publishes
-     * it 0644): else it is published again
+     * unchanged: the same content, in a snapshot of this schema with every
+     * part this loader writes (the public view's version, the series and
+     * the update order: RESOURCES_HEADER_ALL), that the workers can read
+     * (a load publishes it 0644): else it is published again
      */
 
     ld->unchanged = (memcmp(ld->ph.version, ld->version,
                             RESOURCES_VERSION_LEN) == 0
                      && ld->ph.schema == RESOURCES_SCHEMA
-                     && (ld->ph.flags & RESOURCES_HEADER_PUBLIC)
+                     && (ld->ph.flags & RESOURCES_HEADER_ALL)
+                        == RESOURCES_HEADER_ALL
                      && stat(ld->out, &sb) == 0
                      && (sb.st_mode & 07777) == 0644);
 
@@ -2029,7 +2096,16 @@ resources_load_write(resources_load_t *ld)
 static void
 resources_load_unchanged(resources_load_t *ld, int finished)
 {
+    struct stat  sb;
+
     unlink(resources_tmp_path);
+
+    /* the published snapshot stays: nothing added, removed or changed */
+
+    ld->m.resources = ld->ph.ndocs;
+    ld->m.public_resources = ld->ph.npublic;
+    ld->m.bytes = (stat(ld->out, &sb) == 0) ? (uint64_t) sb.st_size : 0;
+    ld->m_done = 1;
 
     if (!ld->quiet) {
         printf("%s: unchanged %s: %u resources (%u private), version %s,"
@@ -2112,6 +2188,7 @@ static int
 resources_load_publish(resources_load_t *ld)
 {
     double                    t;
+    struct stat               sb;
     resources_build_stats_t  *st = &ld->st;
 
     t = resources_clock();
@@ -2131,6 +2208,22 @@ resources_load_publish(resources_load_t *ld)
                 strerror(errno));
         return 1;
     }
+
+    /*
+     * Against the snapshot replaced: its resources less those removed are
+     * in the new one; with none (or one that could not be read, --force),
+     * every resource is added
+     */
+
+    ld->m.resources = st->ndocs;
+    ld->m.public_resources = st->ndocs - st->nprivate;
+    ld->m.bytes = (stat(ld->out, &sb) == 0) ? (uint64_t) sb.st_size
+                                            : st->size;
+    ld->m.removed = ld->published ? ld->removed : 0;
+    ld->m.added = ld->published ? st->ndocs - (ld->ph.ndocs - ld->removed)
+                                : st->ndocs;
+    ld->m.changed = ld->published ? ld->changed : 0;
+    ld->m_done = 1;
 
     if (!ld->quiet) {
         printf("%s: published %s: %u resources (%u private), %u keywords,"
@@ -2240,6 +2333,51 @@ done:
 }
 
 
+/*
+ * --metrics-file, once a load (not a dry run) with an output ended: its
+ * outcome; the load's exit status stays whatever the file's fate
+ */
+
+static void
+resources_load_metrics(resources_load_t *ld, int rc)
+{
+    int    failed;
+    char   err[512], *dir_copy, *base_copy;
+
+    if (ld->metrics == NULL || ld->out == NULL || ld->dry_run
+        || (rc == 0 && !ld->m_done))
+    {
+        return;
+    }
+
+    /* a metrics file being written by a load that was killed */
+
+    dir_copy = strdup(ld->metrics);
+    base_copy = strdup(ld->metrics);
+    if (dir_copy == NULL || base_copy == NULL) {
+        resources_oom();
+    }
+
+    resources_clean_stale(dirname(dir_copy), basename(base_copy));
+    free(dir_copy);
+    free(base_copy);
+
+    if (rc == 0) {
+        ld->m.duration = resources_clock() - ld->start;
+        failed = resources_metrics_success(ld->metrics, ld->out, &ld->m, err,
+                                           sizeof(err));
+
+    } else {
+        failed = resources_metrics_failure(ld->metrics, ld->out, err,
+                                           sizeof(err));
+    }
+
+    if (failed) {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, ld->metrics, err);
+    }
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -2290,12 +2428,16 @@ main(int argc, char **argv)
         || (ld.diff && ld.out == NULL))
     {
         resources_usage(stderr);
-        return 2;
+        rc = 2;
+
+    } else if (resources_build_epoch(&ld.built) != 0) {
+        rc = 2;
+
+    } else {
+        rc = resources_load(&ld);
     }
 
-    if (resources_build_epoch(&ld.built) != 0) {
-        return 2;
-    }
+    resources_load_metrics(&ld, rc);
 
-    return resources_load(&ld);
+    return rc;
 }

@@ -736,11 +736,13 @@ resources_prepare_scalars(resources_prepare_t *p, resources_json_t *j,
 
     nd = &j->nodes[f[RESOURCES_F_UPDATED]];
 
-    if (f[RESOURCES_F_UPDATED]
-        && resources_parse_date_n((const char *) nd->str, nd->len, 1) == 0)
-    {
-        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
-                                     "\"updated\" must be YYYY-MM-DD");
+    if (f[RESOURCES_F_UPDATED]) {
+        r->updated = resources_parse_date_n((const char *) nd->str, nd->len,
+                                            1);
+        if (r->updated == 0) {
+            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                         "\"updated\" must be YYYY-MM-DD");
+        }
     }
 
     if (j->nodes[f[RESOURCES_F_SUMMARY]].len > RESOURCES_TEXT_MAX
@@ -933,6 +935,25 @@ resources_prepare_terms(resources_prepare_t *p, resources_json_t *j,
     r->type_len = (uint32_t) n;
     resources_buf_put(out, nd->str, nd->len);
     r->type_raw_len = (uint32_t) nd->len;
+
+    /* the series, a filter as the type is (none when it folds to nothing) */
+
+    if (f[RESOURCES_F_SERIES]) {
+        nd = &j->nodes[f[RESOURCES_F_SERIES]];
+        n = resources_prepare_fold_to(out, nd->str, nd->len);
+
+        if (n > RESOURCES_TERM_MAX) {
+            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                         "\"series\" is longer than %d bytes"
+                                         " once folded", RESOURCES_TERM_MAX);
+        }
+
+        if (n > 0) {
+            r->series_len = (uint32_t) n;
+            resources_buf_put(out, nd->str, nd->len);
+            r->series_raw_len = (uint32_t) nd->len;
+        }
+    }
 
     kw = out->len;
 

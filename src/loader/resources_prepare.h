@@ -59,7 +59,8 @@ typedef struct {
  *     the message (status not OK), the id (status OK or BAD_LATE);
  *     then for OK, after padding to 8 bytes: the record as stored in the
  *     heap (resources_doc_t, full form, its tail packed or not, the id),
- *     the folded type, the type as written, the keywords (each: u32
+ *     the folded type, the type as written, the folded series and the
+ *     series as written (both empty when none), the keywords (each: u32
  *     folded length, u32 length, folded, as written), the folded title,
  *     the words (each: u32 resources_hash_key(), u8 length, u8 best
  *     field, the word)
@@ -82,8 +83,11 @@ typedef struct {
     uint32_t   tail_len;        /* of a packed record's full form, or 0 */
     uint32_t   date;
     uint32_t   priv;
+    uint32_t   updated;         /* YYYYMMDD, 0 when none */
     uint32_t   type_len;        /* folded */
     uint32_t   type_raw_len;
+    uint32_t   series_len;      /* folded, 0 when none */
+    uint32_t   series_raw_len;
     uint32_t   nkeywords;
     uint32_t   keywords_len;
     uint32_t   title_len;       /* folded */

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     }
 
-    n = resources_atom_render(data, size, out, work);
+    n = resources_atom_render(data, size, NULL, 0, out, work);
 
     if (n >= 0) {
         if ((size_t) n > RESOURCES_ATOM_ROOM(size)

@@ -28,7 +28,7 @@ render(const char *list, size_t len, u_char *out)
         return -2;
     }
 
-    return resources_atom_render((const u_char *) list, len, out, work);
+    return resources_atom_render((const u_char *) list, len, NULL, 0, out, work);
 }
 
 
@@ -49,7 +49,8 @@ main(void)
         "{\"id\":\"a\",\"title\":\"\\udc00x\",\"type\":\"x\"",
         "{\"id\":\"a\",\"title\":\"\\u12\",\"type\":\"x\"",
         "{\"id\":\"a\",\"title\":\"t\",\"type\":\"x\",\"keywords\":[\"k\"",
-        "{\"id\":\"a\",\"title\":\"t\",\"type\":\"x\",\"x\":{}",
+        "{\"id\":\"a\",\"title\":\"t\",\"type\":\"x\",\"x\":{\"y\":[}",
+        "{\"id\":\"a\",\"title\":\"t\",\"type\":\"x\",\"x\":}",
         "{\"id\" \"a\",\"title\":\"t\",\"type\":\"x\"",
         "{\"id\":\"a\";\"title\":\"t\",\"type\":\"x\"",
         NULL
@@ -89,6 +90,16 @@ main(void)
 
     ok(m > 0 && memmem(out, (size_t) m, "\360\237\230\200 &amp;", 9) != NULL,
        "a surrogate pair and an ampersand");
+
+    {
+        const char  *nested = "{\"id\":\"a\",\"title\":\"t\",\"x\":{\"y\":"
+                              "[1,{\"z\":\"]}\"}]},\"type\":\"x\"";
+
+        m = render(nested, strlen(nested), out);
+    }
+
+    ok(m > 0 && memmem(out, (size_t) m, "term=\"x\"", 8) != NULL,
+       "a nested value is skipped, the fields after it read");
 
     return tap_done();
 }

@@ -63,13 +63,13 @@ main(void)
 
     /* parameters a route does not take */
 
-    ok(parse("kwd=QPV&series=x") == 0 && q.nkw == 0,
+    ok(parse("kwd=QPV&tag=x") == 0 && q.nkw == 0,
        "not strict: unknown parameters ignored");
     ok(strict("kwd=QPV", RESOURCES_QUERY_LIST, "unknown parameter \"kwd\""),
        "strict: an unknown parameter is named");
-    ok(strict("kw=a&series=x", RESOURCES_QUERY_LIST,
-              "this route accepts kw, type, q, from, to, sort, limit,"
-              " offset, facets, facet_limit"),
+    ok(strict("kw=a&tag=x", RESOURCES_QUERY_LIST,
+              "this route accepts kw, type, series, q, from, to, sort,"
+              " limit, offset, facets, facet_limit, format"),
        "strict: the list route's parameters are listed");
     ok(strict("prefix=ti", RESOURCES_QUERY_LIST, "\"prefix\""),
        "strict: prefix is not the list's");

@@ -368,7 +368,9 @@ sub generate {
             summary => $text->(3 + int rand 8),
             body => $text->(8 + int rand 25),
             ($i % 17 == 0 ? (updated => sprintf('2025-%02d-%02d', 1 + $i % 12, 1 + $i % 28)) : ()),
-            ($i % 23 == 0 ? (series => 'Déniché pour vous', number => $i % 50) : ()),
+            ($i % 23 == 0 ? (series => 'Déniché pour vous', number => $i % 50)
+             : $i % 29 == 0 ? (series => 'Focus', number => undef)
+             : $i % 31 == 0 ? (series => '  ', number => 1) : ()),
         };
     }
     for (@recs) { $_->{id} =~ s/[^a-z0-9-]/-/g }
@@ -432,6 +434,10 @@ sub new {
         $e{year} = $e{datekey} < 0 ? undef : int($e{datekey} / 10000);
         $e{title} = _fold($x->{title});
         $e{type} = _fold($x->{type});
+        # the series, folded (none when it folds to nothing); the update
+        # order's key: the "updated" day, else the date
+        $e{series} = defined $x->{series} && length _fold($x->{series}) ? _fold($x->{series}) : undef;
+        $e{updkey} = defined $x->{updated} ? _datekey($x->{updated}) : $e{datekey};
         $e{kw} = { map { _fold($_) => 1 } @{ $x->{keywords} || [] } };
         # words: the best field of each (title 3, keyword 2, summary 1, body 0)
         my %w;
@@ -465,10 +471,14 @@ sub new {
         ($a->{datekey} < 0) <=> ($b->{datekey} < 0) || $a->{datekey} <=> $b->{datekey}
         || $a->{i} <=> $b->{i} } @v ];
     $self->{bytitle} = [ map { $_->{docno} } sort { $a->{title} cmp $b->{title} || $a->{i} <=> $b->{i} } @v ];
+    # by update: newest first, undated last, ties in docno order
+    $self->{byupdated} = [ map { $_->{docno} } sort {
+        ($a->{updkey} < 0) <=> ($b->{updkey} < 0) || $b->{updkey} <=> $a->{updkey}
+        || $a->{docno} <=> $b->{docno} } @v ];
 
     # the sets of the view; spellings: the most common one in the view, the
     # first seen on a tie
-    my (%kw, %type, %word, %year, %count, %first);
+    my (%kw, %type, %series, %word, %year, %count, %first);
     my $seq = 0;
     for my $e (sort { $a->{i} <=> $b->{i} } @v) {
         my $d = $e->{docno};
@@ -478,6 +488,10 @@ sub new {
         }
         $type{ $e->{type} } //= $self->{zero};
         vec($type{ $e->{type} }, $d, 8) = 1;
+        if (defined $e->{series}) {
+            $series{ $e->{series} } //= $self->{zero};
+            vec($series{ $e->{series} }, $d, 8) = 1;
+        }
         for my $w (sort keys %{ $e->{words} }) {
             $word{$w} //= $self->{zero};
             vec($word{$w}, $d, 8) = $CODE[ $e->{words}{$w} ];
@@ -501,7 +515,7 @@ sub new {
             ($self->{display}{$k}{$f}) = sort { $c->{$b} <=> $c->{$a} || $o->{$a} <=> $o->{$b} } keys %$c;
         }
     }
-    @$self{qw(kwset typeset wordset yearset)} = (\%kw, \%type, \%word, \%year);
+    @$self{qw(kwset typeset wordset yearset seriesset)} = (\%kw, \%type, \%word, \%year, \%series);
     $self->{vocab} = [ sort keys %word ];
     return $self;
 }
@@ -563,6 +577,11 @@ sub list {
         $u |= $self->{typeset}{ _fold($_) } // $zero for @{ $q->{type} };
         $m &= $u;
     }
+    if (@{ $q->{series} || [] }) {
+        my $u = $zero;
+        $u |= $self->{seriesset}{ _fold($_) } // $zero for @{ $q->{series} };
+        $m &= $u;
+    }
     my @words;                  # each required word's fields (a prefix: the best)
     for my $r (@$req) {
         my $u = $zero;
@@ -592,6 +611,8 @@ sub list {
         @m = grep { vec($m, $_, 8) } @{ $self->{oldest} };
     } elsif ($sort eq 'title') {
         @m = grep { vec($m, $_, 8) } @{ $self->{bytitle} };
+    } elsif ($sort eq 'updated') {
+        @m = grep { vec($m, $_, 8) } @{ $self->{byupdated} };
     } elsif ($sort eq 'relevance') {
         # the sum of each word's weight, ties in the default order
         my @level;
@@ -657,6 +678,11 @@ sub random_query {
         $t = case_variant($t) if rand() < 0.3;
         push @{ $q{type} }, $t;
     }
+    my $nseries = weighted([ [0, 85], [1, 12], [2, 3] ]);
+    for (1 .. $nseries) {
+        push @{ $q{series} }, pick([ 'Déniché pour vous', 'deniche POUR vous', 'Focus', 'focus',
+                                     'Inconnue', '  ' ]);
+    }
     my $nq = weighted([ [0, 42], [1, 28], [2, 20], [3, 10] ]);
     if ($nq) {
         my $words = $cat->{words};
@@ -691,7 +717,8 @@ sub random_query {
     if (rand() < 0.25) {
         $q{to} = rand() < 0.5 ? 2015 + int rand 11 : sprintf('%d-%02d', 2015 + int rand 11, 1 + int rand 12);
     }
-    my $sort = weighted([ [undef, 40], ['newest', 15], ['oldest', 15], ['title', 15], ['relevance', 15] ]);
+    my $sort = weighted([ [undef, 40], ['newest', 12], ['oldest', 12], ['title', 12], ['relevance', 12],
+                          ['updated', 12] ]);
     $q{sort} = $sort if defined $sort;
     my $r = rand;
     $q{limit} = $r < 0.3 ? undef : $r < 0.4 ? 0 : $r < 0.5 ? 1 : $r < 0.6 ? 100 : 1 + int rand 60;
@@ -729,6 +756,7 @@ sub query_string {
     my @p;
     push @p, map { "kw=" . uri_escape($_, rand() < 0.5) } @{ $q->{kw} || [] };
     push @p, map { "type=" . uri_escape($_, rand() < 0.5) } @{ $q->{type} || [] };
+    push @p, map { "series=" . uri_escape($_, rand() < 0.5) } @{ $q->{series} || [] };
     for my $k (qw(q from to sort limit offset facets facet_limit)) {
         push @p, "$k=" . uri_escape($q->{$k}, rand() < 0.5) if defined $q->{$k};
     }

@@ -1,0 +1,257 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * format=html: the list and a lookup as HTML fragments (rendered by
+ * src/resources_html.c from the records' JSON), for pages that include
+ * them with nginx's SSI filter; errors as fragments too.  And the Link
+ * header (RFC 8288) of list answers, whose URLs the fragments' page links
+ * share.
+ */
+
+
+#include "ngx_http_resources_module.h"
+
+
+/* whether the request asks for HTML (read before its arguments are) */
+
+ngx_uint_t
+ngx_http_resources_wants_html(ngx_http_request_t *r)
+{
+    ngx_str_t  v;
+
+    return ngx_http_arg(r, (u_char *) "format", 6, &v) == NGX_OK
+           && v.len == 4 && ngx_strncmp(v.data, "html", 4) == 0;
+}
+
+
+/*
+ * The request's query string without the parameters named (as sent,
+ * still percent-encoded), and an "&" after it when it is not empty: what
+ * a link to another page of the same list starts with
+ */
+
+static ngx_int_t
+ngx_http_resources_args_but(ngx_http_request_t *r, ngx_uint_t format,
+    ngx_str_t *out)
+{
+    u_char  *p, *end, *amp, *eq, *o;
+    size_t   nlen;
+
+    out->data = ngx_pnalloc(r->pool, r->args.len + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = out->data;
+    p = r->args.data;
+    end = p + r->args.len;
+
+    while (p < end) {
+        for (amp = p; amp < end && *amp != '&'; amp++) { /* void */ }
+        for (eq = p; eq < amp && *eq != '='; eq++) { /* void */ }
+
+        nlen = eq - p;
+
+        if (amp > p
+            && !(nlen == 6 && ngx_strncmp(p, "offset", 6) == 0)
+            && !(format && nlen == 6 && ngx_strncmp(p, "format", 6) == 0))
+        {
+            o = ngx_cpymem(o, p, amp - p);
+            *o++ = '&';
+        }
+
+        p = amp + 1;
+    }
+
+    out->len = o - out->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Link: <?ARGSoffset=0>; rel="first", <...>; rel="prev", ...: relative
+ * references, resolved against the request's own URL
+ */
+
+ngx_int_t
+ngx_http_resources_link_header(ngx_http_resources_req_t *rq, size_t total,
+    size_t offset, size_t limit)
+{
+    u_char              *p;
+    size_t               last, len;
+    ngx_str_t            args;
+    ngx_table_elt_t     *h;
+    ngx_http_request_t  *r;
+
+    r = rq->r;
+
+    if (limit == 0 || r != r->main) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_resources_args_but(r, 0, &args) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    last = total ? (total - 1) / limit * limit : 0;
+    len = 4 * (args.len + sizeof("<?offset=>; rel=\"first\", ")
+                          + NGX_SIZE_T_LEN);
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Link");
+    h->value.data = p;
+
+    p = ngx_sprintf(p, "<?%Voffset=0>; rel=\"first\"", &args);
+
+    if (offset > 0) {
+        p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"prev\"", &args,
+                        offset > limit ? ngx_min(offset - limit, last) : 0);
+    }
+
+    if (offset + limit < total) {
+        p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"next\"", &args,
+                        offset + limit);
+    }
+
+    p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"last\"", &args, last);
+
+    h->value.len = p - h->value.data;
+
+    return NGX_OK;
+}
+
+
+/* a record's fragment, rendered into the body */
+
+static ngx_int_t
+ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
+    const u_char *json, size_t len, ngx_uint_t full)
+{
+    u_char   *out, *work;
+    size_t    room;
+    ssize_t   n;
+
+    room = resources_html_room(len, &rq->rlcf->html);
+
+    work = ngx_http_resources_alloc(rq, len + 1);
+    if (work == NULL) {
+        return NGX_ERROR;
+    }
+
+    out = ngx_http_resources_reserve(rq, room);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = full ? resources_html_article(json, len, &rq->rlcf->html, out, work)
+             : resources_html_item(json, len, &rq->rlcf->html, out, work);
+
+    if (n < 0) {
+        (void) ngx_http_resources_damaged(rq, "a record cannot be read as"
+                                          " JSON");
+        return NGX_ERROR;
+    }
+
+    rq->b->last = out + n;
+    rq->length += n;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_resources_html_list(ngx_http_resources_req_t *rq, uint32_t *page,
+    size_t m, size_t total, size_t offset, size_t limit)
+{
+    u_char              *p;
+    size_t               i;
+    ngx_str_t            args;
+    resources_record_t   rec;
+
+    if (ngx_http_resources_args_but(rq->r, 1, &args) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_http_resources_reserve(rq, RESOURCES_HTML_HEAD_ROOM);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = resources_html_head(p, total, offset, limit);
+    rq->length += p - rq->b->last;
+    rq->b->last = p;
+
+    for (i = 0; i < m; i++) {
+        if (resources_snapshot_record(rq->s, page[i], &rec) != 0) {
+            (void) ngx_http_resources_damaged(rq, "a record is unreadable");
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_resources_html_record(rq, rec.list, rec.list_len, 0)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    p = ngx_http_resources_reserve(rq, RESOURCES_HTML_PAGES_ROOM(args.len)
+                                       + RESOURCES_HTML_HEAD_ROOM);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = resources_html_pages(p, args.data, args.len, total, offset, limit);
+    p = resources_html_tail(p, total);
+    rq->length += p - rq->b->last;
+    rq->b->last = p;
+
+    rq->html = 1;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_resources_html_article(ngx_http_resources_req_t *rq,
+    const u_char *full, size_t len)
+{
+    if (ngx_http_resources_html_record(rq, full, len, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rq->html = 1;
+
+    return NGX_OK;
+}
+
+
+/* an error's body, as a fragment */
+
+ngx_buf_t *
+ngx_http_resources_html_error(ngx_http_request_t *r, const char *message)
+{
+    size_t      len;
+    ngx_buf_t  *b;
+
+    len = ngx_strlen(message);
+
+    b = ngx_create_temp_buf(r->pool, 6 * len + 64);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->last = resources_html_error(b->last, (u_char *) message, len);
+
+    return b;
+}

@@ -1,0 +1,720 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ */
+
+
+#include <stdio.h>
+#include <string.h>
+
+#include "resources_html.h"
+#include "resources_fields.h"
+
+
+#define resources_html_literal(o, s)                                         \
+    (memcpy(o, s, sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+
+static const char  *resources_html_months[] = {
+    "janvier", "f\xc3\xa9vrier", "mars", "avril", "mai", "juin", "juillet",
+    "ao\xc3\xbbt", "septembre", "octobre", "novembre", "d\xc3\xa9" "cembre"
+};
+
+
+size_t
+resources_html_room(size_t len, const resources_html_conf_t *conf)
+{
+    /*
+     * A text's byte: 6 at most ("'" is "&#39;", "\"" "&quot;"); a keyword
+     * twice (a link percent-encoded then escaped: 3 bytes, and its text),
+     * and an empty one ("" in the JSON) about 80 bytes of markup; the
+     * link: its template with every "{id}" an escaped id
+     */
+
+    return 48 * len + 2048
+           + 6 * (conf->link_len + conf->link_ids * 3 * len)
+           + 6 * (conf->self_len + 3 * len);
+}
+
+
+size_t
+resources_html_escape(const u_char *s, size_t len, u_char *out)
+{
+    size_t   i;
+    u_char   c, *o;
+
+    o = out;
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        switch (c) {
+        case '&':
+            o = resources_html_literal(o, "&amp;");
+            continue;
+        case '<':
+            o = resources_html_literal(o, "&lt;");
+            continue;
+        case '>':
+            o = resources_html_literal(o, "&gt;");
+            continue;
+        case '"':
+            o = resources_html_literal(o, "&quot;");
+            continue;
+        case '\'':
+            o = resources_html_literal(o, "&#39;");
+            continue;
+        }
+
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            continue;
+        }
+
+        *o++ = c;
+    }
+
+    return (size_t) (o - out);
+}
+
+
+/* percent-encoding for a query value or a path segment: 3 bytes a byte */
+
+static u_char *
+resources_html_percent(u_char *o, const u_char *s, size_t len)
+{
+    size_t                 i;
+    u_char                 c;
+    static const u_char    hex[] = "0123456789ABCDEF";
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+            || c == '~')
+        {
+            *o++ = c;
+            continue;
+        }
+
+        *o++ = '%';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 0xf];
+    }
+
+    return o;
+}
+
+
+u_char *
+resources_html_link(u_char *o, const resources_html_conf_t *conf,
+    const u_char *id, size_t len)
+{
+    const u_char  *p, *end;
+
+    if (conf->link == NULL) {
+        memcpy(o, conf->self, conf->self_len);
+        o += conf->self_len;
+        *o++ = '/';
+        o = resources_html_percent(o, id, len);
+
+        return resources_html_literal(o, "?format=html");
+    }
+
+    p = conf->link;
+    end = p + conf->link_len;
+
+    while (p < end) {
+        if (end - p >= 4 && memcmp(p, "{id}", 4) == 0) {
+            o = resources_html_percent(o, id, len);
+            p += 4;
+            continue;
+        }
+
+        *o++ = *p++;
+    }
+
+    return o;
+}
+
+
+/* a field decoded, then escaped; *bad set when it cannot be decoded */
+
+static u_char *
+resources_html_text(u_char *o, const resources_field_t *s, u_char *work,
+    int *bad)
+{
+    ssize_t  n;
+
+    n = resources_fields_decode(s, work);
+    if (n < 0) {
+        *bad = 1;
+        return o;
+    }
+
+    return o + resources_html_escape(work, (size_t) n, o);
+}
+
+
+/*
+ * Paragraphs: a text's blank lines separate them; each is a <p>, its
+ * leading and trailing white space left out
+ */
+
+static u_char *
+resources_html_paragraphs(u_char *o, const resources_field_t *s,
+    u_char *work, int *bad)
+{
+    ssize_t        n;
+    const u_char  *p, *end, *q, *e, *next;
+
+    n = resources_fields_decode(s, work);
+    if (n < 0) {
+        *bad = 1;
+        return o;
+    }
+
+    p = work;
+    end = work + n;
+
+    while (p < end) {
+
+        /*
+         * the paragraph ends at a line that holds nothing but spaces; the
+         * next one starts after it
+         */
+
+        next = end;
+
+        for (q = p; q < end; q++) {
+            if (*q != '\n') {
+                continue;
+            }
+
+            for (e = q + 1; e < end && (*e == ' ' || *e == '\t'
+                                        || *e == '\r');
+                 e++)
+            { /* void */ }
+
+            if (e < end && *e == '\n') {
+                next = e + 1;
+                break;
+            }
+        }
+
+        e = q;
+
+        while (p < e && (*p == ' ' || *p == '\n' || *p == '\r'
+                         || *p == '\t'))
+        {
+            p++;
+        }
+
+        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r'
+                         || e[-1] == '\t'))
+        {
+            e--;
+        }
+
+        if (e > p) {
+            o = resources_html_literal(o, "<p>");
+            o += resources_html_escape(p, (size_t) (e - p), o);
+            o = resources_html_literal(o, "</p>");
+        }
+
+        p = next;
+    }
+
+    return o;
+}
+
+
+/* "février 2024" or "15 février 2024" of YYYY-MM or YYYY-MM-DD; or as is */
+
+static u_char *
+resources_html_date(u_char *o, const u_char *d, size_t len)
+{
+    size_t       m, n;
+    const char  *month;
+
+    if ((len != 7 && len != 10) || d[4] != '-'
+        || d[5] < '0' || d[5] > '1' || d[6] < '0' || d[6] > '9')
+    {
+        return o + resources_html_escape(d, len, o);
+    }
+
+    m = (size_t) (d[5] - '0') * 10 + (size_t) (d[6] - '0');
+
+    if (m < 1 || m > 12) {
+        return o + resources_html_escape(d, len, o);
+    }
+
+    if (len == 10) {
+        if (d[8] != '0') {
+            *o++ = d[8];
+        }
+
+        *o++ = d[9];
+        *o++ = ' ';
+    }
+
+    month = resources_html_months[m - 1];
+    n = strlen(month);
+    memcpy(o, month, n);
+    o += n;
+    *o++ = ' ';
+
+    return o + resources_html_escape(d, 4, o);
+}
+
+
+/* <time class="resource-..." datetime="...">...</time> */
+
+static u_char *
+resources_html_time(u_char *o, const char *cls, const resources_field_t *f,
+    u_char *work, int *bad)
+{
+    ssize_t  n;
+
+    n = resources_fields_decode(f, work);
+    if (n < 0) {
+        *bad = 1;
+        return o;
+    }
+
+    o = resources_html_literal(o, "<time class=\"");
+    memcpy(o, cls, strlen(cls));
+    o += strlen(cls);
+    o = resources_html_literal(o, "\" datetime=\"");
+    o += resources_html_escape(work, (size_t) n, o);
+    o = resources_html_literal(o, "\">");
+    o = resources_html_date(o, work, (size_t) n);
+
+    return resources_html_literal(o, "</time>");
+}
+
+
+/* the type, the date, the series and number */
+
+static u_char *
+resources_html_meta(u_char *o, const resources_fields_t *rec, u_char *work,
+    int *bad)
+{
+    o = resources_html_literal(o, "<p class=\"resource-meta\">"
+                                  "<span class=\"resource-type\">");
+    o = resources_html_text(o, &rec->type, work, bad);
+    o = resources_html_literal(o, "</span>");
+
+    if (rec->date.set) {
+        *o++ = ' ';
+        o = resources_html_time(o, "resource-date", &rec->date, work, bad);
+    }
+
+    if (rec->series.set) {
+        o = resources_html_literal(o, " <span class=\"resource-series\">");
+        o = resources_html_text(o, &rec->series, work, bad);
+
+        if (rec->number.set) {
+            o = resources_html_literal(o, " n\xc2\xb0");
+            o += resources_html_escape(rec->number.start,
+                                       (size_t) (rec->number.end
+                                                 - rec->number.start), o);
+        }
+
+        o = resources_html_literal(o, "</span>");
+    }
+
+    return resources_html_literal(o, "</p>\n");
+}
+
+
+/* the keywords, each a link to the page's list of that keyword */
+
+static u_char *
+resources_html_keywords(u_char *o, const resources_fields_t *rec,
+    u_char *work, int *bad)
+{
+    int                 rc, first;
+    ssize_t             n;
+    const u_char       *p;
+    resources_field_t   kw;
+
+    if (rec->keywords == NULL) {
+        return o;
+    }
+
+    p = rec->keywords;
+    first = 1;
+
+    while ((rc = resources_fields_next(&p, rec->keywords_end, &kw)) > 0) {
+        n = resources_fields_decode(&kw, work);
+        if (n < 0) {
+            *bad = 1;
+            return o;
+        }
+
+        if (first) {
+            o = resources_html_literal(o, "<ul class=\"resource-keywords\">");
+            first = 0;
+        }
+
+        o = resources_html_literal(o, "<li><a class=\"resource-keyword\""
+                                      " href=\"?kw=");
+        o = resources_html_percent(o, work, (size_t) n);
+        o = resources_html_literal(o, "\">");
+        o += resources_html_escape(work, (size_t) n, o);
+        o = resources_html_literal(o, "</a></li>");
+    }
+
+    if (rc < 0) {
+        *bad = 1;
+    }
+
+    if (!first) {
+        o = resources_html_literal(o, "</ul>\n");
+    }
+
+    return o;
+}
+
+
+/* the title, linked to the resource's page (link: whether to) */
+
+static u_char *
+resources_html_title(u_char *o, const char *open, const char *close,
+    const resources_fields_t *rec, const resources_html_conf_t *conf,
+    int link, u_char *work, int *bad)
+{
+    ssize_t   n;
+    u_char   *url, *end;
+
+    memcpy(o, open, strlen(open));
+    o += strlen(open);
+
+    if (link) {
+        n = resources_fields_decode(&rec->id, work);
+        if (n < 0) {
+            *bad = 1;
+            return o;
+        }
+
+        /* the URL built at the end of out's room, then escaped into it */
+
+        o = resources_html_literal(o, "<a href=\"");
+        url = o + 6 * (conf->link_len + conf->self_len + 3 * (size_t) n + 16);
+        end = resources_html_link(url, conf, work, (size_t) n);
+        o += resources_html_escape(url, (size_t) (end - url), o);
+        o = resources_html_literal(o, "\">");
+    }
+
+    o = resources_html_text(o, &rec->title, work, bad);
+
+    if (link) {
+        o = resources_html_literal(o, "</a>");
+    }
+
+    memcpy(o, close, strlen(close));
+
+    return o + strlen(close);
+}
+
+
+/* the id, in an attribute */
+
+static u_char *
+resources_html_id(u_char *o, const char *open, const resources_fields_t *rec,
+    u_char *work, int *bad)
+{
+    memcpy(o, open, strlen(open));
+    o += strlen(open);
+    o = resources_html_text(o, &rec->id, work, bad);
+
+    return resources_html_literal(o, "\">\n");
+}
+
+
+ssize_t
+resources_html_item(const u_char *list, size_t len,
+    const resources_html_conf_t *conf, u_char *out, u_char *work)
+{
+    int                  bad;
+    u_char              *o;
+    resources_fields_t   rec;
+
+    if (resources_fields_parse(list, list + len, &rec) != 0) {
+        return -1;
+    }
+
+    bad = 0;
+    o = out;
+
+    o = resources_html_id(o, "<li class=\"resource\" data-id=\"", &rec, work,
+                          &bad);
+    o = resources_html_title(o, "<h3 class=\"resource-title\">", "</h3>\n",
+                             &rec, conf, 1, work, &bad);
+    o = resources_html_meta(o, &rec, work, &bad);
+    o = resources_html_keywords(o, &rec, work, &bad);
+
+    if (rec.summary.set && rec.summary.end > rec.summary.start) {
+        o = resources_html_literal(o, "<div class=\"resource-summary\">");
+        o = resources_html_paragraphs(o, &rec.summary, work, &bad);
+        o = resources_html_literal(o, "</div>\n");
+    }
+
+    o = resources_html_literal(o, "</li>\n");
+
+    return bad ? -1 : (ssize_t) (o - out);
+}
+
+
+/* a record's link: a link only for http, https, mailto and paths */
+
+static int
+resources_html_safe_url(const u_char *u, size_t len)
+{
+    size_t  i;
+
+    if (len >= 1 && u[0] == '/') {
+        return 1;
+    }
+
+    for (i = 0; i < len && i < 8; i++) {
+        if (u[i] == ':') {
+            break;
+        }
+    }
+
+    if (i == len || u[i] != ':') {
+        return 0;
+    }
+
+    return (i == 4 && strncasecmp((const char *) u, "http", 4) == 0)
+           || (i == 5 && strncasecmp((const char *) u, "https", 5) == 0)
+           || (i == 6 && strncasecmp((const char *) u, "mailto", 6) == 0);
+}
+
+
+static u_char *
+resources_html_links(u_char *o, const resources_fields_t *rec, u_char *work,
+    int *bad)
+{
+    int                 rc, first;
+    ssize_t             n;
+    const u_char       *p;
+    resources_field_t   label, url;
+
+    if (rec->links == NULL) {
+        return o;
+    }
+
+    p = rec->links;
+    first = 1;
+
+    while ((rc = resources_fields_next_link(&p, rec->links_end, &label, &url))
+           > 0)
+    {
+        if (!label.set && !url.set) {
+            continue;
+        }
+
+        if (first) {
+            o = resources_html_literal(o, "<ul class=\"resource-links\">");
+            first = 0;
+        }
+
+        o = resources_html_literal(o, "<li>");
+
+        n = url.set ? resources_fields_decode(&url, work) : -1;
+
+        if (n > 0 && resources_html_safe_url(work, (size_t) n)) {
+            o = resources_html_literal(o, "<a href=\"");
+            o += resources_html_escape(work, (size_t) n, o);
+            o = resources_html_literal(o, "\">");
+            o = label.set ? resources_html_text(o, &label, work, bad)
+                          : resources_html_text(o, &url, work, bad);
+            o = resources_html_literal(o, "</a>");
+
+        } else if (label.set) {
+            o = resources_html_text(o, &label, work, bad);
+
+        } else {
+            o = resources_html_text(o, &url, work, bad);
+        }
+
+        o = resources_html_literal(o, "</li>");
+    }
+
+    if (rc < 0) {
+        *bad = 1;
+    }
+
+    if (!first) {
+        o = resources_html_literal(o, "</ul>\n");
+    }
+
+    return o;
+}
+
+
+ssize_t
+resources_html_article(const u_char *full, size_t len,
+    const resources_html_conf_t *conf, u_char *out, u_char *work)
+{
+    int                  bad;
+    u_char              *o;
+    resources_fields_t   rec;
+
+    if (resources_fields_parse(full, full + len, &rec) != 0) {
+        return -1;
+    }
+
+    bad = 0;
+    o = out;
+
+    o = resources_html_id(o, "<article class=\"resource resource-full\""
+                             " data-id=\"", &rec, work, &bad);
+    o = resources_html_title(o, "<h2 class=\"resource-title\">", "</h2>\n",
+                             &rec, conf, conf->link != NULL, work, &bad);
+    o = resources_html_meta(o, &rec, work, &bad);
+
+    if (rec.updated.set) {
+        o = resources_html_literal(o, "<p class=\"resource-updated\">"
+                                      "Mis \xc3\xa0 jour le ");
+        o = resources_html_time(o, "resource-updated-date", &rec.updated,
+                                work, &bad);
+        o = resources_html_literal(o, "</p>\n");
+    }
+
+    o = resources_html_keywords(o, &rec, work, &bad);
+
+    if (rec.summary.set && rec.summary.end > rec.summary.start) {
+        o = resources_html_literal(o, "<div class=\"resource-summary\">");
+        o = resources_html_paragraphs(o, &rec.summary, work, &bad);
+        o = resources_html_literal(o, "</div>\n");
+    }
+
+    if (rec.body.set && rec.body.end > rec.body.start) {
+        o = resources_html_literal(o, "<div class=\"resource-body\">");
+        o = resources_html_paragraphs(o, &rec.body, work, &bad);
+        o = resources_html_literal(o, "</div>\n");
+    }
+
+    o = resources_html_links(o, &rec, work, &bad);
+    o = resources_html_literal(o, "</article>\n");
+
+    return bad ? -1 : (ssize_t) (o - out);
+}
+
+
+u_char *
+resources_html_head(u_char *o, uint64_t total, uint64_t offset,
+    uint64_t limit)
+{
+    o += sprintf((char *) o, "<div class=\"resources\" data-total=\"%llu\""
+                 " data-offset=\"%llu\" data-limit=\"%llu\">\n"
+                 "<p class=\"resources-count\">",
+                 (unsigned long long) total, (unsigned long long) offset,
+                 (unsigned long long) limit);
+
+    if (total == 0) {
+        o = resources_html_literal(o, "Aucune ressource");
+
+    } else {
+        o += sprintf((char *) o, "%llu ressource%s",
+                     (unsigned long long) total, total == 1 ? "" : "s");
+    }
+
+    o = resources_html_literal(o, "</p>\n");
+
+    if (total > offset && limit) {
+        o += sprintf((char *) o, "<ol class=\"resources-list\" start=\"%llu\">"
+                     "\n", (unsigned long long) offset + 1);
+    }
+
+    return o;
+}
+
+
+u_char *
+resources_html_tail(u_char *o, uint64_t total)
+{
+    return resources_html_literal(o, "</div>\n");
+}
+
+
+/* a page's link: <a class="resources-CLS" rel="REL" href="?ARGSoffset=N"> */
+
+static u_char *
+resources_html_page(u_char *o, const char *cls, const u_char *args,
+    size_t len, uint64_t offset, const char *text)
+{
+    o += sprintf((char *) o, "<a class=\"resources-%s\" rel=\"%s\" href=\"?",
+                 cls, cls);
+    o += resources_html_escape(args, len, o);
+    o += sprintf((char *) o, "offset=%llu\">%s</a>",
+                 (unsigned long long) offset, text);
+
+    return o;
+}
+
+
+u_char *
+resources_html_pages(u_char *o, const u_char *args, size_t len,
+    uint64_t total, uint64_t offset, uint64_t limit)
+{
+    uint64_t  last, end, prev;
+
+    if (total > offset && limit) {
+        o = resources_html_literal(o, "</ol>\n");
+    }
+
+    if (limit == 0 || total <= limit) {
+        return o;
+    }
+
+    last = (total - 1) / limit * limit;
+    end = offset + limit < total ? offset + limit : total;
+
+    o = resources_html_literal(o, "<nav class=\"resources-pages\""
+                                  " aria-label=\"Pages\">");
+
+    if (offset > 0) {
+        prev = offset > limit ? offset - limit : 0;
+        prev = prev < last ? prev : last;
+
+        o = resources_html_page(o, "first", args, len, 0,
+                                "Premi\xc3\xa8res");
+        *o++ = ' ';
+        o = resources_html_page(o, "prev", args, len, prev,
+                                "Pr\xc3\xa9" "c\xc3\xa9" "dentes");
+        *o++ = ' ';
+    }
+
+    if (offset < total) {
+        o += sprintf((char *) o, "<span class=\"resources-range\">%llu"
+                     "\xe2\x80\x93%llu sur %llu</span>",
+                     (unsigned long long) offset + 1,
+                     (unsigned long long) end, (unsigned long long) total);
+    }
+
+    if (offset + limit < total) {
+        *o++ = ' ';
+        o = resources_html_page(o, "next", args, len, offset + limit,
+                                "Suivantes");
+        *o++ = ' ';
+        o = resources_html_page(o, "last", args, len, last,
+                                "Derni\xc3\xa8res");
+    }
+
+    return resources_html_literal(o, "</nav>\n");
+}
+
+
+u_char *
+resources_html_error(u_char *o, const u_char *message, size_t len)
+{
+    o = resources_html_literal(o, "<p class=\"resources-error\""
+                                  " role=\"alert\">");
+    o += resources_html_escape(message, len, o);
+
+    return resources_html_literal(o, "</p>\n");
+}
