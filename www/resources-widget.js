@@ -385,15 +385,16 @@
 
     // the list nginx rendered into the element (format=html through SSI):
     // shown until the widget's first list replaces it
-    this.ssiEl = root.querySelector('.resources');
+    this.ssiEl = root.querySelector('.resources[data-total]');
     if (!this.limit && this.ssiEl) {
       this.limit = intAttr(this.ssiEl.getAttribute('data-limit'), 1, 100, 0);
     }
 
     this.state = this.mode === 'none' ? blankState(this.attrQ) : this.stateFromUrl();
     if (this.mode !== 'none') {
+      // a page size in the URL: the SSI include uses it too
       var ul = this.urlParams().get(this.prefix + 'limit');
-      if (ul !== null && intAttr(ul, 1, 100, 0)) this.limit = intAttr(ul, 1, 100, 0);
+      if (ul !== null && /^\d{1,9}$/.test(ul) && parseInt(ul, 10) >= 1) this.limit = Math.min(parseInt(ul, 10), 100);
     }
     if (!this.limit) this.limit = 10;
 
