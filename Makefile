@@ -2,7 +2,8 @@
 #
 #   make          deps, then build/ngx_http_resources_module.so and
 #                 build/resources-load
-#   make run      build, load the sample catalogue, serve it on 127.0.0.1:8080
+#   make run      build, load the sample catalogue, serve it and the demo page
+#                 on http://127.0.0.1:8080/
 #   make stop     stop what "make run" started
 #   make test     build, C unit tests, a short fuzzing run, the tests under
 #                 ASan/UBSan and valgrind, then every t/*.t
@@ -67,7 +68,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -237,18 +238,30 @@ $(PROMTOOL):
 
 run: all
 	@$(MAKE) --no-print-directory -s stop >/dev/null
-	@mkdir -p $(RUN_DIR)/logs $(RUN_DIR)/html $(RUN_DIR)/tmp
-	@chmod 755 $(RUN_DIR) $(RUN_DIR)/html
-	@cp $(MODULE) $(RUN_DIR)/ngx_http_resources_module.so
-	$(LOADER) -o $(RUN_DIR)/html/catalogue.mdb t/data/sample.jsonl
+	@$(MAKE) --no-print-directory demo-prefix
 	$(NGINX) -p $(RUN_DIR)/ -c $(CURDIR)/conf/demo.conf
 	@echo
-	@echo "Serving the sample catalogue on http://127.0.0.1:$(RUN_PORT)/resources"
-	@echo "Try:"
+	@echo "Serving the sample catalogue on http://127.0.0.1:$(RUN_PORT)/"
+	@echo "Open http://127.0.0.1:$(RUN_PORT)/ in a browser: the demo page (the list that"
+	@echo "nginx renders through SSI, the widget, and what to copy into your site)."
+	@echo "Or try the API:"
 	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources?kw=QPV'"
 	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources?q=tiers-lieu&facets=kw,type'"
 	@echo "  curl -s 'http://127.0.0.1:$(RUN_PORT)/resources/_meta'"
 	@echo "Stop it with: make stop"
+
+# the demo's prefix, $(RUN_DIR): the module, the sample catalogue, and www/
+# (the demo page and the widget's files) as html/www/; no prerequisite, so
+# that t/082-demo.t makes one with the module and loader it tests
+# (make demo-prefix RUN_DIR=... MODULE=... LOADER=...)
+demo-prefix:
+	@mkdir -p $(RUN_DIR)/logs $(RUN_DIR)/html $(RUN_DIR)/tmp
+	@chmod 755 $(RUN_DIR) $(RUN_DIR)/html
+	@cp $(MODULE) $(RUN_DIR)/ngx_http_resources_module.so
+	$(LOADER) -o $(RUN_DIR)/html/catalogue.mdb t/data/sample.jsonl
+	@rm -rf $(RUN_DIR)/html/www.tmp && cp -R www $(RUN_DIR)/html/www.tmp \
+	    && chmod -R a+rX $(RUN_DIR)/html/www.tmp \
+	    && rm -rf $(RUN_DIR)/html/www && mv $(RUN_DIR)/html/www.tmp $(RUN_DIR)/html/www
 
 stop:
 	@pidfile=$(RUN_DIR)/logs/nginx.pid; \

@@ -5,6 +5,12 @@
  *   <div data-resources-api="https://catalogue.example.org/resources"
  *        data-resources-kw="QPV" data-resources-limit="5"></div>
  *
+ * Its state (search, filters, year, order, page) lives in the page's URL
+ * (data-resources-state: query, fragment or none), so that a search can be
+ * shared and bookmarked and Back and Forward move through it; when its
+ * element already holds the list that nginx rendered (format=html through
+ * SSI), the widget takes it over.
+ *
  * Every data-resources-* attribute is described in docs/widget.md.
  * This file is ASCII on purpose (non-ASCII text is written \uXXXX), so that it
  * works whatever charset the embedding page or the server declares.
@@ -23,7 +29,7 @@
     return;
   }
 
-  var VERSION = '1.0.0';
+  var VERSION = '1.1.0';
   var SCRIPT = document.currentScript
     || document.querySelector('script[src*="resources-widget.js"]');
 
@@ -72,7 +78,24 @@
       type: 'Type',
       date: 'Date',
       updated: function (s) { return 'mis \u00e0 jour en ' + s; },
-      itemKeywords: 'Mots-cl\u00e9s'
+      itemKeywords: 'Mots-cl\u00e9s',
+      sortLabel: 'Trier par',
+      sorts: {
+        relevance: 'Pertinence',
+        newest: 'Les plus r\u00e9centes',
+        oldest: 'Les plus anciennes',
+        title: 'Titre (de A \u00e0 Z)',
+        updated: 'Derni\u00e8res mises \u00e0 jour'
+      },
+      yearLabel: 'Ann\u00e9e',
+      allYears: 'Toutes les ann\u00e9es',
+      yearOption: function (y, n, f) {
+        return y + ' (' + f(n) + ' ' + plural(n, 'ressource', 'ressources') + ')';
+      },
+      period: function (a, b) {
+        return a && b ? 'de ' + a + ' \u00e0 ' + b : a ? 'depuis ' + a : 'jusqu\u2019\u00e0 ' + b;
+      },
+      series: 'S\u00e9rie'
     },
     en: {
       locale: 'en-GB',
@@ -111,13 +134,39 @@
       type: 'Type',
       date: 'Date',
       updated: function (s) { return 'updated ' + s; },
-      itemKeywords: 'Keywords'
+      itemKeywords: 'Keywords',
+      sortLabel: 'Sort by',
+      sorts: {
+        relevance: 'Relevance',
+        newest: 'Newest first',
+        oldest: 'Oldest first',
+        title: 'Title (A to Z)',
+        updated: 'Recently updated'
+      },
+      yearLabel: 'Year',
+      allYears: 'All years',
+      yearOption: function (y, n, f) {
+        return y + ' (' + f(n) + ' ' + plural(n, 'resource', 'resources') + ')';
+      },
+      period: function (a, b) {
+        return a && b ? a + ' to ' + b : a ? 'since ' + a : 'until ' + b;
+      },
+      series: 'Series'
     }
   };
 
   var SUMMARY_MAX = 220;        // characters of a summary shown
   var DEBOUNCE_MS = 350;        // typing pause before a search is sent
   var MAX_QUERY = 200;          // characters of the search box
+  var MAX_VALUES = 16;          // kw and type values the API takes
+
+  // The API's orders; relevance only means something with a search.
+  var SORTS = ['relevance', 'newest', 'oldest', 'title', 'updated'];
+  // The parameters of the state in the page's URL: the API's own names, so
+  // that an SSI include given the page's query string shows the same list.
+  var STATE_PARAMS = ['q', 'kw', 'type', 'series', 'from', 'to', 'sort', 'offset'];
+  var PERIOD_RE = /^\d{4}(?:-(?:0[1-9]|1[0-2]))?$/;
+  var YEAR_RE = /^\d{4}$/;
 
   // ---------------------------------------------------------------------
   // Helpers
@@ -213,6 +262,70 @@
       && Array.isArray(d.items);
   }
 
+  // Values trimmed, empty ones dropped, each once (folded), at most max.
+  function cleanValues(list, max) {
+    var seen = [];
+    var out = [];
+    list.forEach(function (v) {
+      v = String(v).trim();
+      if (v === '' || seen.indexOf(fold(v)) >= 0 || out.length >= max) return;
+      seen.push(fold(v));
+      out.push(v);
+    });
+    return out;
+  }
+
+  // The state of a widget: what the reader chose, as the API names it.
+  function blankState(q) {
+    return { q: q || '', kw: [], type: [], series: '', from: '', to: '', sort: '', offset: 0 };
+  }
+
+  function stateKey(s) {
+    return JSON.stringify([s.q, s.kw, s.type, s.series, s.from, s.to, s.sort, s.offset]);
+  }
+
+  // GET a JSON document without credentials: {ok, status, data} (data null
+  // when the body is not JSON); rejects on a network error or an abort.
+  function getJson(url, signal) {
+    return fetch(url, {
+      method: 'GET',
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { Accept: 'application/json' },
+      signal: signal
+    }).then(function (res) {
+      return res.json().then(function (data) {
+        return { ok: res.ok, status: res.status, data: data };
+      }, function () {
+        return { ok: false, status: res.status, data: null };
+      });
+    });
+  }
+
+  // The location's _meta (limits, link template), asked once per API for
+  // all the widgets of the page; null when it cannot be had.
+  var metas = {};
+
+  function getMeta(api) {
+    var u = new URL(api);
+    u.search = '';
+    u.hash = '';
+    u.pathname = u.pathname.replace(/\/+$/, '') + '/_meta';
+    var key = u.href;
+    if (!metas[key]) {
+      metas[key] = getJson(key).then(function (r) {
+        return r.ok && r.data && typeof r.data === 'object' ? r.data : null;
+      }, function () {
+        return null;
+      });
+    }
+    return metas[key];
+  }
+
+  // Which widget keeps its state in which part of the URL: one per mode and
+  // prefix (the first one, in document order).
+  var claimed = {};
+
   var counter = 0;
 
   // ---------------------------------------------------------------------
@@ -232,39 +345,208 @@
     this.fixedKw = splitList(d.resourcesKw);
     this.fixedFolded = this.fixedKw.map(fold);
     this.fixedTypes = splitList(d.resourcesType);
-    this.limit = intAttr(d.resourcesLimit, 1, 100, 10);
+    this.limit = intAttr(d.resourcesLimit, 1, 100, 0);
     this.linkTemplate = (d.resourcesLink || '').trim();
+    this.linkBase = document.baseURI;
     this.withFacets = onOff(d.resourcesFacets, true);
     this.withSearch = onOff(d.resourcesSearch, true);
+    this.withSort = onOff(d.resourcesSortControl, true);
+    this.withYears = onOff(d.resourcesYearControl, true);
     this.fallbackUrl = safeUrl((d.resourcesFallback || '').trim()) || this.api;
     this.heading = 'h' + intAttr(d.resourcesHeading, 2, 6, 3);
     this.label = (d.resourcesLabel || '').trim() || this.t.region;
-    this.state = {
-      q: (d.resourcesQ || '').trim().slice(0, MAX_QUERY),
-      kw: [],          // keywords chosen by the reader (all required)
-      type: null,      // the type chosen by the reader
-      offset: 0
-    };
+    this.attrQ = (d.resourcesQ || '').trim().slice(0, MAX_QUERY);
+    // an order given in the API's URL is the default one
+    this.baseSort = '';
+    if (this.api) {
+      var bs = new URL(this.api).searchParams.get('sort');
+      if (SORTS.indexOf(bs) >= 0) this.baseSort = bs;
+    }
+
+    // where the state lives: the page's query string (the default), its
+    // fragment, or nowhere
+    var mode = (d.resourcesState || '').trim().toLowerCase();
+    this.mode = mode === 'fragment' || mode === 'none' ? mode : 'query';
+    var prefix = (d.resourcesStatePrefix || '').trim();
+    this.prefix = /^[A-Za-z0-9_.-]{1,32}$/.test(prefix) ? prefix : '';
+    if (this.mode !== 'none') {
+      var key = this.mode + ':' + this.prefix;
+      if (claimed[key]) {
+        if (window.console) {
+          window.console.warn('resources-widget: another widget already keeps its state in the page\'s '
+            + this.mode + (this.prefix ? ' with the prefix "' + this.prefix + '"' : '')
+            + '; this one keeps it to itself (give it data-resources-state-prefix)', root);
+        }
+        this.mode = 'none';
+      } else {
+        claimed[key] = true;
+      }
+    }
+
+    // the list nginx rendered into the element (format=html through SSI):
+    // shown until the widget's first list replaces it
+    this.ssiEl = root.querySelector('.resources[data-total]');
+    if (!this.limit && this.ssiEl) {
+      this.limit = intAttr(this.ssiEl.getAttribute('data-limit'), 1, 100, 0);
+    }
+
+    this.state = this.mode === 'none' ? blankState(this.attrQ) : this.stateFromUrl();
+    if (this.mode !== 'none') {
+      // a page size in the URL: the SSI include uses it too
+      var ul = this.urlParams().get(this.prefix + 'limit');
+      if (ul !== null && /^\d{1,9}$/.test(ul) && parseInt(ul, 10) >= 1) this.limit = Math.min(parseInt(ul, 10), 100);
+    }
+    if (!this.limit) this.limit = 10;
+
     this.seq = 0;
     this.controller = null;
     this.timer = 0;
+    this.group = null;       // the control whose changes replace the history entry
+    this.started = false;    // _meta answered (or failed)
+    this.pendingWhy = null;
     this.loaded = false;
     this.lastData = null;
+    this.years = null;       // [{value, count}] for the year control
+    this.yearsFor = null;    // the request they answered
 
     this.build();
     if (!this.api) {
       this.fail('config');
       return;
     }
-    this.load('init');
+    if (this.mode !== 'none') {
+      var self = this;
+      var back = function () { self.restore(); };
+      window.addEventListener('popstate', back);
+      if (this.mode === 'fragment') window.addEventListener('hashchange', back);
+    }
+    this.start();
   }
+
+  // ---------------------------------------------------------------------
+  // The state in the page's URL
+
+  // The parameters of the part of the URL that holds the state.
+  Widget.prototype.urlParams = function () {
+    var s;
+    if (this.mode === 'fragment') {
+      s = window.location.hash.replace(/^#/, '');
+      if (s.indexOf('=') < 0) s = '';   // an anchor, not a state
+    } else {
+      s = window.location.search.replace(/^\?/, '');
+    }
+    return new URLSearchParams(s);
+  };
+
+  Widget.prototype.owns = function (name) {
+    var pre = this.prefix;
+    return name.slice(0, pre.length) === pre && STATE_PARAMS.indexOf(name.slice(pre.length)) >= 0;
+  };
+
+  // The state the URL describes; what it lacks is the default, what is not
+  // valid is left out (the API would refuse it).
+  Widget.prototype.stateFromUrl = function () {
+    var p = this.urlParams();
+    var pre = this.prefix;
+    var fixedFolded = this.fixedFolded;
+    var st = blankState(this.attrQ);
+    var v;
+    v = p.get(pre + 'q');
+    if (v !== null) st.q = v.trim().slice(0, MAX_QUERY);
+    // the site's own keywords are always there: not the reader's
+    st.kw = cleanValues(p.getAll(pre + 'kw').filter(function (k) {
+      return fixedFolded.indexOf(fold(k.trim())) < 0;
+    }), MAX_VALUES - this.fixedKw.length);
+    st.type = cleanValues(p.getAll(pre + 'type'), MAX_VALUES);
+    // the site's own types, as the SSI include and its links repeat them
+    var fixedTypes = this.fixedTypes.map(fold);
+    if (st.type.length && st.type.length === fixedTypes.length && st.type.every(function (x) {
+      return fixedTypes.indexOf(fold(x)) >= 0;
+    })) {
+      st.type = [];
+    }
+    v = (p.get(pre + 'series') || '').trim();
+    if (v.length <= 1024) st.series = v;
+    v = p.get(pre + 'from');
+    if (v !== null && PERIOD_RE.test(v)) st.from = v;
+    v = p.get(pre + 'to');
+    if (v !== null && PERIOD_RE.test(v)) st.to = v;
+    v = p.get(pre + 'sort');
+    if (SORTS.indexOf(v) >= 0) st.sort = v;
+    v = p.get(pre + 'offset');
+    if (v !== null && /^\d{1,9}$/.test(v)) st.offset = parseInt(v, 10);
+    return st;
+  };
+
+  // The page's URL with this state: the other parameters are kept as they
+  // are, the state's follow them.
+  Widget.prototype.stateUrl = function () {
+    var self = this;
+    var pre = this.prefix;
+    var s = this.state;
+    var out = new URLSearchParams();
+    this.urlParams().forEach(function (v, k) {
+      if (!self.owns(k)) out.append(k, v);
+    });
+    // an empty search is written when the element gives one (data-resources-q)
+    if (s.q || this.attrQ) out.append(pre + 'q', s.q);
+    s.kw.forEach(function (k) { out.append(pre + 'kw', k); });
+    s.type.forEach(function (x) { out.append(pre + 'type', x); });
+    if (s.series) out.append(pre + 'series', s.series);
+    if (s.from) out.append(pre + 'from', s.from);
+    if (s.to) out.append(pre + 'to', s.to);
+    if (s.sort) out.append(pre + 'sort', s.sort);
+    if (s.offset) out.append(pre + 'offset', String(s.offset));
+    var str = out.toString();
+    var u = new URL(window.location.href);
+    if (this.mode === 'fragment') u.hash = str ? '#' + str : '';
+    else u.search = str ? '?' + str : '';
+    return u.href;
+  };
+
+  // After a reader's action: a new history entry, or, for the next changes
+  // of the same control (typing in the search box, arrows in a select), the
+  // same one replaced, so that Back goes to the state before the control was
+  // used. group: the control ('q', 'sort', 'year'), or null for a one-off
+  // action; replace: true to replace the entry whatever the group.
+  Widget.prototype.commit = function (group, replace) {
+    var same = group && group === this.group;
+    if (!replace) this.group = group || null;
+    if (this.mode === 'none' || !window.history || !window.history.pushState) return;
+    var href = this.stateUrl();
+    if (href === window.location.href) return;
+    try {
+      if (replace || same) window.history.replaceState(window.history.state, '', href);
+      else window.history.pushState(null, '', href);
+    } catch (e) {
+      // a sandboxed frame, a page of another origin in the URL: the state
+      // stays in the widget
+    }
+  };
+
+  // Back, Forward, or a fragment edited by hand: the state of the URL.
+  Widget.prototype.restore = function () {
+    var st = this.stateFromUrl();
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.group = null;
+    if (stateKey(st) === stateKey(this.state)) return;
+    this.state = st;
+    if (this.input) this.input.value = st.q;
+    this.load('history');
+  };
+
+  // ---------------------------------------------------------------------
+  // The elements
 
   Widget.prototype.build = function () {
     var t = this.t;
     var self = this;
     var root = this.root;
     var uid = this.uid;
+    var ssi = this.ssiEl;
 
+    if (ssi && ssi.parentNode) ssi.parentNode.removeChild(ssi);
     empty(root);
     root.classList.add('rw');
     root.setAttribute('role', 'region');
@@ -292,9 +574,42 @@
       });
       this.input.addEventListener('input', function () {
         clearTimeout(self.timer);
-        self.timer = setTimeout(function () { self.search(false); }, DEBOUNCE_MS);
+        self.timer = setTimeout(function () {
+          self.timer = 0;
+          self.search(false);
+        }, DEBOUNCE_MS);
+      });
+      // leaving the box ends the typing: the next one is a new entry
+      this.input.addEventListener('blur', function () {
+        if (self.timer) self.search(false);
+        if (self.group === 'q') self.group = null;
       });
       root.appendChild(this.form);
+    }
+
+    // the order and the year
+    if (this.withSort || this.withYears) {
+      this.controlsEl = h('div', { class: 'rw-controls' });
+      if (this.withSort) {
+        this.sortSel = h('select', { class: 'rw-select rw-sort', id: uid + '-sort', name: 'sort' });
+        this.sortSel.addEventListener('change', function () { self.sortChanged(); });
+        this.sortSel.addEventListener('blur', function () { if (self.group === 'sort') self.group = null; });
+        this.controlsEl.appendChild(h('div', { class: 'rw-control rw-control-sort' },
+          h('label', { class: 'rw-control-label', for: uid + '-sort', text: t.sortLabel }),
+          this.sortSel));
+        this.renderSort();
+      }
+      if (this.withYears) {
+        this.yearSel = h('select', { class: 'rw-select rw-year', id: uid + '-year', name: 'year' });
+        this.yearSel.addEventListener('change', function () { self.yearChanged(); });
+        this.yearSel.addEventListener('blur', function () { if (self.group === 'year') self.group = null; });
+        this.yearBox = h('div', { class: 'rw-control rw-control-year' },
+          h('label', { class: 'rw-control-label', for: uid + '-year', text: t.yearLabel }),
+          this.yearSel);
+        this.controlsEl.appendChild(this.yearBox);
+        this.renderYears();
+      }
+      root.appendChild(this.controlsEl);
     }
 
     // the filters (keyword and type chips)
@@ -316,8 +631,11 @@
     this.live = h('p', { class: 'rw-live rw-sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
     root.appendChild(this.live);
 
+    // the server's list stays where the widget's will be, until then
+    if (ssi) root.appendChild(ssi);
+
     // the list
-    this.list = h('ul', { class: 'rw-list', 'aria-busy': 'true' });
+    this.list = h('ul', { class: 'rw-list', 'aria-busy': 'true', hidden: !!ssi });
     root.appendChild(this.list);
     this.emptyEl = h('p', { class: 'rw-empty', hidden: true });
     root.appendChild(this.emptyEl);
@@ -337,26 +655,60 @@
     root.appendChild(this.errorEl);
   };
 
+  // ---------------------------------------------------------------------
+  // Requests
+
+  // The filters of the state, on the API's parameters p; period: with from
+  // and to.
+  Widget.prototype.filters = function (p, period) {
+    var s = this.state;
+    this.fixedKw.concat(s.kw).forEach(function (k) { p.append('kw', k); });
+    (s.type.length ? s.type : this.fixedTypes).forEach(function (x) { p.append('type', x); });
+    if (s.q) p.set('q', s.q);
+    if (s.series) p.set('series', s.series);
+    if (period && s.from) p.set('from', s.from);
+    if (period && s.to) p.set('to', s.to);
+  };
+
   // The API request for the current state.
   Widget.prototype.url = function () {
     var u = new URL(this.api);
-    var s = this.state;
     var p = u.searchParams;
-    this.fixedKw.concat(s.kw).forEach(function (k) { p.append('kw', k); });
-    (s.type ? [s.type] : this.fixedTypes).forEach(function (x) { p.append('type', x); });
-    if (s.q) p.set('q', s.q);
+    var s = this.state;
+    this.filters(p, true);
+    if (s.sort && (s.sort !== 'relevance' || s.q)) p.set('sort', s.sort);
     p.set('limit', String(this.limit));
     if (s.offset) p.set('offset', String(s.offset));
     if (this.withFacets) p.set('facets', 'kw,type');
     return u.href;
   };
 
-  // Where a resource's title links to.
+  // The years of the year control: those of the current filters, the year
+  // aside (so that the other years stay offered once one is chosen).
+  Widget.prototype.yearsUrl = function () {
+    var u = new URL(this.api);
+    var p = u.searchParams;
+    p.delete('from');
+    p.delete('to');
+    this.filters(p, false);
+    p.set('limit', '0');
+    p.set('facets', 'year');
+    p.set('facet_limit', '100');
+    return u.href;
+  };
+
+  // Where a resource's title links to: data-resources-link, else the
+  // location's resources_link (from _meta), else the API's lookup.
   Widget.prototype.itemUrl = function (id) {
     var enc = encodeURIComponent(id);
     if (this.linkTemplate) {
-      var u = safeUrl(this.linkTemplate.split('{id}').join(enc));
-      if (u) return u;
+      var u = null;
+      try {
+        u = new URL(this.linkTemplate.split('{id}').join(enc), this.linkBase);
+      } catch (e) {
+        u = null;
+      }
+      if (u && (u.protocol === 'http:' || u.protocol === 'https:')) return u.href;
     }
     var a = new URL(this.api);
     a.search = '';
@@ -365,37 +717,97 @@
     return a.href;
   };
 
+  // First the location's _meta: its limit and its link template.
+  Widget.prototype.start = function () {
+    var self = this;
+    getMeta(this.api).then(function (meta) {
+      if (meta) {
+        var lim = meta.limits;
+        if (lim && typeof lim.max === 'number' && lim.max >= 1 && self.limit > lim.max) {
+          self.limit = Math.floor(lim.max);
+        }
+        if (!self.linkTemplate && typeof meta.link === 'string' && meta.link) {
+          self.linkTemplate = meta.link;
+          self.linkBase = self.api;
+        }
+      }
+      self.started = true;
+      self.load(self.pendingWhy || 'init');
+    });
+  };
+
   Widget.prototype.search = function (now) {
     clearTimeout(this.timer);
+    this.timer = 0;
     if (!this.input) return;
     var q = this.input.value.trim().slice(0, MAX_QUERY);
     if (q === this.state.q && !now) return;
     this.state.q = q;
     this.state.offset = 0;
+    if (!q && this.state.sort === 'relevance') this.state.sort = '';
+    this.commit('q');
+    if (now) this.group = null;
     this.load('search');
   };
 
   Widget.prototype.toggle = function (facet, value) {
     var s = this.state;
+    var i;
     if (facet === 'kw') {
-      var i = s.kw.indexOf(value);
+      i = s.kw.indexOf(value);
       if (i >= 0) s.kw.splice(i, 1);
-      else s.kw.push(value);
+      else if (this.fixedKw.length + s.kw.length < MAX_VALUES) s.kw.push(value);
     } else if (facet === 'type') {
-      s.type = s.type === value ? null : value;
+      // a type restricts to it; pressed again, it is let go
+      i = s.type.indexOf(value);
+      if (i >= 0) s.type.splice(i, 1);
+      else s.type = [value];
+    } else if (facet === 'series') {
+      s.series = '';
     } else {
       return;
     }
     s.offset = 0;
+    this.commit(null);
     this.load('filter');
   };
 
   Widget.prototype.clearFilters = function () {
-    this.state.kw = [];
-    this.state.type = null;
-    this.state.offset = 0;
+    var s = this.state;
+    s.kw = [];
+    s.type = [];
+    s.series = '';
+    s.from = '';
+    s.to = '';
+    s.offset = 0;
     this.focusAfter = this.input || this.totalEl;
+    this.commit(null);
     this.load('filter');
+  };
+
+  // The order the API uses when none is asked.
+  Widget.prototype.defaultSort = function () {
+    if (this.baseSort && (this.baseSort !== 'relevance' || this.state.q)) return this.baseSort;
+    return this.state.q ? 'relevance' : 'newest';
+  };
+
+  Widget.prototype.sortChanged = function () {
+    var v = this.sortSel.value;
+    if (SORTS.indexOf(v) < 0) return;
+    this.state.sort = v === this.defaultSort() ? '' : v;
+    this.state.offset = 0;
+    this.commit('sort');
+    this.load('sort');
+  };
+
+  Widget.prototype.yearChanged = function () {
+    var v = this.yearSel.value;
+    if (v !== '' && !YEAR_RE.test(v)) return;   // the period of the URL, as it is
+    this.state.from = v;
+    this.state.to = v;
+    this.state.offset = 0;
+    this.commit('year');
+    this.load('year');
   };
 
   Widget.prototype.page = function (dir) {
@@ -407,41 +819,51 @@
     if (off < 0) off = 0;
     if (off >= d.total) return;
     this.state.offset = off;
+    this.commit(null);
     this.load('page');
   };
 
   Widget.prototype.load = function (why) {
     var self = this;
+    if (!this.started) {
+      // the first request waits for the location's limit
+      this.pendingWhy = why;
+      return;
+    }
     var seq = ++this.seq;
     if (this.controller) this.controller.abort();
     var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     this.controller = ctrl;
+    var signal = ctrl ? ctrl.signal : undefined;
     this.list.setAttribute('aria-busy', 'true');
     this.root.classList.add('rw-loading');
 
-    var status = 0;
-    return fetch(this.url(), {
-      method: 'GET',
-      mode: 'cors',
-      credentials: 'omit',
-      headers: { Accept: 'application/json' },
-      signal: ctrl ? ctrl.signal : undefined
-    }).then(function (res) {
-      status = res.status;
-      return res.json().then(function (data) {
-        return { ok: res.ok, data: data };
+    // the years, when the filters they depend on changed
+    var yearsUrl = this.yearSel ? this.yearsUrl() : null;
+    var years = yearsUrl && yearsUrl !== this.yearsFor
+      ? getJson(yearsUrl, signal).then(function (r) {
+        var f = r.ok && r.data && r.data.facets;
+        return f && Array.isArray(f.year) ? { url: yearsUrl, years: f.year } : null;
       }, function () {
-        return { ok: false, data: null };
+        return null;
+      })
+      : Promise.resolve(null);
+
+    return getJson(this.url(), signal).then(function (r) {
+      return years.then(function (y) {
+        if (seq !== self.seq) return;
+        if (y) {
+          self.years = y.years;
+          self.yearsFor = y.url;
+        }
+        if (r.ok && isList(r.data)) {
+          self.render(r.data, why);
+        } else if (r.status === 400 && r.data && r.data.error && self.loaded) {
+          self.fail('search');
+        } else {
+          self.fail('http');
+        }
       });
-    }).then(function (r) {
-      if (seq !== self.seq) return;
-      if (r.ok && isList(r.data)) {
-        self.render(r.data, why);
-      } else if (status === 400 && r.data && r.data.error && self.loaded) {
-        self.fail('search');
-      } else {
-        self.fail('http');
-      }
     }, function (err) {
       // network error, CORS refusal, or aborted by a newer request
       if (seq !== self.seq) return;
@@ -464,15 +886,32 @@
     var t = this.t;
     var fmt = this.fmt;
     var self = this;
+    var s = this.state;
     var total = data.total;
-    var offset = typeof data.offset === 'number' ? data.offset : this.state.offset;
+    var offset = typeof data.offset === 'number' ? data.offset : s.offset;
     var items = data.items;
 
-    // a page past the end (the catalogue shrank): go back to the last one
+    // a page past the end (the catalogue shrank, an old link): the last one
     if (items.length === 0 && total > 0 && offset > 0) {
-      this.state.offset = Math.max(0, Math.floor((total - 1) / this.limit) * this.limit);
+      s.offset = Math.max(0, Math.floor((total - 1) / this.limit) * this.limit);
+      this.commit(this.group, true);
       this.load(why);
       return;
+    }
+
+    // the server's list goes; the focus that was in it goes to the same
+    // resource in the widget's
+    var focusId = null;
+    var ssi = this.ssiEl;
+    if (ssi) {
+      var active = document.activeElement;
+      if (active && ssi.contains(active)) {
+        var li = active.closest ? active.closest('[data-id]') : null;
+        focusId = li ? li.getAttribute('data-id') : '';
+      }
+      if (ssi.parentNode) ssi.parentNode.removeChild(ssi);
+      this.ssiEl = null;
+      this.root.classList.remove('rw-static');
     }
 
     this.loaded = true;
@@ -480,11 +919,12 @@
     this.errorEl.hidden = true;
     empty(this.errorEl);
     if (this.form) this.form.hidden = false;
+    if (this.controlsEl) this.controlsEl.hidden = false;
 
     // the count and the clear button
     this.bar.hidden = false;
     this.totalEl.textContent = t.count(total, fmt);
-    this.clearBtn.hidden = !(this.state.kw.length || this.state.type);
+    this.clearBtn.hidden = !(s.kw.length || s.type.length || s.series || s.from || s.to);
 
     // the items
     empty(this.list);
@@ -496,21 +936,33 @@
     // paging
     var first = offset + 1;
     var last = offset + items.length;
-    var paged = total > this.limit;
+    var paged = total > this.limit || offset > 0;
     this.pager.hidden = !paged;
     if (paged) {
-      this.rangeEl.textContent = t.range(first, last, total, fmt);
+      this.rangeEl.textContent = items.length ? t.range(first, last, total, fmt) : '';
       this.prevBtn.setAttribute('aria-disabled', offset <= 0 ? 'true' : 'false');
       this.nextBtn.setAttribute('aria-disabled', last >= total ? 'true' : 'false');
     }
 
-    // the filters
+    // the controls and the filters
+    this.renderSort();
+    this.renderYears();
     if (this.facetsEl) this.renderFacets(data.facets || {}, total);
 
     var said = t.found(total, fmt);
     if (paged && items.length) said += ', ' + t.rangeSpoken(first, last, total, fmt);
     this.announce(said);
 
+    if (focusId !== null) {
+      var links = this.list.querySelectorAll('.rw-item');
+      this.focusAfter = this.totalEl;
+      for (var i = 0; i < links.length; i++) {
+        if (links[i].getAttribute('data-rw-id') === focusId) {
+          this.focusAfter = links[i].querySelector('.rw-title a') || this.totalEl;
+          break;
+        }
+      }
+    }
     if (this.focusAfter) {
       var f = this.focusAfter;
       this.focusAfter = null;
@@ -554,7 +1006,53 @@
       art.appendChild(kws);
     }
 
-    return h('li', { class: 'rw-item' }, art);
+    return h('li', { class: 'rw-item', 'data-rw-id': String(it.id) }, art);
+  };
+
+  // The order: relevance is offered with a search only.
+  Widget.prototype.renderSort = function () {
+    var sel = this.sortSel;
+    if (!sel) return;
+    var t = this.t;
+    var s = this.state;
+    var keys = s.q ? SORTS : SORTS.slice(1);
+    if (sel.getAttribute('data-rw-sorts') !== keys.join(',')) {
+      empty(sel);
+      keys.forEach(function (k) { sel.appendChild(h('option', { value: k, text: t.sorts[k] })); });
+      sel.setAttribute('data-rw-sorts', keys.join(','));
+    }
+    var v = s.sort && (s.sort !== 'relevance' || s.q) ? s.sort : this.defaultSort();
+    sel.value = v;
+  };
+
+  // The years of the current results, newest first, with their counts; a
+  // period of the URL that is not one year is shown as it is.
+  Widget.prototype.renderYears = function () {
+    var sel = this.yearSel;
+    if (!sel) return;
+    var t = this.t;
+    var fmt = this.fmt;
+    var s = this.state;
+    var single = s.from && s.from === s.to && YEAR_RE.test(s.from) ? s.from : '';
+    var other = (s.from || s.to) && !single;
+    var years = (this.years || []).filter(function (y) {
+      return y && typeof y.value === 'string' && YEAR_RE.test(y.value) && typeof y.count === 'number';
+    }).map(function (y) { return { value: y.value, count: y.count }; });
+    if (single && !years.some(function (y) { return y.value === single; })) {
+      years.push({ value: single, count: null });
+    }
+    years.sort(function (a, b) { return a.value < b.value ? 1 : a.value > b.value ? -1 : 0; });
+    empty(sel);
+    sel.appendChild(h('option', { value: '', text: t.allYears }));
+    years.forEach(function (y) {
+      sel.appendChild(h('option', {
+        value: y.value,
+        text: y.count === null ? y.value : t.yearOption(y.value, y.count, fmt)
+      }));
+    });
+    if (other) sel.appendChild(h('option', { value: '*', text: t.period(s.from, s.to) }));
+    sel.value = other ? '*' : single;
+    this.yearBox.hidden = sel.options.length < 2;
   };
 
   Widget.prototype.renderFacets = function (facets, total) {
@@ -572,13 +1070,26 @@
     empty(this.facetsEl);
     var shown = 0;
 
-    [['kw', t.keywords], ['type', t.types]].forEach(function (g) {
+    // the series of the URL (series=), which only the URL sets: a chip to
+    // let it go
+    var groups = [['kw', t.keywords], ['type', t.types]];
+    if (s.series) {
+      facets = Object.assign({}, facets, { series: [{ value: s.series, count: total }] });
+      groups.push(['series', t.series]);
+    }
+
+    groups.forEach(function (g) {
       var name = g[0];
-      var values = Array.isArray(facets[name]) ? facets[name] : [];
+      var values = Array.isArray(facets[name]) ? facets[name].slice() : [];
+      // a chosen value the facets no longer list (from the URL) stays shown
+      var chosen = name === 'kw' ? s.kw : name === 'type' ? s.type : [];
+      chosen.forEach(function (v) {
+        if (!values.some(function (f) { return f && f.value === v; })) values.push({ value: v, count: total });
+      });
       var chips = [];
       values.forEach(function (f) {
         if (!f || typeof f.value !== 'string' || typeof f.count !== 'number') return;
-        var pressed = name === 'kw' ? s.kw.indexOf(f.value) >= 0 : s.type === f.value;
+        var pressed = name === 'series' || chosen.indexOf(f.value) >= 0;
         // the site's own keywords are always on; a value every result has
         // would change nothing
         if (name === 'kw' && self.fixedFolded.indexOf(fold(f.value)) >= 0) return;
@@ -625,6 +1136,19 @@
   Widget.prototype.fail = function (kind) {
     var t = this.t;
     if (kind === 'abort') return;
+
+    // the server's list is still there and usable: the widget steps aside
+    if (this.ssiEl && !this.loaded) {
+      [this.form, this.controlsEl, this.facetsEl, this.bar, this.list, this.emptyEl, this.pager].forEach(function (el) {
+        if (el) el.hidden = true;
+      });
+      this.root.classList.add('rw-static');
+      if (window.console) {
+        window.console.warn('resources-widget: the API cannot be used (' + kind + '); the list in the page stays', this.root);
+      }
+      return;
+    }
+
     empty(this.errorEl);
     this.errorEl.hidden = false;
 
@@ -638,7 +1162,7 @@
 
     // The catalogue cannot be reached: a plain link instead of the rest.
     this.lastData = null;
-    [this.form, this.facetsEl, this.bar, this.list, this.emptyEl, this.pager].forEach(function (el) {
+    [this.form, this.controlsEl, this.facetsEl, this.bar, this.list, this.emptyEl, this.pager].forEach(function (el) {
       if (el) el.hidden = true;
     });
     var p = h('p', { class: 'rw-error-text' }, t.unavailable + ' ');
