@@ -31,7 +31,7 @@ enum {
     RESOURCES_P_FACETS,
     RESOURCES_P_FACET_LIMIT,
     RESOURCES_P_SERIES,
-    RESOURCES_P_FORMAT
+    RESOURCES_P_FORMAT      /* the last one */
 };
 
 
@@ -266,19 +266,19 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
     int64_t max_limit, unsigned flags, resources_query_t *q, char *err,
     size_t errlen)
 {
-    int                       format;
     size_t                    nlen, vlen;
     ssize_t                   n;
     u_char                   *name, *value;
     int64_t                   v;
     const u_char             *p, *end, *amp, *eq;
     const resources_param_t  *prm;
+    resources_str_t           seen[RESOURCES_P_FORMAT + 1];
 
     memset(q, 0, sizeof(resources_query_t));
     q->limit = -1;
     q->offset = -1;
     q->facet_limit = -1;
-    format = 0;
+    memset(seen, 0, sizeof(seen));
 
     p = args;
     end = args + len;
@@ -350,6 +350,30 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
                                   prm->name, RESOURCES_QUERY_MAX_VALUE);
         }
 
+        /*
+         * A parameter that takes one value, given again: the same value is
+         * the same request (a page that passes its own query string to an
+         * SSI include that sets it too), another is an error
+         */
+
+        if (prm->id != RESOURCES_P_KW && prm->id != RESOURCES_P_TYPE
+            && prm->id != RESOURCES_P_SERIES)
+        {
+            if (seen[prm->id].data) {
+                if (seen[prm->id].len != vlen
+                    || memcmp(seen[prm->id].data, value, vlen) != 0)
+                {
+                    goto twice;
+                }
+
+                p = amp + 1;
+                continue;
+            }
+
+            seen[prm->id].data = value;
+            seen[prm->id].len = vlen;
+        }
+
         switch (prm->id) {
 
         case RESOURCES_P_KW:
@@ -393,18 +417,10 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
         case RESOURCES_P_Q:
         case RESOURCES_P_PREFIX:
             if (prm->id == RESOURCES_P_Q) {
-                if (q->q.data) {
-                    goto twice;
-                }
-
                 q->q.data = value;
                 q->q.len = vlen;
 
             } else {
-                if (q->prefix.data) {
-                    goto twice;
-                }
-
                 q->prefix.data = value;
                 q->prefix.len = vlen;
             }
@@ -413,10 +429,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
 
         case RESOURCES_P_FROM:
         case RESOURCES_P_TO:
-            if ((prm->id == RESOURCES_P_FROM ? q->from : q->to) != 0) {
-                goto twice;
-            }
-
             v = resources_month(value, vlen, prm->id == RESOURCES_P_TO);
             if (v == 0) {
                 resources_query_error("\"%s\" must be a year (YYYY) or a"
@@ -433,10 +445,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_SORT:
-            if (q->sort != RESOURCES_SORT_DEFAULT) {
-                goto twice;
-            }
-
             if (vlen == 6 && memcmp(value, "newest", 6) == 0) {
                 q->sort = RESOURCES_SORT_NEWEST;
 
@@ -460,12 +468,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_FORMAT:
-            if (format) {
-                goto twice;
-            }
-
-            format = 1;
-
             if (vlen == 4 && memcmp(value, "json", 4) == 0) {
                 q->format = RESOURCES_FORMAT_JSON;
 
@@ -479,10 +481,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_LIMIT:
-            if (q->limit >= 0) {
-                goto twice;
-            }
-
             q->limit = resources_number(value, vlen, max_limit);
             if (q->limit < 0) {
                 resources_query_error("\"limit\" must be a whole number from"
@@ -492,10 +490,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_OFFSET:
-            if (q->offset >= 0) {
-                goto twice;
-            }
-
             q->offset = resources_number(value, vlen,
                                          RESOURCES_QUERY_MAX_OFFSET);
             if (q->offset < 0) {
@@ -506,10 +500,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_FACET_LIMIT:
-            if (q->facet_limit >= 0) {
-                goto twice;
-            }
-
             q->facet_limit = resources_number(value, vlen,
                                               RESOURCES_QUERY_MAX_FACET);
             if (q->facet_limit < 1) {
@@ -521,10 +511,6 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             break;
 
         case RESOURCES_P_FACETS:
-            if (q->facets) {
-                goto twice;
-            }
-
             if (resources_facets(value, vlen, &q->facets) != 0) {
                 resources_query_error("\"facets\" must be a comma-separated"
                                       " list of kw, type, year");

@@ -252,6 +252,11 @@ like $b, qr{<a class="resources-next" rel="next" href="\?limit=4&amp;offset=4">}
 ($s, $h, $b) = get('/page.html?offset=4');
 like $b, qr{data-total="12" data-offset="4" data-limit="4"}, 'the page\'s own parameters reach the list ($args)';
 like $b, qr{<span class="resources-range">5\x{2013}8 sur 12</span>}, 'the second page';
+($s, $h, $b) = get('/page.html?limit=4&offset=4');
+is $s, 200, 'a page link (with the include\'s own limit) is followed';
+like $b, qr{data-total="12" data-offset="4" data-limit="4"}, 'the include\'s limit, given twice the same, is one';
+($s, $h, $b) = get('/page.html?limit=5');
+like $b, qr{<p class="resources-error" role="alert">&quot;limit&quot; is given more than once</p>}, 'another limit in the page\'s URL: said in place';
 ($s, $h, $b) = get('/page.html?kw=QPV&offset=8');
 like $b, qr{<a class="resources-prev" rel="prev" href="\?limit=4&amp;kw=QPV&amp;offset=4">}, 'a filtered page links to the previous one, filter kept';
 

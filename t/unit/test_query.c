@@ -191,8 +191,15 @@ main(void)
        "format: JSON by default");
     ok(fails("format=xml", "\"format\" must be json or html"),
        "format: json or html");
-    ok(fails("format=json&format=json", "\"format\" is given more than once"),
+    ok(fails("format=json&format=html", "\"format\" is given more than once"),
        "format: once");
+    ok(parse("limit=4&kw=a&limit=4&sort=title&sort=title&q=x+y&q=x%20y")
+       == 0 && q.limit == 4 && q.sort == RESOURCES_SORT_TITLE && q.q.len == 3,
+       "the same value twice is given once (SSI include and page)");
+    ok(fails("limit=4&limit=04", "\"limit\" is given more than once"),
+       "the same number written otherwise: twice");
+    ok(fails("q=a&q=", "\"q\" is given more than once"),
+       "an empty value after one: twice");
     ok(strict("format=html", RESOURCES_QUERY_LOOKUP, NULL)
        && q.format == RESOURCES_FORMAT_HTML, "a lookup takes format");
     ok(strict("kw=QPV", RESOURCES_QUERY_LOOKUP,
