@@ -69,6 +69,33 @@ ngx_http_resources_args_but(ngx_http_request_t *r, ngx_uint_t format,
 }
 
 
+/* one link of the Link header: <?ARGSoffset=N>; rel="REL" */
+
+static u_char *
+ngx_http_resources_link_one(u_char *p, ngx_str_t *args, size_t offset,
+    const char *rel, size_t len)
+{
+    u_char   digits[NGX_SIZE_T_LEN], *d;
+
+    p = ngx_cpymem(p, "<?", 2);
+    p = ngx_cpymem(p, args->data, args->len);
+    p = ngx_cpymem(p, "offset=", 7);
+
+    d = digits + NGX_SIZE_T_LEN;
+
+    do {
+        *--d = (u_char) ('0' + offset % 10);
+        offset /= 10;
+    } while (offset);
+
+    p = ngx_cpymem(p, d, digits + NGX_SIZE_T_LEN - d);
+    p = ngx_cpymem(p, ">; rel=\"", 8);
+    p = ngx_cpymem(p, rel, len);
+
+    return ngx_cpymem(p, "\"", 1);
+}
+
+
 /*
  * Link: <?ARGSoffset=0>; rel="first", <...>; rel="prev", ...: relative
  * references, resolved against the request's own URL
@@ -112,19 +139,23 @@ ngx_http_resources_link_header(ngx_http_resources_req_t *rq, size_t total,
     ngx_str_set(&h->key, "Link");
     h->value.data = p;
 
-    p = ngx_sprintf(p, "<?%Voffset=0>; rel=\"first\"", &args);
+    p = ngx_http_resources_link_one(p, &args, 0, "first", 5);
 
     if (offset > 0) {
-        p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"prev\"", &args,
-                        offset > limit ? ngx_min(offset - limit, last) : 0);
+        p = ngx_cpymem(p, ", ", 2);
+        p = ngx_http_resources_link_one(p, &args,
+                                        offset > limit
+                                        ? ngx_min(offset - limit, last) : 0,
+                                        "prev", 4);
     }
 
     if (offset + limit < total) {
-        p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"next\"", &args,
-                        offset + limit);
+        p = ngx_cpymem(p, ", ", 2);
+        p = ngx_http_resources_link_one(p, &args, offset + limit, "next", 4);
     }
 
-    p = ngx_sprintf(p, ", <?%Voffset=%uz>; rel=\"last\"", &args, last);
+    p = ngx_cpymem(p, ", ", 2);
+    p = ngx_http_resources_link_one(p, &args, last, "last", 4);
 
     h->value.len = p - h->value.data;
 
@@ -132,7 +163,11 @@ ngx_http_resources_link_header(ngx_http_resources_req_t *rq, size_t total,
 }
 
 
-/* a record's fragment, rendered into the body */
+/*
+ * A record's fragment: rendered in the work area, whose room is reused
+ * from record to record (the bound is many times what a record takes),
+ * then appended to the body
+ */
 
 static ngx_int_t
 ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
@@ -144,15 +179,17 @@ ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
 
     room = resources_html_room(len, &rq->rlcf->html);
 
-    work = ngx_http_resources_alloc(rq, len + 1);
-    if (work == NULL) {
-        return NGX_ERROR;
+    if (rq->html_room < room + len + 1) {
+        rq->html_buf = ngx_http_resources_alloc(rq, room + len + 1);
+        if (rq->html_buf == NULL) {
+            return NGX_ERROR;
+        }
+
+        rq->html_room = room + len + 1;
     }
 
-    out = ngx_http_resources_reserve(rq, room);
-    if (out == NULL) {
-        return NGX_ERROR;
-    }
+    out = rq->html_buf;
+    work = out + room;
 
     n = full ? resources_html_article(json, len, &rq->rlcf->html, out, work)
              : resources_html_item(json, len, &rq->rlcf->html, out, work);
@@ -163,10 +200,7 @@ ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
-    rq->b->last = out + n;
-    rq->length += n;
-
-    return NGX_OK;
+    return ngx_http_resources_append(rq, out, (size_t) n);
 }
 
 

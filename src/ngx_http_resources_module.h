@@ -249,6 +249,10 @@ struct ngx_http_resources_req_s {
     unsigned                         failed:1;
     unsigned                         top:1;       /* relevance from bitmaps */
 
+    /* format=html: a record's fragment is rendered here, then appended */
+    u_char                          *html_buf;
+    size_t                           html_room;
+
     /* the body being built */
     ngx_chain_t                     *out;
     ngx_chain_t                    **last;

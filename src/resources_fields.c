@@ -16,15 +16,25 @@
 static const u_char *
 resources_fields_string_end(const u_char *p, const u_char *end)
 {
-    for (p++; p < end; p++) {
-        if (*p == '\\') {
-            p++;
-            continue;
+    const u_char  *start, *q, *b;
+
+    start = ++p;
+
+    /* the next quote that an odd run of backslashes does not escape */
+
+    while (p < end) {
+        q = memchr(p, '"', (size_t) (end - p));
+        if (q == NULL) {
+            return NULL;
         }
 
-        if (*p == '"') {
-            return p;
+        for (b = q; b > start && b[-1] == '\\'; b--) { /* void */ }
+
+        if ((q - b) % 2 == 0) {
+            return q;
         }
+
+        p = q + 1;
     }
 
     return NULL;
@@ -70,15 +80,23 @@ resources_fields_hex(const u_char *p, const u_char *end, unsigned *v)
 ssize_t
 resources_fields_decode(const resources_field_t *s, u_char *out)
 {
+    size_t         n;
     unsigned       cp, lo;
     u_char        *o;
-    const u_char  *p;
+    const u_char  *p, *q;
 
     o = out;
 
     for (p = s->start; p < s->end; p++) {
         if (*p != '\\') {
-            *o++ = *p;
+
+            /* the run up to the next escape, at once */
+
+            q = memchr(p, '\\', (size_t) (s->end - p));
+            n = (q ? q : s->end) - p;
+            memcpy(o, p, n);
+            o += n;
+            p += n - 1;
             continue;
         }
 

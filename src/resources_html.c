@@ -36,44 +36,84 @@ resources_html_room(size_t len, const resources_html_conf_t *conf)
 }
 
 
+/* the bytes escape changes: 1, an entity; 2, dropped */
+
+static const u_char  resources_html_special[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 0, 2, 2,     /* \t \n \r kept */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,     /* " & ' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,     /* < > */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2      /* DEL */
+};
+
+
 size_t
 resources_html_escape(const u_char *s, size_t len, u_char *out)
 {
-    size_t   i;
-    u_char   c, *o;
+    size_t         n;
+    u_char        *o;
+    const u_char  *p, *end, *run;
 
     o = out;
+    p = s;
+    end = s + len;
 
-    for (i = 0; i < len; i++) {
-        c = s[i];
+    while (p < end) {
 
-        switch (c) {
+        /* a run of bytes kept as they are, copied at once */
+
+        for (run = p; p < end && resources_html_special[*p] == 0; p++) {
+            /* void */
+        }
+
+        n = (size_t) (p - run);
+        memcpy(o, run, n);
+        o += n;
+
+        if (p == end) {
+            break;
+        }
+
+        switch (*p++) {
         case '&':
             o = resources_html_literal(o, "&amp;");
-            continue;
+            break;
         case '<':
             o = resources_html_literal(o, "&lt;");
-            continue;
+            break;
         case '>':
             o = resources_html_literal(o, "&gt;");
-            continue;
+            break;
         case '"':
             o = resources_html_literal(o, "&quot;");
-            continue;
+            break;
         case '\'':
             o = resources_html_literal(o, "&#39;");
-            continue;
+            break;
+        default:
+            break;                          /* a control: dropped */
         }
-
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-            continue;
-        }
-
-        *o++ = c;
     }
 
     return (size_t) (o - out);
 }
+
+
+/* the bytes a URL keeps as they are (RFC 3986 unreserved) */
+
+static const u_char  resources_html_unreserved[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+};
 
 
 /* percent-encoding for a query value or a path segment: 3 bytes a byte */
@@ -88,10 +128,7 @@ resources_html_percent(u_char *o, const u_char *s, size_t len)
     for (i = 0; i < len; i++) {
         c = s[i];
 
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
-            || c == '~')
-        {
+        if (resources_html_unreserved[c]) {
             *o++ = c;
             continue;
         }
@@ -186,8 +223,10 @@ resources_html_paragraphs(u_char *o, const resources_field_t *s,
         next = end;
 
         for (q = p; q < end; q++) {
-            if (*q != '\n') {
-                continue;
+            q = memchr(q, '\n', (size_t) (end - q));
+            if (q == NULL) {
+                q = end;
+                break;
             }
 
             for (e = q + 1; e < end && (*e == ' ' || *e == '\t'
