@@ -740,7 +740,7 @@ ngx_http_resources_cors(ngx_http_request_t *r,
         return rc == NGX_DECLINED ? NGX_OK : NGX_ERROR;
     }
 
-    ngx_str_set(&v, "ETag, Last-Modified");
+    ngx_str_set(&v, "ETag, Last-Modified, Link");
 
     if (ngx_http_resources_header_out(r, "Access-Control-Allow-Origin",
                                       &allow)

@@ -138,7 +138,7 @@ Origin: https://site.example
 --- error_code eval
 [200, 400, 404, 200]
 --- response_headers eval
-[("Access-Control-Allow-Origin: *\nAccess-Control-Expose-Headers: ETag, Last-Modified\nAccess-Control-Allow-Credentials:\nVary:") x 4]
+[("Access-Control-Allow-Origin: *\nAccess-Control-Expose-Headers: ETag, Last-Modified, Link\nAccess-Control-Allow-Credentials:\nVary:") x 4]
 --- no_error_log
 [error]
 

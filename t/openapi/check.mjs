@@ -226,13 +226,14 @@ test('every route, parameter and answer is described', () => {
   }
 
   const P = spec.components.parameters;
-  for (const n of ['Kw', 'Type']) {
+  for (const n of ['Kw', 'Type', 'Series']) {
     assert.equal(P[n].style, 'form');
     assert.equal(P[n].explode, true, `${n} is repeatable`);
     assert.equal(P[n].schema.type, 'array');
     assert.equal(P[n].schema.maxItems, 16);
   }
-  assert.deepEqual(P.Sort.schema.enum, ['newest', 'oldest', 'title', 'relevance']);
+  assert.deepEqual(P.Sort.schema.enum, ['newest', 'oldest', 'title', 'updated', 'relevance']);
+  assert.deepEqual(P.Format.schema.enum, ['json', 'html']);
   assert.deepEqual(P.Facets.schema.items.enum, ['kw', 'type', 'year']);
   assert.equal(P.Facets.explode, false, 'facets is comma-separated');
   assert.deepEqual([P.Limit.schema.minimum, P.Limit.schema.maximum], [0, 100]);
@@ -240,7 +241,7 @@ test('every route, parameter and answer is described', () => {
   assert.deepEqual([P.FacetLimit.schema.minimum, P.FacetLimit.schema.maximum], [1, 100]);
   const list = spec.paths['/resources'].get.parameters.map((x) => deref(x).obj.name);
   assert.deepEqual(list.filter((n) => !/^If-/.test(n)),
-    ['kw', 'type', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit']);
+    ['kw', 'type', 'series', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit', 'format']);
 
   const S = spec.components.schemas;
   assert.deepEqual(S.ListItem.required,
