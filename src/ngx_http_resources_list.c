@@ -532,8 +532,9 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
     ngx_http_resources_list_t *ls)
 {
     size_t                 i, k, n;
-    uint32_t              *res, *sorted;
+    uint32_t              *res, *sorted, *score;
     uint64_t              *keys;
+    const u_char          *rank;
     resources_snapshot_t  *s;
 
     s = rq->s;
@@ -575,14 +576,20 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
                 return NGX_ERROR;
             }
 
-            for (i = 0; i < n; i++) {
-                if (ls->rank) {
-                    keys[i] = (uint64_t) resources_snapshot_col(ls->rank,
-                                                                res[i]) << 32
-                              | res[i];
+            /* one loop per key: the keys' stores would reload ls-> */
 
-                } else {
-                    keys[i] = (uint64_t) (UINT32_MAX - ls->score[i]) << 32
+            rank = ls->rank;
+            score = ls->score;
+
+            if (rank) {
+                for (i = 0; i < n; i++) {
+                    keys[i] = (uint64_t) resources_snapshot_col(rank, res[i])
+                              << 32 | res[i];
+                }
+
+            } else {
+                for (i = 0; i < n; i++) {
+                    keys[i] = (uint64_t) (UINT32_MAX - score[i]) << 32
                               | res[i];
                 }
             }
