@@ -69,11 +69,19 @@ ngx_http_resources_args_but(ngx_http_request_t *r, ngx_uint_t format,
 }
 
 
+static ngx_str_t  ngx_http_resources_rels[] = {
+    ngx_string("first"),
+    ngx_string("prev"),
+    ngx_string("next"),
+    ngx_string("last")
+};
+
+
 /* one link of the Link header: <?ARGSoffset=N>; rel="REL" */
 
 static u_char *
 ngx_http_resources_link_one(u_char *p, ngx_str_t *args, size_t offset,
-    const char *rel, size_t len)
+    ngx_uint_t rel)
 {
     u_char   digits[NGX_SIZE_T_LEN], *d;
 
@@ -90,9 +98,11 @@ ngx_http_resources_link_one(u_char *p, ngx_str_t *args, size_t offset,
 
     p = ngx_cpymem(p, d, digits + NGX_SIZE_T_LEN - d);
     p = ngx_cpymem(p, ">; rel=\"", 8);
-    p = ngx_cpymem(p, rel, len);
+    p = ngx_cpymem(p, ngx_http_resources_rels[rel].data,
+                   ngx_http_resources_rels[rel].len);
+    *p++ = '"';
 
-    return ngx_cpymem(p, "\"", 1);
+    return p;
 }
 
 
@@ -139,23 +149,23 @@ ngx_http_resources_link_header(ngx_http_resources_req_t *rq, size_t total,
     ngx_str_set(&h->key, "Link");
     h->value.data = p;
 
-    p = ngx_http_resources_link_one(p, &args, 0, "first", 5);
+    p = ngx_http_resources_link_one(p, &args, 0, 0);
 
     if (offset > 0) {
         p = ngx_cpymem(p, ", ", 2);
         p = ngx_http_resources_link_one(p, &args,
                                         offset > limit
                                         ? ngx_min(offset - limit, last) : 0,
-                                        "prev", 4);
+                                        1);
     }
 
     if (offset + limit < total) {
         p = ngx_cpymem(p, ", ", 2);
-        p = ngx_http_resources_link_one(p, &args, offset + limit, "next", 4);
+        p = ngx_http_resources_link_one(p, &args, offset + limit, 2);
     }
 
     p = ngx_cpymem(p, ", ", 2);
-    p = ngx_http_resources_link_one(p, &args, last, "last", 4);
+    p = ngx_http_resources_link_one(p, &args, last, 3);
 
     h->value.len = p - h->value.data;
 
