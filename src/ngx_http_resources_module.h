@@ -367,6 +367,7 @@ ngx_int_t ngx_http_resources_send(ngx_http_resources_req_t *rq,
     ngx_http_resources_snap_t *snap);
 ngx_int_t ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *message);
+ngx_int_t ngx_http_resources_send_buf(ngx_http_request_t *r, ngx_buf_t *b);
 ngx_int_t ngx_http_resources_damaged(ngx_http_resources_req_t *rq,
     const char *what);
 

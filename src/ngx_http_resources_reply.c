@@ -319,10 +319,8 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *message)
 {
     size_t                          len;
-    ngx_int_t                       rc;
     ngx_uint_t                      level;
     ngx_buf_t                      *b;
-    ngx_chain_t                     out;
     ngx_table_elt_t                *h;
     ngx_http_resources_ctx_t       *ctx;
     ngx_http_resources_loc_conf_t  *rlcf;
@@ -408,6 +406,18 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
 
     ngx_log_error(level, r->connection->log, 0, "resources: %ui: %s",
                   status, message);
+
+    return ngx_http_resources_send_buf(r, b);
+}
+
+
+/* the headers, then one buffer as the whole body */
+
+ngx_int_t
+ngx_http_resources_send_buf(ngx_http_request_t *r, ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
 
     rc = ngx_http_send_header(r);
 

@@ -762,7 +762,6 @@ ngx_http_resources_status_handler(ngx_http_request_t *r)
     ngx_int_t                        rc;
     ngx_str_t                        format;
     ngx_buf_t                       *b;
-    ngx_chain_t                      out;
     ngx_uint_t                       json;
     ngx_http_resources_loc_conf_t   *rlcf;
     ngx_http_resources_main_conf_t  *rmcf;
@@ -834,16 +833,7 @@ ngx_http_resources_status_handler(ngx_http_request_t *r)
         b->sync = 1;
     }
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_resources_send_buf(r, b);
 }
 
 

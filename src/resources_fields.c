@@ -387,11 +387,12 @@ resources_fields_parse(const u_char *p, const u_char *end,
 }
 
 
-int
-resources_fields_next(const u_char **pp, const u_char *end,
-    resources_field_t *s)
+/* the next element of the array at *pp (at "[" or after an element) */
+
+static const u_char *
+resources_fields_element(const u_char **pp, const u_char *end)
 {
-    const u_char  *p, *e;
+    const u_char  *p;
 
     p = *pp;
 
@@ -403,8 +404,21 @@ resources_fields_next(const u_char **pp, const u_char *end,
         p++;
     }
 
-    if (p == end || *p == ']') {
-        *pp = p;
+    *pp = p;
+
+    return (p == end || *p == ']') ? NULL : p;
+}
+
+
+int
+resources_fields_next(const u_char **pp, const u_char *end,
+    resources_field_t *s)
+{
+    const u_char  *p, *e;
+
+    p = resources_fields_element(pp, end);
+
+    if (p == NULL) {
         return 0;
     }
 
@@ -457,18 +471,9 @@ resources_fields_next_link(const u_char **pp, const u_char *end,
     const u_char             *p;
     resources_fields_link_t   l;
 
-    p = *pp;
+    p = resources_fields_element(pp, end);
 
-    if (p < end && *p == '[') {
-        p++;
-    }
-
-    while (p < end && (*p == ',' || *p == ' ')) {
-        p++;
-    }
-
-    if (p == end || *p == ']') {
-        *pp = p;
+    if (p == NULL) {
         return 0;
     }
 
