@@ -22,6 +22,7 @@
 
 static ngx_int_t ngx_http_resources_answer(ngx_http_request_t *r,
     ngx_http_resources_ctx_t *ctx);
+static ngx_uint_t ngx_http_resources_route(u_char *p, size_t len);
 static ngx_int_t ngx_http_resources_no_args(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
     u_char *id, size_t len);
@@ -103,6 +104,41 @@ ngx_http_resources_answer(ngx_http_request_t *r,
         return rc;
     }
 
+    /* the route: what follows the location's prefix */
+
+    plen = rlcf->prefix.len;
+
+    if (plen && rlcf->prefix.data[plen - 1] == '/') {
+        plen--;
+    }
+
+    if (r->uri.len < plen) {
+        rest.len = 0;
+        rest.data = r->uri.data;
+
+    } else {
+        rest.len = r->uri.len - plen;
+        rest.data = r->uri.data + plen;
+    }
+
+    if (rest.len > 0 && rest.data[0] != '/') {
+        return ngx_http_resources_error(r, NGX_HTTP_NOT_FOUND,
+                                        "no such route");
+    }
+
+    p = rest.data + 1;
+    len = rest.len > 1 ? rest.len - 1 : 0;
+
+    ctx->route = ngx_http_resources_route(p, len);
+
+    if (ctx->route == NGX_HTTP_RESOURCES_ROUTE_LIST
+        || ctx->route == NGX_HTTP_RESOURCES_ROUTE_LOOKUP)
+    {
+        ctx->html = ngx_http_resources_wants_html(r);
+    }
+
+    /* the snapshot: none yet is a 503, in the route's format */
+
     snap = ngx_http_resources_db_get(rlcf->db, r);
 
     if (snap == NULL) {
@@ -131,67 +167,37 @@ ngx_http_resources_answer(ngx_http_request_t *r,
     rq->last = &rq->out;
     rq->total = -1;
 
-    /* the route: what follows the location's prefix */
+    switch (ctx->route) {
 
-    plen = rlcf->prefix.len;
-
-    if (plen && rlcf->prefix.data[plen - 1] == '/') {
-        plen--;
-    }
-
-    if (r->uri.len < plen) {
-        rest.len = 0;
-        rest.data = r->uri.data;
-
-    } else {
-        rest.len = r->uri.len - plen;
-        rest.data = r->uri.data + plen;
-    }
-
-    if (rest.len > 0 && rest.data[0] != '/') {
-        return ngx_http_resources_error(r, NGX_HTTP_NOT_FOUND,
-                                        "no such route");
-    }
-
-    if (rest.len <= 1) {
-        ctx->route = NGX_HTTP_RESOURCES_ROUTE_LIST;
-        ctx->html = ngx_http_resources_wants_html(r);
-        rc = ngx_http_resources_list(rq, 0);
+    case NGX_HTTP_RESOURCES_ROUTE_LIST:
+    case NGX_HTTP_RESOURCES_ROUTE_FEED:
+        rc = ngx_http_resources_list(rq, ctx->route
+                                         == NGX_HTTP_RESOURCES_ROUTE_FEED);
         ctx->total = rq->total;
+        break;
 
-    } else {
-        p = rest.data + 1;
-        len = rest.len - 1;
+    case NGX_HTTP_RESOURCES_ROUTE_META:
+        rc = ngx_http_resources_no_args(rq);
 
-        if (len == 5 && ngx_strncmp(p, "_meta", 5) == 0) {
-            ctx->route = NGX_HTTP_RESOURCES_ROUTE_META;
-            rc = ngx_http_resources_no_args(rq);
+        if (rc == NGX_OK) {
+            rc = ngx_http_resources_meta(rq);
+        }
 
-            if (rc == NGX_OK) {
-                rc = ngx_http_resources_meta(rq);
-            }
+        break;
 
-        } else if (len == 9 && ngx_strncmp(p, "_keywords", 9) == 0) {
-            ctx->route = NGX_HTTP_RESOURCES_ROUTE_KEYWORDS;
-            rc = ngx_http_resources_terms(rq, RESOURCES_KIND_KEYWORD);
+    case NGX_HTTP_RESOURCES_ROUTE_KEYWORDS:
+        rc = ngx_http_resources_terms(rq, RESOURCES_KIND_KEYWORD);
+        break;
 
-        } else if (len == 6 && ngx_strncmp(p, "_types", 6) == 0) {
-            ctx->route = NGX_HTTP_RESOURCES_ROUTE_TYPES;
-            rc = ngx_http_resources_terms(rq, RESOURCES_KIND_TYPE);
+    case NGX_HTTP_RESOURCES_ROUTE_TYPES:
+        rc = ngx_http_resources_terms(rq, RESOURCES_KIND_TYPE);
+        break;
 
-        } else if (len == 5 && ngx_strncmp(p, "_feed", 5) == 0) {
-            ctx->route = NGX_HTTP_RESOURCES_ROUTE_FEED;
-            rc = ngx_http_resources_list(rq, 1);
-            ctx->total = rq->total;
+    default: /* NGX_HTTP_RESOURCES_ROUTE_LOOKUP */
+        rc = ngx_http_resources_args(rq, RESOURCES_QUERY_LOOKUP, &buf);
 
-        } else {
-            ctx->route = NGX_HTTP_RESOURCES_ROUTE_LOOKUP;
-            ctx->html = ngx_http_resources_wants_html(r);
-            rc = ngx_http_resources_args(rq, RESOURCES_QUERY_LOOKUP, &buf);
-
-            if (rc == NGX_OK) {
-                rc = ngx_http_resources_lookup(rq, p, len);
-            }
+        if (rc == NGX_OK) {
+            rc = ngx_http_resources_lookup(rq, p, len);
         }
     }
 
@@ -215,6 +221,35 @@ ngx_http_resources_answer(ngx_http_request_t *r,
     }
 
     return rc;
+}
+
+
+/* the route of what follows the location's prefix and its "/" */
+
+static ngx_uint_t
+ngx_http_resources_route(u_char *p, size_t len)
+{
+    if (len == 0) {
+        return NGX_HTTP_RESOURCES_ROUTE_LIST;
+    }
+
+    if (len == 5 && ngx_strncmp(p, "_meta", 5) == 0) {
+        return NGX_HTTP_RESOURCES_ROUTE_META;
+    }
+
+    if (len == 9 && ngx_strncmp(p, "_keywords", 9) == 0) {
+        return NGX_HTTP_RESOURCES_ROUTE_KEYWORDS;
+    }
+
+    if (len == 6 && ngx_strncmp(p, "_types", 6) == 0) {
+        return NGX_HTTP_RESOURCES_ROUTE_TYPES;
+    }
+
+    if (len == 5 && ngx_strncmp(p, "_feed", 5) == 0) {
+        return NGX_HTTP_RESOURCES_ROUTE_FEED;
+    }
+
+    return NGX_HTTP_RESOURCES_ROUTE_LOOKUP;
 }
 
 

@@ -12,32 +12,93 @@
 #include "ngx_http_resources_module.h"
 
 
-/* whether the request asks for HTML (read before its arguments are) */
+/*
+ * A parameter's name, as the query parser reads it (percent-decoded), is
+ * "name": names of 6 bytes are all this file looks for
+ */
 
-ngx_uint_t
-ngx_http_resources_wants_html(ngx_http_request_t *r)
+static ngx_uint_t
+ngx_http_resources_arg_is(const u_char *p, size_t len, const char *name)
 {
-    ngx_str_t  v;
+    u_char   buf[3 * 6];
+    ssize_t  n;
 
-    return ngx_http_arg(r, (u_char *) "format", 6, &v) == NGX_OK
-           && v.len == 4 && ngx_strncmp(v.data, "html", 4) == 0;
+    if (len > sizeof(buf)) {
+        return 0;
+    }
+
+    n = resources_unescape(p, len, buf, 1);
+
+    return n == 6 && ngx_strncmp(buf, name, 6) == 0;
 }
 
 
 /*
- * The request's query string without the parameters named (as sent,
- * still percent-encoded), and an "&" after it when it is not empty: what
- * a link to another page of the same list starts with
+ * Whether the request asks for HTML, read before its arguments are (its
+ * errors are HTML too): the first "format" parameter, decoded, is "html"
+ */
+
+ngx_uint_t
+ngx_http_resources_wants_html(ngx_http_request_t *r)
+{
+    u_char   *p, *end, *amp, *eq, v[3 * 4];
+    ssize_t   n;
+
+    p = r->args.data;
+    end = p + r->args.len;
+
+    for ( /* void */ ; p < end; p = amp + 1) {
+        for (amp = p; amp < end && *amp != '&'; amp++) { /* void */ }
+        for (eq = p; eq < amp && *eq != '='; eq++) { /* void */ }
+
+        if (eq == amp || !ngx_http_resources_arg_is(p, eq - p, "format")) {
+            continue;
+        }
+
+        n = (size_t) (amp - eq - 1) <= sizeof(v)
+            ? resources_unescape(eq + 1, amp - eq - 1, v, 1) : -1;
+
+        return n == 4 && ngx_strncmp(v, "html", 4) == 0;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The bytes a link may hold as they are: RFC 3986's unreserved and
+ * sub-delims, ":", "@", "/", "?" and "%" (an escape already); any other
+ * (<, >, ", space, controls, non-ASCII) is percent-encoded, so that a
+ * query string cannot close the Link header's <...> and add links
+ */
+
+static const u_char  ngx_http_resources_link_safe[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,    /* ! $%&'()*+,-./ */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,    /* 0-9 : ; = ? */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,    /* @ A-O */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,    /* P-Z _ */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,    /* a-o */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0     /* p-z ~ */
+};
+
+
+/*
+ * The request's query string without "offset" (and "format" if asked),
+ * each other parameter as sent but for the bytes a link may not hold,
+ * percent-encoded, and an "&" after it when it is not empty: what a link
+ * to another page of the same list starts with
  */
 
 static ngx_int_t
 ngx_http_resources_args_but(ngx_http_request_t *r, ngx_uint_t format,
     ngx_str_t *out)
 {
-    u_char  *p, *end, *amp, *eq, *o;
-    size_t   nlen;
+    u_char                *p, *end, *amp, *eq, *o, c;
+    static const u_char    hex[] = "0123456789ABCDEF";
 
-    out->data = ngx_pnalloc(r->pool, r->args.len + 1);
+    out->data = ngx_pnalloc(r->pool, 3 * r->args.len + 1);
     if (out->data == NULL) {
         return NGX_ERROR;
     }
@@ -46,21 +107,31 @@ ngx_http_resources_args_but(ngx_http_request_t *r, ngx_uint_t format,
     p = r->args.data;
     end = p + r->args.len;
 
-    while (p < end) {
+    for ( /* void */ ; p < end; p = amp + 1) {
         for (amp = p; amp < end && *amp != '&'; amp++) { /* void */ }
         for (eq = p; eq < amp && *eq != '='; eq++) { /* void */ }
 
-        nlen = eq - p;
-
-        if (amp > p
-            && !(nlen == 6 && ngx_strncmp(p, "offset", 6) == 0)
-            && !(format && nlen == 6 && ngx_strncmp(p, "format", 6) == 0))
+        if (amp == p
+            || ngx_http_resources_arg_is(p, eq - p, "offset")
+            || (format && ngx_http_resources_arg_is(p, eq - p, "format")))
         {
-            o = ngx_cpymem(o, p, amp - p);
-            *o++ = '&';
+            continue;
         }
 
-        p = amp + 1;
+        for ( /* void */ ; p < amp; p++) {
+            c = *p;
+
+            if (c < 128 && ngx_http_resources_link_safe[c]) {
+                *o++ = c;
+
+            } else {
+                *o++ = '%';
+                *o++ = hex[c >> 4];
+                *o++ = hex[c & 0xf];
+            }
+        }
+
+        *o++ = '&';
     }
 
     out->len = o - out->data;

@@ -410,7 +410,15 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->cors, prev->cors, NULL);
     ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
     ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
-    ngx_conf_merge_value(conf->status_searches, prev->status_searches, 1);
+
+    /*
+     * Left unset when no level sets it: then on, but in a private
+     * location (staff's searches are not counted unless asked):
+     * NGX_HTTP_RESOURCES_SEARCHES()
+     */
+
+    ngx_conf_merge_value(conf->status_searches, prev->status_searches,
+                         NGX_CONF_UNSET);
     ngx_conf_merge_str_value(conf->link, prev->link, "");
 
     if (conf->enable != 1) {

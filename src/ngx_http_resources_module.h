@@ -151,7 +151,7 @@ typedef struct {
     ngx_array_t                  *cors;       /* ngx_str_t; NULL: off */
     ngx_str_t                     feed_title;
     ngx_flag_t                    strict_args;
-    ngx_flag_t                    status_searches;
+    ngx_flag_t                    status_searches;  /* or unset */
     ngx_str_t                     link;       /* resources_link, or empty */
     resources_html_conf_t         html;       /* links of the HTML, Atom */
     ngx_str_t                     prefix;     /* the location's name */
@@ -159,6 +159,16 @@ typedef struct {
 
 
 typedef struct ngx_http_resources_req_s  ngx_http_resources_req_t;
+
+
+/*
+ * whether a resources location counts searches (resources_status_searches;
+ * a status location shows them unless it is off)
+ */
+
+#define NGX_HTTP_RESOURCES_SEARCHES(rlcf)                                     \
+    ((rlcf)->status_searches == NGX_CONF_UNSET ? !(rlcf)->private             \
+                                               : (rlcf)->status_searches)
 
 
 /* per request: what the variables and resources_status show */

@@ -513,7 +513,7 @@ ngx_http_resources_status_count(ngx_http_request_t *r,
     }
 
     if (rq->q.q.len == 0 && rq->q.nkw == 0 && rq->q.ntype == 0
-        && rq->q.from == 0 && rq->q.to == 0)
+        && rq->q.nseries == 0 && rq->q.from == 0 && rq->q.to == 0)
     {
         return;
     }
@@ -522,7 +522,7 @@ ngx_http_resources_status_count(ngx_http_request_t *r,
 
     rlcf = ngx_http_get_module_loc_conf(r, ngx_http_resources_module);
 
-    if (rq->q.q.len && rlcf->status_searches) {
+    if (rq->q.q.len && NGX_HTTP_RESOURCES_SEARCHES(rlcf)) {
         ngx_http_resources_status_search(r, rmcf, &rq->q.q);
     }
 }
@@ -802,9 +802,13 @@ ngx_http_resources_status_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = json ? ngx_http_resources_status_json(r, rmcf, rlcf->status_searches,
-                                               b)
-              : ngx_http_resources_status_prometheus(r, rmcf, b);
+    if (json) {
+        rc = ngx_http_resources_status_json(r, rmcf,
+                                            rlcf->status_searches != 0, b);
+
+    } else {
+        rc = ngx_http_resources_status_prometheus(r, rmcf, b);
+    }
 
     if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

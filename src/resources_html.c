@@ -293,6 +293,12 @@ resources_html_date(u_char *o, const u_char *d, size_t len)
         }
 
         *o++ = d[9];
+
+        if (d[8] == '0' && d[9] == '1') {
+            *o++ = 'e';                     /* "1er mai 2024" */
+            *o++ = 'r';
+        }
+
         *o++ = ' ';
     }
 

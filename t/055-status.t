@@ -171,6 +171,7 @@ my @requests = (
     ['/resources?q=introuvable', 200, 'list', 3],
     ['/resources?q=%C3%89conomie+perdue', 200, 'list', 2],
     ['/resources?kw=inconnu', 200, 'list', 1],
+    ['/resources?series=inconnue', 200, 'list', 2],
     ['/quiet?q=silence', 200, 'list', 2],
 );
 
@@ -248,7 +249,7 @@ for my $route (sort keys %want) {
         "$route: a sum of seconds";
 }
 
-is value($list, 'resources_zero_results_total'), 3 + 2 + 1 + 2,
+is value($list, 'resources_zero_results_total'), 3 + 2 + 1 + 2 + 2,
     'lists that found nothing with q or a filter (and only those)';
 
 # --- the snapshot, as a public location sees it
@@ -279,7 +280,7 @@ is $status, 200, 'format=json';
 like $h->{'content-type'}, qr{^application/json}, 'JSON';
 my $j = decode_json($body);
 is_deeply $j->{requests}, \%want, 'the same counts in JSON';
-is $j->{zero_results}, 8, 'zero results in JSON';
+is $j->{zero_results}, 10, 'zero results in JSON';
 my ($snap) = grep { $_->{db} eq $db } @{ $j->{snapshots} };
 is $snap->{version}, $public_version, 'JSON: the public version';
 is $snap->{resources}, 6, 'JSON: the public resources';
@@ -309,6 +310,7 @@ for my $q (qw(zorglub xylophage)) {
     http_request("/private?q=$q");
     http_request("/resources?q=ouverte+$q");
 }
+http_request('/private?q=rechercheinterne');
 my ($pub) = (http_request('/status'))[2];
 my ($prv) = (http_request('/private/status'))[2];
 s/^resources_snapshot_age_seconds.*$//m for $pub, $prv;
@@ -322,6 +324,8 @@ is $prv, $pub, 'the same in JSON';
 my @q = map { $_->{q} } @{ decode_json($pub)->{searches}{without_results} };
 ok((grep { $_ eq 'ouverte zorglub' } @q) && !(grep { /^(?:zorglub|xylophage)$/ } @q),
     'a private location\'s search that found something is not listed');
+ok(!(grep { $_ eq 'rechercheinterne' } @q),
+    'nor one that found nothing: staff\'s searches are not counted by default');
 
 # --- more distinct searches than the counters: the frequent one stays
 

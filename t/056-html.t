@@ -38,6 +38,8 @@ my @recs = (
       keywords => ['QPV'], series => 'Focus' },
     { id => 'secrete', title => 'Secrète', type => 'Autres', date => '2026-01', private => JSON::PP::true,
       keywords => ['QPV'], series => 'Déniché pour vous', updated => '2026-02-01' },
+    { id => 'longue-serie', title => 'Longue série', type => 'Autres', date => '2019-06-01',
+      series => 'S' x 300, number => 1 },
     map({ { id => "r-$_", title => "Ressource $_", type => 'Autres',
             date => sprintf('2020-%02d', $_), keywords => ['QPV'] } } 1 .. 9),
 );
@@ -72,6 +74,10 @@ start_nginx(
     }
     location = /loose {
         resources_strict_args off;
+        resources;
+    }
+    location /none {
+        resources_db html/no-such.mdb;
         resources;
     }
 _EOC_
@@ -144,6 +150,14 @@ is $b, qq{<div class="resources" data-total="0" data-offset="0" data-limit="20">
 
 ($s, $h, $b) = get('/resources?kw=QPV&limit=0');
 ok !defined $h->{link}, 'limit=0: no Link header';
+($s, $h, $b) = http_request("GET /resources?_x=a>,<https://evil.example/x.css>;rel=stylesheet,<&limit=2 HTTP/1.0\r\n\r\n", raw => 1);
+is $s, 200, 'a query string with <, > and quotes';
+like $h->{link}, qr{^<\?_x=a%3E,%3Chttps://evil.example/x.css%3E;rel=stylesheet,%3C&limit=2&offset=0>; rel="first", },
+    'the Link header percent-encodes what could close its <...>';
+is scalar(() = $h->{link} =~ /</g), scalar(() = $h->{link} =~ /; rel="/g), 'so it holds its own links only';
+($s, $h, $b) = get('/resources?limit=1&%6Fffset=0&kw=QPV');
+like $h->{link}, qr{^<\?limit=1&kw=QPV&offset=0>; rel="first", <\?limit=1&kw=QPV&offset=1>; rel="next"},
+    'an offset whose name is percent-encoded is one too';
 ($s, $h, $b) = get('/resources?kw=QPV&limit=5');
 is $h->{link}, '<?kw=QPV&limit=5&offset=0>; rel="first", <?kw=QPV&limit=5&offset=5>; rel="next", <?kw=QPV&limit=5&offset=10>; rel="last"',
     'JSON lists have the Link header too';
@@ -165,6 +179,8 @@ unlike $b, qr{javascript}, 'and it does not appear';
 like $b, qr{<li>Sans URL</li>}, 'a link without URL: its label';
 like $b, qr{<li><a href="/page">Relatif</a></li>}, 'a path is a link';
 
+($s, $h, $b) = get('/resources/r-1?format=html');
+like $b, qr{datetime="2020-01">janvier 2020</time>}, 'a month';
 ($s, $h, $b) = get('/resources/fiche-2?format=html');
 like $b, qr{<p class="resource-updated">Mis \x{e0} jour le <time class="resource-updated-date" datetime="2025-01-10">10 janvier 2025</time></p>},
     'the update date';
@@ -234,6 +250,9 @@ is ids('/resources?series=D%C3%A9nich%C3%A9+pour+vous'), 'piege fiche-2', 'serie
 is ids('/resources?series=deniche+pour+vous&series=Focus'), 'piege fiche-2 fiche-3', 'series: any of them';
 is ids('/resources?series=focus&kw=QPV'), 'fiche-3', 'with another filter';
 is ids('/resources?series=inconnue'), '', 'an unknown series: nothing';
+is ids('/resources?series=' . 'S' x 300), '', 'a series too long to index (over 200 bytes folded) cannot be asked for';
+($s) = get('/resources/longue-serie');
+is $s, 200, 'but its resource is loaded and served';
 is ids('/staff?series=deniche+pour+vous'), 'secrete piege fiche-2', 'a private one in the private location';
 is ids('/resources?sort=updated&limit=4'), 'fiche-2 piege fiche-3 r-9', 'sort=updated: the update day, else the date, newest first';
 is ids('/staff?sort=updated&limit=2'), 'secrete fiche-2', 'the same in the private view';
@@ -243,18 +262,18 @@ is ids('/resources?sort=updated&series=deniche+pour+vous'), 'fiche-2 piege', 'wi
 
 ($s, $h, $b) = get('/page.html');
 is $s, 200, 'the SSI page';
-like $b, qr{<main>\n<div class="resources" data-total="12" data-offset="0" data-limit="4">}, 'the list, rendered in the page';
+like $b, qr{<main>\n<div class="resources" data-total="13" data-offset="0" data-limit="4">}, 'the list, rendered in the page';
 is scalar(() = $b =~ /<li class="resource"/g), 4, 'four resources';
 like $b, qr{Le &lt;script&gt;}, 'escaped in the page too';
 unlike $b, qr{<script}, 'no script in the page';
 like $b, qr{<a class="resources-next" rel="next" href="\?limit=4&amp;offset=4">}, 'its next page: a plain link to the page';
 
 ($s, $h, $b) = get('/page.html?offset=4');
-like $b, qr{data-total="12" data-offset="4" data-limit="4"}, 'the page\'s own parameters reach the list ($args)';
-like $b, qr{<span class="resources-range">5\x{2013}8 sur 12</span>}, 'the second page';
+like $b, qr{data-total="13" data-offset="4" data-limit="4"}, 'the page\'s own parameters reach the list ($args)';
+like $b, qr{<span class="resources-range">5\x{2013}8 sur 13</span>}, 'the second page';
 ($s, $h, $b) = get('/page.html?limit=4&offset=4');
 is $s, 200, 'a page link (with the include\'s own limit) is followed';
-like $b, qr{data-total="12" data-offset="4" data-limit="4"}, 'the include\'s limit, given twice the same, is one';
+like $b, qr{data-total="13" data-offset="4" data-limit="4"}, 'the include\'s limit, given twice the same, is one';
 ($s, $h, $b) = get('/page.html?limit=5');
 like $b, qr{<p class="resources-error" role="alert">&quot;limit&quot; is given more than once</p>}, 'another limit in the page\'s URL: said in place';
 ($s, $h, $b) = get('/page.html?kw=QPV&offset=8');
@@ -263,6 +282,14 @@ like $b, qr{<a class="resources-prev" rel="prev" href="\?limit=4&amp;kw=QPV&amp;
 ($s, $h, $b) = get('/page.html?from=abc');
 is $s, 200, 'a bad parameter: the page still answers';
 like $b, qr{<main>\n<p class="resources-error" role="alert">&quot;from&quot; must be}, 'with the error in its place';
+
+($s, $h, $b) = get('/none?format=html');
+is $s, 503, 'no snapshot: 503';
+is $b, qq{<p class="resources-error" role="alert">the catalogue is not available yet</p>\n}, 'as a fragment when HTML is asked';
+($s, $h, $b) = get('/none/x?format=html');
+like $b, qr{^<p class="resources-error"}, 'a lookup too';
+($s, $h, $b) = get('/none/_meta');
+like $b, qr{^\{"error":\{"status":503}, '_meta: JSON';
 
 unlike error_log_text(), qr/\[(?:alert|crit|emerg)\]/, 'no alert in the error log';
 

@@ -936,16 +936,19 @@ resources_prepare_terms(resources_prepare_t *p, resources_json_t *j,
     resources_buf_put(out, nd->str, nd->len);
     r->type_raw_len = (uint32_t) nd->len;
 
-    /* the series, a filter as the type is (none when it folds to nothing) */
+    /*
+     * the series, a filter as the type is: none when it folds to nothing,
+     * or to more than RESOURCES_TERM_MAX bytes (the record is served as
+     * it is, its series cannot be asked for: docs/loader.md)
+     */
 
     if (f[RESOURCES_F_SERIES]) {
         nd = &j->nodes[f[RESOURCES_F_SERIES]];
         n = resources_prepare_fold_to(out, nd->str, nd->len);
 
         if (n > RESOURCES_TERM_MAX) {
-            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
-                                         "\"series\" is longer than %d bytes"
-                                         " once folded", RESOURCES_TERM_MAX);
+            out->len -= (size_t) n;
+            n = 0;
         }
 
         if (n > 0) {
