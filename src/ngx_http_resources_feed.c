@@ -168,8 +168,8 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
 
             if (rq->rlcf->html.link) {
                 alt = ngx_http_resources_alloc(rq,
-                                 resources_html_room(rec.id_len,
-                                                     &rq->rlcf->html));
+                                 resources_html_link_room(&rq->rlcf->html,
+                                                          rec.id_len));
                 if (alt == NULL) {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
                 }

@@ -245,8 +245,8 @@ ngx_http_resources_link_header(ngx_http_resources_req_t *rq, size_t total,
 
 
 /*
- * A record's fragment: rendered in the work area, whose room is reused
- * from record to record (the bound is many times what a record takes),
+ * A record's fragment: rendered in a buffer of the work area kept from
+ * record to record (grown when a record needs more room than it has),
  * then appended to the body
  */
 
@@ -254,26 +254,40 @@ static ngx_int_t
 ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
     const u_char *json, size_t len, ngx_uint_t full)
 {
-    u_char   *out, *work;
-    size_t    room;
+    size_t    need;
     ssize_t   n;
 
-    room = resources_html_room(len, &rq->rlcf->html);
+    for ( ;; ) {
+        if (rq->html_room < len + 1) {
+            n = RESOURCES_HTML_AGAIN;
+            need = 0;
 
-    if (rq->html_room < room + len + 1) {
-        rq->html_buf = ngx_http_resources_alloc(rq, room + len + 1);
+        } else {
+            n = full ? resources_html_article(json, len, &rq->rlcf->html,
+                                              rq->html_buf,
+                                              rq->html_room - len - 1,
+                                              rq->html_buf + rq->html_room
+                                              - len - 1, &need)
+                     : resources_html_item(json, len, &rq->rlcf->html,
+                                           rq->html_buf,
+                                           rq->html_room - len - 1,
+                                           rq->html_buf + rq->html_room
+                                           - len - 1, &need);
+        }
+
+        if (n != RESOURCES_HTML_AGAIN) {
+            break;
+        }
+
+        /* the room it needs, and twice the record for the next ones */
+
+        rq->html_room = ngx_max(need, 2 * len + 4096) + len + 1;
+
+        rq->html_buf = ngx_http_resources_alloc(rq, rq->html_room);
         if (rq->html_buf == NULL) {
             return NGX_ERROR;
         }
-
-        rq->html_room = room + len + 1;
     }
-
-    out = rq->html_buf;
-    work = out + room;
-
-    n = full ? resources_html_article(json, len, &rq->rlcf->html, out, work)
-             : resources_html_item(json, len, &rq->rlcf->html, out, work);
 
     if (n < 0) {
         (void) ngx_http_resources_damaged(rq, "a record cannot be read as"
@@ -281,7 +295,7 @@ ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
-    return ngx_http_resources_append(rq, out, (size_t) n);
+    return ngx_http_resources_append(rq, rq->html_buf, (size_t) n);
 }
 
 

@@ -21,18 +21,12 @@ static const char  *resources_html_months[] = {
 
 
 size_t
-resources_html_room(size_t len, const resources_html_conf_t *conf)
+resources_html_link_room(const resources_html_conf_t *conf, size_t len)
 {
-    /*
-     * A text's byte: 6 at most ("'" is "&#39;", "\"" "&quot;"); a keyword
-     * twice (a link percent-encoded then escaped: 3 bytes, and its text),
-     * and an empty one ("" in the JSON) about 80 bytes of markup; the
-     * link: its template with every "{id}" an escaped id
-     */
+    /* the template with every "{id}" an id percent-encoded (3 a byte) */
 
-    return 48 * len + 2048
-           + 6 * (conf->link_len + conf->link_ids * 3 * len)
-           + 6 * (conf->self_len + 3 * len);
+    return conf->link ? conf->link_len + conf->link_ids * 3 * len
+                      : conf->self_len + 3 * len + sizeof("/?format=html");
 }
 
 
@@ -275,10 +269,18 @@ resources_html_date(u_char *o, const u_char *d, size_t len)
     size_t       m, n;
     const char  *month;
 
+    /* YYYY-MM or YYYY-MM-DD, digits where digits go; else as it is */
+
     if ((len != 7 && len != 10) || d[4] != '-'
-        || d[5] < '0' || d[5] > '1' || d[6] < '0' || d[6] > '9')
+        || (len == 10 && d[7] != '-'))
     {
         return o + resources_html_escape(d, len, o);
+    }
+
+    for (n = 0; n < len; n++) {
+        if (n != 4 && n != 7 && (d[n] < '0' || d[n] > '9')) {
+            return o + resources_html_escape(d, len, o);
+        }
     }
 
     m = (size_t) (d[5] - '0') * 10 + (size_t) (d[6] - '0');
@@ -445,7 +447,7 @@ resources_html_title(u_char *o, const char *open, const char *close,
         /* the URL built at the end of out's room, then escaped into it */
 
         o = resources_html_literal(o, "<a href=\"");
-        url = o + 6 * (conf->link_len + conf->self_len + 3 * (size_t) n + 16);
+        url = o + 6 * resources_html_link_room(conf, (size_t) n);
         end = resources_html_link(url, conf, work, (size_t) n);
         o += resources_html_escape(url, (size_t) (end - url), o);
         o = resources_html_literal(o, "\">");
@@ -477,9 +479,68 @@ resources_html_id(u_char *o, const char *open, const resources_fields_t *rec,
 }
 
 
+/* bytes of s that escaping makes longer, and backslashes (escapes) */
+
+static size_t
+resources_html_specials(const u_char *s, const u_char *end)
+{
+    size_t  n;
+
+    for (n = 0; s < end; s++) {
+        n += (resources_html_special[*s] == 1 || *s == '\\');
+    }
+
+    return n;
+}
+
+
+/*
+ * The room a record's fragment needs at most, from its JSON (len bytes):
+ * every text once, decoded (never longer than its JSON) and escaped (6
+ * bytes at most for the bytes resources_html_specials() counts: "\""
+ * is 2 bytes in JSON, 6 escaped); the keywords twice more (a link,
+ * percent-encoded: 3 bytes a byte) with about 80 bytes of markup each (a
+ * keyword takes 3 bytes of the array at least); the links once more (a
+ * URL without a label is shown too) with 40 bytes each; the dates once
+ * more (an attribute, then text); the title's link,
+ * built in the room past the fragment then escaped (8 times its length);
+ * the dates, series, number and markup around them (2048)
+ */
+
+static size_t
+resources_html_need(const u_char *json, size_t len,
+    const resources_fields_t *rec, const resources_html_conf_t *conf)
+{
+    size_t  need, x, id;
+
+    need = len + 5 * resources_html_specials(json, json + len) + 2048;
+
+    if (rec->keywords) {
+        x = (size_t) (rec->keywords_end - rec->keywords);
+        need += 40 * x + 100;
+    }
+
+    if (rec->links) {
+        x = (size_t) (rec->links_end - rec->links);
+        need += 20 * x + 64;
+    }
+
+    /* a date is shown twice: in datetime="", then as text */
+
+    need += 6 * (size_t) (rec->date.end - rec->date.start)
+            + 6 * (size_t) (rec->updated.end - rec->updated.start);
+
+    id = (size_t) (rec->id.end - rec->id.start);
+    need += 8 * resources_html_link_room(conf, id) + 6 * id + 256;
+
+    return need;
+}
+
+
 ssize_t
 resources_html_item(const u_char *list, size_t len,
-    const resources_html_conf_t *conf, u_char *out, u_char *work)
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need)
 {
     int                  bad;
     u_char              *o;
@@ -487,6 +548,12 @@ resources_html_item(const u_char *list, size_t len,
 
     if (resources_fields_parse(list, list + len, &rec) != 0) {
         return -1;
+    }
+
+    *need = resources_html_need(list, len, &rec, conf);
+
+    if (*need > room) {
+        return RESOURCES_HTML_AGAIN;
     }
 
     bad = 0;
@@ -602,7 +669,8 @@ resources_html_links(u_char *o, const resources_fields_t *rec, u_char *work,
 
 ssize_t
 resources_html_article(const u_char *full, size_t len,
-    const resources_html_conf_t *conf, u_char *out, u_char *work)
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need)
 {
     int                  bad;
     u_char              *o;
@@ -610,6 +678,12 @@ resources_html_article(const u_char *full, size_t len,
 
     if (resources_fields_parse(full, full + len, &rec) != 0) {
         return -1;
+    }
+
+    *need = resources_html_need(full, len, &rec, conf);
+
+    if (*need > room) {
+        return RESOURCES_HTML_AGAIN;
     }
 
     bad = 0;

@@ -30,15 +30,16 @@ typedef struct {
 } resources_html_conf_t;
 
 
-/* bytes an item or article of a record of len bytes needs at most */
-size_t resources_html_room(size_t len, const resources_html_conf_t *conf);
+/* bytes the link of a resource whose id has len bytes needs at most */
+size_t resources_html_link_room(const resources_html_conf_t *conf,
+    size_t len);
 
 /* text escaped: out has room for 6 * len bytes; returns bytes written */
 size_t resources_html_escape(const u_char *s, size_t len, u_char *out);
 
 /*
  * The link of a resource (conf's template, or the default) into out
- * (resources_html_room() covers it), not escaped; returns its end
+ * (resources_html_link_room() bytes), not escaped; returns its end
  */
 u_char *resources_html_link(u_char *out, const resources_html_conf_t *conf,
     const u_char *id, size_t len);
@@ -46,13 +47,20 @@ u_char *resources_html_link(u_char *out, const resources_html_conf_t *conf,
 /*
  * A list item (<li class="resource">...</li>) from a list form, or an
  * article (<article class="resource resource-full">...</article>) from a
- * full form; out: resources_html_room(len) bytes, work: len bytes.
+ * full form, into out (room bytes); work: len bytes.  The room a record
+ * needs is a bound computed from it, about its length plus 5 bytes a
+ * character to escape (a few KB more for the markup): when room is less,
+ * nothing is written, *need is set and RESOURCES_HTML_AGAIN returned.
  * Returns the bytes written, or -1 when it is not such a form.
  */
+#define RESOURCES_HTML_AGAIN  -2
+
 ssize_t resources_html_item(const u_char *list, size_t len,
-    const resources_html_conf_t *conf, u_char *out, u_char *work);
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need);
 ssize_t resources_html_article(const u_char *full, size_t len,
-    const resources_html_conf_t *conf, u_char *out, u_char *work);
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need);
 
 /*
  * The list's parts: its opening (with the count), its pages (links

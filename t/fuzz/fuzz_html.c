@@ -6,9 +6,9 @@
  * violated invariant is __builtin_trap().
  *
  * Invariants checked (resources_html.h):
- *   the fragment fits resources_html_room(len) bytes (the buffer is
- *   exactly that large, so ASan sees any write past it) and work needs len
- *   bytes; an item is "<li ...</li>\n", an article "<article ...
+ *   with no room, the renderer says the room it needs and writes
+ *   nothing; the fragment then fits that room (the buffer is exactly that
+ *   large, so ASan sees any write past it) and work needs len bytes; an item is "<li ...</li>\n", an article "<article ...
  *   </article>\n"; every '<' opens or closes one of the fragment's own
  *   elements (a record's text never makes markup); every href is a page
  *   link ("?"), a path, the link template's, or http(s) / mailto: never
@@ -101,7 +101,7 @@ check(const u_char *out, size_t n, const char *open, const char *close)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t                  room;
+    size_t                  room, need;
     u_char                 *out, *work;
     ssize_t                 n;
     resources_html_conf_t   conf[2];
@@ -115,37 +115,62 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     conf[1].link_ids = 2;
 
     for (int i = 0; i < 2; i++) {
-        room = resources_html_room(size, &conf[i]);
-        out = malloc(room);
-        work = malloc(size + 1);
+        for (int article = 0; article < 2; article++) {
+            work = malloc(size + 1);
 
-        if (out == NULL || work == NULL) {
-            __builtin_trap();
-        }
-
-        n = resources_html_item(data, size, &conf[i], out, work);
-
-        if (n >= 0) {
-            if ((size_t) n > room) {
+            if (work == NULL) {
                 __builtin_trap();
             }
 
-            check(out, (size_t) n, "<li class=\"resource\"", "</li>\n");
-        }
+            /* no room: the room it needs; then exactly that much */
 
-        n = resources_html_article(data, size, &conf[i], out, work);
+            n = article ? resources_html_article(data, size, &conf[i], NULL,
+                                                 0, work, &need)
+                        : resources_html_item(data, size, &conf[i], NULL, 0,
+                                              work, &need);
 
-        if (n >= 0) {
-            if ((size_t) n > room) {
+            if (n == -1) {
+                free(work);
+                continue;
+            }
+
+            if (n != RESOURCES_HTML_AGAIN || need == 0) {
                 __builtin_trap();
             }
 
-            check(out, (size_t) n, "<article class=\"resource resource-full\"",
-                  "</article>\n");
-        }
+            out = malloc(need);
 
-        free(out);
-        free(work);
+            if (out == NULL) {
+                __builtin_trap();
+            }
+
+            n = article ? resources_html_article(data, size, &conf[i], out,
+                                                 need, work, &room)
+                        : resources_html_item(data, size, &conf[i], out,
+                                              need, work, &room);
+
+            if (n >= 0) {
+                if ((size_t) n > need || room != need) {
+                    __builtin_trap();
+                }
+
+                if (article) {
+                    check(out, (size_t) n,
+                          "<article class=\"resource resource-full\"",
+                          "</article>\n");
+
+                } else {
+                    check(out, (size_t) n, "<li class=\"resource\"",
+                          "</li>\n");
+                }
+
+            } else if (n == RESOURCES_HTML_AGAIN) {
+                __builtin_trap();
+            }
+
+            free(out);
+            free(work);
+        }
     }
 
     return 0;

@@ -13,7 +13,7 @@
 #include "resources_fields.h"
 
 
-static u_char  out[1 << 20], work[1 << 16];
+static u_char  out[1 << 20], work[1 << 18];
 
 
 static resources_html_conf_t  plain = {
@@ -30,20 +30,20 @@ static const char *
 item(const char *json, const resources_html_conf_t *conf, int article)
 {
     ssize_t  n;
-    size_t   len;
+    size_t   len, need;
 
     len = strlen(json);
 
-    if (resources_html_room(len, conf) > sizeof(out)) {
-        return "(no room)";
-    }
-
     n = article ? resources_html_article((const u_char *) json, len, conf,
-                                         out, work)
+                                         out, sizeof(out) - 1, work, &need)
                 : resources_html_item((const u_char *) json, len, conf, out,
-                                      work);
+                                      sizeof(out) - 1, work, &need);
     if (n < 0) {
         return NULL;
+    }
+
+    if ((size_t) n > need || need > len + 5 * len + 2048 + 40 * len + 2048) {
+        return "(over its room)";
     }
 
     out[n] = '\0';
@@ -134,7 +134,7 @@ main(void)
        "an article, its title not linked without a template");
     ok(has(s, "datetime=\"2023-05-07\">7 mai 2023</time>"), "a day");
     ok(has(s, "Mis \xc3\xa0 jour le <time class=\"resource-updated-date\""
-              " datetime=\"2024-12-01\">1 d\xc3\xa9" "cembre 2024</time>"),
+              " datetime=\"2024-12-01\">1er d\xc3\xa9" "cembre 2024</time>"),
        "the update date");
     ok(has(s, "<div class=\"resource-body\"><p>B1</p><p>B2</p></div>"),
        "the body's paragraphs (a blank line of spaces)");
@@ -150,6 +150,30 @@ main(void)
     ok(has(s, "<h2 class=\"resource-title\"><a href=\"https://x.org/r/b?"
               "a=1&amp;b=b\">T</a></h2>"),
        "an article links its title to the template");
+
+    /* the room: about the record's length, not a multiple of it */
+
+    {
+        static u_char  big[200000];
+        size_t         need, len;
+        ssize_t        r;
+
+        len = (size_t) snprintf((char *) big, sizeof(big),
+                                "{\"id\":\"a\",\"title\":\"T\",\"type\":\"x\","
+                                "\"summary\":\"");
+        memset(big + len, 'a', 100000);
+        len += 100000;
+        memcpy(big + len, "\"}", 2);
+        len += 2;
+
+        r = resources_html_item(big, len, &plain, out, 100, work, &need);
+        ok(r == RESOURCES_HTML_AGAIN && need > len && need < len + 4096,
+           "a long summary needs its length and a few KB (%zu for %zu)",
+           need, len);
+
+        r = resources_html_item(big, len, &plain, out, need, work, &need);
+        ok(r > 100000 && (size_t) r <= need, "and fits it");
+    }
 
     /* the list's parts */
 
