@@ -279,9 +279,12 @@ ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
             break;
         }
 
-        /* the room it needs, and twice the record for the next ones */
+        /*
+         * the room it needs, and more than most records need (some KB of
+         * markup on top of their length): a record is rarely asked twice
+         */
 
-        rq->html_room = ngx_max(need, 2 * len + 4096) + len + 1;
+        rq->html_room = ngx_max(need, 4 * len + 65536) + len + 1;
 
         rq->html_buf = ngx_http_resources_alloc(rq, rq->html_room);
         if (rq->html_buf == NULL) {

@@ -479,7 +479,21 @@ resources_html_id(u_char *o, const char *open, const resources_fields_t *rec,
 }
 
 
-/* bytes of s that escaping makes longer, and backslashes (escapes) */
+/* the bytes escaping makes longer, and the backslash (of escapes) */
+
+static const u_char  resources_html_grows[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+
+/* how many of them s holds */
 
 static size_t
 resources_html_specials(const u_char *s, const u_char *end)
@@ -487,7 +501,7 @@ resources_html_specials(const u_char *s, const u_char *end)
     size_t  n;
 
     for (n = 0; s < end; s++) {
-        n += (resources_html_special[*s] == 1 || *s == '\\');
+        n += resources_html_grows[*s];
     }
 
     return n;
@@ -509,11 +523,12 @@ resources_html_specials(const u_char *s, const u_char *end)
 
 static size_t
 resources_html_need(const u_char *json, size_t len,
-    const resources_fields_t *rec, const resources_html_conf_t *conf)
+    const resources_fields_t *rec, const resources_html_conf_t *conf,
+    size_t room)
 {
     size_t  need, x, id;
 
-    need = len + 5 * resources_html_specials(json, json + len) + 2048;
+    need = 2048;
 
     if (rec->keywords) {
         x = (size_t) (rec->keywords_end - rec->keywords);
@@ -533,7 +548,18 @@ resources_html_need(const u_char *json, size_t len,
     id = (size_t) (rec->id.end - rec->id.start);
     need += 8 * resources_html_link_room(conf, id) + 6 * id + 256;
 
-    return need;
+    /*
+     * The texts: 6 bytes a byte of JSON when that fits the room (not
+     * counting what escaping makes longer, a pass over the record), else
+     * the count.  Either way a call with the room the count asks for
+     * succeeds.
+     */
+
+    if (need + 6 * len <= room) {
+        return need + 6 * len;
+    }
+
+    return need + len + 5 * resources_html_specials(json, json + len);
 }
 
 
@@ -550,7 +576,7 @@ resources_html_item(const u_char *list, size_t len,
         return -1;
     }
 
-    *need = resources_html_need(list, len, &rec, conf);
+    *need = resources_html_need(list, len, &rec, conf, room);
 
     if (*need > room) {
         return RESOURCES_HTML_AGAIN;
@@ -680,7 +706,7 @@ resources_html_article(const u_char *full, size_t len,
         return -1;
     }
 
-    *need = resources_html_need(full, len, &rec, conf);
+    *need = resources_html_need(full, len, &rec, conf, room);
 
     if (*need > room) {
         return RESOURCES_HTML_AGAIN;
