@@ -68,7 +68,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings bench-gzip node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -188,6 +188,20 @@ $(BUILD)/bench/typo_walk: bench/typo_walk.c
 $(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lutf8proc -lz -llz4
+
+# compressed answers from pieces compressed in advance, against compressing
+# the whole answer (issue #26, docs/format.md "Compressed answers (#26):
+# measured"):
+#   taskset -c 1 build/bench/gzip_pieces [-t 11] [-a] [-w DIR] SNAPSHOT.mdb
+#   bench/gzip_callgrind SNAPSHOT.mdb       instructions a body, each method
+#   bench/gzip_nginx SNAPSHOT.mdb MODULE.so DIR/pieces6.gz-0
+bench-gzip: $(BUILD)/bench/gzip_pieces
+
+$(BUILD)/bench/gzip_pieces: bench/gzip_pieces.c src/resources_store.h
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="zlib1g-dev libzstd-dev libdeflate-dev liblmdb-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -llmdb -lz -lzstd -ldeflate
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)
