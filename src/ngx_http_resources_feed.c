@@ -153,6 +153,19 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* with resources_link, each entry's page: built in one buffer */
+
+    alt = NULL;
+
+    if (rq->rlcf->html.link) {
+        alt = ngx_http_resources_alloc(rq,
+                         resources_html_link_room(&rq->rlcf->html,
+                                                  RESOURCES_ID_MAX));
+        if (alt == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     for (i = 0; i < m; i++) {
         if (resources_snapshot_record(rq->s, page[i], &rec) != 0) {
             return ngx_http_resources_damaged(rq, "a record is unreadable");
@@ -162,20 +175,13 @@ ngx_http_resources_feed(ngx_http_resources_req_t *rq, uint32_t *page,
 
             /* rendered from the list form (loaders since 0.2) */
 
-            alt = NULL;
             alt_len = 0;
             room = RESOURCES_ATOM_ROOM(rec.list_len);
 
-            if (rq->rlcf->html.link) {
-                alt = ngx_http_resources_alloc(rq,
-                                 resources_html_link_room(&rq->rlcf->html,
-                                                          rec.id_len));
-                if (alt == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
+            if (alt) {
                 alt_len = resources_html_link(alt, &rq->rlcf->html, rec.id,
-                                              rec.id_len)
+                                              ngx_min(rec.id_len,
+                                                      RESOURCES_ID_MAX))
                           - alt;
                 room += 6 * alt_len;
             }

@@ -131,12 +131,6 @@ ngx_http_resources_answer(ngx_http_request_t *r,
 
     ctx->route = ngx_http_resources_route(p, len);
 
-    if (ctx->route == NGX_HTTP_RESOURCES_ROUTE_LIST
-        || ctx->route == NGX_HTTP_RESOURCES_ROUTE_LOOKUP)
-    {
-        ctx->html = ngx_http_resources_wants_html(r);
-    }
-
     /* the snapshot: none yet is a 503, in the route's format */
 
     snap = ngx_http_resources_db_get(rlcf->db, r);

@@ -180,7 +180,6 @@ typedef struct {
     ngx_http_resources_req_t     *rq;
     ngx_uint_t                    route;      /* NGX_HTTP_RESOURCES_ROUTE_ */
     uint64_t                      start;      /* microseconds, monotonic */
-    unsigned                      html:1;     /* format=html: errors too */
 } ngx_http_resources_ctx_t;
 
 

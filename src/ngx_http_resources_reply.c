@@ -328,7 +328,16 @@ ngx_http_resources_error(ngx_http_request_t *r, ngx_uint_t status,
     len = ngx_strlen(message);
     ctx = ngx_http_get_module_ctx(r, ngx_http_resources_module);
 
-    if (ctx && ctx->html) {
+    /*
+     * A list or a lookup that asks for HTML has its errors in HTML: read
+     * from the query string here, as the error may be in its parsing
+     */
+
+    if (ctx
+        && (ctx->route == NGX_HTTP_RESOURCES_ROUTE_LIST
+            || ctx->route == NGX_HTTP_RESOURCES_ROUTE_LOOKUP)
+        && ngx_http_resources_wants_html(r))
+    {
         b = ngx_http_resources_html_error(r, message);
         if (b == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

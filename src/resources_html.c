@@ -563,47 +563,6 @@ resources_html_need(const u_char *json, size_t len,
 }
 
 
-ssize_t
-resources_html_item(const u_char *list, size_t len,
-    const resources_html_conf_t *conf, u_char *out, size_t room,
-    u_char *work, size_t *need)
-{
-    int                  bad;
-    u_char              *o;
-    resources_fields_t   rec;
-
-    if (resources_fields_parse(list, list + len, &rec) != 0) {
-        return -1;
-    }
-
-    *need = resources_html_need(list, len, &rec, conf, room);
-
-    if (*need > room) {
-        return RESOURCES_HTML_AGAIN;
-    }
-
-    bad = 0;
-    o = out;
-
-    o = resources_html_id(o, "<li class=\"resource\" data-id=\"", &rec, work,
-                          &bad);
-    o = resources_html_title(o, "<h3 class=\"resource-title\">", "</h3>\n",
-                             &rec, conf, 1, work, &bad);
-    o = resources_html_meta(o, &rec, work, &bad);
-    o = resources_html_keywords(o, &rec, work, &bad);
-
-    if (rec.summary.set && rec.summary.end > rec.summary.start) {
-        o = resources_html_literal(o, "<div class=\"resource-summary\">");
-        o = resources_html_paragraphs(o, &rec.summary, work, &bad);
-        o = resources_html_literal(o, "</div>\n");
-    }
-
-    o = resources_html_literal(o, "</li>\n");
-
-    return bad ? -1 : (ssize_t) (o - out);
-}
-
-
 /* a record's link: a link only for http, https, mailto and paths */
 
 static int
@@ -693,20 +652,43 @@ resources_html_links(u_char *o, const resources_fields_t *rec, u_char *work,
 }
 
 
-ssize_t
-resources_html_article(const u_char *full, size_t len,
+/* a text in paragraphs, in a <div class="resource-CLS">, when not empty */
+
+static u_char *
+resources_html_block(u_char *o, const char *open, const resources_field_t *f,
+    u_char *work, int *bad)
+{
+    if (!f->set || f->end == f->start) {
+        return o;
+    }
+
+    memcpy(o, open, strlen(open));
+    o += strlen(open);
+    o = resources_html_paragraphs(o, f, work, bad);
+
+    return resources_html_literal(o, "</div>\n");
+}
+
+
+/*
+ * An item (a list form) or an article (a full form): the record read,
+ * its room checked, then the parts they share and those of each
+ */
+
+static ssize_t
+resources_html_render(const u_char *json, size_t len,
     const resources_html_conf_t *conf, u_char *out, size_t room,
-    u_char *work, size_t *need)
+    u_char *work, size_t *need, int article)
 {
     int                  bad;
     u_char              *o;
     resources_fields_t   rec;
 
-    if (resources_fields_parse(full, full + len, &rec) != 0) {
+    if (resources_fields_parse(json, json + len, &rec) != 0) {
         return -1;
     }
 
-    *need = resources_html_need(full, len, &rec, conf, room);
+    *need = resources_html_need(json, len, &rec, conf, room);
 
     if (*need > room) {
         return RESOURCES_HTML_AGAIN;
@@ -715,13 +697,23 @@ resources_html_article(const u_char *full, size_t len,
     bad = 0;
     o = out;
 
-    o = resources_html_id(o, "<article class=\"resource resource-full\""
-                             " data-id=\"", &rec, work, &bad);
-    o = resources_html_title(o, "<h2 class=\"resource-title\">", "</h2>\n",
-                             &rec, conf, conf->link != NULL, work, &bad);
+    if (article) {
+        o = resources_html_id(o, "<article class=\"resource resource-full\""
+                                 " data-id=\"", &rec, work, &bad);
+        o = resources_html_title(o, "<h2 class=\"resource-title\">",
+                                 "</h2>\n", &rec, conf, conf->link != NULL,
+                                 work, &bad);
+
+    } else {
+        o = resources_html_id(o, "<li class=\"resource\" data-id=\"", &rec,
+                              work, &bad);
+        o = resources_html_title(o, "<h3 class=\"resource-title\">",
+                                 "</h3>\n", &rec, conf, 1, work, &bad);
+    }
+
     o = resources_html_meta(o, &rec, work, &bad);
 
-    if (rec.updated.set) {
+    if (article && rec.updated.set) {
         o = resources_html_literal(o, "<p class=\"resource-updated\">"
                                       "Mis \xc3\xa0 jour le ");
         o = resources_html_time(o, "resource-updated-date", &rec.updated,
@@ -730,23 +722,38 @@ resources_html_article(const u_char *full, size_t len,
     }
 
     o = resources_html_keywords(o, &rec, work, &bad);
+    o = resources_html_block(o, "<div class=\"resource-summary\">",
+                             &rec.summary, work, &bad);
 
-    if (rec.summary.set && rec.summary.end > rec.summary.start) {
-        o = resources_html_literal(o, "<div class=\"resource-summary\">");
-        o = resources_html_paragraphs(o, &rec.summary, work, &bad);
-        o = resources_html_literal(o, "</div>\n");
+    if (article) {
+        o = resources_html_block(o, "<div class=\"resource-body\">",
+                                 &rec.body, work, &bad);
+        o = resources_html_links(o, &rec, work, &bad);
+        o = resources_html_literal(o, "</article>\n");
+
+    } else {
+        o = resources_html_literal(o, "</li>\n");
     }
-
-    if (rec.body.set && rec.body.end > rec.body.start) {
-        o = resources_html_literal(o, "<div class=\"resource-body\">");
-        o = resources_html_paragraphs(o, &rec.body, work, &bad);
-        o = resources_html_literal(o, "</div>\n");
-    }
-
-    o = resources_html_links(o, &rec, work, &bad);
-    o = resources_html_literal(o, "</article>\n");
 
     return bad ? -1 : (ssize_t) (o - out);
+}
+
+
+ssize_t
+resources_html_item(const u_char *list, size_t len,
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need)
+{
+    return resources_html_render(list, len, conf, out, room, work, need, 0);
+}
+
+
+ssize_t
+resources_html_article(const u_char *full, size_t len,
+    const resources_html_conf_t *conf, u_char *out, size_t room,
+    u_char *work, size_t *need)
+{
+    return resources_html_render(full, len, conf, out, room, work, need, 1);
 }
 
 
