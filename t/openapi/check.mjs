@@ -400,6 +400,23 @@ test('errors: 400, 404, 405, 503', async () => {
   }
 });
 
+test('format=html: fragments, their errors, the Link header', async () => {
+  let r = await check(API_URL, '?kw=QPV&limit=2&format=html', { status: 200 });
+  assert.match(r.res.headers.get('content-type'), /^text\/html; charset=utf-8/);
+  assert.match(r.body, /^<div class="resources" data-total="3" data-offset="0" data-limit="2">/);
+  assert.equal(r.res.headers.get('link'),
+    '<?kw=QPV&limit=2&format=html&offset=0>; rel="first", <?kw=QPV&limit=2&format=html&offset=2>; rel="next", '
+    + '<?kw=QPV&limit=2&format=html&offset=2>; rel="last"');
+  r = await check(API_URL, '?kw=QPV&limit=2', { status: 200 });
+  assert.match(r.res.headers.get('link'), /^<\?kw=QPV&limit=2&offset=0>; rel="first"/);
+  r = await check(API_URL, '/webinaire-monnaies-locales?format=html', { status: 200 });
+  assert.match(r.body, /^<article class="resource resource-full" data-id="webinaire-monnaies-locales">/);
+  r = await check(API_URL, '/note-interne-budget-2025?format=html', { status: 404 });
+  assert.equal(r.body, '<p class="resources-error" role="alert">no resource with this id</p>\n');
+  r = await check(API_URL, '?format=html&limit=abc', { status: 400 });
+  assert.match(r.res.headers.get('content-type'), /^text\/html/);
+});
+
 test('304, HEAD and the CORS preflight', async () => {
   assert.ok(etag && lastModified);
   await check(API_URL, '?kw=QPV', { headers: { 'If-None-Match': etag }, status: 304 });
