@@ -26,7 +26,7 @@ PROMTOOL    := $(BUILD)/promtool/promtool
 RUN_PORT    ?= 8080
 
 # Debian packages: to build, to test, to run the demo
-DEPS := nginx nginx-dev liblmdb-dev lmdb-utils liblz4-dev libpcre2-dev \
+DEPS := nginx nginx-dev liblmdb-dev lmdb-utils liblz4-dev libpcre2-dev zlib1g-dev \
         libutf8proc-dev libjansson-dev build-essential pkg-config curl \
         libtest-base-perl libtest-longstring-perl libtext-diff-perl \
         libjson-pp-perl libipc-run-perl libio-pty-perl libxml-libxml-perl \
@@ -38,12 +38,12 @@ CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wno-unused-parameter
 ALL_CFLAGS  := -std=gnu99 $(WARN) $(CFLAGS) -Isrc -Isrc/loader \
                $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
-LIBS        := -llmdb -llz4 -lutf8proc -ljansson -lpcre2-8 -pthread
+LIBS        := -llmdb -llz4 -lz -lutf8proc -ljansson -lpcre2-8 -pthread
 
 SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \
                src/resources_atom.c src/resources_fields.c \
-               src/resources_html.c
+               src/resources_html.c src/resources_gzip.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
                src/loader/resources_prepare.c \
                src/loader/resources_listing.c src/loader/resources_json.c \

@@ -635,6 +635,8 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
                                             ls->limit);
     }
 
+    ngx_http_resources_gzip_start(rq);
+
     if (ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK
         || ngx_http_resources_append_int(rq, ls->total) != NGX_OK
         || ngx_http_resources_append_literal(rq, ",\"offset\":") != NGX_OK
@@ -652,9 +654,19 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
             return NGX_ERROR;
         }
 
-        if ((i > 0 && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
-            || ngx_http_resources_append(rq, rec.list, rec.list_len)
-               != NGX_OK
+        if (i > 0 && ngx_http_resources_append_literal(rq, ",") != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (rq->gzip) {
+            if (ngx_http_resources_gzip_record(rq, &rec) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_http_resources_append(rq, rec.list, rec.list_len) != NGX_OK
             || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
         {
             return NGX_ERROR;

@@ -138,6 +138,13 @@ static ngx_command_t  ngx_http_resources_commands[] = {
       offsetof(ngx_http_resources_loc_conf_t, strict_args),
       NULL },
 
+    { ngx_string("resources_gzip"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_resources_loc_conf_t, gzip),
+      NULL },
+
     { ngx_string("resources_link"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -327,6 +334,7 @@ ngx_http_resources_create_loc_conf(ngx_conf_t *cf)
     rlcf->retry_after = NGX_CONF_UNSET;
     rlcf->cors = NGX_CONF_UNSET_PTR;
     rlcf->strict_args = NGX_CONF_UNSET;
+    rlcf->gzip = NGX_CONF_UNSET;
     rlcf->status_searches = NGX_CONF_UNSET;
 
     return rlcf;
@@ -410,6 +418,7 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->cors, prev->cors, NULL);
     ngx_conf_merge_str_value(conf->feed_title, prev->feed_title, "Resources");
     ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
+    ngx_conf_merge_value(conf->gzip, prev->gzip, 0);
 
     /*
      * Left unset when no level sets it: then on, but in a private

@@ -24,6 +24,8 @@
  *                                  workers in a shared zone, the snapshot
  *                                  each worker serves, searches that found
  *                                  nothing
+ *   ngx_http_resources_gzip.c      resources_gzip: lists as gzip streams
+ *                                  made of the loader's pieces
  *
  * Request state lives in ngx_http_resources_req_t (the request's pool),
  * never in the configuration; the snapshot is read through
@@ -91,6 +93,7 @@ typedef struct ngx_http_resources_status_sh_s
 typedef struct {
     u_char                        version[RESOURCES_VERSION_LEN + 1];
     ngx_str_t                     etag;       /* "\"<version>\"" */
+    ngx_str_t                     etag_gzip;  /* W/ and etag: compressed */
     time_t                        built;
 } ngx_http_resources_view_t;
 
@@ -151,6 +154,7 @@ typedef struct {
     ngx_array_t                  *cors;       /* ngx_str_t; NULL: off */
     ngx_str_t                     feed_title;
     ngx_flag_t                    strict_args;
+    ngx_flag_t                    gzip;       /* resources_gzip */
     ngx_flag_t                    status_searches;  /* or unset */
     ngx_str_t                     link;       /* resources_link, or empty */
     resources_html_conf_t         html;       /* links of the HTML, Atom */
@@ -267,6 +271,14 @@ struct ngx_http_resources_req_s {
     ngx_chain_t                    **last;
     ngx_buf_t                       *b;
     off_t                            length;
+
+    /* resources_gzip: the body as a gzip stream (ngx_http_resources_gzip.c) */
+    ngx_chain_t                    **gz_run;      /* the bytes since a piece */
+    uint64_t                         gz_size;     /* identity bytes */
+    uint32_t                         gz_crc;
+    unsigned                         gzip:1;
+    unsigned                         gz_first:1;  /* no block yet */
+    unsigned                         gz_after:1;  /* a piece's block open */
 };
 
 
@@ -440,6 +452,12 @@ ngx_buf_t *ngx_http_resources_html_error(ngx_http_request_t *r,
 ngx_int_t ngx_http_resources_link_header(ngx_http_resources_req_t *rq,
     size_t total, size_t offset, size_t limit);
 ngx_uint_t ngx_http_resources_wants_html(ngx_http_request_t *r);
+
+/* ngx_http_resources_gzip.c */
+void ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
+    const resources_record_t *rec);
+ngx_int_t ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq);
 
 /* ngx_http_resources_feed.c */
 ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,

@@ -250,10 +250,14 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
     ngx_http_resources_snap_t *snap)
 {
     ngx_int_t            rc;
-    ngx_table_elt_t     *etag;
+    ngx_table_elt_t     *etag, *h;
     ngx_http_request_t  *r;
 
     r = rq->r;
+
+    if (rq->gzip && ngx_http_resources_gzip_finish(rq) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = rq->length;
@@ -288,8 +292,21 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
 
     etag->hash = 1;
     ngx_str_set(&etag->key, "ETag");
-    etag->value = snap->view[rq->vi].etag;
+    etag->value = rq->gzip ? snap->view[rq->vi].etag_gzip
+                           : snap->view[rq->vi].etag;
     r->headers_out.etag = etag;
+
+    if (rq->gzip) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Content-Encoding");
+        ngx_str_set(&h->value, "gzip");
+        r->headers_out.content_encoding = h;
+    }
 
     if (rq->out) {
         rq->b = NULL;

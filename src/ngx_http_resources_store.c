@@ -121,13 +121,18 @@ ngx_http_resources_snap_views(ngx_http_resources_snap_t *snap)
             v->built = (time_t) h->built;
         }
 
-        v->etag.len = RESOURCES_VERSION_LEN + 2;
-        v->etag.data = ngx_pnalloc(snap->pool, v->etag.len);
-        if (v->etag.data == NULL) {
+        /* W/"<version>": the compressed answer's, as nginx's gzip has it */
+
+        v->etag_gzip.len = RESOURCES_VERSION_LEN + 4;
+        v->etag_gzip.data = ngx_pnalloc(snap->pool, v->etag_gzip.len);
+        if (v->etag_gzip.data == NULL) {
             return NGX_ERROR;
         }
 
-        ngx_sprintf(v->etag.data, "\"%s\"", v->version);
+        ngx_sprintf(v->etag_gzip.data, "W/\"%s\"", v->version);
+
+        v->etag.len = RESOURCES_VERSION_LEN + 2;
+        v->etag.data = v->etag_gzip.data + 2;
     }
 
     return NGX_OK;

@@ -1206,6 +1206,17 @@ resources_snapshot_record(resources_snapshot_t *s, uint32_t docno,
     rec->id = rec->atom + doc.atom_len;
     rec->id_len = doc.id_len;
     rec->priv = (doc.flags & RESOURCES_DOC_PRIVATE) != 0;
+    rec->gz.data = NULL;
+
+    /* the gzip piece, after the id */
+
+    if ((doc.flags & RESOURCES_DOC_GZIP)
+        && resources_gzip_read(rec->id + doc.id_len,
+                               s->chunk_len[chunk] - (size_t) end, &rec->gz)
+           == 0)
+    {
+        return -1;
+    }
 
     return 0;
 }
@@ -1664,8 +1675,8 @@ resources_snapshot_verify(resources_snapshot_t *s, resources_verify_t *vf,
 
 static int
 resources_snapshot_verify_record(resources_snapshot_t *s, uint32_t d,
-    resources_verify_t *vf, u_char **buf, size_t *cap, char *err,
-    size_t errlen)
+    resources_verify_t *vf, z_stream *zs, u_char **buf, size_t *cap,
+    char *err, size_t errlen)
 {
     uint32_t             docno;
     const u_char        *full;
@@ -1714,6 +1725,21 @@ resources_snapshot_verify_record(resources_snapshot_t *s, uint32_t d,
         resources_snapshot_error("record %u: private flag mismatch", d);
     }
 
+    /* its gzip piece inflates to its list form, and ends as it must */
+
+    if (rec.gz.data == NULL
+        && (s->header.flags & RESOURCES_HEADER_GZIP))
+    {
+        resources_snapshot_error("record %u has no gzip piece", d);
+    }
+
+    if (rec.gz.data
+        && resources_gzip_check(zs, &rec.gz, rec.list, rec.list_len) != 0)
+    {
+        resources_snapshot_error("record %u: its gzip piece is not its list"
+                                 " form", d);
+    }
+
     if (vf && vf->record) {
         vf->record(vf->data, d, full, rec.full_len);
     }
@@ -1745,6 +1771,14 @@ resources_snapshot_verify_records(resources_snapshot_t *s, unsigned part,
     size_t     cap;
     uint32_t   n, o, d, i, j, w, k, nwin, *first, *next, *bywin;
     uint64_t   loc;
+    z_stream   zs;
+
+    memset(&zs, 0, sizeof(z_stream));
+
+    if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
 
     n = s->header.ndocs;
     nwin = (s->nchunks + RESOURCES_VERIFY_CHUNKS - 1)
@@ -1757,6 +1791,7 @@ resources_snapshot_verify_records(resources_snapshot_t *s, unsigned part,
     if (first == NULL || bywin == NULL) {
         free(first);
         free(bywin);
+        (void) inflateEnd(&zs);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -1816,8 +1851,8 @@ resources_snapshot_verify_records(resources_snapshot_t *s, unsigned part,
 #endif
 
         for (i = first[w]; i < first[w + 1]; i++) {
-            if (resources_snapshot_verify_record(s, bywin[i], vf, &buf, &cap,
-                                                 err, errlen)
+            if (resources_snapshot_verify_record(s, bywin[i], vf, &zs, &buf,
+                                                 &cap, err, errlen)
                 != 0)
             {
                 goto failed;
@@ -1833,6 +1868,7 @@ resources_snapshot_verify_records(resources_snapshot_t *s, unsigned part,
 
 failed:
 
+    (void) inflateEnd(&zs);
     free(buf);
     free(first);
     free(bywin);

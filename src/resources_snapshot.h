@@ -38,6 +38,7 @@
 #include <lmdb.h>
 
 #include "resources_store.h"
+#include "resources_gzip.h"
 #include "resources_postings.h"
 
 
@@ -178,6 +179,7 @@ typedef struct {
     size_t               atom_len;
     const u_char        *id;
     size_t               id_len;
+    resources_gzip_piece_t  gz;            /* gz.data NULL: none */
     unsigned             priv:1;
 } resources_record_t;
 

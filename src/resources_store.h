@@ -43,7 +43,12 @@
  *            after the dictionary of "meta"): the full form is list_len
  *            bytes as they are, then full_len - list_len bytes once the
  *            block is decompressed; the Atom entry and the id follow the
- *            block.
+ *            block.  A record with RESOURCES_DOC_GZIP (loaders since 0.6)
+ *            has, after its id, its list form and "}" compressed alone as
+ *            a gzip piece: u32 length, u32 CRC-32, u32 CRC operator, the
+ *            raw deflate data (src/resources_gzip.h says how they are
+ *            made and sent); the header's RESOURCES_HEADER_GZIP says that
+ *            every record has one.
  *
  *   "ids"    id -> u32 docno
  *
@@ -248,7 +253,10 @@ typedef struct {
 #define RESOURCES_HEADER_PUBLIC    0x01    /* public_hash, public_built */
 #define RESOURCES_HEADER_SERIES    0x02    /* series postings, the update
                                               order (loaders since 0.5) */
-#define RESOURCES_HEADER_ALL       0x03    /* what this loader writes */
+#define RESOURCES_HEADER_GZIP      0x04    /* every record has a gzip
+                                              piece (loaders since 0.6,
+                                              unless --no-gzip) */
+#define RESOURCES_HEADER_ALL       0x07    /* what this loader can write */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t
@@ -266,6 +274,8 @@ typedef struct {
 
 #define RESOURCES_DOC_PRIVATE      0x01
 #define RESOURCES_DOC_PACKED       0x02    /* the tail is an LZ4 block */
+#define RESOURCES_DOC_GZIP         0x04    /* a gzip piece after the id
+                                              (resources_gzip.h) */
 
 
 typedef struct {

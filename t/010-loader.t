@@ -185,10 +185,27 @@ like $out, qr/, 8 records packed$/m, 'the sample\'s records are packed';
        'schema 1: the same records');
 
     # a record changed in place (valid JSON, valid UTF-8): --verify checks
-    # the records against the content version
+    # its gzip piece against it
     $bytes = slurp("$dir/unpacked.mdb");
     $n = ($bytes =~ s/"summary":"summary 7 end"/"summary":"summary 7 END"/g);
     is $n, 1, 'an unpacked record found in the file';
+    spew("$dir/changed-piece.mdb", $bytes);
+    ($rc, $out, $err) = load('--verify', "$dir/changed-piece.mdb");
+    is $rc, 1, 'a record changed in place: --verify exits 1';
+    like $err, qr/changed-piece\.mdb: record \d+: its gzip piece is not its list form/,
+        'and says that its gzip piece is not its list form';
+
+    # and, without gzip pieces, against the content version
+    ($rc, $out, $err) = load('-u', '--no-gzip', '-o', "$dir/plain.mdb",
+                             "$dir/bodies.jsonl");
+    is $rc, 0, '-u --no-gzip: loads' or diag $err;
+    like $out, qr/version $v/, '--no-gzip: the same content version';
+    ok -s "$dir/plain.mdb" < -s "$dir/unpacked.mdb",
+        sprintf('without pieces: %d bytes, with: %d', -s "$dir/plain.mdb",
+                -s "$dir/unpacked.mdb");
+    $bytes = slurp("$dir/plain.mdb");
+    $n = ($bytes =~ s/"summary":"summary 7 end"/"summary":"summary 7 END"/g);
+    is $n, 1, 'a record without a piece found in the file';
     spew("$dir/changed-in-place.mdb", $bytes);
     ($rc, $out, $err) = load('--verify', "$dir/changed-in-place.mdb");
     is $rc, 1, 'a record changed in place: --verify exits 1';

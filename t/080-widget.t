@@ -71,14 +71,19 @@ start_nginx(
 _EOC_
     # the API's origin
     http_config => <<"_EOC_",
+    log_format encoding '\$request \$status \$sent_http_content_encoding';
     server {
         listen 127.0.0.1:$api_port;
         server_name localhost;
+        access_log logs/access.log;
+        access_log logs/encoding.log encoding;
+        gzip_vary on;
 
         location /resources {
             resources_db \$TEST_NGINX_CATALOGUE;
             resources;
             resources_cors $page_origin;
+            resources_gzip on;
         }
     }
 _EOC_
@@ -134,6 +139,20 @@ like $log, qr{"GET /resources\?kw=QPV&limit=2&offset=2&facets=kw%2Ctype HTTP/1\.
 like $log, qr{"GET /resources\?kw=QPV&q=garage&limit=2&facets=kw%2Ctype HTTP/1\.1" 200}, 'search: q';
 like $log, qr{"GET /resources\?kw=QPV&kw=mobilit%C3%A9&limit=2&facets=kw%2Ctype HTTP/1\.1" 200},
     'a keyword chip: one more kw';
+
+# the API's lists went to the browser compressed (resources_gzip on)
+my $enc = do {
+    local $/;
+    open my $in, '<', server_root() . '/logs/encoding.log'
+        or die "encoding.log: $!\n";
+    <$in>;
+};
+like $enc, qr{^GET /resources\?kw=QPV&limit=2&facets=kw%2Ctype HTTP/1\.1 200 gzip$}m,
+    'the browser got the first list gzip-compressed';
+# (but the test's own request above, without Accept-Encoding)
+my @lists = $enc =~ m{^GET /resources\?(?!kw=QPV&limit=2&facets=kw,type )[^\n]* 200 (\S+)$}mg;
+ok @lists >= 4 && !grep({ $_ ne 'gzip' } @lists),
+    'every list the browser got was compressed (' . scalar(@lists) . ')';
 
 stop_nginx();
 my $errors = error_log_text();

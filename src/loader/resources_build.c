@@ -144,6 +144,7 @@ struct resources_build_s {
 
     /* packing the records: NULL until resources_build_dict() */
     resources_pack_t      *pack;
+    int                    no_gzip;        /* no gzip pieces */
     uint32_t               tail_max;       /* the longest packed tail */
 
     /* resources_build_add(), resources_build_add_tree() */
@@ -544,6 +545,20 @@ const resources_pack_t *
 resources_build_pack(resources_build_t *b)
 {
     return b->pack;
+}
+
+
+void
+resources_build_set_gzip(resources_build_t *b, int on)
+{
+    b->no_gzip = !on;
+}
+
+
+int
+resources_build_gzip(resources_build_t *b)
+{
+    return !b->no_gzip;
 }
 
 
@@ -1010,7 +1025,7 @@ resources_build_add_tree(resources_build_t *b, resources_json_t *record,
     char *err, size_t errlen)
 {
     if (b->prep == NULL) {
-        b->prep = resources_prepare_create(b->pack);
+        b->prep = resources_prepare_create(b->pack, !b->no_gzip);
     }
 
     b->prep_out.len = 0;
@@ -2157,7 +2172,8 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
      * changed it: the published snapshot's when it has the same
      */
 
-    hdr.flags = RESOURCES_HEADER_ALL;
+    hdr.flags = RESOURCES_HEADER_ALL
+                & ~(b->no_gzip ? RESOURCES_HEADER_GZIP : 0);
     hdr.public_hash = b->hash_public;
     hdr.public_built = (b->published && b->public_hash == b->hash_public)
                        ? b->public_built : b->built;

@@ -81,6 +81,12 @@ int resources_build_dict(resources_build_t *b, const u_char *dict,
     size_t len);
 /* how to pack records (NULL until resources_build_dict()) */
 const resources_pack_t *resources_build_pack(resources_build_t *b);
+/*
+ * Whether records get their gzip pieces (RESOURCES_HEADER_GZIP): on unless
+ * turned off before the first record
+ */
+void resources_build_set_gzip(resources_build_t *b, int on);
+int resources_build_gzip(resources_build_t *b);
 
 /* 0: added; -1: the record is refused, err says why */
 int resources_build_add_tree(resources_build_t *b, resources_json_t *record,

@@ -83,6 +83,7 @@ struct resources_jsonl_s {
 
     resources_prepare_t    *prep;         /* without workers */
     const resources_pack_t *pack;
+    int                     gzip;
 };
 
 
@@ -144,7 +145,7 @@ resources_jsonl_worker(void *arg)
     resources_batch_t    *b;
     resources_prepare_t  *prep;
 
-    prep = resources_prepare_create(p->pack);
+    prep = resources_prepare_create(p->pack, p->gzip);
 
     pthread_mutex_lock(&p->mutex);
 
@@ -206,13 +207,15 @@ resources_jsonl_threads(void)
 
 
 resources_jsonl_t *
-resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
+resources_jsonl_create(unsigned threads, const resources_pack_t *pack,
+    int gzip)
 {
     unsigned            i;
     resources_jsonl_t  *p;
 
     p = resources_xcalloc(sizeof(resources_jsonl_t));
     p->pack = pack;
+    p->gzip = gzip;
 
     /* enough batches for every worker to have one ahead */
 
@@ -226,7 +229,7 @@ resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
     }
 
     if (threads == 0) {
-        p->prep = resources_prepare_create(pack);
+        p->prep = resources_prepare_create(pack, gzip);
         return p;
     }
 
@@ -243,7 +246,7 @@ resources_jsonl_create(unsigned threads, const resources_pack_t *pack)
                                           resources_jsonl_worker, p, 0);
 
     if (p->nthreads == 0) {
-        p->prep = resources_prepare_create(pack);
+        p->prep = resources_prepare_create(pack, gzip);
     }
 
     return p;

@@ -39,10 +39,11 @@ typedef void (*resources_jsonl_handler_pt)(void *data,
 
 /*
  * threads: the number of workers; 0 prepares in the calling thread; pack:
- * how to pack the records (resources_build_pack()), or NULL
+ * how to pack the records (resources_build_pack()), or NULL; gzip: give
+ * them their gzip pieces (resources_build_gzip())
  */
 resources_jsonl_t *resources_jsonl_create(unsigned threads,
-    const resources_pack_t *pack);
+    const resources_pack_t *pack, int gzip);
 
 /* the workers for this machine: RESOURCES_LOAD_THREADS, else the CPUs */
 unsigned resources_jsonl_threads(void);

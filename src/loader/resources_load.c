@@ -78,6 +78,7 @@ typedef struct {
     int                      format;
     int                      dry_run;
     int                      unpacked;
+    int                      no_gzip;        /* --no-gzip */
     int                      diff;
     int                      rollback;
     int                      force;
@@ -151,7 +152,8 @@ static void
 resources_usage(FILE *f)
 {
     fprintf(f, "usage: %s [-knquvV] [--diff] [--force] [--max-remove N|P%%]"
-            " [--keep N] [--metrics-file FILE] [-f jsonl|listing]"
+            " [--keep N] [--metrics-file FILE] [--no-gzip]"
+            " [-f jsonl|listing]"
             " -o CATALOGUE.mdb FILE..."
             " | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
             " | --verify CATALOGUE.mdb\n", resources_prog);
@@ -274,7 +276,8 @@ resources_read_jsonl(resources_load_t *ld, FILE *f, unsigned long lineno)
 
     if (ld->jsonl == NULL) {
         ld->jsonl = resources_jsonl_create(resources_jsonl_threads(),
-                                           resources_build_pack(ld->build));
+                                           resources_build_pack(ld->build),
+                                           resources_build_gzip(ld->build));
     }
 
     line = lineno;
@@ -1606,6 +1609,7 @@ resources_options(resources_load_t *ld, int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "unpacked", no_argument, NULL, 'u' },
+        { "no-gzip", no_argument, NULL, 'Z' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "dump", required_argument, NULL, 'D' },
@@ -1642,6 +1646,10 @@ resources_options(resources_load_t *ld, int argc, char **argv)
 
         case 'u':
             ld->unpacked = 1;
+            break;
+
+        case 'Z':
+            ld->no_gzip = 1;
             break;
 
         case 'v':
@@ -1910,6 +1918,8 @@ resources_load_read(resources_load_t *ld)
         return -1;
     }
 
+    resources_build_set_gzip(ld->build, !ld->no_gzip);
+
     if (!ld->unpacked) {
         resources_load_dict(ld);
     }
@@ -2000,17 +2010,19 @@ resources_load_compare(resources_load_t *ld)
     ld->published = 1;
 
     /*
-     * unchanged: the same content, in a snapshot of this schema with every
-     * part this loader writes (the public view's version, the series and
-     * the update order: RESOURCES_HEADER_ALL), that the workers can read
-     * (a load publishes it 0644): else it is published again
+     * unchanged: the same content, in a snapshot of this schema with the
+     * parts this load writes (the public view's version, the series and
+     * the update order, the gzip pieces unless --no-gzip), that the
+     * workers can read (a load publishes it 0644): else it is published
+     * again
      */
 
     ld->unchanged = (memcmp(ld->ph.version, ld->version,
                             RESOURCES_VERSION_LEN) == 0
                      && ld->ph.schema == RESOURCES_SCHEMA
                      && (ld->ph.flags & RESOURCES_HEADER_ALL)
-                        == RESOURCES_HEADER_ALL
+                        == (RESOURCES_HEADER_ALL
+                            & ~(ld->no_gzip ? RESOURCES_HEADER_GZIP : 0))
                      && stat(ld->out, &sb) == 0
                      && (sb.st_mode & 07777) == 0644);
 

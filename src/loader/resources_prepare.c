@@ -10,6 +10,7 @@
 #include <lz4.h>
 
 #include "resources_prepare.h"
+#include "resources_gzip.h"
 #include "resources_json.h"
 #include "resources_text.h"
 #include "resources_util.h"
@@ -72,6 +73,10 @@ struct resources_prepare_s {
     u_char                *block;
     size_t                 block_cap;
 
+    /* gzip pieces: a deflate stream, reset for each record */
+    z_stream               zs;
+    unsigned               gzip:1;
+
     /* the words of the record being prepared, each once, best field */
     resources_buf_t        words;
     uint32_t               nwords;
@@ -85,11 +90,19 @@ struct resources_prepare_s {
 
 
 resources_prepare_t *
-resources_prepare_create(const resources_pack_t *pack)
+resources_prepare_create(const resources_pack_t *pack, int gzip)
 {
     resources_prepare_t  *p;
 
     p = resources_xcalloc(sizeof(resources_prepare_t));
+
+    if (gzip) {
+        if (resources_gzip_init(&p->zs) != 0) {
+            resources_oom();
+        }
+
+        p->gzip = 1;
+    }
 
     if (pack) {
         p->lz = LZ4_createStream();
@@ -122,6 +135,10 @@ resources_prepare_free(resources_prepare_t *p)
 
     if (p->base) {
         LZ4_freeStream(p->base);
+    }
+
+    if (p->gzip) {
+        resources_gzip_done(&p->zs);
     }
 
     free(p->window);
@@ -861,6 +878,23 @@ resources_prepare_blob(resources_prepare_t *p, resources_json_t *j,
 
     resources_buf_put(out, id, r->id_len);
 
+    /* the gzip piece of the list form (still at full: the tail follows) */
+
+    if (p->gzip) {
+        u_char  *at;
+        size_t   n;
+
+        at = resources_buf_reserve(out, resources_gzip_bound(list_len));
+        n = resources_gzip_piece(&p->zs, out->data + full, list_len, at);
+
+        if (n == 0) {
+            return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                         "the record does not compress");
+        }
+
+        out->len += n;
+    }
+
     /* no Atom entry: the module renders it from the list form */
 
     doc.list_len = (uint32_t) list_len;
@@ -868,7 +902,8 @@ resources_prepare_blob(resources_prepare_t *p, resources_json_t *j,
     doc.atom_len = 0;
     doc.id_len = r->id_len;
     doc.flags = (r->priv ? RESOURCES_DOC_PRIVATE : 0)
-                | (r->tail_len ? RESOURCES_DOC_PACKED : 0);
+                | (r->tail_len ? RESOURCES_DOC_PACKED : 0)
+                | (p->gzip ? RESOURCES_DOC_GZIP : 0);
     memcpy(out->data + blob, &doc, sizeof(resources_doc_t));
 
     r->blob_len = (uint32_t) (out->len - blob);

@@ -97,8 +97,12 @@ typedef struct {
 } resources_prepared_t;
 
 
-/* pack: how to pack records, or NULL to store them as they are */
-resources_prepare_t *resources_prepare_create(const resources_pack_t *pack);
+/*
+ * pack: how to pack records, or NULL to store them as they are; gzip: give
+ * each record its gzip piece (RESOURCES_DOC_GZIP)
+ */
+resources_prepare_t *resources_prepare_create(const resources_pack_t *pack,
+    int gzip);
 void resources_prepare_free(resources_prepare_t *p);
 
 /* a JSON Lines line (not blank, no "\n"): its record or its problem */

@@ -97,7 +97,7 @@ NGX_SRC=${NGX_SRC:-/usr/share/nginx/src}
 NGINX=${NGINX:-/usr/sbin/nginx}
 CC=${CC:-gcc}
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer"
-LIBS="-llmdb -llz4 -lutf8proc -ljansson -lpcre2-8"
+LIBS="-llmdb -llz4 -lz -lutf8proc -ljansson -lpcre2-8"
 
 t0=$(date +%s)
 

@@ -102,7 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const u_char  *p, *end, *nl;
 
     if (fuzz_prep == NULL) {
-        fuzz_prep = resources_prepare_create(NULL);
+        fuzz_prep = resources_prepare_create(NULL, 1);
     }
 
     p = data;

@@ -51,7 +51,7 @@ CC=${CC:-clang}
 FUZZ_CFLAGS=${FUZZ_CFLAGS:-}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-g -O1 -std=gnu99 -Isrc -Isrc/loader"
-LIBS="-llmdb -llz4 -lutf8proc -ljansson -lpcre2-8"
+LIBS="-llmdb -llz4 -lz -lutf8proc -ljansson -lpcre2-8"
 
 # --- what is needed, checked, never installed --------------------------------
 

@@ -159,7 +159,7 @@ main(void)
            "in the page cache before the load");
     }
 
-    p = resources_jsonl_create(2, NULL);
+    p = resources_jsonl_create(2, NULL, 1);
     line = 0;
 
     is_int(resources_jsonl_read(p, f, &line, handler, &rd), 0, "read");
