@@ -5,22 +5,26 @@
  * pieces the loader compressed (src/resources_gzip.h), as if it had been
  * compressed in advance, like a file of gzip_static.
  *
- * The body is built as for identity (the envelope, the commas, the facets
- * appended to pool buffers), but each record is a buffer pointing at its
- * piece in the map.  The bytes written between two pieces (a "run") become
- * stored blocks: their head is spliced in before the run when the next
- * piece comes, or at the end; their CRC-32 is taken as they are spliced,
- * and each piece's is combined with its stored operator.  A run always
- * starts a buffer of its own: a piece's buffer ends the one before.
+ * The body is written as for identity, in the same pool buffers (the
+ * envelope, the commas, the facets), but a record's piece is copied where
+ * its list form would be.  The bytes written between two pieces (a "run")
+ * are a stored block: bytes are kept before the run for its head (and, for
+ * the first run, the member's header), written when the next piece comes
+ * or at the end, once the run's length is known; the run's CRC-32 is taken
+ * then, and each piece's is combined with its stored operator.  A run
+ * longer than a stored block (64 KiB of facets) is cut into several: the
+ * only case where the body's buffers are split into links.
  */
 
 
 #include "ngx_http_resources_module.h"
 
 
+static ngx_int_t ngx_http_resources_gzip_open(ngx_http_resources_req_t *rq,
+    size_t head);
 static ngx_int_t ngx_http_resources_gzip_run(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_gzip_split(ngx_http_resources_req_t *rq,
-    ngx_buf_t *head, size_t n);
+    size_t n);
 static ngx_chain_t *ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq,
     u_char *pos, u_char *last);
 
@@ -34,7 +38,7 @@ static ngx_chain_t *ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq,
  * gzip_disable, a subrequest.
  */
 
-void
+ngx_int_t
 ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq)
 {
 #if (NGX_HTTP_GZIP)
@@ -46,50 +50,62 @@ ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq)
         || !(rq->s->header.flags & RESOURCES_HEADER_GZIP)
         || rq->out != NULL)
     {
-        return;
+        return NGX_OK;
     }
 
     r->gzip_vary = 1;
 
     if (ngx_http_gzip_ok(r) != NGX_OK) {
-        return;
+        return NGX_OK;
     }
 
     rq->gzip = 1;
-    rq->gz_run = rq->last;
     rq->gz_first = 1;
-    rq->gz_after = 0;
     rq->gz_crc = 0;
     rq->gz_size = 0;
+
+    /* the member's header, then the first stored block's head */
+
+    return ngx_http_resources_gzip_open(rq, RESOURCES_GZIP_HEADER_LEN + 5);
+
+#else
+
+    return NGX_OK;
+
 #endif
 }
 
 
-/* a record: the run before it closed, then its piece from the map */
+/* a record: the run before it closed, its piece copied, the next run */
 
 ngx_int_t
 ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
     const resources_record_t *rec)
 {
+    u_char  *p;
+
     if (rec->gz.data == NULL) {
         (void) ngx_http_resources_damaged(rq, "a record has no gzip piece");
         return NGX_ERROR;
     }
 
-    if (ngx_http_resources_gzip_run(rq) != NGX_OK
-        || ngx_http_resources_append_ref(rq, rec->gz.data, rec->gz.len)
-           != NGX_OK)
-    {
+    if (ngx_http_resources_gzip_run(rq) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    rq->gz_crc = (uint32_t) crc32_combine_op(rq->gz_crc, rec->gz.crc,
-                                             rec->gz.op);
-    rq->gz_size += rec->list_len + 1;
-    rq->gz_after = 1;
-    rq->gz_run = rq->last;
+    p = ngx_http_resources_reserve(rq, rec->gz.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
 
-    return NGX_OK;
+    rq->b->last = ngx_cpymem(p, rec->gz.data, rec->gz.len);
+
+    rq->gz_crc = resources_gzip_combine(rq->gz_crc, rec->gz.crc, rec->gz.op);
+    rq->gz_size += rec->list_len + 1;
+
+    /* the piece left a stored block open: the next run gives its length */
+
+    return ngx_http_resources_gzip_open(rq, 4);
 }
 
 
@@ -100,31 +116,18 @@ ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq)
 {
     u_char       *p;
     off_t         length;
-    ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
     if (ngx_http_resources_gzip_run(rq) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    b = ngx_create_temp_buf(rq->r->pool, RESOURCES_GZIP_END_LEN);
-    if (b == NULL) {
+    p = ngx_http_resources_reserve(rq, RESOURCES_GZIP_END_LEN);
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    p = b->last;
-    b->last = resources_gzip_end(p, rq->gz_crc, rq->gz_size, 0);
-
-    cl = ngx_alloc_chain_link(rq->r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
-    }
-
-    cl->buf = b;
-    cl->next = NULL;
-    *rq->last = cl;
-    rq->last = &cl->next;
-    rq->b = NULL;
+    rq->b->last = resources_gzip_end(p, rq->gz_crc, rq->gz_size, 0);
 
     length = 0;
 
@@ -138,136 +141,143 @@ ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq)
 }
 
 
-/*
- * The run from *rq->gz_run to the end: its CRC-32 and length counted, and
- * the head of its stored block spliced in before it (with the member's
- * header before the first run), or its blocks' heads when it is longer
- * than a block holds.  A piece's open block is closed even by an empty
- * run.
- */
+/* a run starts: head bytes kept for what goes before its bytes */
 
 static ngx_int_t
-ngx_http_resources_gzip_run(ngx_http_resources_req_t *rq)
+ngx_http_resources_gzip_open(ngx_http_resources_req_t *rq, size_t head)
 {
-    u_char       *p;
-    size_t        n, len;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl, *hd;
+    u_char  *p;
 
-    n = 0;
-
-    for (cl = *rq->gz_run; cl; cl = cl->next) {
-        len = cl->buf->last - cl->buf->pos;
-        rq->gz_crc = (uint32_t) crc32(rq->gz_crc, cl->buf->pos, (uInt) len);
-        n += len;
-    }
-
-    rq->gz_size += n;
-
-    if (n == 0 && !rq->gz_first && !rq->gz_after) {
-        return NGX_OK;
-    }
-
-    b = ngx_create_temp_buf(rq->r->pool, RESOURCES_GZIP_HEADER_LEN + 5);
-    if (b == NULL) {
+    p = ngx_http_resources_reserve(rq, head);
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    if (rq->gz_first) {
-        b->last = resources_gzip_header(b->last);
-    }
+    /* the buffer of p is the last link's */
 
-    if (n > RESOURCES_GZIP_STORED_MAX) {
-        return ngx_http_resources_gzip_split(rq, b, n);
-    }
-
-    p = b->last;
-    b->last = resources_gzip_stored(p, n, rq->gz_after);
-
-    hd = ngx_alloc_chain_link(rq->r->pool);
-    if (hd == NULL) {
-        return NGX_ERROR;
-    }
-
-    hd->buf = b;
-    hd->next = *rq->gz_run;
-    *rq->gz_run = hd;
-
-    if (rq->last == rq->gz_run) {
-        rq->last = &hd->next;
-    }
-
-    rq->gz_first = 0;
-    rq->gz_after = 0;
+    rq->gz_link = (ngx_chain_t *) ((u_char *) rq->last
+                                   - offsetof(ngx_chain_t, next));
+    rq->gz_at = p;
+    rq->gz_head = head;
+    rq->b->last = p + head;
 
     return NGX_OK;
 }
 
 
 /*
- * A run of more than a block: rebuilt as blocks of at most
- * RESOURCES_GZIP_STORED_MAX bytes, each after its head, buffers cut
- * where a block ends (the first head is written into head, after the
- * member's header when it is there)
+ * The run after the kept bytes, to the end of the body: its CRC-32 and
+ * length counted, its head written in the kept bytes (the member's header
+ * first for the first run; only LEN and NLEN after a piece, whose open
+ * block it completes), or, when it is longer than a stored block, cut
+ * into several
  */
 
 static ngx_int_t
-ngx_http_resources_gzip_split(ngx_http_resources_req_t *rq, ngx_buf_t *head,
-    size_t n)
+ngx_http_resources_gzip_run(ngx_http_resources_req_t *rq)
 {
-    u_char        *pos;
-    size_t         left, len, m;
-    ngx_buf_t     *b;
-    ngx_chain_t   *cl, *run, *out, **ll;
+    u_char       *p, *head;
+    size_t        n, len;
+    ngx_chain_t  *cl;
 
-    run = *rq->gz_run;
-    out = NULL;
-    ll = &out;
+    n = 0;
+    head = rq->gz_at;
+    p = head + rq->gz_head;
 
-    /* the first head, in the buffer that head points into */
+    for (cl = rq->gz_link; cl; cl = cl->next) {
+        if (cl != rq->gz_link) {
+            p = cl->buf->pos;
+        }
 
-    m = ngx_min(n, RESOURCES_GZIP_STORED_MAX);
-    left = m;
-    n -= m;
-
-    cl = ngx_alloc_chain_link(rq->r->pool);
-    if (cl == NULL) {
-        return NGX_ERROR;
+        len = cl->buf->last - p;
+        rq->gz_crc = (uint32_t) crc32(rq->gz_crc, p, (uInt) len);
+        n += len;
     }
 
-    head->last = resources_gzip_stored(head->last, m, rq->gz_after);
-    cl->buf = head;
-    *ll = cl;
-    ll = &cl->next;
+    rq->gz_size += n;
 
-    for ( /* void */ ; run; run = run->next) {
-        pos = run->buf->pos;
+    if (n > RESOURCES_GZIP_STORED_MAX) {
+        return ngx_http_resources_gzip_split(rq, n);
+    }
 
-        while (pos < run->buf->last) {
+    if (rq->gz_first) {
+        head = resources_gzip_header(head);
+    }
+
+    (void) resources_gzip_stored(head, n, !rq->gz_first);
+
+    rq->gz_first = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A run of more than a block: its bytes relinked as blocks of at most
+ * RESOURCES_GZIP_STORED_MAX bytes, each after its head; the first head in
+ * the kept bytes, the others in buffers of their own.  The body's buffers
+ * are cut where the run starts and where a block ends.
+ */
+
+static ngx_int_t
+ngx_http_resources_gzip_split(ngx_http_resources_req_t *rq, size_t n)
+{
+    u_char       *p, *pos, *last;
+    size_t        left, len;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl, *link, *next, **ll;
+
+    link = rq->gz_link;
+    b = link->buf;
+
+    left = ngx_min(n, RESOURCES_GZIP_STORED_MAX);
+    n -= left;
+
+    /* the first head, in the kept bytes, ends the run's first buffer */
+
+    p = rq->gz_at;
+
+    if (rq->gz_first) {
+        p = resources_gzip_header(p);
+    }
+
+    (void) resources_gzip_stored(p, left, !rq->gz_first);
+
+    pos = rq->gz_at + rq->gz_head;
+    last = b->last;
+    b->last = pos;
+    b->end = pos;
+
+    next = link->next;
+    ll = &link->next;
+
+    /* the run's bytes: the rest of that buffer, then the next ones */
+
+    for ( ;; ) {
+
+        while (pos < last) {
 
             if (left == 0) {
+                left = ngx_min(n, RESOURCES_GZIP_STORED_MAX);
+                n -= left;
+
                 b = ngx_create_temp_buf(rq->r->pool, 5);
                 if (b == NULL) {
                     return NGX_ERROR;
                 }
 
-                m = ngx_min(n, RESOURCES_GZIP_STORED_MAX);
-                n -= m;
-                left = m;
+                b->last = resources_gzip_stored(b->last, left, 0);
 
-                b->last = resources_gzip_stored(b->last, m, 0);
-
-                cl = ngx_alloc_chain_link(rq->r->pool);
+                cl = ngx_http_resources_gzip_link(rq, b->pos, b->last);
                 if (cl == NULL) {
                     return NGX_ERROR;
                 }
 
-                cl->buf = b;
                 *ll = cl;
                 ll = &cl->next;
             }
 
-            len = ngx_min((size_t) (run->buf->last - pos), left);
+            len = ngx_min((size_t) (last - pos), left);
 
             cl = ngx_http_resources_gzip_link(rq, pos, pos + len);
             if (cl == NULL) {
@@ -279,20 +289,26 @@ ngx_http_resources_gzip_split(ngx_http_resources_req_t *rq, ngx_buf_t *head,
             pos += len;
             left -= len;
         }
+
+        if (next == NULL) {
+            break;
+        }
+
+        pos = next->buf->pos;
+        last = next->buf->last;
+        next = next->next;
     }
 
     *ll = NULL;
-    *rq->gz_run = out;
     rq->last = ll;
     rq->b = NULL;
     rq->gz_first = 0;
-    rq->gz_after = 0;
 
     return NGX_OK;
 }
 
 
-/* a link to a buffer of bytes already in memory (pos .. last) */
+/* a link to bytes already in the body's memory (pos .. last) */
 
 static ngx_chain_t *
 ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq, u_char *pos,
@@ -311,11 +327,11 @@ ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq, u_char *pos,
         return NULL;
     }
 
+    b->start = pos;
     b->pos = pos;
     b->last = last;
-    b->start = pos;
     b->end = last;
-    b->memory = 1;
+    b->temporary = 1;
 
     cl->buf = b;
     cl->next = NULL;

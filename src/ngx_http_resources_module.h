@@ -273,12 +273,13 @@ struct ngx_http_resources_req_s {
     off_t                            length;
 
     /* resources_gzip: the body as a gzip stream (ngx_http_resources_gzip.c) */
-    ngx_chain_t                    **gz_run;      /* the bytes since a piece */
+    ngx_chain_t                     *gz_link;     /* the run's first link */
+    u_char                          *gz_at;       /* its kept bytes */
+    size_t                           gz_head;     /* how many */
     uint64_t                         gz_size;     /* identity bytes */
     uint32_t                         gz_crc;
     unsigned                         gzip:1;
-    unsigned                         gz_first:1;  /* no block yet */
-    unsigned                         gz_after:1;  /* a piece's block open */
+    unsigned                         gz_first:1;  /* the first run */
 };
 
 
@@ -454,7 +455,7 @@ ngx_int_t ngx_http_resources_link_header(ngx_http_resources_req_t *rq,
 ngx_uint_t ngx_http_resources_wants_html(ngx_http_request_t *r);
 
 /* ngx_http_resources_gzip.c */
-void ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq);
 ngx_int_t ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
     const resources_record_t *rec);
 ngx_int_t ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq);

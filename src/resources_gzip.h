@@ -87,6 +87,13 @@ size_t resources_gzip_read(const u_char *p, size_t room,
 int resources_gzip_check(z_stream *zs, const resources_gzip_piece_t *pc,
     const u_char *list, size_t len);
 
+/*
+ * The CRC-32 of bytes whose CRC is crc1 followed by bytes whose CRC is crc2
+ * and operator op: zlib's crc32_combine_op(), with PCLMULQDQ where the CPU
+ * has it
+ */
+uint32_t resources_gzip_combine(uint32_t crc1, uint32_t crc2, uint32_t op);
+
 /* the gzip member's header: RESOURCES_GZIP_HEADER_LEN bytes */
 u_char *resources_gzip_header(u_char *p);
 
