@@ -10,6 +10,8 @@
 #   make fuzz     FUZZ_SECONDS=N per fuzz target
 #   make test-asan  the tests under AddressSanitizer/UBSan, valgrind
 #   make bench    BENCH_N=N resources: req/s against nginx's own ceiling
+#   make relevance  the judged set of t/relevance/ (issue #22): the module
+#                 against MiniSearch and lunr, build/relevance/results.md
 #   make deb, make test-deb   Debian packages, and their install test
 #   make deps     install the missing Debian packages (as root)
 #   make promtool build/promtool/promtool, from Debian's prometheus package
@@ -68,7 +70,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench bench-postings bench-gzip node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -165,6 +167,26 @@ bench: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="wrk time wfrench"
 	@$(MAKE) --no-print-directory module loader
 	BENCH_N=$(BENCH_N) BENCH_VOCAB=$(BENCH_VOCAB) bench/run
+
+# search quality (docs/relevance.md): t/relevance/'s 202 resources and
+# judged queries searched by the module (public location, Debian's nginx),
+# MiniSearch and lunr with lunr-languages' French stemmer (npm, installed
+# into build/relevance/ from bench/relevance/package-lock.json);
+# success@1, success@3 and nDCG@10 per engine and category, also written to
+# build/relevance/results.md (and per query to results.tsv)
+relevance: module loader relevance-deps
+	node bench/relevance/run.mjs --deps $(BUILD)/relevance --out $(BUILD)/relevance
+
+relevance-deps: $(BUILD)/relevance/node_modules/.package-lock.json
+
+$(BUILD)/relevance/node_modules/.package-lock.json: bench/relevance/package.json \
+                                                    bench/relevance/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null \
+	    || $(MAKE) --no-print-directory install-packages PACKAGES="nodejs npm"
+	@mkdir -p $(BUILD)/relevance
+	cp bench/relevance/package.json bench/relevance/package-lock.json $(BUILD)/relevance/
+	npm ci --prefix $(BUILD)/relevance --no-audit --no-fund
+	@touch $@
 
 # the posting formats of a snapshot compared, what positions and deflate
 # pieces would cost (docs/format.md):
