@@ -45,7 +45,8 @@ LIBS        := -llmdb -llz4 -lz -lutf8proc -ljansson -lpcre2-8 -pthread
 SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \
                src/resources_atom.c src/resources_fields.c \
-               src/resources_html.c src/resources_gzip.c
+               src/resources_html.c src/resources_gzip.c \
+               src/resources_containers.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
                src/loader/resources_prepare.c \
                src/loader/resources_listing.c src/loader/resources_json.c \
@@ -193,8 +194,19 @@ $(BUILD)/relevance/node_modules/.package-lock.json: bench/relevance/package.json
 #   taskset -c 1 build/bench/postings_formats SNAPSHOT.mdb
 #   build/bench/text_costs CATALOGUE.jsonl
 #   taskset -c 1 build/bench/typo_walk SNAPSHOT.mdb
+#   taskset -c 1 build/bench/containers_bench SNAPSHOT.mdb   (schema 3's
+#                 container sets against u32 lists, flat bitmaps, CRoaring)
 bench-postings: $(BUILD)/bench/postings_formats $(BUILD)/bench/text_costs \
-                $(BUILD)/bench/typo_walk
+                $(BUILD)/bench/typo_walk $(BUILD)/bench/containers_bench
+
+# CRoaring is compared when libroaring-dev is there (postings_formats
+# installs it)
+$(BUILD)/bench/containers_bench: bench/containers_bench.c \
+                                 $(BUILD)/obj/resources_containers.o \
+                                 $(BUILD)/obj/resources_postings.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(if $(wildcard /usr/include/roaring/roaring.h),-DRESOURCES_BENCH_ROARING=1) \
+	    -o $@ $^ -llmdb -pthread $(if $(wildcard /usr/include/roaring/roaring.h),-lroaring)
 
 $(BUILD)/bench/postings_formats: bench/postings_formats.c \
                                  $(BUILD)/obj/resources_postings.o
