@@ -30,18 +30,23 @@ static ngx_chain_t *ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq,
 
 
 /*
- * Called before anything of a list's JSON body is written: whether it
- * goes compressed (rq->gzip).  As gzip_static does, a location that can
- * answer compressed marks the answer as varying with Accept-Encoding
- * (the Vary header then follows gzip_vary), and nginx's own tests decide
- * for the request: Accept-Encoding, gzip_http_version, gzip_proxied,
- * gzip_disable, a subrequest.
+ * Called before anything of a list's JSON body is written, with the
+ * number of records on the page: whether it goes compressed (rq->gzip).
+ * As gzip_static does, a location that can answer compressed marks the
+ * answer as varying with Accept-Encoding (the Vary header then follows
+ * gzip_vary), and nginx's own tests decide for the request:
+ * Accept-Encoding, gzip_http_version, gzip_proxied (with the ETag and
+ * Last-Modified the answer will have), gzip_disable, a subrequest.  A page
+ * without records stays identity: it would be stored blocks only (and
+ * nginx's gzip filter may compress it).
  */
 
 ngx_int_t
-ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq)
+ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq, size_t npage)
 {
 #if (NGX_HTTP_GZIP)
+    ngx_int_t            rc;
+    ngx_table_elt_t      etag;
     ngx_http_request_t  *r;
 
     r = rq->r;
@@ -55,7 +60,25 @@ ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq)
 
     r->gzip_vary = 1;
 
-    if (ngx_http_gzip_ok(r) != NGX_OK) {
+    if (npage == 0) {
+        return NGX_OK;
+    }
+
+    /* gzip_proxied no_etag, no_last_modified look at them: as sent */
+
+    ngx_memzero(&etag, sizeof(ngx_table_elt_t));
+    etag.hash = 1;
+    ngx_str_set(&etag.key, "ETag");
+    etag.value = rq->snap->view[rq->vi].etag;
+
+    r->headers_out.etag = &etag;
+    r->headers_out.last_modified_time = rq->snap->view[rq->vi].built;
+
+    rc = ngx_http_gzip_ok(r);
+
+    r->headers_out.etag = NULL;
+
+    if (rc != NGX_OK) {
         return NGX_OK;
     }
 

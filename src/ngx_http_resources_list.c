@@ -635,7 +635,7 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
                                             ls->limit);
     }
 
-    if (ngx_http_resources_gzip_start(rq) != NGX_OK
+    if (ngx_http_resources_gzip_start(rq, ls->npage) != NGX_OK
         || ngx_http_resources_append_literal(rq, "{\"total\":") != NGX_OK
         || ngx_http_resources_append_int(rq, ls->total) != NGX_OK
         || ngx_http_resources_append_literal(rq, ",\"offset\":") != NGX_OK

@@ -420,6 +420,14 @@ ngx_http_resources_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->strict_args, prev->strict_args, 1);
     ngx_conf_merge_value(conf->gzip, prev->gzip, 0);
 
+#if !(NGX_HTTP_GZIP)
+    if (conf->gzip && !prev->gzip) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0, "\"resources_gzip\" needs"
+                           " an nginx built with the gzip module: answers"
+                           " stay uncompressed");
+    }
+#endif
+
     /*
      * Left unset when no level sets it: then on, but in a private
      * location (staff's searches are not counted unless asked):

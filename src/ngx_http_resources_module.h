@@ -455,7 +455,8 @@ ngx_int_t ngx_http_resources_link_header(ngx_http_resources_req_t *rq,
 ngx_uint_t ngx_http_resources_wants_html(ngx_http_request_t *r);
 
 /* ngx_http_resources_gzip.c */
-ngx_int_t ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq,
+    size_t npage);
 ngx_int_t ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
     const resources_record_t *rec);
 ngx_int_t ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq);

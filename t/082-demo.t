@@ -154,6 +154,11 @@ unlike $body, qr/<!--#/, 'with SSI';
 ($status, $h, $body) = http_request('/resources?kw=QPV');
 is $status, 200, 'the API';
 like $body, qr/^\{"total":3,/, 'JSON, three QPV resources';
+($status, $h, $body) = http_request('/resources?kw=QPV',
+                                    headers => { 'Accept-Encoding' => 'gzip' });
+is $h->{'content-encoding'}, 'gzip', 'the API compresses its lists'
+    . ' (resources_gzip)';
+is $h->{vary}, 'Accept-Encoding', 'with Vary';
 ($status) = http_request('/staff/resources/note-interne-budget-2025');
 is $status, 200, 'the staff location';
 ($status, $h) = http_request('/resources-status');
