@@ -499,8 +499,7 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
     }
 
     if (rq->nwords == NGX_HTTP_RESOURCES_WORDS_MAX) {
-        rq->too_many = 1;
-        return 1;
+        return 0;                       /* resources_q_parse() says not */
     }
 
     rq->nwords++;
@@ -535,6 +534,253 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
     }
 
     return 0;
+}
+
+
+/* lists as one, by docno, each docno's best field */
+
+static ngx_int_t
+ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
+    const resources_posting_t *lists, size_t n, resources_posting_t *p)
+{
+    size_t     i, total;
+    uint32_t  *out;
+
+    p->scored = 1;
+
+    if (n <= 1) {
+        p->data = n ? lists[0].data : NULL;
+        p->n = n ? lists[0].n : 0;
+        return NGX_OK;
+    }
+
+    for (i = 0, total = 0; i < n; i++) {
+        total += lists[i].n;
+    }
+
+    out = ngx_http_resources_alloc(rq, (total + 1) * 2 * sizeof(uint32_t));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    p->n = resources_union(lists, n, out, out + total + 1);
+    p->data = (u_char *) out;
+
+    return NGX_OK;
+}
+
+
+/* a word of q as one list: its posting, or the union of a prefix's words */
+
+static ngx_int_t
+ngx_http_resources_word_list(ngx_http_resources_req_t *rq,
+    const resources_str_t *word, ngx_uint_t prefix, resources_posting_t *p)
+{
+    if (!prefix) {
+        return ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
+                                          word->data, word->len, p);
+    }
+
+    /* the slot after the lists: free, and never read as one */
+
+    if (ngx_http_resources_prefix(rq, word->data, word->len,
+                                  &rq->lists[rq->nlists])
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    rq->prefix_at = 0;
+
+    return ngx_http_resources_union_of(rq, rq->prefix, rq->nprefix, p);
+}
+
+
+/*
+ * A unit of q (a piece, a phrase, an alternative, an exclusion) as one
+ * list: the docnos that have all its words, each with the worst of their
+ * best fields (the field where they are all found, at least); its last
+ * word a prefix when it is one
+ */
+
+static ngx_int_t
+ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
+    const resources_q_unit_t *u, resources_posting_t *p)
+{
+    size_t                i, j, k, c, cap, m;
+    uint32_t             *docs, *out, e, f;
+    ngx_uint_t            prefix;
+    resources_posting_t   lists[RESOURCES_Q_WORDS_MAX];
+    resources_posting_t   work[RESOURCES_Q_WORDS_MAX];
+    size_t                at[RESOURCES_Q_WORDS_MAX];
+
+    k = u->nwords;
+    cap = SIZE_MAX;
+
+    p->data = NULL;
+    p->n = 0;
+    p->scored = 1;
+
+    for (i = 0; i < k; i++) {
+        prefix = (i == k - 1 && (u->flags & RESOURCES_Q_PREFIX));
+
+        if (ngx_http_resources_word_list(rq, &qs->word[u->word + i].text,
+                                         prefix, &lists[i])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (lists[i].n == 0) {
+            return NGX_OK;              /* a word nowhere: none */
+        }
+
+        work[i] = lists[i];
+        cap = ngx_min(cap, lists[i].n);
+    }
+
+    if (k == 1) {
+        *p = lists[0];
+        p->scored = 1;
+        return NGX_OK;
+    }
+
+    docs = ngx_http_resources_alloc(rq, (2 * cap + 1) * sizeof(uint32_t));
+    if (docs == NULL) {
+        return NGX_ERROR;
+    }
+
+    out = docs + cap;
+
+    m = resources_intersect(work, k, 0, rq->s->header.ndocs, docs, NULL);
+
+    ngx_memzero(at, sizeof(at));
+
+    for (j = 0; j < m; j++) {
+        f = RESOURCES_FIELD_TITLE;
+
+        for (i = 0; i < k; i++) {
+            c = resources_gallop(lists[i].data, lists[i].n, at[i], docs[j]);
+            at[i] = c;
+
+            if (c < lists[i].n) {
+                e = resources_get_u32(lists[i].data + c * sizeof(uint32_t));
+
+                if (RESOURCES_DOCNO(e) == docs[j]) {
+                    f = ngx_min(f, RESOURCES_FIELD(e));
+                }
+            }
+        }
+
+        out[j] = docs[j] << 2 | f;
+    }
+
+    p->data = (u_char *) out;
+    p->n = m;
+
+    return NGX_OK;
+}
+
+
+/*
+ * q as parsed: each word of a plain unit a list (as before the syntax:
+ * relevance from bitmaps, a large prefix as a byte per docno), an OR
+ * group one list (the union of its units), the exclusions one list of
+ * the docnos they hold (rq->excluded), taken out of the result by the
+ * intersection
+ */
+
+static ngx_int_t
+ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
+{
+    size_t                i, j, k, n, nx;
+    unsigned              flags;
+    resources_posting_t   alts[RESOURCES_Q_WORDS_MAX], *p;
+    resources_posting_t   excl[RESOURCES_Q_WORDS_MAX];
+    resources_q_unit_t   *u;
+
+    nx = 0;
+
+    for (i = 0; i < qs->nunits; i = j) {
+        u = &qs->unit[i];
+
+        if (u->flags & RESOURCES_Q_IGNORED) {
+            break;
+        }
+
+        for (j = i + 1;
+             j < qs->nunits && qs->unit[j].group == u->group
+             && !(qs->unit[j].flags & RESOURCES_Q_IGNORED);
+             j++)
+        { /* void */ }
+
+        if (u->flags & RESOURCES_Q_NEGATED) {
+            if (ngx_http_resources_unit(rq, qs, u, &excl[nx]) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            nx += (excl[nx].n != 0);
+            continue;
+        }
+
+        if (j - i == 1) {
+
+            /* a plain unit: a list a word */
+
+            for (k = 0; k < u->nwords; k++) {
+                flags = (k + 1 == (size_t) u->nwords
+                         && (u->flags & RESOURCES_Q_PREFIX))
+                        ? RESOURCES_WORD_LAST : 0;
+
+                (void) ngx_http_resources_word(rq,
+                                               qs->word[u->word + k].text.data,
+                                               qs->word[u->word + k].text.len,
+                                               flags);
+                if (rq->failed) {
+                    return NGX_ERROR;
+                }
+            }
+
+            continue;
+        }
+
+        /* an OR group: one list */
+
+        for (k = i, n = 0; k < j; k++) {
+            if (ngx_http_resources_unit(rq, qs, &qs->unit[k], &alts[n])
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            n += (alts[n].n != 0);
+        }
+
+        p = &rq->lists[rq->nlists];
+
+        if (ngx_http_resources_union_of(rq, alts, n, p) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        rq->nlists++;
+        rq->nwords++;
+
+        if (p->n == 0) {
+            rq->empty = 1;
+        }
+    }
+
+    if (nx) {
+        if (ngx_http_resources_union_of(rq, excl, nx, &rq->excluded)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        rq->exclude = (rq->excluded.n != 0);
+    }
+
+    return NGX_OK;
 }
 
 
@@ -651,8 +897,8 @@ ngx_http_resources_any_of(ngx_http_resources_req_t *rq, u_char kind,
 ngx_int_t
 ngx_http_resources_filters(ngx_http_resources_req_t *rq)
 {
-    u_char                *folded, c;
-    size_t                 i;
+    u_char                *folded, *buf;
+    size_t                 i, room;
     ngx_int_t              rc;
     ssize_t                flen;
     resources_posting_t   *p;
@@ -733,33 +979,28 @@ ngx_http_resources_filters(ngx_http_resources_req_t *rq)
                && rq->q.facets == 0);
 
     if (rq->q.q.len) {
-        flen = ngx_http_resources_fold(rq, &rq->q.q, &folded);
+        rq->qs = ngx_palloc(rq->r->pool, sizeof(resources_q_t));
+        room = RESOURCES_Q_ROOM(rq->q.q.len);
+        buf = ngx_pnalloc(rq->r->pool, room);
+        if (rq->qs == NULL || buf == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
 
-        if (flen < 0) {
+        if (resources_q_parse(rq->q.q.data, rq->q.q.len, buf, room, rq->qs)
+            != 0)
+        {
             return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
                                             "\"q\" cannot be read as text");
         }
 
-        /*
-         * Folding trims spaces, but a q that ends with one ends with a
-         * whole word: its last word is no prefix (the buffer has room)
-         */
+        /* exclusions and OR groups: relevance from the lists only */
 
-        c = rq->q.q.data[rq->q.q.len - 1];
-
-        if (flen > 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-            folded[flen++] = ' ';
+        if (rq->qs->syntax) {
+            rq->top = 0;
         }
 
-        resources_words(folded, (size_t) flen, ngx_http_resources_word, rq);
-
-        if (rq->failed) {
+        if (ngx_http_resources_q(rq, rq->qs) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (rq->too_many) {
-            return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
-                                            "\"q\" has more than 10 words");
         }
     }
 

@@ -60,6 +60,9 @@ static ngx_int_t ngx_http_resources_list_bitmaps(ngx_http_resources_req_t *rq,
     ngx_http_resources_list_t *ls);
 static ngx_int_t ngx_http_resources_list_intersect(
     ngx_http_resources_req_t *rq, ngx_http_resources_list_t *ls);
+static size_t ngx_http_resources_list_exclude(ngx_http_resources_req_t *rq,
+    uint32_t *res, uint32_t *score, size_t n);
+static ngx_int_t ngx_http_resources_list_query(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
     ngx_http_resources_list_t *ls);
 static ngx_int_t ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
@@ -301,7 +304,8 @@ ngx_http_resources_list_ready(ngx_http_resources_req_t *rq,
 
     if (rq->table.n
         && !(rq->nlists == 1 && rq->nwords == 0 && rq->dense == NULL
-             && ls->lo == 0 && ls->hi == s->header.ndocs && !rq->empty))
+             && ls->lo == 0 && ls->hi == s->header.ndocs && !rq->empty
+             && !rq->exclude))
     {
         rq->table.n = 0;
     }
@@ -325,7 +329,8 @@ ngx_http_resources_list_one(ngx_http_resources_req_t *rq,
     resources_posting_t  *p;
 
     if (rq->empty || rq->nlists != 1 || ls->sort != RESOURCES_SORT_NEWEST
-        || (rq->q.facets && rq->table.n == 0) || rq->dense != NULL)
+        || (rq->q.facets && rq->table.n == 0) || rq->dense != NULL
+        || rq->exclude)
     {
         return NGX_DECLINED;
     }
@@ -369,7 +374,8 @@ ngx_http_resources_list_title_map(ngx_http_resources_req_t *rq,
     resources_posting_t  *p;
 
     if (ls->walk == NULL || rq->q.facets || rq->nlists != 1
-        || rq->bits[0] == NULL || rq->dense != NULL || rq->empty)
+        || rq->bits[0] == NULL || rq->dense != NULL || rq->empty
+        || rq->exclude)
     {
         return NGX_DECLINED;
     }
@@ -413,6 +419,10 @@ ngx_http_resources_list_bitmaps(ngx_http_resources_req_t *rq,
     uint32_t   *res, *score, *sorted;
     uint64_t   *bits;
     ngx_uint_t  page_only;
+
+    if (rq->exclude) {
+        return NGX_DECLINED;            /* the intersection excludes */
+    }
 
     page_only = (ls->sort == RESOURCES_SORT_NEWEST);
 
@@ -513,10 +523,55 @@ ngx_http_resources_list_intersect(ngx_http_resources_req_t *rq,
                           : resources_intersect_dense(rq->lists, rq->nlists,
                                                       ls->lo, ls->hi,
                                                       rq->dense, res, score);
+
+    if (rq->exclude) {
+        ls->total = ngx_http_resources_list_exclude(rq, res, score,
+                                                    ls->total);
+    }
     ls->res = res;
     ls->score = score;
 
     return NGX_OK;
+}
+
+
+/*
+ * The result less the docnos of q's exclusions (rq->excluded, in docno
+ * order), in place
+ */
+
+static size_t
+ngx_http_resources_list_exclude(ngx_http_resources_req_t *rq, uint32_t *res,
+    uint32_t *score, size_t n)
+{
+    size_t                      i, j, c;
+    uint32_t                    d;
+    const resources_posting_t  *x;
+
+    x = &rq->excluded;
+
+    for (i = 0, j = 0, c = 0; i < n; i++) {
+        d = res[i];
+        c = resources_gallop(x->data, x->n, c, d);
+
+        if (c < x->n
+            && RESOURCES_DOCNO(resources_get_u32(x->data
+                                                 + c * sizeof(uint32_t)))
+               == d)
+        {
+            continue;
+        }
+
+        res[j] = d;
+
+        if (score) {
+            score[j] = score[i];
+        }
+
+        j++;
+    }
+
+    return j;
 }
 
 
@@ -684,5 +739,50 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
+    if (ngx_http_resources_list_query(rq) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_resources_append_literal(rq, "}\n");
+}
+
+
+/*
+ * What the list says of q, when there is something to say:
+ * "query":{"ignored":[...]}, the pieces of q (as typed) whose words were
+ * not used, past the limit
+ */
+
+static ngx_int_t
+ngx_http_resources_list_query(ngx_http_resources_req_t *rq)
+{
+    size_t               i, n;
+    resources_q_unit_t  *u;
+
+    if (rq->qs == NULL || rq->qs->nignored == 0) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_resources_append_literal(rq, ",\"query\":{\"ignored\":[")
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    for (i = 0, n = 0; i < rq->qs->nunits; i++) {
+        u = &rq->qs->unit[i];
+
+        if (!(u->flags & (RESOURCES_Q_IGNORED | RESOURCES_Q_CUT))) {
+            continue;
+        }
+
+        if ((n++ && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_string(rq, u->text.data, u->text.len)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_resources_append_literal(rq, "]}");
 }

@@ -198,7 +198,7 @@ void ngx_http_resources_work_done(void);
  * store.c) share
  */
 
-#define NGX_HTTP_RESOURCES_WORDS_MAX     10   /* required words of q */
+#define NGX_HTTP_RESOURCES_WORDS_MAX     RESOURCES_Q_WORDS_MAX /* of q */
 #define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
 #define NGX_HTTP_RESOURCES_LISTS_MAX     RESOURCES_INTERSECT_MAX
 #define NGX_HTTP_RESOURCES_YEARS         10000 /* 0000 .. 9999 */
@@ -246,6 +246,12 @@ struct ngx_http_resources_req_s {
     ngx_uint_t                       nprefix;
     ngx_uint_t                       prefix_at;   /* 1 + its list, or 0 */
 
+    /* q as parsed (its syntax, its words, what was ignored), or NULL */
+    resources_q_t                   *qs;
+
+    /* q's exclusions: the docnos they hold, as entries in docno order */
+    resources_posting_t              excluded;
+
     /* q's terms, for relevance from bitmaps (when rq->top) */
     ngx_http_resources_term_t       *terms;
     ngx_uint_t                       nterms;
@@ -258,7 +264,7 @@ struct ngx_http_resources_req_s {
     unsigned                         empty:1;     /* a term is unknown */
     unsigned                         atom:1;      /* the body is a feed */
     unsigned                         html:1;      /* the body is HTML */
-    unsigned                         too_many:1;
+    unsigned                         exclude:1;   /* excluded: a filter */
     unsigned                         failed:1;
     unsigned                         top:1;       /* relevance from bitmaps */
 

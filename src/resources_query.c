@@ -533,3 +533,352 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
 
     return 0;
 }
+
+
+/*
+ * q's syntax (resources_q_parse): a piece at a time, from the raw text
+ */
+
+#define RESOURCES_Q_TOKEN_UNIT  0
+#define RESOURCES_Q_TOKEN_OR    1
+
+
+typedef struct {
+    const u_char  *start;       /* as typed */
+    const u_char  *end;
+    const u_char  *in;          /* its text: without "-" and quotes */
+    const u_char  *in_end;
+    unsigned       kind;        /* RESOURCES_Q_TOKEN_* */
+    unsigned       negated:1;
+    unsigned       phrase:1;
+} resources_q_token_t;
+
+
+typedef struct {
+    resources_q_t  *out;
+    u_char         *at;         /* where the next word is copied */
+    u_char         *words_end;
+    size_t          room;       /* words the unit may still take */
+    size_t          k;          /* its words (not stop words) */
+    size_t          kept;       /* of them, copied */
+    size_t          pos;        /* words seen, stop words too */
+    unsigned        last;       /* the last word was a whole-text LAST */
+} resources_q_walk_t;
+
+
+static int
+resources_q_space(u_char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+           || c == '\v';
+}
+
+
+/* the length of a quote mark at p ("  U+201C U+201D U+00AB U+00BB), or 0 */
+
+static size_t
+resources_q_quote(const u_char *p, const u_char *end)
+{
+    if (*p == '"') {
+        return 1;
+    }
+
+    if (end - p >= 2 && p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb)) {
+        return 2;
+    }
+
+    if (end - p >= 3 && p[0] == 0xe2 && p[1] == 0x80
+        && (p[2] == 0x9c || p[2] == 0x9d))
+    {
+        return 3;
+    }
+
+    return 0;
+}
+
+
+/* the next piece of q from *pp; 0 at the end */
+
+static int
+resources_q_token(const u_char **pp, const u_char *end,
+    resources_q_token_t *t)
+{
+    size_t         n, m;
+    const u_char  *p, *c;
+
+    p = *pp;
+
+    while (p < end && resources_q_space(*p)) {
+        p++;
+    }
+
+    if (p == end) {
+        *pp = p;
+        return 0;
+    }
+
+    t->start = p;
+    t->kind = RESOURCES_Q_TOKEN_UNIT;
+    t->negated = 0;
+    t->phrase = 0;
+
+    if (*p == '-' && end - p >= 2 && !resources_q_space(p[1])
+        && p[1] != '-')
+    {
+        t->negated = 1;
+        p++;
+    }
+
+    n = resources_q_quote(p, end);
+
+    if (n) {
+        for (c = p + n; c < end; c++) {
+            m = resources_q_quote(c, end);
+
+            if (m) {
+                t->phrase = 1;
+                t->in = p + n;
+                t->in_end = c;
+                t->end = c + m;
+                *pp = c + m;
+                return 1;
+            }
+        }
+
+        /* a quote that nothing closes: plain text */
+
+        t->negated = 0;
+        p = t->start;
+    }
+
+    for (c = p; c < end && !resources_q_space(*c); c++) { /* void */ }
+
+    t->in = p;
+    t->in_end = c;
+    t->end = c;
+    *pp = c;
+
+    if (!t->negated && c - p == 2 && p[0] == 'O' && p[1] == 'R') {
+        t->kind = RESOURCES_Q_TOKEN_OR;
+    }
+
+    return 1;
+}
+
+
+static int
+resources_q_word(void *data, const u_char *word, size_t len, unsigned flags)
+{
+    resources_q_walk_t  *w = data;
+
+    resources_q_word_t  *qw;
+
+    w->pos++;
+    w->last = 0;
+
+    if (flags & RESOURCES_WORD_STOP) {
+        return 0;
+    }
+
+    w->k++;
+    w->last = (flags & RESOURCES_WORD_LAST) != 0;
+
+    if (w->kept == w->room || (size_t) (w->words_end - w->at) < len) {
+        return 0;
+    }
+
+    qw = &w->out->word[w->out->nwords + w->kept++];
+
+    memcpy(w->at, word, len);
+    qw->text.data = w->at;
+    qw->text.len = len;
+    qw->pos = (uint16_t) (w->pos - 1);
+    qw->unit = (uint16_t) w->out->nunits;
+
+    w->at += len;
+
+    return 0;
+}
+
+
+int
+resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
+    resources_q_t *out)
+{
+    size_t               i, j, n;
+    ssize_t              flen;
+    u_char              *scratch, *at;
+    unsigned             prev, join, group, full;
+    const u_char        *p, *end;
+    resources_q_walk_t   w;
+    resources_q_unit_t  *u;
+    resources_q_token_t  tok[2], *t;
+
+    memset(out, 0, sizeof(resources_q_t));
+
+    if (cap < RESOURCES_Q_ROOM(len)) {
+        return -1;
+    }
+
+    w.out = out;
+    w.at = buf;
+    w.words_end = buf + RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX;
+    scratch = w.words_end;
+
+    p = q;
+    end = q + len;
+
+    prev = 0;                   /* the piece before: a unit, not negated */
+    group = 0;
+    full = 0;                   /* the limit is reached: the rest ignored */
+    n = 0;                      /* tokens read ahead in tok[] */
+
+    for ( ;; ) {
+
+        if (n == 0) {
+            if (!resources_q_token(&p, end, &tok[0])) {
+                break;
+            }
+
+            n = 1;
+        }
+
+        t = &tok[0];
+        join = 0;
+
+        if (t->kind == RESOURCES_Q_TOKEN_OR) {
+
+            /* OR between two pieces that are neither "-" nor OR */
+
+            if (n == 1 && resources_q_token(&p, end, &tok[1])) {
+                n = 2;
+            }
+
+            if (prev && n == 2 && tok[1].kind == RESOURCES_Q_TOKEN_UNIT
+                && !tok[1].negated)
+            {
+                tok[0] = tok[1];
+                n = 1;
+                join = 1;
+
+            } else {
+                t->kind = RESOURCES_Q_TOKEN_UNIT;     /* the word "OR" */
+            }
+        }
+
+        if (!join) {
+            group++;
+        }
+
+        prev = !t->negated;
+
+        /* its words */
+
+        flen = resources_fold(t->in, (size_t) (t->in_end - t->in), scratch,
+                              cap - (size_t) (scratch - buf));
+        if (flen < 0) {
+            return -1;
+        }
+
+        at = w.at;
+        w.k = 0;
+        w.kept = 0;
+        w.pos = 0;
+        w.last = 0;
+        w.room = full ? 0 : RESOURCES_Q_WORDS_MAX - out->nwords;
+
+        (void) resources_words(scratch, (size_t) flen, resources_q_word, &w);
+
+        if (w.k == 0) {
+            goto next;                  /* stop words, punctuation */
+        }
+
+        if (out->nunits == RESOURCES_Q_UNITS_MAX) {
+
+            /* only ignored units can be that many: the last one grows */
+
+            u = &out->unit[out->nunits - 1];
+            w.at = at;
+
+            if (u->flags & RESOURCES_Q_IGNORED) {
+                u->text.len = (size_t) (t->end - u->text.data);
+            }
+
+            goto next;
+        }
+
+        u = &out->unit[out->nunits];
+        u->text.data = t->start;
+        u->text.len = (size_t) (t->end - t->start);
+        u->word = (uint16_t) out->nwords;
+        u->group = (uint16_t) group;
+        u->flags = (t->negated ? RESOURCES_Q_NEGATED : 0)
+                   | (t->phrase ? RESOURCES_Q_PHRASE : 0);
+
+        if (w.kept < w.k) {
+
+            /*
+             * Past the limit: a plain piece or a phrase keeps its first
+             * words (unless it is an alternative), any other is ignored
+             */
+
+            if (w.kept && !t->negated && !join) {
+                u->flags |= RESOURCES_Q_CUT;
+
+            } else {
+                u->flags |= RESOURCES_Q_IGNORED;
+                w.kept = 0;
+                w.at = at;              /* its words are not kept */
+            }
+
+            full = 1;
+            out->nignored++;
+        }
+
+        u->nwords = (uint16_t) w.kept;
+        out->nwords += w.kept;
+        out->nunits++;
+
+        /*
+         * The last piece's last word is also a prefix when the text ends
+         * there: typed on, not closed by a quote, a space or a separator
+         */
+
+        if (t->end == end && w.last && !t->negated && !t->phrase
+            && !(u->flags & (RESOURCES_Q_IGNORED | RESOURCES_Q_CUT))
+            && out->word[out->nwords - 1].text.len >= 2)
+        {
+            u->flags |= RESOURCES_Q_PREFIX;
+        }
+
+    next:
+
+        if (n == 2) {
+            tok[0] = tok[1];
+        }
+
+        n--;
+    }
+
+    /* an exclusion, or a group of two or more, is used */
+
+    for (i = 0; i < out->nunits; i = j) {
+        u = &out->unit[i];
+
+        for (j = i + 1;
+             j < out->nunits && out->unit[j].group == u->group
+             && !(out->unit[j].flags & RESOURCES_Q_IGNORED);
+             j++)
+        { /* void */ }
+
+        if (u->flags & RESOURCES_Q_IGNORED) {
+            break;
+        }
+
+        if ((u->flags & RESOURCES_Q_NEGATED) || j - i > 1) {
+            out->syntax = 1;
+        }
+    }
+
+    return 0;
+}

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "resources_text.h"
+
 
 #define RESOURCES_QUERY_MAX_KW      16      /* kw parameters, at most */
 #define RESOURCES_QUERY_MAX_TYPE    16      /* type parameters, at most */
@@ -85,6 +87,73 @@ typedef struct {
 int resources_query_parse(const u_char *args, size_t len, u_char *buf,
     int64_t max_limit, unsigned flags, resources_query_t *q, char *err,
     size_t errlen);
+
+/*
+ * The text of q, as a search box user types it (docs/api.md, "Full-text
+ * search"): pieces separated by white space; a piece is a word (or several
+ * that the text splits into: "tiers-lieux"), "a phrase" in quotes (",
+ * \u201c \u201d, \u00ab \u00bb: any closes any), -word or -"a phrase" (an
+ * exclusion), or OR (upper case) between two pieces that are neither an
+ * exclusion nor OR: they are alternatives, a group.  Anything unbalanced
+ * (a quote that nothing closes, a lone or doubled "-", OR first, last, or
+ * next to an exclusion or another OR) is read as plain text.  Each piece
+ * is folded and split into words as the loader does (resources_words): stop
+ * words are not kept.  The first RESOURCES_Q_WORDS_MAX words are used; a
+ * piece past them is ignored (an alternative or an exclusion whole, a plain
+ * piece or a phrase from its first word past the limit), and so is every
+ * piece after it.  Only pieces with words are kept, as units.
+ */
+
+#define RESOURCES_Q_WORDS_MAX       10      /* words of q used, at most */
+#define RESOURCES_Q_UNITS_MAX       32      /* units kept (more: merged) */
+
+#define RESOURCES_Q_NEGATED         0x01    /* -word, -"phrase" */
+#define RESOURCES_Q_PHRASE          0x02    /* "phrase" (or -"phrase") */
+#define RESOURCES_Q_PREFIX          0x04    /* its last word: also a prefix */
+#define RESOURCES_Q_IGNORED         0x08    /* past the limit: none used */
+#define RESOURCES_Q_CUT             0x10    /* only its first words used */
+
+
+typedef struct {
+    resources_str_t  text;      /* as typed, with its "-" and quotes */
+    uint16_t         word;      /* its first word in words[] */
+    uint16_t         nwords;    /* its words used (0: IGNORED) */
+    uint16_t         group;     /* units of an OR group share it */
+    uint16_t         flags;     /* RESOURCES_Q_* */
+} resources_q_unit_t;
+
+
+typedef struct {
+    resources_str_t  text;      /* folded and stemmed */
+    uint16_t         pos;       /* its place in its unit, stop words too */
+    uint16_t         unit;
+} resources_q_word_t;
+
+
+typedef struct {
+    resources_q_unit_t  unit[RESOURCES_Q_UNITS_MAX];
+    size_t              nunits;
+    resources_q_word_t  word[RESOURCES_Q_WORDS_MAX];
+    size_t              nwords;
+    size_t              nignored;   /* units IGNORED or CUT */
+    unsigned            syntax:1;   /* an exclusion or an OR group used */
+} resources_q_t;
+
+
+/* the room resources_q_parse() needs in buf for a q of len bytes */
+#define RESOURCES_Q_ROOM(len)                                                \
+    ((len) * RESOURCES_FOLD_RATIO + 16                                       \
+     + RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX)
+
+/*
+ * Parses q[0 .. len) (valid UTF-8: resources_query_parse() checked it)
+ * into out; the words are written into buf (cap bytes, at least
+ * RESOURCES_Q_ROOM(len)).  Returns 0, or -1 when the text cannot be
+ * folded.  The units of out are in the order of q; the units of a group
+ * are consecutive; the IGNORED ones come last.
+ */
+int resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
+    resources_q_t *out);
 
 /*
  * Percent-decodes src into dst ("+" is a space when plus is set); returns

@@ -36,6 +36,11 @@ our @Public = (
     '/resources/_keywords?prefix=qua', '/resources/_types',
     '/resources/_types?prefix=cl', '/resources/secret-3', '/resources/secret-6',
     '/resources/secret-9',
+    # q's syntax: private words excluded or as alternatives
+    '/resources?q=-zorglub', '/resources?q=-ressource', '/resources?q=-ouvert&facets=kw,type,year',
+    '/resources?q=zorglub%20OR%20ressource', '/resources?q=ressource%20OR%20zorg',
+    '/resources?q=quantique%20OR%20xylophage&facets=kw', '/resources?q=-%22zorglub%20confidentiel%22&sort=title',
+    '/resources/_feed?q=-ouvert',
 );
 
 no_shuffle();

@@ -263,6 +263,15 @@ sub requests {
         '/resources?kw=Alimentation%20durable&type=Autres&facets=kw,type',
         '/resources?kw=budget%20participatif&q=kermesse&sort=relevance',
         '/resources?q=kermesse%20vol&facets=kw', '/resources?kw=QPV&q=zorb&facets=type',
+        # q's syntax: private words excluded, as alternatives, in phrases
+        '/resources?q=-kermesse', '/resources?q=-kermesse&facets=kw,type,year&limit=0',
+        '/resources?q=vol%20-kermesse&sort=title', '/resources?q=kermesse%20OR%20vol',
+        '/resources?q=vol%20OR%20kermes', '/resources?q=kermesse%20OR%20xylo%20OR%20zorglub',
+        '/resources?q=-%22kermesse%20vol%22&facets=kw&limit=0',
+        '/resources?q=%22kermesse%20vol%22%20OR%20zorb', '/resources/_feed?q=-kermesse',
+        '/resources?kw=QPV&q=zorglub%20OR%20xylo%20-kermesse&facets=type',
+        '/resources?q=-budget%20-confidentiel&sort=oldest&limit=100',
+        '/resources?q=v1%20v2%20v3%20v4%20v5%20v6%20v7%20v8%20v9%20vol%20kermesse%20-kermesse',
         '/resources/_nothing', '/resources/a/b', '/resources/_meta/x', '/resourcesx';
     for my $p ('a' .. 'z', '0', '2', 'é', 'É', 'q', 'Q', 'qp', 'QPV', 'ti', 'TI', 'tiers', 'TIERS-L',
                'mo', 'monnaie', 'Monnaie l', 'bu', 'budget', 'al', 'conf', 'co', 'ec', 'éc', 'ess')
@@ -289,6 +298,7 @@ sub requests {
         [ kw => 'Confidentiel' ], [ type => 'Classifié' ], [ kw => 'monnaie locale' ],
         [ kw => 'Budget participatif' ], [ kw => 'Alimentation durable' ],
         [ q => 'kermesse' ], [ q => 'kermes' ], [ q => 'zorglub' ], [ q => 'xylo' ],
+        [ q => '-kermesse' ], [ q => 'kermesse OR' ], [ q => '-"kermesse vol"' ],
         [ from => '2031' ], [ to => '2031' ],
     );
     my @lists;

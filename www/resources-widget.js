@@ -73,6 +73,9 @@
       pager: 'Pages de ressources',
       empty: 'Aucune ressource ne correspond \u00e0 cette recherche.',
       badSearch: 'Cette recherche ne peut pas \u00eatre faite (trop longue ?). Modifiez-la.',
+      ignored: function (w) {
+        return 'Seuls les 10 premiers mots ont \u00e9t\u00e9 cherch\u00e9s\u00a0; non pris en compte\u00a0: ' + w.join(' ');
+      },
       unavailable: 'Le catalogue est momentan\u00e9ment indisponible.',
       fallback: 'Consulter les ressources',
       type: 'Type',
@@ -129,6 +132,7 @@
       pager: 'Resource pages',
       empty: 'No resources match this search.',
       badSearch: 'This search cannot be run (too long?). Please change it.',
+      ignored: function (w) { return 'Only the first 10 words were searched; not searched: ' + w.join(' '); },
       unavailable: 'The catalogue is temporarily unavailable.',
       fallback: 'Browse the resources',
       type: 'Type',
@@ -628,6 +632,9 @@
     this.clearBtn.addEventListener('click', function () { self.clearFilters(); });
     this.bar = h('div', { class: 'rw-bar', hidden: true }, this.totalEl, this.clearBtn);
     root.appendChild(this.bar);
+    // the words of a long search that the catalogue did not take
+    this.ignoredEl = h('p', { class: 'rw-ignored', hidden: true });
+    root.appendChild(this.ignoredEl);
     this.live = h('p', { class: 'rw-live rw-sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
     root.appendChild(this.live);
 
@@ -925,6 +932,9 @@
     this.bar.hidden = false;
     this.totalEl.textContent = t.count(total, fmt);
     this.clearBtn.hidden = !(s.kw.length || s.type.length || s.series || s.from || s.to);
+    var ignored = data.query && data.query.ignored ? data.query.ignored : [];
+    this.ignoredEl.hidden = ignored.length === 0;
+    this.ignoredEl.textContent = ignored.length ? t.ignored(ignored) : '';
 
     // the items
     empty(this.list);

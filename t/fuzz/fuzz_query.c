@@ -105,6 +105,68 @@ fuzz_value(const resources_str_t *v, const u_char *buf, size_t size,
 }
 
 
+/*
+ * q's syntax (resources_q_parse) into a buffer exactly RESOURCES_Q_ROOM:
+ * at most 10 words used, each inside the buffer and at most a word's
+ * length; units inside q, in order, their words in order, the ignored
+ * ones last; the groups non-decreasing
+ */
+
+static void
+fuzz_q(const resources_str_t *v)
+{
+    u_char              *qbuf;
+    size_t               i, room, used;
+    resources_q_t        qs;
+    resources_q_unit_t  *u;
+
+    room = RESOURCES_Q_ROOM(v->len);
+    qbuf = malloc(room);
+    check(qbuf != NULL);
+
+    check(resources_q_parse(v->data, v->len, qbuf, room, &qs) == 0);
+    check(qs.nwords <= RESOURCES_Q_WORDS_MAX);
+    check(qs.nunits <= RESOURCES_Q_UNITS_MAX);
+    check(qs.nignored <= qs.nunits);
+
+    for (i = 0; i < qs.nwords; i++) {
+        check(qs.word[i].text.len >= 1
+              && qs.word[i].text.len <= RESOURCES_WORD_MAX);
+        check(qs.word[i].text.data >= qbuf
+              && qs.word[i].text.data + qs.word[i].text.len <= qbuf + room);
+        check(qs.word[i].unit < qs.nunits);
+    }
+
+    for (i = 0, used = 0; i < qs.nunits; i++) {
+        u = &qs.unit[i];
+
+        check(u->text.data >= v->data
+              && u->text.data + u->text.len <= v->data + v->len);
+        check(i == 0 || u->text.data >= qs.unit[i - 1].text.data
+                                        + qs.unit[i - 1].text.len);
+        check(i == 0 || u->group >= qs.unit[i - 1].group);
+
+        if (u->flags & RESOURCES_Q_IGNORED) {
+            check(u->nwords == 0);
+            check(i + 1 == qs.nunits
+                  || (qs.unit[i + 1].flags & RESOURCES_Q_IGNORED));
+            continue;
+        }
+
+        check(u->nwords >= 1 && u->word == used);
+        check(!(u->flags & RESOURCES_Q_PREFIX)
+              || (i + 1 == qs.nunits
+                  && !(u->flags & (RESOURCES_Q_NEGATED
+                                   | RESOURCES_Q_PHRASE))));
+        used += u->nwords;
+    }
+
+    check(used == qs.nwords);
+
+    free(qbuf);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -161,6 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (q.q.data) {
         fuzz_value(&q.q, buf, size, 0);
+        fuzz_q(&q.q);
     }
 
     if (q.prefix.data) {

@@ -316,6 +316,12 @@ test('the list: plain, with facets, with q, paged, empty', async () => {
   r = await check(API_URL, '?q=tiers%20lie', { status: 200 });
   assert.equal(r.data.total, 2);
   r = await check(API_URL, '?q=%C3%A9conomie+sociale&sort=relevance&limit=100', { status: 200 });
+  r = await check(API_URL, '?q=tiers+OR+garage+-cantine+%22tiers+lieux%22&facets=kw', { status: 200 });
+  assert.equal(r.data.total, 1);
+  assert.equal(r.data.query, undefined, 'no "query" when nothing is ignored');
+  r = await check(API_URL, '?q=tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+zorglub+-%22a+b%22&facets=kw', { status: 200 });
+  assert.deepEqual(Object.keys(r.data), ['total', 'offset', 'limit', 'items', 'facets', 'query']);
+  assert.deepEqual(r.data.query, { ignored: ['zorglub', '-"a b"'] });
   r = await check(API_URL, '?sort=title&limit=2&offset=4', { status: 200 });
   assert.equal(r.data.items.length, 2);
   r = await check(API_URL, '?kw=QPV&kw=tiers-lieux&type=autres&type=Ressources%20RTES&from=2023&to=2024-06', { status: 200 });

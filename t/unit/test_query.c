@@ -52,6 +52,70 @@ strict(const char *args, unsigned flags, const char *needle)
 }
 
 
+/*
+ * q's syntax, rendered: units separated by " ", " | " between the units
+ * of a group, a unit's words joined by "+", "-" for an exclusion, quotes
+ * around a phrase, "*" after a prefix, "~" after a cut unit, an ignored
+ * unit as "!" and its text as typed; "(syntax)" first when set
+ */
+
+static resources_q_t  qs;
+static char           shown[2048];
+
+
+static const char *
+q_show(const char *text)
+{
+    size_t               i, k, at;
+    const char          *sep;
+    resources_q_unit_t  *u;
+    static u_char        qbuf[RESOURCES_Q_ROOM(1024)];
+
+    if (resources_q_parse((const u_char *) text, strlen(text), qbuf,
+                          sizeof(qbuf), &qs)
+        != 0)
+    {
+        return "(error)";
+    }
+
+    at = (size_t) snprintf(shown, sizeof(shown), "%s",
+                           qs.syntax ? "(syntax) " : "");
+
+    for (i = 0; i < qs.nunits; i++) {
+        u = &qs.unit[i];
+        sep = (i == 0) ? ""
+              : (u->group == qs.unit[i - 1].group) ? " | " : " ";
+
+        if (u->flags & RESOURCES_Q_IGNORED) {
+            at += snprintf(shown + at, sizeof(shown) - at, "%s!%.*s", sep,
+                           (int) u->text.len, (const char *) u->text.data);
+            continue;
+        }
+
+        at += snprintf(shown + at, sizeof(shown) - at, "%s%s%s", sep,
+                       (u->flags & RESOURCES_Q_NEGATED) ? "-" : "",
+                       (u->flags & RESOURCES_Q_PHRASE) ? "\"" : "");
+
+        for (k = 0; k < u->nwords; k++) {
+            at += snprintf(shown + at, sizeof(shown) - at, "%s%.*s",
+                           k ? "+" : "",
+                           (int) qs.word[u->word + k].text.len,
+                           (const char *) qs.word[u->word + k].text.data);
+        }
+
+        at += snprintf(shown + at, sizeof(shown) - at, "%s%s%s",
+                       (u->flags & RESOURCES_Q_PREFIX) ? "*" : "",
+                       (u->flags & RESOURCES_Q_PHRASE) ? "\"" : "",
+                       (u->flags & RESOURCES_Q_CUT) ? "~" : "");
+    }
+
+    return shown;
+}
+
+
+#define q_is(text, want, name)  is_str(q_show(text), want, name)
+
+
 int
 main(void)
 {
@@ -208,6 +272,128 @@ main(void)
        "_meta takes no format");
     ok(strict("format=html", RESOURCES_QUERY_TERMS, "\"format\""),
        "_keywords takes no format");
+
+    /* q's syntax (issue #22) */
+
+    q_is("", "", "q: empty");
+    q_is("tiers lieux", "tier lieu*", "q: plain words, the last a prefix");
+    q_is("tiers lieux ", "tier lieu", "q: a final space: no prefix");
+    q_is("coop.", "coop", "q: a final separator: no prefix");
+    q_is("l'\xc3\xa9" "conomie de la commande", "economie commande*",
+         "q: elision and stop words");
+    q_is("a bb", "bb*", "q: a stop word is not kept");
+    q_is("a bb x", "bb x", "q: a one-letter word is no prefix");
+    q_is("tiers-lieux", "tier+lieu*", "q: a piece of two words");
+
+    /* exclusions */
+
+    q_is("tiers-lieux -num\xc3\xa9rique", "(syntax) tier+lieu -numerique",
+         "q: -word excludes, matched exactly (no prefix)");
+    q_is("-Cantines", "(syntax) -cantine", "q: an exclusion alone, stemmed");
+    q_is("a -\"circuits courts\" bb",
+         "(syntax) -\"circuit+court\" bb*", "q: -\"phrase\"");
+    q_is("cantine -", "cantine", "q: a lone - is plain");
+    q_is("cantine - x", "cantine x", "q: a lone - between words");
+    q_is("--cantine", "cantine*", "q: --x is plain");
+    q_is("tiers-lieux-", "tier+lieu", "q: a final - is a separator");
+    q_is("-de", "", "q: an excluded stop word: nothing");
+    q_is("xx -\"cantine", "xx cantine*", "q: -\" that nothing closes: plain");
+
+    /* phrases */
+
+    q_is("\"\xc3\xa9" "conomie solidaire\"", "\"economie+solidaire\"",
+         "q: a phrase: its words, no prefix");
+    q_is("\"\xc3\xa9" "conomie de la fonctionnalit\xc3\xa9\" xx",
+         "\"economie+fonctionnalite\" xx*", "q: a phrase with stop words");
+    ok(qs.word[0].pos == 0 && qs.word[1].pos == 3 && qs.word[2].pos == 0,
+       "q: a phrase's words keep their places (stop words counted)");
+    q_is("\xe2\x80\x9c" "circuits courts" "\xe2\x80\x9d",
+         "\"circuit+court\"", "q: typographic quotes");
+    q_is("\xc2\xab circuits courts \xc2\xbb xx",
+         "\"circuit+court\" xx*", "q: guillemets");
+    q_is("\"circuits courts", "circuit court*",
+         "q: a lone quote: plain words");
+    q_is("circuits\" courts", "circuit court*",
+         "q: a quote inside a piece: a separator");
+    q_is("\"a bb\"cc", "\"bb\" cc*", "q: a piece right after a phrase");
+    q_is("\"\" xx", "xx*", "q: an empty phrase");
+    q_is("\"circuits courts\" \"", "\"circuit+court\"",
+         "q: a phrase, then a lone quote");
+
+    /* OR */
+
+    q_is("cantine OR restauration", "(syntax) cantine | restauration*",
+         "q: OR, the last alternative a prefix");
+    q_is("cantine OR restauration scolaire",
+         "(syntax) cantine | restauration scolaire*", "q: (a or b) and c");
+    q_is("a1 OR b1 OR c1", "(syntax) a1 | b1 | c1*", "q: a chain");
+    q_is("a1 OR b1 c1 OR d1", "(syntax) a1 | b1 c1 | d1*", "q: two groups");
+    q_is("cantine or restauration", "cantine or restauration*",
+         "q: or in lower case is a word");
+    q_is("OR cantine", "or cantine*", "q: OR first is a word");
+    q_is("cantine OR", "cantine or*", "q: OR last is a word");
+    q_is("cantine OR ", "cantine or", "q: OR last, then a space");
+    q_is("a1 OR OR b1", "(syntax) a1 or | b1*", "q: OR OR");
+    q_is("a1 OR -b1", "(syntax) a1 or -b1", "q: OR before an exclusion");
+    q_is("-a1 OR b1", "(syntax) -a1 or b1*", "q: OR after an exclusion");
+    q_is("\"a1 b1\" OR c1", "(syntax) \"a1+b1\" | c1*",
+         "q: a phrase as an alternative");
+    q_is("tiers-lieux OR coworking", "(syntax) tier+lieu | coworking*",
+         "q: a piece of two words as an alternative");
+    q_is("de OR cantine", "cantine*",
+         "q: an alternative of stop words is dropped");
+    q_is("cantine OR de", "cantine", "q: ... wherever it is");
+
+    /* the limit: the first 10 words */
+
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 w10",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10*", "q: 10 words");
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 !w11 !w12", "q: 12 words");
+    ok(qs.nwords == 10 && qs.nignored == 2 && !qs.syntax,
+       "q: 12 words: 10 used, 2 ignored");
+    q_is("w1 de w2 la w3 w4 w5 w6 w7 w8 w9 w10 et",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10", "q: stop words do not count");
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 tiers-lieux w11",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 tier~ !w11", "q: a piece cut");
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 -tiers-lieux w11",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 !-tiers-lieux !w11",
+         "q: an exclusion past the limit: ignored whole");
+    ok(!(qs.unit[8].flags & RESOURCES_Q_PREFIX) && qs.nignored == 2,
+       "q: no prefix before ignored words");
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 a1 OR tiers-lieux",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 a1 | !tiers-lieux",
+         "q: an alternative past the limit: ignored whole");
+    q_is("w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 -xx OR yy",
+         "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 !-xx !OR !yy",
+         "q: past the limit, nothing is used");
+    ok(!qs.syntax, "q: an ignored exclusion is no syntax");
+    q_is("\"w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11\"",
+         "\"w1+w2+w3+w4+w5+w6+w7+w8+w9+w10\"~", "q: a long phrase is cut");
+    q_is("-\"w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11\" x",
+         "!-\"w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11\" !x",
+         "q: a long excluded phrase is ignored");
+
+    for (i = 0; i < 200; i++) {
+        memcpy(big + 3 * i, "ab ", 3);
+    }
+
+    big[600] = '\0';
+    (void) q_show(big);
+    ok(qs.nwords == 10 && qs.nunits == RESOURCES_Q_UNITS_MAX
+       && qs.unit[RESOURCES_Q_UNITS_MAX - 1].text.len == 600 - 3 * 31 - 1,
+       "q: 200 words: 10 used, the ignored ones as 22 units, the last"
+       " to the end");
+
+    for (i = 0; i < 1022; i++) {
+        big[i] = "\"-OR \xc2\xab"[i % 7];
+    }
+
+    big[1022] = '\0';
+    ok(strcmp(q_show(big), "(error)") != 0 && qs.nwords == 10,
+       "q: 1022 bytes of quotes, dashes and ORs");
+    ok(strcmp(q_show("\"\"\"-\"-\"\"--\"\" OR OR -OR \"OR"),
+              "(error)") != 0, "q: quotes, dashes and ORs");
 
     return tap_done();
 }

@@ -537,8 +537,9 @@ sub expand {
     return @w;
 }
 
-# the required words of q: [ [words], prefix?, the word ]; undef when there
-# are more than 10
+# the required words of q: [ [words], prefix?, the word ]; the first 10
+# (the others are ignored, and the answer says so); no syntax (-word, OR,
+# quotes: t/058-query-syntax.t)
 sub required {
     my ($self, $q) = @_;
     return [] unless defined $q && length $q;
@@ -547,7 +548,7 @@ sub required {
     my @req;
     for my $w (Resources::Differential::text_words($f)) {
         next if $w->[1];
-        return undef if @req == 10;
+        last if @req == 10;
         push @req, $w->[2] && length $w->[0] >= 2 ? [ [ $self->expand($w->[0]) ], 1, $w->[0] ]
                                                    : [ [ $w->[0] ], 0, $w->[0] ];
     }
