@@ -149,8 +149,12 @@ my $enc = do {
 };
 like $enc, qr{^GET /resources\?kw=QPV&limit=2&facets=kw%2Ctype HTTP/1\.1 200 gzip$}m,
     'the browser got the first list gzip-compressed';
-# (but the test's own request above, without Accept-Encoding)
-my @lists = $enc =~ m{^GET /resources\?(?!kw=QPV&limit=2&facets=kw,type )[^\n]* 200 (\S+)$}mg;
+# (but the test's own request above, without Accept-Encoding, and the
+# pages without records, limit=0 and a search for nothing: identity)
+my @lists = $enc =~ m{^GET /resources\?(?!kw=QPV&limit=2&facets=kw,type )(?!\S*limit=0&)(?!\S*q=zzzzzz)[^\n]* 200 (\S+)$}mg;
+my @empty = $enc =~ m{^GET /resources\?\S*limit=0&\S* HTTP/1\.1 200 (\S+)$}mg;
+ok @empty && !grep({ $_ ne '-' } @empty),
+    'pages without records went identity (' . scalar(@empty) . ')';
 ok @lists >= 4 && !grep({ $_ ne 'gzip' } @lists),
     'every list the browser got was compressed (' . scalar(@lists) . ')';
 
