@@ -306,6 +306,11 @@ ngx_http_resources_send(ngx_http_resources_req_t *rq,
         ngx_str_set(&h->key, "Content-Encoding");
         ngx_str_set(&h->value, "gzip");
         r->headers_out.content_encoding = h;
+
+        /* byte ranges of the stream, as gzip_static gives of its file */
+
+        r->allow_ranges = 1;
+        r->single_range = 1;
     }
 
     if (rq->out) {
