@@ -379,7 +379,7 @@ is $h->{'content-encoding'}, 'gzip', 'gzip filter alone: compressed';
 is inflate($b), $bi, 'gzip filter alone: inflates to the same';
 
 # lookups, the feed, HTML and _meta: identity here; nginx's filter when on
-for my $u ('/resources/r-1', '/resources.atom', '/resources?format=html',
+for my $u ('/resources/r-1', '/resources/_feed', '/resources?format=html',
            '/resources/_meta', '/resources/_keywords') {
     ($s, $h) = http_request($u, headers => $GZ);
     ok !defined $h->{'content-encoding'}, "$u: identity ($s)";
@@ -387,6 +387,31 @@ for my $u ('/resources/r-1', '/resources.atom', '/resources?format=html',
 ($s, $h, $b) = http_request('/filtered/r-1', headers => $GZ);
 is $h->{'content-encoding'}, 'gzip', 'a lookup through gzip on: compressed'
     . ' by the filter';
+
+# every route of a location with both: compressed (by the pieces or by the
+# filter), and inflating to the identity answer
+my ($routes, $routes_ok) = (0, 0);
+sub public_id { my $i = 1 + int rand 299; $i++ if $i % 10 == 0; "r-$i" }
+for my $u ((map { '/filtered/' . public_id() } 1 .. 30),
+           (map { '/filtered/' . public_id() . '?format=html' } 1 .. 10),
+           '/filtered/_feed', '/filtered/_feed?kw=QPV', '/filtered/_meta',
+           '/filtered/_keywords?prefix=c', '/filtered/_types',
+           '/filtered?format=html&kw=QPV', '/filtered?kw=QPV&limit=50',
+           '/filtered?q=economie&facets=kw,type,year') {
+    my ($s1, $h1, $b1) = http_request($u);
+    my ($s2, $h2, $b2) = http_request($u, headers => $GZ);
+    $routes++;
+    if ($s1 == $s2 && $s1 == 200
+        && (($h2->{'content-encoding'} // '') eq 'gzip'
+            ? (inflate($b2) // '') eq $b1 : $b2 eq $b1))
+    {
+        $routes_ok++;
+    } else {
+        diag "$u: $s1 $s2 " . ($h2->{'content-encoding'} // 'identity');
+    }
+}
+is $routes_ok, $routes, "every route, $routes requests: the same answer"
+    . ' once inflated';
 
 # --- a snapshot without pieces: identity, no error
 
