@@ -10,6 +10,8 @@
 #   make fuzz     FUZZ_SECONDS=N per fuzz target
 #   make test-asan  the tests under AddressSanitizer/UBSan, valgrind
 #   make bench    BENCH_N=N resources: req/s against nginx's own ceiling
+#   make bench-stemmers  bench/stemmers.c: the French stemmers compared
+#                 (docs/format.md section 4)
 #   make relevance  the judged set of t/relevance/ (issue #22): the module
 #                 against MiniSearch and lunr, build/relevance/results.md
 #   make deb, make test-deb   Debian packages, and their install test
@@ -71,7 +73,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip bench-stemmers node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -222,6 +224,22 @@ $(BUILD)/bench/typo_walk: bench/typo_walk.c
 $(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lutf8proc -lz -llz4
+
+# the stemmer of #22's word forms (docs/format.md section 4): Lucene's
+# FrenchMinimalStemmer and FrenchLightStemmer (ported), Snowball French
+# (libstemmer) and the project's stemmer, after the project's folding:
+#   build/bench/stemmers check    (the ports against Lucene's test words)
+#   build/bench/stemmers forms
+#   build/bench/stemmers vocab CATALOGUE.jsonl
+#   taskset -c 1 build/bench/stemmers speed CATALOGUE.jsonl
+#   build/bench/stemmers judged t/relevance/catalogue.jsonl t/relevance/queries.tsv
+bench-stemmers: $(BUILD)/bench/stemmers
+
+$(BUILD)/bench/stemmers: bench/stemmers.c $(BUILD)/obj/resources_text.o
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="libstemmer-dev libjansson-dev libutf8proc-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lstemmer -ljansson -lutf8proc -pthread
 
 # compressed answers from pieces compressed in advance, against compressing
 # the whole answer (issue #26, docs/format.md "Compressed answers (#26):
