@@ -71,7 +71,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip bench-records node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -222,6 +222,18 @@ $(BUILD)/bench/typo_walk: bench/typo_walk.c
 $(BUILD)/bench/text_costs: bench/text_costs.c $(BUILD)/obj/resources_text.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lutf8proc -lz -llz4
+
+# how the records could shrink (issue #23's "Records", docs/format.md
+# §13 "Records, measured"): tails and list forms with LZ4 (the input's
+# first 64 KiB or a trained dictionary), LZ4HC, zstd, groups of records
+#   taskset -c 1 build/bench/records_costs SNAPSHOT.mdb CATALOGUE.jsonl
+bench-records: $(BUILD)/bench/records_costs
+
+$(BUILD)/bench/records_costs: bench/records_costs.c src/resources_store.h
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="liblz4-dev libzstd-dev liblmdb-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -llmdb -llz4 -lzstd
 
 # compressed answers from pieces compressed in advance, against compressing
 # the whole answer (issue #26, docs/format.md "Compressed answers (#26):
