@@ -73,7 +73,7 @@ RUN_DIR     ?= /tmp/ngx-resources-$(shell id -u)/run
 SERVROOT    ?= /tmp/ngx-resources-$(shell id -u)/servroot
 endif
 
-.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip bench-stemmers node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
+.PHONY: fuzz test-fuzz-short test-asan test-asan-run bench relevance relevance-deps bench-postings bench-gzip bench-stemmers bench-records node-deps install-packages all deps module loader unit test test-unit test-t run demo-prefix stop clean \
         deb test-deb promtool
 
 all: deps
@@ -240,6 +240,18 @@ $(BUILD)/bench/stemmers: bench/stemmers.c $(BUILD)/obj/resources_text.o
 	    PACKAGES="libstemmer-dev libjansson-dev libutf8proc-dev"
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lstemmer -ljansson -lutf8proc -pthread
+
+# how the records could shrink (issue #23's "Records", docs/format.md
+# §13 "Records, measured"): tails and list forms with LZ4 (the input's
+# first 64 KiB or a trained dictionary), LZ4HC, zstd, groups of records
+#   taskset -c 1 build/bench/records_costs SNAPSHOT.mdb CATALOGUE.jsonl
+bench-records: $(BUILD)/bench/records_costs
+
+$(BUILD)/bench/records_costs: bench/records_costs.c src/resources_store.h
+	@$(MAKE) --no-print-directory install-packages \
+	    PACKAGES="liblz4-dev libzstd-dev liblmdb-dev"
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -llmdb -llz4 -lzstd
 
 # compressed answers from pieces compressed in advance, against compressing
 # the whole answer (issue #26, docs/format.md "Compressed answers (#26):
