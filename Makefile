@@ -261,11 +261,13 @@ $(BUILD)/bench/records_costs: bench/records_costs.c src/resources_store.h
 #   bench/gzip_nginx SNAPSHOT.mdb MODULE.so DIR/pieces6.gz-0
 bench-gzip: $(BUILD)/bench/gzip_pieces
 
-$(BUILD)/bench/gzip_pieces: bench/gzip_pieces.c src/resources_store.h
+$(BUILD)/bench/gzip_pieces: bench/gzip_pieces.c src/resources_store.h \
+                            $(BUILD)/obj/resources_gzip.o
 	@$(MAKE) --no-print-directory install-packages \
 	    PACKAGES="zlib1g-dev libzstd-dev libdeflate-dev liblmdb-dev"
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -llmdb -lz -lzstd -ldeflate
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/resources_gzip.o \
+	    -llmdb -lz -lzstd -ldeflate
 
 test-unit: unit
 	prove -e '' $(UNIT_BINS)

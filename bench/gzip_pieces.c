@@ -80,9 +80,9 @@
 #include <zstd.h>
 #include <zdict.h>
 #include <libdeflate.h>
-#include <immintrin.h>
 
 #include "resources_store.h"
+#include "resources_gzip.h"
 
 
 #define LIMIT      20
@@ -820,45 +820,10 @@ put_u32le(u_char *o, uint32_t v)
 static uint32_t  crc_comma, op_comma, crc_closing, op_closing;
 
 /*
- * crc32_combine_op() without zlib's 32-step multmodp(): the carry-less
- * product of the operator and the CRC (PCLMULQDQ), then its upper 32 bits
- * reduced by four steps of the byte table (x^32 mod p), all reflected
+ * crc32_combine_op() without zlib's 32-step multmodp(), with PCLMULQDQ:
+ * the module's own, resources_gzip_combine() (src/resources_gzip.c)
  */
-static uint32_t  crc_tab[256];
-
-static void
-crc_tab_make(void)
-{
-    uint32_t  c, k, n;
-
-    for (n = 0; n < 256; n++) {
-        for (c = n, k = 0; k < 8; k++) {
-            c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
-        }
-        crc_tab[n] = c;
-    }
-}
-
-
-__attribute__((target("pclmul,sse2"))) static inline uint32_t
-combine_clmul(uint32_t crc1, uint32_t crc2, uint32_t op)
-{
-    __m128i   p;
-    uint64_t  v;
-    uint32_t  h, l;
-
-    p = _mm_clmulepi64_si128(_mm_cvtsi32_si128((int) op),
-                             _mm_cvtsi32_si128((int) crc1), 0);
-    v = (uint64_t) _mm_cvtsi128_si64(p) << 1;
-    l = (uint32_t) (v >> 32);
-    h = (uint32_t) v;
-    h = crc_tab[h & 0xff] ^ (h >> 8);
-    h = crc_tab[h & 0xff] ^ (h >> 8);
-    h = crc_tab[h & 0xff] ^ (h >> 8);
-    h = crc_tab[h & 0xff] ^ (h >> 8);
-
-    return h ^ l ^ crc2;
-}
+#define combine_clmul  resources_gzip_combine
 
 
 enum { CRC_OP, CRC_COMBINE, CRC_ZLIB, CRC_CLMUL, CRC_LIBDEFLATE };
@@ -3142,7 +3107,6 @@ main(int argc, char **argv)
     gz6 = xcalloc(MAXPAGES, sizeof(double));
     tables_make();
 
-    crc_tab_make();
     crc_comma = (uint32_t) crc32(0, (const Bytef *) ",", 1);
     op_comma = (uint32_t) crc32_combine_gen(1);
     crc_closing = (uint32_t) crc32(0, (const Bytef *) closing, 3);

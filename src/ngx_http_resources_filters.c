@@ -13,6 +13,10 @@
 #include "resources_text.h"
 
 
+static ngx_int_t ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
+    const resources_posting_t *lists, size_t n, resources_posting_t *p);
+
+
 /*
  * A term's posting as the location sees it: the public part, merged with
  * the private part in a private location.
@@ -424,7 +428,6 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
 {
     size_t                n, i, total;
     u_char               *dense;
-    uint32_t             *out, *work;
     resources_posting_t  *p, *lists;
 
     p = &rq->lists[rq->prefix_at - 1];
@@ -432,12 +435,6 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
     n = rq->nprefix;
 
     rq->prefix_at = 0;
-
-    if (n <= 1) {
-        p->data = n ? lists[0].data : NULL;
-        p->n = n ? lists[0].n : 0;
-        return NGX_OK;
-    }
 
     for (i = 0, total = 0; i < n; i++) {
         total += lists[i].n;
@@ -448,7 +445,7 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
      * and tested by the intersection, rather than a sorted union
      */
 
-    if (total >= rq->s->header.ndocs / 32) {
+    if (n > 1 && total >= rq->s->header.ndocs / 32) {
         dense = ngx_http_resources_calloc(rq, rq->s->header.ndocs + 1);
         if (dense == NULL) {
             return NGX_ERROR;
@@ -472,17 +469,9 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
         return NGX_OK;
     }
 
-    out = ngx_http_resources_alloc(rq, (total + 1) * 2 * sizeof(uint32_t));
-    if (out == NULL) {
-        return NGX_ERROR;
-    }
+    /* p is scored already (ngx_http_resources_prefix) */
 
-    work = out + total + 1;
-
-    p->n = resources_union(lists, n, out, work);
-    p->data = (u_char *) out;
-
-    return NGX_OK;
+    return ngx_http_resources_union_of(rq, lists, n, p);
 }
 
 

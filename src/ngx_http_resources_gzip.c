@@ -285,17 +285,15 @@ ngx_http_resources_gzip_split(ngx_http_resources_req_t *rq, size_t n)
                 n -= left;
 
                 b = ngx_create_temp_buf(rq->r->pool, 5);
-                if (b == NULL) {
+                cl = ngx_alloc_chain_link(rq->r->pool);
+
+                if (b == NULL || cl == NULL) {
                     return NGX_ERROR;
                 }
 
                 b->last = resources_gzip_stored(b->last, left, 0);
 
-                cl = ngx_http_resources_gzip_link(rq, b->pos, b->last);
-                if (cl == NULL) {
-                    return NGX_ERROR;
-                }
-
+                cl->buf = b;
                 *ll = cl;
                 ll = &cl->next;
             }

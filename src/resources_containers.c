@@ -570,101 +570,30 @@ bad:
 }
 
 
-/* the first container i >= from whose key is key or more, or n */
-
-static uint32_t
-resources_cset_find(const resources_cset_t *s, uint32_t key, uint32_t from)
-{
-    uint32_t  lo, hi, step, mid;
-
-    if (from >= s->n || resources_cset_u16(s->keys, from) >= key) {
-        return from;
-    }
-
-    lo = from;
-    step = 1;
-
-    for ( ;; ) {
-        hi = lo + step;
-
-        if (hi >= s->n) {
-            hi = s->n;
-            break;
-        }
-
-        if (resources_cset_u16(s->keys, hi) >= key) {
-            break;
-        }
-
-        lo = hi;
-        step <<= 1;
-    }
-
-    while (hi - lo > 1) {
-        mid = lo + (hi - lo) / 2;
-
-        if (resources_cset_u16(s->keys, mid) >= key) {
-            hi = mid;
-
-        } else {
-            lo = mid;
-        }
-    }
-
-    return hi;
-}
-
-
 /* the first index i >= from of u16 array a (n) with a[i] >= v, or n */
 
 static inline uint32_t
 resources_cset_gallop16(const u_char *a, uint32_t n, uint32_t from,
     uint32_t v)
 {
-    uint32_t  lo, hi, step, mid;
+    return (uint32_t) resources_gallop_keys(a, n, from, v,
+                                            resources_cset_u16);
+}
 
-    if (from >= n || resources_cset_u16(a, from) >= v) {
-        return from;
-    }
 
-    lo = from;
-    step = 1;
+/* the first container i >= from whose key is key or more, or n */
 
-    for ( ;; ) {
-        hi = lo + step;
-
-        if (hi >= n) {
-            hi = n;
-            break;
-        }
-
-        if (resources_cset_u16(a, hi) >= v) {
-            break;
-        }
-
-        lo = hi;
-        step <<= 1;
-    }
-
-    while (hi - lo > 1) {
-        mid = lo + (hi - lo) / 2;
-
-        if (resources_cset_u16(a, mid) >= v) {
-            hi = mid;
-
-        } else {
-            lo = mid;
-        }
-    }
-
-    return hi;
+static uint32_t
+resources_cset_find(const resources_cset_t *s, uint32_t key, uint32_t from)
+{
+    return resources_cset_gallop16(s->keys, s->n, from, key);
 }
 
 
 /* the last low bits of run i of r (pairs of u16: start, length - 1) */
 
 static inline uint32_t
-resources_cset_run_end(const u_char *r, uint32_t i)
+resources_cset_run_end(const u_char *r, size_t i)
 {
     return resources_cset_u16(r, 2 * i) + resources_cset_u16(r, 2 * i + 1);
 }
@@ -676,43 +605,8 @@ static inline uint32_t
 resources_cset_gallop_runs(const u_char *r, uint32_t n, uint32_t from,
     uint32_t v)
 {
-    uint32_t  lo, hi, step, mid;
-
-    if (from >= n || resources_cset_run_end(r, from) >= v) {
-        return from;
-    }
-
-    lo = from;
-    step = 1;
-
-    for ( ;; ) {
-        hi = lo + step;
-
-        if (hi >= n) {
-            hi = n;
-            break;
-        }
-
-        if (resources_cset_run_end(r, hi) >= v) {
-            break;
-        }
-
-        lo = hi;
-        step <<= 1;
-    }
-
-    while (hi - lo > 1) {
-        mid = lo + (hi - lo) / 2;
-
-        if (resources_cset_run_end(r, mid) >= v) {
-            hi = mid;
-
-        } else {
-            lo = mid;
-        }
-    }
-
-    return hi;
+    return (uint32_t) resources_gallop_keys(r, n, from, v,
+                                            resources_cset_run_end);
 }
 
 

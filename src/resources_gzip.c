@@ -20,6 +20,18 @@
 static const u_char  resources_gzip_sync[4] = { 0x00, 0x00, 0xff, 0xff };
 
 
+/* the CRC-32 of a list form and "}", and the operator of their length */
+
+static void
+resources_gzip_sums(const u_char *list, size_t len, uint32_t *crc,
+    uint32_t *op)
+{
+    *crc = (uint32_t) crc32(crc32(0, list, (uInt) len),
+                            (const u_char *) "}", 1);
+    *op = (uint32_t) crc32_combine_gen((z_off_t) len + 1);
+}
+
+
 int
 resources_gzip_init(z_stream *zs)
 {
@@ -99,9 +111,7 @@ resources_gzip_piece(z_stream *zs, const u_char *list, size_t len,
     n -= 4;
 
     head[0] = (uint32_t) n;
-    head[1] = (uint32_t) crc32(crc32(0, list, (uInt) len),
-                               (const u_char *) "}", 1);
-    head[2] = (uint32_t) crc32_combine_gen((z_off_t) len + 1);
+    resources_gzip_sums(list, len, &head[1], &head[2]);
 
     memcpy(out, head, sizeof(head));
 
@@ -140,7 +150,7 @@ resources_gzip_check(z_stream *zs, const resources_gzip_piece_t *pc,
     int       rc;
     u_char    out[4096];
     size_t    seen, n;
-    uint32_t  crc;
+    uint32_t  crc, op;
 
     /* a one-byte stored block after the piece: "x", then nothing */
     static const u_char  probe[5] = { 0x01, 0x00, 0xfe, 0xff, 'x' };
@@ -212,12 +222,9 @@ resources_gzip_check(z_stream *zs, const resources_gzip_piece_t *pc,
         return -1;
     }
 
-    crc = (uint32_t) crc32(crc32(0, list, (uInt) len),
-                           (const u_char *) "}", 1);
+    resources_gzip_sums(list, len, &crc, &op);
 
-    if (pc->crc != crc
-        || pc->op != (uint32_t) crc32_combine_gen((z_off_t) len + 1))
-    {
+    if (pc->crc != crc || pc->op != op) {
         return -1;
     }
 

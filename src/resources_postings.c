@@ -25,50 +25,20 @@ resources_entry(const u_char *data, size_t i)
 }
 
 
+/* the docno of entry i, as resources_gallop_keys() reads it */
+
+static uint32_t
+resources_entry_docno(const u_char *data, size_t i)
+{
+    return RESOURCES_DOCNO(resources_entry(data, i));
+}
+
+
 size_t
 resources_gallop(const u_char *data, size_t n, size_t from, uint32_t docno)
 {
-    size_t  lo, hi, step, mid;
-
-    if (from >= n || RESOURCES_DOCNO(resources_entry(data, from)) >= docno) {
-        return from;
-    }
-
-    /* entry[from] < docno: find hi with entry[hi] >= docno by doubling */
-
-    lo = from;
-    step = 1;
-
-    for ( ;; ) {
-        hi = lo + step;
-
-        if (hi >= n) {
-            hi = n;
-            break;
-        }
-
-        if (RESOURCES_DOCNO(resources_entry(data, hi)) >= docno) {
-            break;
-        }
-
-        lo = hi;
-        step <<= 1;
-    }
-
-    /* entry[lo] < docno, entry[hi] >= docno (or hi == n) */
-
-    while (hi - lo > 1) {
-        mid = lo + (hi - lo) / 2;
-
-        if (RESOURCES_DOCNO(resources_entry(data, mid)) >= docno) {
-            hi = mid;
-
-        } else {
-            lo = mid;
-        }
-    }
-
-    return hi;
+    return resources_gallop_keys(data, n, from, docno,
+                                 resources_entry_docno);
 }
 
 

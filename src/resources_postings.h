@@ -46,9 +46,66 @@ extern const uint32_t  resources_field_weight[4];
 
 
 /*
- * First index i >= from with docno(list[i]) >= docno, or n; reads only
- * entries [from, n) (a list out of order gives some index in [from, n])
+ * The galloping search of every sorted array of the store (posting lists,
+ * and the keys, arrays and runs of src/resources_containers.c): the first
+ * index i >= from of the n keys key(base, i) with key(base, i) >= v, or n.
+ * Steps double from "from" until a key is v or more, then a binary search
+ * between the last two: O(log d) for a distance d, so that a walk by short
+ * hops stays linear.  Reads only keys [from, n) (keys out of order give
+ * some index in [from, n]).  Inline, so that key is inlined where it is
+ * used.
  */
+
+typedef uint32_t (*resources_key_pt)(const u_char *base, size_t i);
+
+static inline size_t
+resources_gallop_keys(const u_char *base, size_t n, size_t from, uint32_t v,
+    resources_key_pt key)
+{
+    size_t  lo, hi, step, mid;
+
+    if (from >= n || key(base, from) >= v) {
+        return from;
+    }
+
+    /* key[from] < v: find hi with key[hi] >= v by doubling */
+
+    lo = from;
+    step = 1;
+
+    for ( ;; ) {
+        hi = lo + step;
+
+        if (hi >= n) {
+            hi = n;
+            break;
+        }
+
+        if (key(base, hi) >= v) {
+            break;
+        }
+
+        lo = hi;
+        step <<= 1;
+    }
+
+    /* key[lo] < v, key[hi] >= v (or hi == n) */
+
+    while (hi - lo > 1) {
+        mid = lo + (hi - lo) / 2;
+
+        if (key(base, mid) >= v) {
+            hi = mid;
+
+        } else {
+            lo = mid;
+        }
+    }
+
+    return hi;
+}
+
+/* First index i >= from with docno(list[i]) >= docno, or n (as above) */
 size_t resources_gallop(const u_char *data, size_t n, size_t from,
     uint32_t docno);
 
