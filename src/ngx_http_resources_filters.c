@@ -15,6 +15,9 @@
 
 static ngx_int_t ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
     const resources_posting_t *lists, size_t n, resources_posting_t *p);
+static ngx_int_t ngx_http_resources_typos(ngx_http_resources_req_t *rq,
+    const u_char *word, size_t len, ngx_uint_t prefix,
+    resources_posting_t *p);
 
 
 /*
@@ -250,7 +253,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     int                   cmp, live[2];
     size_t                n, klen, words;
     ngx_int_t             rc;
-    ngx_uint_t            part, nparts, i, more;
+    ngx_uint_t            part, nparts, i, more, extra;
     u_char                key[2 + RESOURCES_WORD_MAX];
     MDB_val               k[2], d[2], *keys;
     resources_scan_t      sc[2], walk[3];
@@ -258,7 +261,8 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
     nparts = (rq->view == RESOURCES_VIEW_ALL) ? 2 : 1;
 
-    lists = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
+    lists = ngx_http_resources_alloc(rq, (nparts
+                                          * NGX_HTTP_RESOURCES_PREFIX_MAX + 1)
                                          * sizeof(resources_posting_t));
     keys = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
                                         * sizeof(MDB_val));
@@ -357,6 +361,43 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
         (void) ngx_http_resources_damaged(rq, "a word's posting is"
                                           " malformed");
         return NGX_ERROR;
+    }
+
+    /*
+     * A word typed on past the end of its stem ("conciergeri" for the
+     * stem "concierg" of "conciergeries"): the stems that are prefixes of
+     * it, down to 4 bytes short of it, from the word list (snapshots of
+     * loaders since 0.7: the light stemmer cuts up to "-ation")
+     */
+
+    extra = 0;
+
+    if (rq->s->has_typos) {
+        for (i = len - 1; i >= 4 && i + 4 >= len; i--) {
+            if (!resources_typos_find(&rq->s->typos, word, i,
+                                      rq->view != RESOURCES_VIEW_ALL))
+            {
+                continue;
+            }
+
+            if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, i,
+                                           &lists[n])
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            if (lists[n].n) {
+                lists[n].scored = 1;
+                n++;
+                extra = 1;
+                break;
+            }
+        }
+    }
+
+    if (extra) {
+        rq->top = 0;                    /* not a range of keys: the lists */
     }
 
     rq->prefix = lists;
@@ -500,6 +541,18 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
             return 1;
         }
 
+        if (p->n == 0) {
+
+            /* no word starts so: a typo in what was typed? */
+
+            rq->prefix_at = 0;
+
+            if (ngx_http_resources_typos(rq, word, len, 1, p) != NGX_OK) {
+                rq->failed = 1;
+                return 1;
+            }
+        }
+
     } else {
         if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len, p)
             != NGX_OK)
@@ -510,8 +563,15 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
 
         p->scored = 1;
 
-        if (rq->top && p->n
-            && ngx_http_resources_term(rq, word, len, p, NULL) != NGX_OK)
+        if (p->n == 0) {
+            if (ngx_http_resources_typos(rq, word, len, 0, p) != NGX_OK) {
+                rq->failed = 1;
+                return 1;
+            }
+
+        } else if (rq->top
+                   && ngx_http_resources_term(rq, word, len, p, NULL)
+                      != NGX_OK)
         {
             rq->failed = 1;
             return 1;
@@ -523,6 +583,102 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
     }
 
     return 0;
+}
+
+
+/*
+ * A word of q that no resource of the view has (or, typed on, starts):
+ * the words within the typos its length allows (resources_typos.h:
+ * Meilisearch's 1 from 5 bytes, 2 from 9), those the location may see,
+ * at most NGX_HTTP_RESOURCES_PREFIX_MAX of them, as one list.  Typo
+ * matches are only looked for when there is no exact one, so an exact
+ * match always ranks first; relevance from the lists then.  Nothing
+ * without the snapshot's word list, or with typos=0.
+ */
+
+typedef struct {
+    ngx_http_resources_req_t  *rq;
+    resources_posting_t       *lists;
+    size_t                     n;
+    ngx_int_t                  rc;
+} ngx_http_resources_typos_ctx_t;
+
+
+static int
+ngx_http_resources_typo(void *data, uint32_t index, const u_char *word,
+    size_t len, unsigned distance)
+{
+    ngx_http_resources_typos_ctx_t  *ctx = data;
+
+    resources_posting_t  *p;
+
+    if (ctx->n == NGX_HTTP_RESOURCES_PREFIX_MAX) {
+        return 1;
+    }
+
+    p = &ctx->lists[ctx->n];
+
+    if (ngx_http_resources_posting(ctx->rq, RESOURCES_KIND_WORD, word, len, p)
+        != NGX_OK)
+    {
+        ctx->rc = NGX_ERROR;
+        return 1;
+    }
+
+    if (p->n) {
+        p->scored = 1;
+        ctx->n++;
+    }
+
+    return 0;
+}
+
+
+static ngx_int_t
+ngx_http_resources_typos(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len, ngx_uint_t prefix, resources_posting_t *p)
+{
+    unsigned                         k;
+    ngx_http_resources_typos_ctx_t   ctx;
+
+    p->data = NULL;
+    p->n = 0;
+    p->scored = 1;
+
+    k = rq->q.typos ? resources_typos_allowed(len) : 0;
+
+    if (k == 0 || !rq->s->has_typos) {
+        return NGX_OK;
+    }
+
+    ctx.rq = rq;
+    ctx.n = 0;
+    ctx.rc = NGX_OK;
+    ctx.lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+                                             * sizeof(resources_posting_t));
+    if (ctx.lists == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) resources_typos_walk(&rq->s->typos, word, len, k, prefix,
+                                rq->view != RESOURCES_VIEW_ALL,
+                                ngx_http_resources_typo, &ctx);
+
+    if (ctx.rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: \"%*s\": %uz words within its typos",
+                   len, word, ctx.n);
+
+    if (ctx.n == 0) {
+        return NGX_OK;
+    }
+
+    rq->top = 0;
+
+    return ngx_http_resources_union_of(rq, ctx.lists, ctx.n, p);
 }
 
 
@@ -616,6 +772,16 @@ ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
         if (ngx_http_resources_word_list(rq, &qs->word[u->word + i].text,
                                          prefix, &lists[i])
             != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (lists[i].n == 0
+            && !(u->flags & (RESOURCES_Q_NEGATED | RESOURCES_Q_PHRASE))
+            && ngx_http_resources_typos(rq, qs->word[u->word + i].text.data,
+                                        qs->word[u->word + i].text.len,
+                                        prefix, &lists[i])
+               != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -975,7 +1141,10 @@ ngx_http_resources_filters(ngx_http_resources_req_t *rq)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (resources_q_parse(rq->q.q.data, rq->q.q.len, buf, room, rq->qs)
+        if (resources_q_parse(rq->q.q.data, rq->q.q.len, buf, room,
+                              (rq->s->header.flags & RESOURCES_HEADER_LIGHT)
+                              ? RESOURCES_STEM_LIGHT : RESOURCES_STEM_PLURALS,
+                              rq->qs)
             != 0)
         {
             return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,

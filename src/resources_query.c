@@ -31,6 +31,7 @@ enum {
     RESOURCES_P_FACETS,
     RESOURCES_P_FACET_LIMIT,
     RESOURCES_P_SERIES,
+    RESOURCES_P_TYPOS,
     RESOURCES_P_FORMAT      /* the last one */
 };
 
@@ -52,6 +53,7 @@ static const resources_param_t  resources_params[] = {
     { "offset", 6, RESOURCES_P_OFFSET, RESOURCES_Q_LIST },
     { "facets", 6, RESOURCES_P_FACETS, RESOURCES_Q_LIST },
     { "facet_limit", 11, RESOURCES_P_FACET_LIMIT, RESOURCES_Q_LIST },
+    { "typos", 5, RESOURCES_P_TYPOS, RESOURCES_Q_LIST },
     { "format", 6, RESOURCES_P_FORMAT, RESOURCES_Q_LIST|RESOURCES_Q_LOOKUP },
     { NULL, 0, 0, 0 }
 };
@@ -278,6 +280,7 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
     q->limit = -1;
     q->offset = -1;
     q->facet_limit = -1;
+    q->typos = 1;
     memset(seen, 0, sizeof(seen));
 
     p = args;
@@ -510,6 +513,15 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
 
             break;
 
+        case RESOURCES_P_TYPOS:
+            if (vlen != 1 || (value[0] != '0' && value[0] != '1')) {
+                resources_query_error("\"typos\" must be 0 or 1");
+            }
+
+            q->typos = (value[0] == '1');
+
+            break;
+
         case RESOURCES_P_FACETS:
             if (resources_facets(value, vlen, &q->facets) != 0) {
                 resources_query_error("\"facets\" must be a comma-separated"
@@ -701,9 +713,16 @@ resources_q_word(void *data, const u_char *word, size_t len, unsigned flags)
 }
 
 
+static int
+resources_q_word_ex(void *data, const resources_word_t *wd)
+{
+    return resources_q_word(data, wd->word, wd->len, wd->flags);
+}
+
+
 int
 resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
-    resources_q_t *out)
+    unsigned how, resources_q_t *out)
 {
     size_t               i, j, n;
     ssize_t              flen;
@@ -787,7 +806,8 @@ resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
         w.last = 0;
         w.room = full ? 0 : RESOURCES_Q_WORDS_MAX - out->nwords;
 
-        (void) resources_words(scratch, (size_t) flen, resources_q_word, &w);
+        (void) resources_words_ex(scratch, (size_t) flen, how,
+                                  resources_q_word_ex, &w);
 
         if (w.k == 0) {
             goto next;                  /* stop words, punctuation */

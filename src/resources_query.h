@@ -75,6 +75,7 @@ typedef struct {
     unsigned         sort;
     unsigned         facets;
     unsigned         format;            /* RESOURCES_FORMAT_* */
+    unsigned         typos;             /* 0: typos=0, no typo matching */
 } resources_query_t;
 
 
@@ -148,12 +149,13 @@ typedef struct {
 /*
  * Parses q[0 .. len) (valid UTF-8: resources_query_parse() checked it)
  * into out; the words are written into buf (cap bytes, at least
- * RESOURCES_Q_ROOM(len)).  Returns 0, or -1 when the text cannot be
+ * RESOURCES_Q_ROOM(len)), stemmed as how says (RESOURCES_STEM_*: as the
+ * snapshot's loader stemmed).  Returns 0, or -1 when the text cannot be
  * folded.  The units of out are in the order of q; the units of a group
  * are consecutive; the IGNORED ones come last.
  */
 int resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
-    resources_q_t *out);
+    unsigned how, resources_q_t *out);
 
 /*
  * Percent-decodes src into dst ("+" is a space when plus is set); returns

@@ -17,6 +17,7 @@
 #include <lz4.h>
 
 #include "resources_snapshot.h"
+#include "resources_typos.h"
 #include "resources_text.h"
 
 
@@ -777,6 +778,23 @@ resources_snapshot_open_header(resources_snapshot_t *s, char *err,
 
         s->dict = d.mv_data;
         s->dict_len = d.mv_size;
+    }
+
+    /* the word list for typos (resources_typos.h) */
+
+    if (s->header.flags & RESOURCES_HEADER_WORDS) {
+        k.mv_size = 5;
+        k.mv_data = "words";
+
+        if (mdb_get(s->txn, meta, &k, &d) != 0
+            || resources_snapshot_value(s, &d, 1) != 0
+            || resources_typos_check(d.mv_data, d.mv_size, &s->typos) != 0)
+        {
+            resources_snapshot_error("the word list is missing or"
+                                     " malformed");
+        }
+
+        s->has_typos = 1;
     }
 
     if (s->header.tail_max > RESOURCES_RECORD_MAX) {

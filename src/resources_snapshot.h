@@ -40,6 +40,7 @@
 #include "resources_store.h"
 #include "resources_gzip.h"
 #include "resources_postings.h"
+#include "resources_typos.h"
 
 
 /* a frequent term's bitmap (RESOURCES_PART_BITMAP) and its term id */
@@ -145,6 +146,10 @@ typedef struct {
      */
     const u_char        *dict;
     size_t               dict_len;
+
+    /* the word list, checked (RESOURCES_HEADER_WORDS: has_typos set) */
+    resources_typos_t    typos;
+    unsigned             has_typos:1;
     u_char              *scratch;
 
     /*

@@ -24,6 +24,9 @@
  *
  *   "meta"   "header" -> resources_header_t
  *
+ *   "meta"   "words"  -> every word (folded, stemmed) in key order, with
+ *            whether a public record has it: the list that typo matching
+ *            walks (resources_typos.h; RESOURCES_HEADER_WORDS)
  *   "meta"   "dict"   -> the dictionary of the packed records (at most
  *                       RESOURCES_DICT_MAX bytes; absent when none is)
  *
@@ -256,7 +259,14 @@ typedef struct {
 #define RESOURCES_HEADER_GZIP      0x04    /* every record has a gzip
                                               piece (loaders since 0.6,
                                               unless --no-gzip) */
-#define RESOURCES_HEADER_ALL       0x07    /* what this loader can write */
+#define RESOURCES_HEADER_LIGHT     0x08    /* words stemmed by
+                                              resources_stem_light(), and
+                                              dashed pairs also joined
+                                              (loaders since 0.7) */
+#define RESOURCES_HEADER_WORDS     0x10    /* "meta" "words": the word
+                                              list of resources_typos.h
+                                              (loaders since 0.7) */
+#define RESOURCES_HEADER_ALL       0x1f    /* what this loader can write */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t

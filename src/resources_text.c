@@ -1467,11 +1467,18 @@ resources_word_run(const u_char *p, const u_char *end)
 }
 
 
-int
-resources_words(const u_char *folded, size_t len, resources_word_pt handler,
-    void *data)
+/*
+ * The walk of resources_words() and resources_words_ex(): how is a
+ * RESOURCES_STEM_* constant and exactly one of handler, ex is set; both
+ * callers pass constants, so each gets its own copy without the tests
+ */
+
+static inline int __attribute__((always_inline))
+resources_words_walk(const u_char *folded, size_t len, unsigned how,
+    resources_word_pt handler, resources_word_ex_pt ex, void *data)
 {
-    u_char         buf[8 + RESOURCES_WORD_MAX], *word;
+    u_char             buf[8 + RESOURCES_WORD_MAX], *word;
+    resources_word_t   wd;
     size_t         n, wlen;
     uint64_t       v;
     unsigned       flags;
@@ -1575,17 +1582,67 @@ resources_words(const u_char *folded, size_t len, resources_word_pt handler,
 
         flags = resources_stop_packed(v) ? RESOURCES_WORD_STOP : 0;
 
-        wlen = resources_stem_word(word, n);
+        if (how == RESOURCES_STEM_PLURALS) {
+            wlen = resources_stem_word(word, n);
+
+        } else if (how == RESOURCES_STEM_LIGHT) {
+            wlen = resources_stem_light(word, n);
+
+        } else {
+            wlen = n;
+        }
 
         if (p == end) {
             flags |= RESOURCES_WORD_LAST;
         }
 
-        rc = handler(data, word, wlen, flags);
+        if (ex == NULL) {
+            rc = handler(data, word, wlen, flags);
+
+        } else {
+            wd.word = word;
+            wd.len = wlen;
+            wd.surface = start;
+            wd.surface_len = n;
+            wd.flags = flags;
+
+            rc = ex(data, &wd);
+        }
+
         if (rc != 0) {
             return rc;
         }
     }
 
     return 0;
+}
+
+
+int
+resources_words(const u_char *folded, size_t len, resources_word_pt handler,
+    void *data)
+{
+    return resources_words_walk(folded, len, RESOURCES_STEM_PLURALS, handler,
+                                NULL, data);
+}
+
+
+int
+resources_words_ex(const u_char *folded, size_t len, unsigned how,
+    resources_word_ex_pt handler, void *data)
+{
+    switch (how) {
+
+    case RESOURCES_STEM_LIGHT:
+        return resources_words_walk(folded, len, RESOURCES_STEM_LIGHT, NULL,
+                                    handler, data);
+
+    case RESOURCES_STEM_NONE:
+        return resources_words_walk(folded, len, RESOURCES_STEM_NONE, NULL,
+                                    handler, data);
+
+    default:
+        return resources_words_walk(folded, len, RESOURCES_STEM_PLURALS,
+                                    NULL, handler, data);
+    }
 }

@@ -127,6 +127,43 @@ int resources_words(const u_char *folded, size_t len,
  */
 size_t resources_stem(u_char *word, size_t len);
 
+/*
+ * Word forms (issue #22): Lucene's FrenchLightStemmer (Savoy's UniNE rules:
+ * plurals and "-aux", "-ement", "-ive" -> "-if", "-euse", "-trice",
+ * "-ation", "-ique" from 9 letters, doubled letters, final "-ie", "r",
+ * "e"), ported to folded bytes, after a table of overrides that joins what
+ * it leaves apart (public / publique) and keeps apart what it joins too
+ * eagerly in this domain (formation / forme).  In place; returns the new
+ * length.  src/resources_stem.c; docs/design.md, "Word forms".
+ */
+size_t resources_stem_light(u_char *word, size_t len);
+
+/*
+ * resources_words() with a choice of stemmer (how) and a handler that
+ * also gets the word as the text has it, folded and unstemmed (surface:
+ * a pointer into folded, surface_len bytes, cut as the word is).  The
+ * loader indexes with RESOURCES_STEM_LIGHT since 0.7 (the snapshot's
+ * header says which: RESOURCES_HEADER_LIGHT); RESOURCES_STEM_PLURALS is
+ * resources_stem(), the stemmer of older snapshots.
+ */
+
+#define RESOURCES_STEM_PLURALS      0
+#define RESOURCES_STEM_LIGHT        1
+#define RESOURCES_STEM_NONE         2
+
+typedef struct {
+    const u_char  *word;                /* stemmed, in a buffer of its own */
+    size_t         len;
+    const u_char  *surface;             /* unstemmed, in the folded text */
+    size_t         surface_len;
+    unsigned       flags;               /* RESOURCES_WORD_* */
+} resources_word_t;
+
+typedef int (*resources_word_ex_pt)(void *data, const resources_word_t *w);
+
+int resources_words_ex(const u_char *folded, size_t len, unsigned how,
+    resources_word_ex_pt handler, void *data);
+
 int resources_stopword(const u_char *word, size_t len);
 
 

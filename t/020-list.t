@@ -439,6 +439,6 @@ t/data/sample.jsonl
  '{"total":0,"offset":0,"limit":0,"items":[]}',
  '{"total":1,"offset":0,"limit":0,"items":[]}',
  '{"total":1,"offset":0,"limit":0,"items":[]}',
- '{"total":0,"offset":0,"limit":0,"items":[]}']
+ '{"total":1,"offset":0,"limit":0,"items":[]}']
 --- no_error_log
 [error]

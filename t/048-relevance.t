@@ -16,18 +16,19 @@ plan 'no_plan';
 my $N = 6000;
 my @fields = qw(body summary keywords title);     # field number = weight rank
 
-# words (none a stop word, none changed by folding or stemming); how often
-# each is in a resource, in 1000ths; tangor is rare (no bitmap), and so is
-# kilo; tang starts tango, tangi, tangu and tangor (the loader makes their
-# union); zulu starts 72 words, zuluaa the only frequent one (more than a
+# words (none a stop word, none changed by folding or stemming: no final
+# e, r, s or x, no doubled letter, for the light stemmer); how often
+# each is in a resource, in 1000ths; tangol is rare (no bitmap), and so is
+# kilo; tang starts tango, tangi, tangu and tangol (the loader makes their
+# union); zulu starts 72 words, zuluak the only frequent one (more than a
 # prefix expands to: no union)
 my %freq = (alpha => 500, bravo => 400, delta => 250, hotel => 150,
             india => 120, tango => 200, tangi => 60, tangu => 30,
-            tangor => 5, kilo => 8);
+            tangol => 5, kilo => 8);
 for my $x ('a' .. 'h') {
-    $freq{"zulu$x$_"} = 2 for 'a' .. 'i';
+    $freq{"zulu$x$_"} = 2 for qw(k m n p q t v w y);
 }
-$freq{zuluaa} = 100;
+$freq{zuluak} = 100;
 my @vocab = sort keys %freq;
 
 srand(48);
@@ -135,7 +136,7 @@ my @cases = (
       { words => ['alpha', 'bravo', 'delta', 'hotel'] },                         0 ],
     [ 'q=alpha%20kilo',              { words => ['alpha', 'kilo'] },             0 ],
     [ 'q=bravo%20tango%20',          { words => ['bravo', 'tango'] },            1 ],
-    [ 'q=alpha%20tangor%20',         { words => ['alpha', 'tangor'] },           0 ],
+    [ 'q=alpha%20tangol%20',         { words => ['alpha', 'tangol'] },           0 ],
     [ 'q=alpha%20bravo&type=T1&type=T2', { words => ['alpha', 'bravo'] },        0 ],
 );
 

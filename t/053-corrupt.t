@@ -125,7 +125,7 @@ my @mutations = (
         my ($d) = @_; my $k = longest($d->{post}, 'pw');
         set_u32($d->{post}, $k, int(length($d->{post}->get($k)) / 8), $past) } ],
     [ 'a frequent word posting: an entry past the end', sub {
-        set_u32($_[0]{post}, 'pweconomie', 100, $past) } ],
+        set_u32($_[0]{post}, 'pweconom', 100, $past) } ],
     [ 'a word of a keyword: an entry past the end', sub {
         set_u32($_[0]{post}, 'pwtier', 10, $past) } ],
     [ 'a rare word posting: an entry past the end', sub {

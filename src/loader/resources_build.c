@@ -15,6 +15,7 @@
 #include <lmdb.h>
 
 #include "resources_build.h"
+#include "resources_typos.h"
 #include "resources_json.h"
 #include "resources_facets.h"
 #include "resources_postings.h"
@@ -1664,10 +1665,16 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     unsigned               h, nhelpers;
     pthread_t             *helpers;
     const u_char         **words;
+    uint32_t               hdr[3], off;
+    resources_buf_t        wl_off, wl_flags, wl_text, all;
     resources_slot_t      *slot;
     resources_wtask_t     *t;
     resources_sorter_t     so;
     resources_prefixes_t  *pr;
+
+    memset(&wl_off, 0, sizeof(resources_buf_t));
+    memset(&wl_flags, 0, sizeof(resources_buf_t));
+    memset(&wl_text, 0, sizeof(resources_buf_t));
 
     memset(&so, 0, sizeof(resources_sorter_t));
     so.doc_of = doc_of;
@@ -1761,6 +1768,14 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
             rc = resources_prefixes_add(pr, i, t->post->elts, t->count[0]);
         }
 
+        /* the word list ("meta" "words", resources_typos.h) */
+
+        off = (uint32_t) wl_text.len;
+        resources_buf_put(&wl_off, (u_char *) &off, sizeof(uint32_t));
+        resources_buf_put(&wl_flags,
+                          (u_char *) (t->count[0] ? "\001" : "\000"), 1);
+        resources_buf_put(&wl_text, t->word, t->len);
+
         resources_plist_free(t->plist);
 
         pthread_mutex_lock(&so.mutex);
@@ -1788,6 +1803,31 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     pthread_mutex_destroy(&so.mutex);
     pthread_cond_destroy(&so.cond);
     free(so.tasks);
+
+    if (rc == 0) {
+        off = (uint32_t) wl_text.len;
+        resources_buf_put(&wl_off, (u_char *) &off, sizeof(uint32_t));
+
+        hdr[0] = RESOURCES_TYPOS_MAGIC;
+        hdr[1] = (uint32_t) n;
+        hdr[2] = (uint32_t) wl_text.len;
+
+        /* one value: the parts one after the other (resources_typos.h) */
+
+        memset(&all, 0, sizeof(resources_buf_t));
+        resources_buf_put(&all, (u_char *) hdr, sizeof(hdr));
+        resources_buf_put(&all, wl_off.data, wl_off.len);
+        resources_buf_put(&all, wl_flags.data, wl_flags.len);
+        resources_buf_put(&all, wl_text.data, wl_text.len);
+
+        rc = resources_put(b, b->meta, "words", 5, all.data, all.len);
+
+        resources_buf_free(&all);
+    }
+
+    resources_buf_free(&wl_off);
+    resources_buf_free(&wl_flags);
+    resources_buf_free(&wl_text);
 
     return rc;
 }

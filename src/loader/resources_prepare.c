@@ -84,6 +84,8 @@ struct resources_prepare_s {
     resources_wslot_t     *wslots;
     uint32_t               wsize;        /* a power of 2 */
     uint32_t               wgen;
+    const u_char          *prev;         /* the previous word, unstemmed */
+    size_t                 prev_len;
 
     char                   err[RESOURCES_PREPARE_ERRLEN];
 };
@@ -331,12 +333,50 @@ resources_prepare_word(void *data, const u_char *word, size_t len,
 }
 
 
+/*
+ * A word of the text, stemmed by the light stemmer; and when it follows
+ * the previous word across one "-" ("tiers-lieux", "eco-conception"), the
+ * two joined as well ("tierslieux", "ecoconception"), so that a visitor
+ * who types them joined finds them (issue #22, split and joined words)
+ */
+
+static int
+resources_prepare_word_ex(void *data, const resources_word_t *w)
+{
+    resources_prepare_t  *p = data;
+
+    size_t  n;
+    u_char  joined[RESOURCES_WORD_MAX];
+
+    if (p->prev != NULL && w->surface == p->prev + p->prev_len + 1
+        && w->surface[-1] == '-'
+        && p->prev_len + w->surface_len <= RESOURCES_WORD_MAX)
+    {
+        memcpy(joined, p->prev, p->prev_len);
+        memcpy(joined + p->prev_len, w->surface, w->surface_len);
+
+        n = resources_stem_light(joined, p->prev_len + w->surface_len);
+
+        (void) resources_prepare_word(p, joined, n, 0);
+    }
+
+    p->prev = w->surface;
+    p->prev_len = w->surface_len;
+
+    return resources_prepare_word(p, w->word, w->len, w->flags);
+}
+
+
 static void
 resources_prepare_words(resources_prepare_t *p, const u_char *folded,
     size_t len, uint32_t field)
 {
     p->field = field;
-    (void) resources_words(folded, len, resources_prepare_word, p);
+    p->prev = NULL;
+    p->prev_len = 0;
+
+    (void) resources_words_ex(folded, len, RESOURCES_STEM_LIGHT,
+                              resources_prepare_word_ex, p);
 }
 
 

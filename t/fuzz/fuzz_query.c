@@ -124,7 +124,9 @@ fuzz_q(const resources_str_t *v)
     qbuf = malloc(room);
     check(qbuf != NULL);
 
-    check(resources_q_parse(v->data, v->len, qbuf, room, &qs) == 0);
+    check(resources_q_parse(v->data, v->len, qbuf, room,
+                            (v->len & 1) ? RESOURCES_STEM_LIGHT
+                                          : RESOURCES_STEM_PLURALS, &qs) == 0);
     check(qs.nwords <= RESOURCES_Q_WORDS_MAX);
     check(qs.nunits <= RESOURCES_Q_UNITS_MAX);
     check(qs.nignored <= qs.nunits);

@@ -72,7 +72,7 @@ q_show(const char *text)
     static u_char        qbuf[RESOURCES_Q_ROOM(1024)];
 
     if (resources_q_parse((const u_char *) text, strlen(text), qbuf,
-                          sizeof(qbuf), &qs)
+                          sizeof(qbuf), RESOURCES_STEM_PLURALS, &qs)
         != 0)
     {
         return "(error)";
@@ -133,7 +133,7 @@ main(void)
        "strict: an unknown parameter is named");
     ok(strict("kw=a&tag=x", RESOURCES_QUERY_LIST,
               "this route accepts kw, type, series, q, from, to, sort,"
-              " limit, offset, facets, facet_limit, format"),
+              " limit, offset, facets, facet_limit, typos, format"),
        "strict: the list route's parameters are listed");
     ok(strict("prefix=ti", RESOURCES_QUERY_LIST, "\"prefix\""),
        "strict: prefix is not the list's");

@@ -141,13 +141,94 @@ sub stem {
     return substr $w, 0, $n;
 }
 
+# bytes in, bytes out: src/resources_stem.c (Lucene's FrenchLightStemmer
+# on folded words, without its doubled-letter rule, after the overrides)
+our %OVERRIDE = (
+    autorisation => 'autorisation', classique => 'classique', copie => 'copie',
+    directeur => 'directeur', directrice => 'directeur', entree => 'entree',
+    fondation => 'fondation', formation => 'formation', laic => 'laic',
+    laique => 'laic', mobilisation => 'mobilisation', porteur => 'porteur',
+    porteuse => 'porteur', public => 'public', publication => 'publication',
+    publique => 'public', repas => 'repas', ressourcerie => 'ressourcerie',
+    utilisation => 'utilisation');
+
+sub _norm {
+    my ($s) = @_;
+    my $n = length $s;
+    if ($n > 4 && $s =~ /ie\z/) { $s = substr $s, 0, -2 }
+    if (length $s > 4) {
+        $s = substr $s, 0, -1 if $s =~ /r\z/;
+        $s = substr $s, 0, -1 if $s =~ /e\z/;
+        $s = substr $s, 0, -1 if $s =~ /e\z/;
+        $s = substr $s, 0, -1 if length $s >= 2 && $s =~ /([a-z])\1\z/;
+    }
+    return $s;
+}
+
+sub _ends { return length($_[0]) >= length($_[1]) && substr($_[0], -length $_[1]) eq $_[1] }
+
+sub stem_light {
+    my ($s) = @_;
+    return $s if length $s < 4;
+    return $OVERRIDE{$s} if exists $OVERRIDE{$s};
+    return $OVERRIDE{ substr $s, 0, -1 } if $s =~ /[sx]\z/ && exists $OVERRIDE{ substr $s, 0, -1 };
+    my $n = sub { length $s };
+    if ($n->() > 5 && $s =~ /x\z/) {
+        substr($s, -2, 1) = 'l' if substr($s, -3, 2) eq 'au' && substr($s, -4, 1) ne 'e';
+        $s = substr $s, 0, -1;
+    }
+    $s = substr $s, 0, -1 if $n->() > 3 && $s =~ /x\z/;
+    $s = substr $s, 0, -1 if $n->() > 3 && $s =~ /s\z/;
+    if ($n->() > 9 && _ends($s, 'issement')) { $s = substr($s, 0, -6); substr($s, -1) = 'r'; return _norm($s) }
+    if ($n->() > 8 && _ends($s, 'issant')) { $s = substr($s, 0, -4); substr($s, -1) = 'r'; return _norm($s) }
+    if ($n->() > 6 && _ends($s, 'ement')) {
+        $s = substr $s, 0, -4;
+        if ($n->() > 3 && _ends($s, 'ive')) { $s = substr($s, 0, -1); substr($s, -1) = 'f' }
+        return _norm($s);
+    }
+    if ($n->() > 11 && _ends($s, 'ficatrice')) { $s = substr($s, 0, -5); substr($s, -2) = 'er'; return _norm($s) }
+    if ($n->() > 10 && _ends($s, 'ficateur')) { $s = substr($s, 0, -4); substr($s, -2) = 'er'; return _norm($s) }
+    if ($n->() > 9 && _ends($s, 'catrice')) { $s = substr($s, 0, -3); substr($s, -4, 3) = 'que'; return _norm($s) }
+    if ($n->() > 8 && _ends($s, 'cateur')) { $s = substr($s, 0, -2); substr($s, -4) = 'quer'; return _norm($s) }
+    if ($n->() > 8 && _ends($s, 'atrice')) { $s = substr($s, 0, -4); substr($s, -2) = 'er'; return _norm($s) }
+    if ($n->() > 7 && _ends($s, 'ateur')) { $s = substr($s, 0, -3); substr($s, -2) = 'er'; return _norm($s) }
+    if ($n->() > 6 && _ends($s, 'trice')) { $s = substr($s, 0, -1); substr($s, -3) = 'eur' }
+    return _norm(substr $s, 0, -4) if $n->() > 5 && _ends($s, 'ieme');
+    if ($n->() > 7 && _ends($s, 'teuse')) { $s = substr($s, 0, -2); substr($s, -1) = 'r'; return _norm($s) }
+    if ($n->() > 6 && _ends($s, 'teur')) { $s = substr($s, 0, -1); substr($s, -1) = 'r'; return _norm($s) }
+    return _norm(substr $s, 0, -2) if $n->() > 5 && _ends($s, 'euse');
+    if ($n->() > 8 && _ends($s, 'ere')) { $s = substr($s, 0, -1); substr($s, -2, 1) = 'e'; return _norm($s) }
+    if ($n->() > 7 && _ends($s, 'ive')) { $s = substr($s, 0, -1); substr($s, -1) = 'f'; return _norm($s) }
+    if ($n->() > 4 && (_ends($s, 'folle') || _ends($s, 'molle'))) { $s = substr($s, 0, -2); substr($s, -1) = 'u'; return _norm($s) }
+    return _norm(substr $s, 0, -5) if $n->() > 9 && _ends($s, 'nnelle');
+    return _norm(substr $s, 0, -3) if $n->() > 9 && _ends($s, 'nnel');
+    if ($n->() > 4 && _ends($s, 'ete')) { $s = substr($s, 0, -1); substr($s, -2, 1) = 'e' }
+    $s = substr $s, 0, -4 if $n->() > 8 && _ends($s, 'ique');
+    return _norm(substr $s, 0, -3) if $n->() > 8 && _ends($s, 'esse');
+    return _norm(substr $s, 0, -3) if $n->() > 7 && _ends($s, 'inage');
+    if ($n->() > 9 && _ends($s, 'isation')) {
+        $s = substr $s, 0, -7;
+        substr($s, -2, 1) = 'e' if $n->() > 5 && _ends($s, 'ual');
+        return _norm($s);
+    }
+    return _norm(substr $s, 0, -7) if $n->() > 9 && _ends($s, 'isateur');
+    return _norm(substr $s, 0, -5) if $n->() > 8 && _ends($s, 'ation');
+    return _norm(substr $s, 0, -5) if $n->() > 8 && _ends($s, 'ition');
+    return _norm($s);
+}
+
 # the words of a folded character string: [ word (UTF-8 bytes, stemmed),
-# stop word?, last (runs to the end of the text)? ]
+# stop word?, last (runs to the end of the text)? ]; stemmed by the light
+# stemmer (the loader's since 0.7).  With $join (the loader's indexing),
+# two words with one "-" between them are also given joined, before the
+# second ("tiers-lieux": tierslieux, lieux)
 sub text_words {
-    my ($f) = @_;
+    my ($f, $join) = @_;
     my @w;
+    my ($pend, $prev) = (-1, '');
     while ($f =~ /([\p{L}\p{N}]+)/g) {
         my ($run, $end) = ($1, pos $f);
+        my $start = $end - length $run;
         my $bytes = $run;
         utf8::encode($bytes);
         if (length $bytes > 64) {       # cut at the last character boundary
@@ -162,7 +243,13 @@ sub text_words {
         }
         next if substr($f, $end, 1) eq "'" && $ELISION{$bytes};
         my $stop = length $bytes <= 6 && $STOP{$bytes} ? 1 : 0;
-        push @w, [ stem($bytes), $stop, $end == length $f ? 1 : 0 ];
+        if ($join && $start == $pend + 1 && substr($f, $pend, 1) eq '-'
+            && length($prev) + length($bytes) <= 64)
+        {
+            push @w, [ stem_light($prev . $bytes), 0, 0 ];
+        }
+        ($pend, $prev) = ($end, $bytes);
+        push @w, [ stem_light($bytes), $stop, $end == length $f ? 1 : 0 ];
     }
     return @w;
 }
@@ -445,7 +532,7 @@ sub new {
                       (map { [ 2, $_ ] } @{ $x->{keywords} || [] }), [ 3, $x->{title} ]);
         for my $f (@fields) {
             next unless defined $f->[1];
-            for my $w (Resources::Differential::text_words(Resources::Differential::fold($f->[1]))) {
+            for my $w (Resources::Differential::text_words(Resources::Differential::fold($f->[1]), 1)) {
                 next if $w->[1];                                  # a stop word
                 $w{ $w->[0] } = $f->[0] if !defined $w{ $w->[0] } || $w{ $w->[0] } < $f->[0];
             }
@@ -549,10 +636,67 @@ sub required {
     for my $w (Resources::Differential::text_words($f)) {
         next if $w->[1];
         last if @req == 10;
-        push @req, $w->[2] && length $w->[0] >= 2 ? [ [ $self->expand($w->[0]) ], 1, $w->[0] ]
-                                                   : [ [ $w->[0] ], 0, $w->[0] ];
+        my $x = $w->[0];
+        if ($w->[2] && length $x >= 2) {
+            my @e = $self->expand($x);
+            # a stem that the word typed on goes past (up to 4 bytes)
+            for (my $i = length($x) - 1; $i >= 4 && $i + 4 >= length $x; $i--) {
+                if ($self->{wordset}{ substr $x, 0, $i }) { push @e, substr $x, 0, $i; last }
+            }
+            @e = $self->typos($x, 1) if !@e && !$self->{notypos};
+            push @req, [ \@e, 1, $x ];
+        } else {
+            my @e = ($x);
+            @e = $self->typos($x, 0) if !$self->{wordset}{$x} && !$self->{notypos};
+            push @req, [ \@e, 0, $x ];
+        }
     }
     return \@req;
+}
+
+# optimal string alignment distance of two byte strings
+sub _osa {
+    my ($a, $b) = @_;
+    my ($m, $n) = (length $a, length $b);
+    my @d = ([ 0 .. $n ]);
+    for my $i (1 .. $m) {
+        $d[$i][0] = $i;
+        for my $j (1 .. $n) {
+            my $c = substr($a, $i - 1, 1) eq substr($b, $j - 1, 1) ? 0 : 1;
+            my $v = $d[$i - 1][$j - 1] + $c;
+            $v = $d[$i - 1][$j] + 1 if $d[$i - 1][$j] + 1 < $v;
+            $v = $d[$i][$j - 1] + 1 if $d[$i][$j - 1] + 1 < $v;
+            $v = $d[$i - 2][$j - 2] + 1
+                if $i > 1 && $j > 1 && substr($a, $i - 1, 1) eq substr($b, $j - 2, 1)
+                   && substr($a, $i - 2, 1) eq substr($b, $j - 1, 1) && $d[$i - 2][$j - 2] + 1 < $v;
+            $d[$i][$j] = $v;
+        }
+    }
+    return \@d;
+}
+
+# a word's typo derivations (src/resources_typos.c): the first 64 words of
+# the view, in byte order, that start with its first byte and are within
+# 1 edit (5 to 8 bytes) or 2 (9 and more); as a prefix, that have a prefix
+# within them
+sub typos {
+    my ($self, $q, $prefix) = @_;
+    my $k = length $q >= 9 ? 2 : length $q >= 5 ? 1 : 0;
+    return () unless $k;
+    my @w;
+    for my $t (@{ $self->{vocab} }) {
+        last if @w == 64;
+        next unless substr($t, 0, 1) eq substr($q, 0, 1);
+        my $d = _osa($t, $q);
+        my $ok = 0;
+        if ($prefix) {
+            for my $i (1 .. length $t) { if ($d->[$i][length $q] <= $k) { $ok = 1; last } }
+        } else {
+            $ok = $d->[length $t][length $q] <= $k;
+        }
+        push @w, $t if $ok;
+    }
+    return @w;
 }
 
 sub _month {

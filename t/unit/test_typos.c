@@ -1,0 +1,442 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ *
+ * Word forms and typos (issue #22): resources_stem_light() on the forms
+ * the issue names, the override table, and resources_typos_walk() against
+ * a brute-force optimal string alignment distance over random word lists
+ * and queries; resources_typos_check() on damaged values.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resources_text.h"
+#include "resources_typos.h"
+#include "tap.h"
+
+
+#define diag(...)  (printf("# "), printf(__VA_ARGS__), printf("\n"))
+
+
+static const char *
+light(const char *w)
+{
+    static u_char  buf[RESOURCES_WORD_MAX + 1];
+    size_t         n;
+
+    n = strlen(w);
+    memcpy(buf, w, n);
+    n = resources_stem_light(buf, n);
+    buf[n] = '\0';
+
+    return (const char *) buf;
+}
+
+
+static int
+same_stem(const char **words)
+{
+    char  first[RESOURCES_WORD_MAX + 1];
+    int   i;
+
+    strcpy(first, light(words[0]));
+
+    for (i = 1; words[i]; i++) {
+        if (strcmp(first, light(words[i])) != 0) {
+            diag("%s -> %s but %s -> %s", words[0], first, words[i],
+                 light(words[i]));
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* ---- the word list: built as the loader builds it */
+
+typedef struct {
+    u_char   *value;
+    size_t    size;
+    char    **words;
+    u_char   *pub;
+    size_t    n;
+} list_t;
+
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    const char  *x = *(char *const *) a, *y = *(char *const *) b;
+
+    return strcmp(x, y);
+}
+
+
+static void
+list_make(list_t *l, char **words, size_t n, uint64_t seed)
+{
+    size_t    i, j, bytes, at;
+    uint32_t  v;
+
+    qsort(words, n, sizeof(char *), cmp_str);
+
+    for (i = 0, j = 0; i < n; i++) {
+        if (j && strcmp(words[j - 1], words[i]) == 0) {
+            free(words[i]);
+            continue;
+        }
+        words[j++] = words[i];
+    }
+
+    n = j;
+
+    for (i = 0, bytes = 0; i < n; i++) {
+        bytes += strlen(words[i]);
+    }
+
+    l->size = 12 + 4 * (n + 1) + n + bytes;
+    l->value = malloc(l->size);
+    l->pub = malloc(n + 1);
+    l->words = words;
+    l->n = n;
+
+    v = RESOURCES_TYPOS_MAGIC;
+    memcpy(l->value, &v, 4);
+    v = (uint32_t) n;
+    memcpy(l->value + 4, &v, 4);
+    v = (uint32_t) bytes;
+    memcpy(l->value + 8, &v, 4);
+
+    for (i = 0, at = 0; i <= n; i++) {
+        v = (uint32_t) at;
+        memcpy(l->value + 12 + 4 * i, &v, 4);
+
+        if (i < n) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            l->pub[i] = (seed >> 60) < 12;
+            l->value[12 + 4 * (n + 1) + i] = l->pub[i]
+                                             ? RESOURCES_TYPOS_PUBLIC : 0;
+            memcpy(l->value + 12 + 4 * (n + 1) + n + at, words[i],
+                   strlen(words[i]));
+            at += strlen(words[i]);
+        }
+    }
+}
+
+
+/* the optimal string alignment distance, plainly */
+
+static unsigned
+osa(const char *a, size_t m, const char *b, size_t n)
+{
+    static unsigned  d[80][80];
+    size_t           i, j;
+    unsigned         v;
+
+    for (j = 0; j <= n; j++) {
+        d[0][j] = (unsigned) j;
+    }
+
+    for (i = 1; i <= m; i++) {
+        d[i][0] = (unsigned) i;
+
+        for (j = 1; j <= n; j++) {
+            v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+            if (d[i - 1][j] + 1 < v) {
+                v = d[i - 1][j] + 1;
+            }
+
+            if (d[i][j - 1] + 1 < v) {
+                v = d[i][j - 1] + 1;
+            }
+
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && d[i - 2][j - 2] + 1 < v)
+            {
+                v = d[i - 2][j - 2] + 1;
+            }
+
+            d[i][j] = v;
+        }
+    }
+
+    return d[m][n];
+}
+
+
+static int
+ref_match(const char *t, const char *q, unsigned k, int prefix)
+{
+    size_t  d, n = strlen(t), m = strlen(q);
+
+    if (t[0] != q[0]) {
+        return 0;
+    }
+
+    if (!prefix) {
+        return osa(t, n, q, m) <= k;
+    }
+
+    for (d = 1; d <= n; d++) {
+        if (osa(t, d, q, m) <= k) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+typedef struct {
+    u_char  *seen;
+    size_t   n;
+    int      bad;
+} walk_t;
+
+
+static int
+on_word(void *data, uint32_t index, const u_char *word, size_t len,
+    unsigned distance)
+{
+    walk_t  *w = data;
+
+    if (index >= w->n || w->seen[index]) {
+        w->bad = 1;
+        return 1;
+    }
+
+    w->seen[index] = 1;
+
+    return 0;
+}
+
+
+static char *
+random_word(uint64_t *s, size_t min, size_t max, const char *alpha)
+{
+    size_t  n, i, na = strlen(alpha);
+    char   *w;
+
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    n = min + (size_t) ((*s >> 33) % (max - min + 1));
+    w = malloc(n + 1);
+
+    for (i = 0; i < n; i++) {
+        *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+        w[i] = alpha[(*s >> 33) % na];
+    }
+
+    w[n] = '\0';
+
+    return w;
+}
+
+
+/* a word of the list with edits, as a visitor mistypes it */
+
+static char *
+mistype(uint64_t *s, const char *t)
+{
+    char    *w;
+    size_t   n, i, edits;
+    char     c;
+
+    n = strlen(t);
+    w = malloc(n + 4);
+    strcpy(w, t);
+
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    edits = 1 + (*s >> 62) % 2;
+
+    while (edits--) {
+        n = strlen(w);
+        *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+        i = 1 + (size_t) ((*s >> 33) % (n > 1 ? n - 1 : 1));
+
+        switch ((*s >> 20) % 4) {
+        case 0:                                 /* substitution */
+            if (i < n) {
+                w[i] = (char) ('a' + (*s >> 40) % 6);
+            }
+            break;
+        case 1:                                 /* deletion */
+            if (n > 2 && i < n) {
+                memmove(w + i, w + i + 1, n - i);
+            }
+            break;
+        case 2:                                 /* insertion */
+            memmove(w + i + 1, w + i, n - i + 1);
+            w[i] = (char) ('a' + (*s >> 40) % 6);
+            break;
+        default:                                /* transposition */
+            if (i + 1 < n) {
+                c = w[i];
+                w[i] = w[i + 1];
+                w[i + 1] = c;
+            }
+        }
+    }
+
+    return w;
+}
+
+
+int
+main(void)
+{
+    size_t              i, j, n, found, want, runs, bad;
+    uint64_t            s;
+    unsigned            k;
+    int                 prefix, pub;
+    char              **words, *q;
+    char                stem[RESOURCES_WORD_MAX + 1];
+    list_t              l;
+    walk_t              w;
+    resources_typos_t   wl;
+
+    static const char  *social[] = { "social", "sociale", "sociaux",
+                                     "sociales", NULL };
+    static const char  *public[] = { "public", "publique", "publics",
+                                     "publiques", NULL };
+    static const char  *territorial[] = { "territorial", "territoriale",
+                                          "territoriaux", "territoriales",
+                                          NULL };
+    static const char  *collectif[] = { "collectif", "collective",
+                                        "collectifs", "collectives", NULL };
+    static const char  *hopital[] = { "hopital", "hopitaux", NULL };
+    static const char  *solidaire[] = { "solidaire", "solidaires", NULL };
+
+    /* word forms: the issue's groups are one stem each */
+
+    ok(same_stem(social), "social, sociale, sociaux, sociales");
+    ok(same_stem(public), "public, publique, publics, publiques (override)");
+    ok(same_stem(territorial), "territorial, territoriaux...");
+    ok(same_stem(collectif), "collectif, collective...");
+    ok(same_stem(hopital), "hopital, hopitaux");
+    ok(same_stem(solidaire), "solidaire, solidaires");
+
+    /* kept apart by the overrides */
+
+    strcpy(stem, light("formation"));
+    ok(strcmp(stem, light("forme")) != 0, "formation is not forme");
+    strcpy(stem, light("publications"));
+    ok(strcmp(stem, light("public")) != 0, "publications are not public");
+    is_str(light("ressourceries"), "ressourcerie", "ressourceries");
+
+    /* a prefix typed stays a prefix of the stem: no doubled letters cut */
+
+    ok(strncmp(light("monnaies"), "monn", 4) == 0, "monnaies keeps monn");
+    ok(strncmp(light("ressources"), "ressourc", 8) == 0,
+       "ressources keeps ressourc");
+    is_str(light("les"), "les", "short words as they are");
+
+    /* the walk against a brute-force distance */
+
+    s = 22;
+    bad = 0;
+    runs = 0;
+
+    for (j = 0; j < 40; j++) {
+        n = 50 + j * 20;
+        words = malloc(n * sizeof(char *));
+
+        for (i = 0; i < n; i++) {
+            words[i] = random_word(&s, 1, 14, j % 2 ? "abcdef" : "abcdefghij");
+        }
+
+        list_make(&l, words, n, s);
+
+        if (resources_typos_check(l.value, l.size, &wl) != 0) {
+            ok(0, "a list is accepted");
+            continue;
+        }
+
+        w.seen = calloc(l.n + 1, 1);
+        w.n = l.n;
+
+        for (i = 0; i < 60; i++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            q = (i % 3) ? mistype(&s, l.words[(s >> 33) % l.n])
+                        : random_word(&s, 1, 14, "abcdef");
+            prefix = (i % 4 == 1);
+            pub = (i % 5 == 2);
+
+            for (k = 0; k <= 2; k++) {
+                memset(w.seen, 0, l.n + 1);
+                w.bad = 0;
+
+                found = resources_typos_walk(&wl, (u_char *) q, strlen(q), k,
+                                             prefix, pub, on_word, &w);
+
+                for (want = 0, n = 0; n < l.n; n++) {
+                    int  m = ref_match(l.words[n], q, k, prefix)
+                             && (!pub || l.pub[n]);
+
+                    want += m;
+
+                    if (m != w.seen[n]) {
+                        if (bad++ < 5) {
+                            diag("\"%s\" k=%u prefix=%d public=%d: \"%s\""
+                                 " %s", q, k, prefix, pub, l.words[n],
+                                 m ? "missed" : "found wrongly");
+                        }
+                    }
+                }
+
+                if (w.bad || found != want) {
+                    bad++;
+                }
+
+                runs++;
+            }
+
+            free(q);
+        }
+
+        free(w.seen);
+
+        for (i = 0; i < l.n; i++) {
+            free(l.words[i]);
+        }
+
+        free(l.words);
+        free(l.pub);
+        free(l.value);
+    }
+
+    ok(bad == 0, "the walk finds what the distance says, %zu walks", runs);
+
+    /* damaged values are refused */
+
+    words = malloc(3 * sizeof(char *));
+    words[0] = strdup("alpha");
+    words[1] = strdup("beta");
+    words[2] = strdup("gamma");
+    list_make(&l, words, 3, 1);
+
+    ok(resources_typos_check(l.value, l.size, &wl) == 0, "a list of 3");
+    ok(resources_typos_check(l.value, l.size - 1, &wl) != 0, "cut short");
+    l.value[0] ^= 1;
+    ok(resources_typos_check(l.value, l.size, &wl) != 0, "bad magic");
+    l.value[0] ^= 1;
+    l.value[12 + 4] = 9;                        /* off[1] past off[2] */
+    ok(resources_typos_check(l.value, l.size, &wl) != 0,
+       "offsets out of order");
+    l.value[12 + 4] = 5;
+    memcpy(l.value + 12 + 16 + 3, "gamma", 5);  /* beta's place: unsorted */
+    memcpy(l.value + 12 + 16 + 3 + 5, "beta", 4);
+    ok(resources_typos_check(l.value, l.size, &wl) != 0, "words unsorted");
+
+    for (i = 0; i < 3; i++) {
+        free(l.words[i]);
+    }
+
+    free(l.words);
+    free(l.pub);
+    free(l.value);
+
+    return tap_done();
+}
