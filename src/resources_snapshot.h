@@ -40,6 +40,7 @@
 #include "resources_store.h"
 #include "resources_gzip.h"
 #include "resources_postings.h"
+#include "resources_synonyms.h"
 
 
 /* a frequent term's bitmap (RESOURCES_PART_BITMAP) and its term id */
@@ -146,6 +147,13 @@ typedef struct {
     const u_char        *dict;
     size_t               dict_len;
     u_char              *scratch;
+
+    /*
+     * the synonyms ("meta" "syn", in the map), checked at the opening
+     * (resources_syn_init); syn.value NULL when the header has no
+     * RESOURCES_HEADER_SYNONYMS
+     */
+    resources_syn_t      syn;
 
     /*
      * the map (from /proc/self/maps, or NULL where that cannot be read:
