@@ -331,7 +331,8 @@ resources_syn_lookup(const resources_syn_t *syn,
     n = 0;
 
     for (t = lo; t < syn->ntriggers; t++) {
-        resources_syn_form(syn, resources_syn_u32(syn->triggers, 3 * (size_t) t),
+        resources_syn_form(syn,
+                           resources_syn_u32(syn->triggers, 3 * (size_t) t),
                            &f);
 
         rc = 0;
@@ -372,9 +373,11 @@ void
 resources_syn_trigger(const resources_syn_t *syn,
     const resources_syn_match_t *m, resources_syn_form_t *form)
 {
-    resources_syn_form(syn,
-                       resources_syn_u32(syn->triggers, 3 * (size_t) m->trigger),
-                       form);
+    uint32_t  i;
+
+    i = 3 * m->trigger;
+
+    resources_syn_form(syn, resources_syn_u32(syn->triggers, i), form);
 }
 
 
