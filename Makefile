@@ -49,14 +49,15 @@ SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_atom.c src/resources_fields.c \
                src/resources_html.c src/resources_gzip.c \
                src/resources_containers.c src/resources_stem.c \
-               src/resources_typos.c
+               src/resources_synonyms.c src/resources_typos.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
                src/loader/resources_prepare.c \
                src/loader/resources_listing.c src/loader/resources_json.c \
                src/loader/resources_jsonl.c src/loader/resources_prefixes.c \
                src/loader/resources_facets.c src/loader/resources_pairs.c \
                src/loader/resources_prefault.c \
-               src/loader/resources_metrics.c
+               src/loader/resources_metrics.c \
+               src/loader/resources_synfile.c
 HEADERS     := $(wildcard src/*.h src/loader/*.h)
 LIB_OBJS    := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SHARED_SRCS) $(LOADER_SRCS))
 MODULE_SRCS := $(wildcard src/ngx_http_resources_*.c) $(SHARED_SRCS)

@@ -797,6 +797,28 @@ resources_snapshot_open_header(resources_snapshot_t *s, char *err,
         s->has_typos = 1;
     }
 
+    /* the synonyms, checked whole */
+
+    if (s->header.flags & RESOURCES_HEADER_SYNONYMS) {
+        k.mv_size = sizeof(RESOURCES_SYN_KEY) - 1;
+        k.mv_data = RESOURCES_SYN_KEY;
+
+        if (mdb_get(s->txn, meta, &k, &d) != 0) {
+            resources_snapshot_error("the header has synonyms, the file"
+                                     " has none");
+        }
+
+        if (resources_snapshot_value(s, &d, 1) != 0) {
+            resources_snapshot_error("the synonyms lie outside the file");
+        }
+
+        if (resources_syn_init(&s->syn, d.mv_data, d.mv_size, err, errlen)
+            != 0)
+        {
+            goto failed;
+        }
+    }
+
     if (s->header.tail_max > RESOURCES_RECORD_MAX) {
         resources_snapshot_error("bad longest tail in the header");
     }

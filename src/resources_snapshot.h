@@ -17,7 +17,7 @@
  * keeps (inside the map, of the right size) and what becomes an index:
  * the columns (kwoff, kwids, type, date order, title, bytitle, order,
  * rec), the term orders, the listed bitmaps, the pair table, the facets
- * of the whole view.  What it does not walk (postings, bitmaps and facet
+ * of the whole view, the synonyms (whole: resources_syn_init).  What it does not walk (postings, bitmaps and facet
  * tables looked up by term, records, terms) is checked where it is read:
  * the functions below return an error (documented with each) rather than
  * hand out a value outside the map or of the wrong size, and the postings
@@ -41,6 +41,7 @@
 #include "resources_gzip.h"
 #include "resources_postings.h"
 #include "resources_typos.h"
+#include "resources_synonyms.h"
 
 
 /* a frequent term's bitmap (RESOURCES_PART_BITMAP) and its term id */
@@ -151,6 +152,13 @@ typedef struct {
     resources_typos_t    typos;
     unsigned             has_typos:1;
     u_char              *scratch;
+
+    /*
+     * the synonyms ("meta" "syn", in the map), checked at the opening
+     * (resources_syn_init); syn.value NULL when the header has no
+     * RESOURCES_HEADER_SYNONYMS
+     */
+    resources_syn_t      syn;
 
     /*
      * the map (from /proc/self/maps, or NULL where that cannot be read:

@@ -30,6 +30,18 @@
  *   "meta"   "dict"   -> the dictionary of the packed records (at most
  *                       RESOURCES_DICT_MAX bytes; absent when none is)
  *
+ *   "meta"   "syn"    -> the synonyms (resources-load --synonyms, issue
+ *                       #22), when the header has RESOURCES_HEADER_SYNONYMS:
+ *                       triggers (forms a query may contain, sorted by
+ *                       their words), each with the forms it expands to;
+ *                       a form is a sequence of words normalized as the
+ *                       words of q (resources_q_parse).  The layout:
+ *                       src/resources_synonyms.h; resources_syn_init()
+ *                       checks it when the snapshot opens.  Its bytes
+ *                       (XXH64) are hashed into the content version and
+ *                       the public version, after the records
+ *                       (docs/design.md, "Content version")
+ *
  *   "heap"   u32 chunk number (MDB_INTEGERKEY) -> records, packed: each a
  *            resources_doc_t, then the full form JSON (whose first
  *            list_len bytes, closed with "}", are the list form), the Atom
@@ -266,7 +278,9 @@ typedef struct {
 #define RESOURCES_HEADER_WORDS     0x10    /* "meta" "words": the word
                                               list of resources_typos.h
                                               (loaders since 0.7) */
-#define RESOURCES_HEADER_ALL       0x1f    /* what this loader can write */
+#define RESOURCES_HEADER_SYNONYMS  0x20    /* "meta" "syn" (--synonyms),
+                                              hashed into both versions */
+#define RESOURCES_HEADER_ALL       0x3f    /* what this loader can write */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t

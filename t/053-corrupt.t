@@ -50,8 +50,15 @@ for my $i (0 .. $N - 1) {
 }
 open my $f, '>', "$tmp/c.jsonl" or die; print $f $jsonl; close $f;
 
+# with synonyms ("meta" "syn", checked whole when the file opens)
+open $f, '>', "$tmp/syn.txt" or die;
+print $f "qpv, quartiers prioritaires, quartiers politique de la ville\n",
+         "economie => solidaire, cooperation\nscic, tiers-lieux\n";
+close $f;
+
 my $good = "$tmp/good.mdb";
-system($loader, '-q', '-o', $good, "$tmp/c.jsonl") == 0 or die 'loader failed';
+system($loader, '-q', '--synonyms', "$tmp/syn.txt", '-o', $good, "$tmp/c.jsonl") == 0
+    or die 'loader failed';
 
 my $pid = start_nginx(
     workers => 1,
@@ -192,6 +199,13 @@ my @mutations = (
         my ($d) = @_; my $k = eval { longest($d->{post}, 'bu') } or return;
         $d->{post}->put($k, substr($d->{post}->get($k), 0, 24)) } ],
     [ 'an id pointing past the last resource', sub { $_[0]{ids}->put('r5', pack 'V', $N + 50) } ],
+    [ 'the synonyms: a trigger\'s form out of range', sub { set_u32($_[0]{meta}, 'syn', 6, 0xfffffff) } ],
+    [ 'the synonyms: an expansion list past the others', sub { set_u32($_[0]{meta}, 'syn', 8, 0x7fffffff) } ],
+    [ 'the synonyms: a word offset past the text', sub {
+        my $v = $_[0]{meta}->get('syn'); my ($t, $f, $w, $e) = unpack 'x4 V4', $v;
+        set_u32($_[0]{meta}, 'syn', 6 + 3 * $t + $e + 2 * $f + 1, 0xfffff) } ],
+    [ 'the synonyms: cut short', sub { my $v = $_[0]{meta}->get('syn'); $_[0]{meta}->put('syn', substr($v, 0, -4)) } ],
+    [ 'the synonyms: the header\'s flag without the value', sub { $_[0]{meta}->del('syn') } ],
 );
 
 sub mutate {
@@ -200,7 +214,7 @@ sub mutate {
     my $env = LMDB::Env->new($out, { mapsize => 4 * (-s $good) + (64 << 20), maxdbs => 8,
                                      flags => MDB_NOSUBDIR() | MDB_NOLOCK() });
     my $txn = $env->BeginTxn;
-    my %d = map { $_ => $txn->OpenDB({ dbname => $_ }) } qw(post cols terms tids ids);
+    my %d = map { $_ => $txn->OpenDB({ dbname => $_ }) } qw(post cols terms tids ids meta);
     $code->(\%d);
     $txn->commit;
 }
@@ -262,6 +276,9 @@ for my $m (@mutations) {
         "$name: no worker died";
     if ($n500) {
         like $log, qr/\[alert\].*catalogue\.mdb/, "$name: $n500 500s, with an [alert] naming the file";
+    }
+    if ($name =~ /^the synonyms/) {
+        ok $refused, "$name: refused at open";
     }
     $outcome{$refused ? 'refused at open' : $n500 ? 'served, some 500s' : 'served'}++;
     diag "$name: " . ($refused ? 'refused at open' : "served, $n500 500s");

@@ -22,6 +22,7 @@
 #include "resources_pairs.h"
 #include "resources_prefault.h"
 #include "resources_prefixes.h"
+#include "resources_synonyms.h"
 #include "resources_text.h"
 #include "resources_util.h"
 
@@ -116,6 +117,11 @@ struct resources_build_s {
 
     uint64_t               hash;
     uint64_t               hash_public;   /* the public records' alone */
+
+    /* the synonyms' value (resources_build_synonyms), or NULL */
+    u_char                *syn;
+    size_t                 syn_len;
+    uint64_t               syn_hash;      /* its XXH64 */
 
     /* the header's times (resources_build_time) */
     uint64_t               built;
@@ -314,6 +320,7 @@ resources_build_free(resources_build_t *b)
     resources_hash_free(&b->wordh);
     resources_arena_free(&b->arena);
 
+    free(b->syn);
     free(b->path);
     free(b);
 }
@@ -335,11 +342,48 @@ resources_build_time(resources_build_t *b, uint64_t built,
 
 
 void
+resources_build_synonyms(resources_build_t *b, const u_char *value,
+    size_t len)
+{
+    free(b->syn);
+    b->syn = NULL;
+    b->syn_len = 0;
+
+    if (len == 0) {
+        return;
+    }
+
+    b->syn = resources_xmalloc(len);
+    memcpy(b->syn, value, len);
+    b->syn_len = len;
+    b->syn_hash = resources_xxh64(value, len, 0);
+}
+
+
+/* the versions: the records', then the synonyms' when there are */
+
+static void
+resources_build_hashes(resources_build_t *b, uint64_t *h, uint64_t *hp)
+{
+    *h = b->hash;
+    *hp = b->hash_public;
+
+    if (b->syn) {
+        *h = resources_version_synonyms(*h, b->syn_hash);
+        *hp = resources_version_synonyms(*hp, b->syn_hash);
+    }
+}
+
+
+void
 resources_build_version(resources_build_t *b, u_char *version,
     u_char *public_version)
 {
-    resources_version_hex(b->hash, version);
-    resources_version_hex(b->hash_public, public_version);
+    uint64_t  h, hp;
+
+    resources_build_hashes(b, &h, &hp);
+    resources_version_hex(h, version);
+    resources_version_hex(hp, public_version);
 }
 
 
@@ -2198,13 +2242,16 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
     resources_build_stats_t *st)
 {
     int                 rc;
+    uint64_t            h, hp;
     resources_header_t  hdr;
+
+    resources_build_hashes(b, &h, &hp);
 
     memset(&hdr, 0, sizeof(resources_header_t));
     hdr.magic = RESOURCES_MAGIC;
     hdr.schema = RESOURCES_SCHEMA;
     hdr.built = b->built;
-    resources_version_hex(b->hash, st->version);
+    resources_version_hex(h, st->version);
     memcpy(hdr.version, st->version, RESOURCES_VERSION_LEN);
 
     /*
@@ -2213,11 +2260,12 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
      */
 
     hdr.flags = RESOURCES_HEADER_ALL
-                & ~(b->no_gzip ? RESOURCES_HEADER_GZIP : 0);
-    hdr.public_hash = b->hash_public;
-    hdr.public_built = (b->published && b->public_hash == b->hash_public)
+                & ~(b->no_gzip ? RESOURCES_HEADER_GZIP : 0)
+                & ~(b->syn ? 0 : RESOURCES_HEADER_SYNONYMS);
+    hdr.public_hash = hp;
+    hdr.public_built = (b->published && b->public_hash == hp)
                        ? b->public_built : b->built;
-    resources_version_hex(b->hash_public, st->public_version);
+    resources_version_hex(hp, st->public_version);
     hdr.ndocs = (uint32_t) fi->n;
     hdr.npublic = (uint32_t) fi->npub;
     hdr.nkeywords[0] = fi->nterms[0];
@@ -2230,6 +2278,14 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
     if (b->pack && b->pack->len > 0) {
         rc = resources_put(b, b->meta, "dict", 4, b->pack->dict,
                            b->pack->len);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    if (b->syn) {
+        rc = resources_put(b, b->meta, RESOURCES_SYN_KEY,
+                           sizeof(RESOURCES_SYN_KEY) - 1, b->syn, b->syn_len);
         if (rc != 0) {
             return rc;
         }

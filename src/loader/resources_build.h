@@ -125,6 +125,17 @@ int resources_build_has_id(resources_build_t *b, const u_char *id,
 int resources_build_id_hash(resources_build_t *b, const u_char *id,
     size_t len, uint64_t *hash);
 
+/*
+ * The synonyms' value (resources_synfile.h), before resources_build_version()
+ * and finish: copied; written as "meta" "syn" with
+ * RESOURCES_HEADER_SYNONYMS, and its XXH64 hashed into the content version
+ * and the public one after the records (resources_version_synonyms).
+ * Never called (or len 0): no synonyms, the versions over the records
+ * alone
+ */
+void resources_build_synonyms(resources_build_t *b, const u_char *value,
+    size_t len);
+
 void resources_build_free(resources_build_t *b);
 
 #endif /* _RESOURCES_BUILD_H_INCLUDED_ */

@@ -4,7 +4,7 @@
  * resources-load: catalogue in, snapshot out, published atomically.
  *
  *     resources-load [-knquvV] [--force] [--max-remove N|P%] [--keep N]
- *                    [--metrics-file FILE] [-f jsonl|listing]
+ *                    [--metrics-file FILE] [-s SYNONYMS] [-f jsonl|listing]
  *                    -o CATALOGUE.mdb FILE...
  *     resources-load --rollback -o CATALOGUE.mdb
  *     resources-load --dump CATALOGUE.mdb
@@ -49,6 +49,7 @@
 #include "resources_listing.h"
 #include "resources_metrics.h"
 #include "resources_snapshot.h"
+#include "resources_synfile.h"
 #include "resources_text.h"
 #include "resources_util.h"
 #include "resources_version.h"
@@ -86,8 +87,11 @@ typedef struct {
     uint64_t                 max_remove;
     unsigned long            keep;
     char                    *metrics;        /* --metrics-file, or NULL */
+    char                    *synonyms;       /* --synonyms, or NULL */
 
     /* reading */
+    resources_synfile_t      syn;            /* the synonyms' value */
+    unsigned long            syn_shown;      /* their problems shown */
     resources_build_t       *build;
     resources_jsonl_t       *jsonl;
     const char              *file;
@@ -153,7 +157,7 @@ resources_usage(FILE *f)
 {
     fprintf(f, "usage: %s [-knquvV] [--diff] [--force] [--max-remove N|P%%]"
             " [--keep N] [--metrics-file FILE] [--no-gzip]"
-            " [-f jsonl|listing]"
+            " [-s SYNONYMS] [-f jsonl|listing]"
             " -o CATALOGUE.mdb FILE..."
             " | --rollback -o CATALOGUE.mdb | --dump CATALOGUE.mdb"
             " | --verify CATALOGUE.mdb\n", resources_prog);
@@ -891,6 +895,15 @@ resources_verify_version(resources_snapshot_t *s, const uint64_t *hashes,
 
     free(docno);
 
+    /* the synonyms, after the records (checked when the file opened) */
+
+    if (s->header.flags & RESOURCES_HEADER_SYNONYMS) {
+        h = resources_version_synonyms(h, resources_xxh64(s->syn.value,
+                                                          s->syn.len, 0));
+        hp = resources_version_synonyms(hp, resources_xxh64(s->syn.value,
+                                                            s->syn.len, 0));
+    }
+
     resources_version_hex(h, version);
 
     if (memcmp(version, s->version, RESOURCES_VERSION_LEN) != 0) {
@@ -1052,10 +1065,17 @@ resources_verify(const char *path, int quiet)
     if (!quiet) {
         printf("%s: ok: %u resources (%u private), %u keywords, %u types,"
                " %u words, %lld bytes, version %s, built %s%s, %u records"
-               " packed\n",
+               " packed",
                path, s.header.ndocs, s.header.ndocs - s.header.npublic,
                s.header.nkeywords[1], s.header.ntypes[1], s.header.nwords,
                (long long) s.size, s.version, when, public, v.packed);
+
+        if (s.syn.value) {
+            printf(", synonyms: %u forms searched for, %u forms",
+                   s.syn.ntriggers, s.syn.nforms);
+        }
+
+        printf("\n");
     }
 
     resources_snapshot_close(&s);
@@ -1620,6 +1640,7 @@ resources_options(resources_load_t *ld, int argc, char **argv)
         { "max-remove", required_argument, NULL, 'M' },
         { "keep", required_argument, NULL, 'K' },
         { "metrics-file", required_argument, NULL, 'P' },
+        { "synonyms", required_argument, NULL, 's' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -1629,7 +1650,7 @@ resources_options(resources_load_t *ld, int argc, char **argv)
     ld->percent = 1;
     ld->keep = RESOURCES_KEEP_DEFAULT;
 
-    while ((c = getopt_long(argc, argv, "knquvf:o:Vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "knquvf:o:s:Vh", longopts, NULL)) != -1) {
         switch (c) {
 
         case 'k':
@@ -1727,6 +1748,10 @@ resources_options(resources_load_t *ld, int argc, char **argv)
             ld->metrics = (*optarg != '\0') ? optarg : NULL;  /* "": none */
             break;
 
+        case 's':
+            ld->synonyms = optarg;
+            break;
+
         case 'V':
             printf("%s %s (snapshot schema %d, %s)\n", resources_prog,
                    RESOURCES_VERSION, RESOURCES_SCHEMA, MDB_VERSION_STRING);
@@ -1758,7 +1783,9 @@ resources_modes(resources_load_t *ld)
     char  *dir_copy;
 
     if (ld->dump || ld->verify) {
-        if (ld->ninputs || ld->out || (ld->dump && ld->verify)) {
+        if (ld->ninputs || ld->out || (ld->dump && ld->verify)
+            || ld->synonyms)
+        {
             resources_usage(stderr);
             return 2;
         }
@@ -1771,7 +1798,9 @@ resources_modes(resources_load_t *ld)
         return RESOURCES_LOAD_GO;
     }
 
-    if (ld->ninputs || ld->out == NULL || ld->dry_run || ld->diff) {
+    if (ld->ninputs || ld->out == NULL || ld->dry_run || ld->diff
+        || ld->synonyms)
+    {
         resources_usage(stderr);
         return 2;
     }
@@ -1899,6 +1928,63 @@ resources_load_dict(resources_load_t *ld)
 }
 
 
+/* a problem of the synonyms file: FILE:LINE: message, the first 20 */
+
+static void
+resources_synonyms_problem(void *data, unsigned long line,
+    const char *message)
+{
+    resources_load_t  *ld = data;
+
+    if (++ld->syn_shown > RESOURCES_SHOWN_MAX) {
+        return;
+    }
+
+    if (line) {
+        fprintf(stderr, "%s: %s:%lu: %s\n", resources_prog, ld->synonyms,
+                line, message);
+
+    } else {
+        fprintf(stderr, "%s: %s: %s\n", resources_prog, ld->synonyms,
+                message);
+    }
+}
+
+
+/*
+ * --synonyms: the file parsed into its value before any record is read,
+ * every bad line reported (-k does not apply: a rule is never skipped);
+ * 0, or -1 (nothing may be published)
+ */
+
+static int
+resources_load_synonyms(resources_load_t *ld)
+{
+    unsigned long  problems;
+
+    if (ld->synonyms == NULL) {
+        return 0;
+    }
+
+    problems = resources_synfile_read(ld->synonyms, &ld->syn,
+                                      resources_synonyms_problem, ld);
+    if (problems == 0) {
+        return 0;
+    }
+
+    if (problems > RESOURCES_SHOWN_MAX) {
+        fprintf(stderr, "%s: %lu more problems not shown\n", resources_prog,
+                problems - RESOURCES_SHOWN_MAX);
+    }
+
+    fprintf(stderr, "%s: %lu problem%s in the synonyms: nothing was"
+            " published%s\n", resources_prog, problems,
+            problems == 1 ? "" : "s", ld->out ? "" : " (dry run)");
+
+    return -1;
+}
+
+
 /*
  * The records of every input into a new builder; 0, or -1 once the
  * problems are reported (nothing may be published)
@@ -1919,6 +2005,7 @@ resources_load_read(resources_load_t *ld)
     }
 
     resources_build_set_gzip(ld->build, !ld->no_gzip);
+    resources_build_synonyms(ld->build, ld->syn.value, ld->syn.len);
 
     if (!ld->unpacked) {
         resources_load_dict(ld);
@@ -2012,9 +2099,10 @@ resources_load_compare(resources_load_t *ld)
     /*
      * unchanged: the same content, in a snapshot of this schema with the
      * parts this load writes (the public view's version, the series and
-     * the update order, the gzip pieces unless --no-gzip), that the
-     * workers can read (a load publishes it 0644): else it is published
-     * again
+     * the update order, the gzip pieces unless --no-gzip, the synonyms
+     * with --synonyms and only then: the content version covers them),
+     * that the workers can read (a load publishes it 0644): else it is
+     * published again
      */
 
     ld->unchanged = (memcmp(ld->ph.version, ld->version,
@@ -2022,7 +2110,9 @@ resources_load_compare(resources_load_t *ld)
                      && ld->ph.schema == RESOURCES_SCHEMA
                      && (ld->ph.flags & RESOURCES_HEADER_ALL)
                         == (RESOURCES_HEADER_ALL
-                            & ~(ld->no_gzip ? RESOURCES_HEADER_GZIP : 0))
+                            & ~(ld->no_gzip ? RESOURCES_HEADER_GZIP : 0)
+                            & ~(ld->syn.value ? 0
+                                              : RESOURCES_HEADER_SYNONYMS))
                      && stat(ld->out, &sb) == 0
                      && (sb.st_mode & 07777) == 0644);
 
@@ -2156,6 +2246,24 @@ resources_load_too_many(resources_load_t *ld, const char *outcome)
 }
 
 
+/* ", synonyms: ..." after a summary line, or "" */
+
+static const char *
+resources_load_syn_summary(resources_load_t *ld)
+{
+    static char  buf[128];
+
+    if (ld->syn.value == NULL) {
+        return "";
+    }
+
+    snprintf(buf, sizeof(buf), ", synonyms: %lu rules, %u forms searched"
+             " for", ld->syn.rules, ld->syn.ntriggers);
+
+    return buf;
+}
+
+
 /* -n: what would have been published; 0, or 1 when it would be refused */
 
 static int
@@ -2168,10 +2276,11 @@ resources_load_dry_run(resources_load_t *ld)
     if (!ld->quiet) {
         printf("%s: dry run: %u resources (%u private), %u keywords, %u"
                " types, %llu bytes, version %s, public version %s, %.2f s:"
-               " nothing was published\n", resources_prog, st->ndocs,
+               " nothing was published%s\n", resources_prog, st->ndocs,
                st->nprivate, st->nkeywords, st->ntypes,
                (unsigned long long) st->size, st->version,
-               ld->public_version, resources_clock() - ld->start);
+               ld->public_version, resources_clock() - ld->start,
+               resources_load_syn_summary(ld));
     }
 
     if (ld->verbose) {
@@ -2240,10 +2349,11 @@ resources_load_publish(resources_load_t *ld)
     if (!ld->quiet) {
         printf("%s: published %s: %u resources (%u private), %u keywords,"
                " %u types, %llu bytes, version %s, public version %s,"
-               " %.2f s%s\n", resources_prog, ld->out, st->ndocs,
+               " %.2f s%s%s\n", resources_prog, ld->out, st->ndocs,
                st->nprivate, st->nkeywords, st->ntypes,
                (unsigned long long) st->size, st->version,
                ld->public_version, resources_clock() - ld->start,
+               resources_load_syn_summary(ld),
                ld->skipped ? " (some records skipped)" : "");
     }
 
@@ -2275,6 +2385,10 @@ resources_load(resources_load_t *ld)
     ld->shown = ld->start - 1;        /* the first progress line at once */
 
     resources_load_tmp(ld);
+
+    if (resources_load_synonyms(ld) != 0) {
+        goto failed;
+    }
 
     if (resources_load_read(ld) != 0) {
         goto failed;
@@ -2340,6 +2454,7 @@ done:
     resources_tmp_path = NULL;
     free(ld->dir_copy);
     free(ld->base_copy);
+    resources_synfile_free(&ld->syn);
 
     return rc;
 }

@@ -436,6 +436,24 @@ resources_version_add(uint64_t h, uint64_t hash, int priv)
 }
 
 
+uint64_t
+resources_version_synonyms(uint64_t h, uint64_t hash)
+{
+    int     i;
+    u_char  vh[9 + 8];
+
+    /* a tag no record's 9 bytes could be taken for: 17 bytes */
+
+    memcpy(vh, "synonyms\n", 9);
+
+    for (i = 0; i < 8; i++) {
+        vh[9 + i] = (u_char) (hash >> (8 * i));
+    }
+
+    return resources_fnv1a(h, vh, sizeof(vh));
+}
+
+
 void
 resources_version_hex(uint64_t h, u_char *out)
 {

@@ -228,6 +228,12 @@ uint64_t resources_xxh64(const void *data, size_t len, uint64_t seed);
  */
 uint64_t resources_version_start(void);
 uint64_t resources_version_add(uint64_t h, uint64_t hash, int priv);
+/*
+ * After the records, the synonyms when there are (--synonyms): the XXH64
+ * (seed 0) of the "syn" value, into the content version and the public
+ * one alike
+ */
+uint64_t resources_version_synonyms(uint64_t h, uint64_t hash);
 void resources_version_hex(uint64_t h, u_char *out);
 
 /*
