@@ -10,13 +10,17 @@
 
 
 #include "ngx_http_resources_module.h"
+#include "resources_synonyms.h"
 #include "resources_text.h"
 
 
 static ngx_int_t ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
     const resources_posting_t *lists, size_t n, resources_posting_t *p);
+static ngx_int_t ngx_http_resources_and(ngx_http_resources_req_t *rq,
+    const resources_posting_t *lists, size_t k, size_t cap,
+    resources_posting_t *p);
 static ngx_int_t ngx_http_resources_typos(ngx_http_resources_req_t *rq,
-    const u_char *word, size_t len, ngx_uint_t prefix,
+    const resources_str_t *surface, ngx_uint_t prefix,
     resources_posting_t *p);
 
 
@@ -253,7 +257,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
     int                   cmp, live[2];
     size_t                n, klen, words;
     ngx_int_t             rc;
-    ngx_uint_t            part, nparts, i, more, extra;
+    ngx_uint_t            part, nparts, i, more;
     u_char                key[2 + RESOURCES_WORD_MAX];
     MDB_val               k[2], d[2], *keys;
     resources_scan_t      sc[2], walk[3];
@@ -261,8 +265,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
     nparts = (rq->view == RESOURCES_VIEW_ALL) ? 2 : 1;
 
-    lists = ngx_http_resources_alloc(rq, (nparts
-                                          * NGX_HTTP_RESOURCES_PREFIX_MAX + 1)
+    lists = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
                                          * sizeof(resources_posting_t));
     keys = ngx_http_resources_alloc(rq, nparts * NGX_HTTP_RESOURCES_PREFIX_MAX
                                         * sizeof(MDB_val));
@@ -361,43 +364,6 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
         (void) ngx_http_resources_damaged(rq, "a word's posting is"
                                           " malformed");
         return NGX_ERROR;
-    }
-
-    /*
-     * A word typed on past the end of its stem ("conciergeri" for the
-     * stem "concierg" of "conciergeries"): the stems that are prefixes of
-     * it, down to 4 bytes short of it, from the word list (snapshots of
-     * loaders since 0.7: the light stemmer cuts up to "-ation")
-     */
-
-    extra = 0;
-
-    if (rq->s->has_typos) {
-        for (i = len - 1; i >= 4 && i + 4 >= len; i--) {
-            if (!resources_typos_find(&rq->s->typos, word, i,
-                                      rq->view != RESOURCES_VIEW_ALL))
-            {
-                continue;
-            }
-
-            if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, i,
-                                           &lists[n])
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
-
-            if (lists[n].n) {
-                lists[n].scored = 1;
-                n++;
-                extra = 1;
-                break;
-            }
-        }
-    }
-
-    if (extra) {
-        rq->top = 0;                    /* not a range of keys: the lists */
     }
 
     rq->prefix = lists;
@@ -516,65 +482,196 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
 }
 
 
-int
-ngx_http_resources_word(void *data, const u_char *word, size_t len,
-    unsigned flags)
+/*
+ * Where q's last word is looked up as a prefix of the words (their stems,
+ * the keys of the postings).  With the word list (snapshots since 0.7):
+ * the word as typed when it is no form of the texts, as a visitor still
+ * typing it ("ressourc", "monn"); when it is one ("economie", "solidaire"),
+ * what it shares with its stem ("econom", "solidair"), so that a whole
+ * word finds its own forms.  Older snapshots: its stem, as before.
+ */
+
+static void
+ngx_http_resources_prefix_of(ngx_http_resources_req_t *rq,
+    const resources_q_word_t *qw, resources_str_t *key)
 {
-    ngx_http_resources_req_t  *rq = data;
+    size_t  i, n;
 
-    resources_posting_t  *p;
-
-    if (flags & RESOURCES_WORD_STOP) {
-        return 0;
+    if (!rq->s->has_typos) {
+        *key = qw->text;
+        return;
     }
 
+    *key = qw->surface;
+
+    if (resources_typos_find(&rq->s->typos.forms, qw->surface.data,
+                             qw->surface.len,
+                             rq->view != RESOURCES_VIEW_ALL)
+        < 0)
+    {
+        return;
+    }
+
+    n = ngx_min(qw->text.len, qw->surface.len);
+
+    for (i = 0; i < n && qw->text.data[i] == qw->surface.data[i]; i++) {
+        /* void */
+    }
+
+    key->len = (i >= 2) ? i : qw->surface.len;
+}
+
+
+/*
+ * The last word of q typed on, when no word starts so: the words of the
+ * forms that start so ("hopitau": the forms "hopitaux", the word
+ * "hopital"; "conciergeri": "conciergeries", "concierg"), at most
+ * NGX_HTTP_RESOURCES_PREFIX_MAX, as one list; relevance from the lists
+ */
+
+static ngx_int_t
+ngx_http_resources_forms(ngx_http_resources_req_t *rq,
+    const resources_str_t *surface, resources_posting_t *p)
+{
+    size_t                 n, i, len;
+    uint32_t               lo, hi, x, w, seen[NGX_HTTP_RESOURCES_PREFIX_MAX];
+    const u_char          *word;
+    resources_posting_t   *lists;
+    const resources_typos_t  *wl;
+
+    p->data = NULL;
+    p->n = 0;
+    p->scored = 1;
+
+    wl = &rq->s->typos;
+
+    resources_typos_range(&wl->forms, surface->data, surface->len, &lo, &hi);
+
+    if (lo == hi) {
+        return NGX_OK;
+    }
+
+    lists = ngx_http_resources_alloc(rq, NGX_HTTP_RESOURCES_PREFIX_MAX
+                                         * sizeof(resources_posting_t));
+    if (lists == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = 0;
+
+    for (x = lo; x < hi && n < NGX_HTTP_RESOURCES_PREFIX_MAX; x++) {
+        if (rq->view != RESOURCES_VIEW_ALL
+            && !(wl->forms.flags[x] & RESOURCES_TYPOS_PUBLIC))
+        {
+            continue;
+        }
+
+        w = resources_typos_stem(wl, x);
+
+        for (i = 0; i < n && seen[i] != w; i++) { /* void */ }
+
+        if (i < n) {
+            continue;
+        }
+
+        word = resources_typos_word(&wl->words, w, &len);
+
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len,
+                                       &lists[n])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (lists[n].n) {
+            lists[n].scored = 1;
+            seen[n++] = w;
+        }
+    }
+
+    if (n == 0) {
+        return NGX_OK;
+    }
+
+    rq->top = 0;
+
+    return ngx_http_resources_union_of(rq, lists, n, p);
+}
+
+
+/* a word of q that the text does not close (typed on), as one list */
+
+static ngx_int_t
+ngx_http_resources_last(ngx_http_resources_req_t *rq,
+    const resources_q_word_t *qw, resources_posting_t *p)
+{
+    resources_str_t  key;
+
+    ngx_http_resources_prefix_of(rq, qw, &key);
+
+    if (ngx_http_resources_prefix(rq, key.data, key.len, p) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (p->n || !rq->s->has_typos) {
+        return NGX_OK;
+    }
+
+    /* no word starts so: the forms that do, or a typo in what was typed */
+
+    rq->prefix_at = 0;
+
+    if (ngx_http_resources_forms(rq, &qw->surface, p) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (p->n) {
+        return NGX_OK;
+    }
+
+    return ngx_http_resources_typos(rq, &qw->surface, 1, p);
+}
+
+
+static ngx_int_t
+ngx_http_resources_word(ngx_http_resources_req_t *rq,
+    const resources_q_word_t *qw, unsigned flags)
+{
+    resources_posting_t  *p;
+
     if (rq->nwords == NGX_HTTP_RESOURCES_WORDS_MAX) {
-        return 0;                       /* resources_q_parse() says not */
+        return NGX_OK;                  /* resources_q_parse() says not */
     }
 
     rq->nwords++;
     p = &rq->lists[rq->nlists++];
 
-    if ((flags & RESOURCES_WORD_LAST) && len >= 2) {
-        if (ngx_http_resources_prefix(rq, word, len, p) != NGX_OK) {
-            rq->failed = 1;
-            return 1;
-        }
-
-        if (p->n == 0) {
-
-            /* no word starts so: a typo in what was typed? */
-
-            rq->prefix_at = 0;
-
-            if (ngx_http_resources_typos(rq, word, len, 1, p) != NGX_OK) {
-                rq->failed = 1;
-                return 1;
-            }
+    if ((flags & RESOURCES_WORD_LAST) && qw->text.len >= 2) {
+        if (ngx_http_resources_last(rq, qw, p) != NGX_OK) {
+            return NGX_ERROR;
         }
 
     } else {
-        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, word, len, p)
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
+                                       qw->text.data, qw->text.len, p)
             != NGX_OK)
         {
-            rq->failed = 1;
-            return 1;
+            return NGX_ERROR;
         }
 
         p->scored = 1;
 
         if (p->n == 0) {
-            if (ngx_http_resources_typos(rq, word, len, 0, p) != NGX_OK) {
-                rq->failed = 1;
-                return 1;
+            if (ngx_http_resources_typos(rq, &qw->surface, 0, p) != NGX_OK) {
+                return NGX_ERROR;
             }
 
         } else if (rq->top
-                   && ngx_http_resources_term(rq, word, len, p, NULL)
+                   && ngx_http_resources_term(rq, qw->text.data,
+                                              qw->text.len, p, NULL)
                       != NGX_OK)
         {
-            rq->failed = 1;
-            return 1;
+            return NGX_ERROR;
         }
     }
 
@@ -582,7 +679,7 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
         rq->empty = 1;
     }
 
-    return 0;
+    return NGX_OK;
 }
 
 
@@ -599,26 +696,40 @@ ngx_http_resources_word(void *data, const u_char *word, size_t len,
 typedef struct {
     ngx_http_resources_req_t  *rq;
     resources_posting_t       *lists;
+    uint32_t                   seen[NGX_HTTP_RESOURCES_PREFIX_MAX];
     size_t                     n;
     ngx_int_t                  rc;
 } ngx_http_resources_typos_ctx_t;
 
 
 static int
-ngx_http_resources_typo(void *data, uint32_t index, const u_char *word,
-    size_t len, unsigned distance)
+ngx_http_resources_typo(void *data, uint32_t index, const u_char *form,
+    size_t flen, unsigned distance)
 {
     ngx_http_resources_typos_ctx_t  *ctx = data;
 
+    size_t                i, len;
+    uint32_t              w;
+    const u_char         *word;
     resources_posting_t  *p;
 
     if (ctx->n == NGX_HTTP_RESOURCES_PREFIX_MAX) {
         return 1;
     }
 
+    w = resources_typos_stem(&ctx->rq->s->typos, index);
+
+    for (i = 0; i < ctx->n && ctx->seen[i] != w; i++) { /* void */ }
+
+    if (i < ctx->n) {
+        return 0;                       /* another form of the same word */
+    }
+
+    word = resources_typos_word(&ctx->rq->s->typos.words, w, &len);
     p = &ctx->lists[ctx->n];
 
-    if (ngx_http_resources_posting(ctx->rq, RESOURCES_KIND_WORD, word, len, p)
+    if (ngx_http_resources_posting(ctx->rq, RESOURCES_KIND_WORD, word, len,
+                                   p)
         != NGX_OK)
     {
         ctx->rc = NGX_ERROR;
@@ -627,7 +738,7 @@ ngx_http_resources_typo(void *data, uint32_t index, const u_char *word,
 
     if (p->n) {
         p->scored = 1;
-        ctx->n++;
+        ctx->seen[ctx->n++] = w;
     }
 
     return 0;
@@ -635,8 +746,9 @@ ngx_http_resources_typo(void *data, uint32_t index, const u_char *word,
 
 
 static ngx_int_t
-ngx_http_resources_typos(ngx_http_resources_req_t *rq, const u_char *word,
-    size_t len, ngx_uint_t prefix, resources_posting_t *p)
+ngx_http_resources_typos(ngx_http_resources_req_t *rq,
+    const resources_str_t *surface, ngx_uint_t prefix,
+    resources_posting_t *p)
 {
     unsigned                         k;
     ngx_http_resources_typos_ctx_t   ctx;
@@ -645,7 +757,7 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq, const u_char *word,
     p->n = 0;
     p->scored = 1;
 
-    k = rq->q.typos ? resources_typos_allowed(len) : 0;
+    k = rq->q.typos ? resources_typos_allowed(surface->len) : 0;
 
     if (k == 0 || !rq->s->has_typos) {
         return NGX_OK;
@@ -660,7 +772,8 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq, const u_char *word,
         return NGX_ERROR;
     }
 
-    (void) resources_typos_walk(&rq->s->typos, word, len, k, prefix,
+    (void) resources_typos_walk(&rq->s->typos.forms, surface->data,
+                                surface->len, k, prefix,
                                 rq->view != RESOURCES_VIEW_ALL,
                                 ngx_http_resources_typo, &ctx);
 
@@ -668,9 +781,10 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq, const u_char *word,
         return NGX_ERROR;
     }
 
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
-                   "resources: \"%*s\": %uz words within its typos",
-                   len, word, ctx.n);
+    ngx_log_debug4(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: \"%*s\": %uz words within its typos%s",
+                   surface->len, surface->data, ctx.n,
+                   prefix ? ", as a prefix" : "");
 
     if (ctx.n == 0) {
         return NGX_OK;
@@ -715,24 +829,58 @@ ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
 }
 
 
-/* a word of q as one list: its posting, or the union of a prefix's words */
+/*
+ * A word of q as one list: its posting, or the union of a prefix's words;
+ * with typos allowed (neither in an exclusion nor a phrase), what
+ * ngx_http_resources_word() would find
+ */
 
 static ngx_int_t
 ngx_http_resources_word_list(ngx_http_resources_req_t *rq,
-    const resources_str_t *word, ngx_uint_t prefix, resources_posting_t *p)
+    const resources_q_word_t *qw, ngx_uint_t prefix, ngx_uint_t typos,
+    resources_posting_t *p)
 {
+    resources_str_t  key;
+
     if (!prefix) {
-        return ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
-                                          word->data, word->len, p);
+        if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
+                                       qw->text.data, qw->text.len, p)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (p->n || !typos) {
+            return NGX_OK;
+        }
+
+        return ngx_http_resources_typos(rq, &qw->surface, 0, p);
     }
 
-    /* the slot after the lists: free, and never read as one */
+    if (typos) {
 
-    if (ngx_http_resources_prefix(rq, word->data, word->len,
-                                  &rq->lists[rq->nlists])
-        != NGX_OK)
-    {
-        return NGX_ERROR;
+        /* the slot after the lists: free, and never read as one */
+
+        if (ngx_http_resources_last(rq, qw, &rq->lists[rq->nlists])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (!rq->prefix_at) {
+            *p = rq->lists[rq->nlists];
+            return NGX_OK;              /* the forms' or the typos' list */
+        }
+
+    } else {
+        ngx_http_resources_prefix_of(rq, qw, &key);
+
+        if (ngx_http_resources_prefix(rq, key.data, key.len,
+                                      &rq->lists[rq->nlists])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
     }
 
     rq->prefix_at = 0;
@@ -752,12 +900,9 @@ static ngx_int_t
 ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
     const resources_q_unit_t *u, resources_posting_t *p)
 {
-    size_t                i, j, k, c, cap, m;
-    uint32_t             *docs, *out, e, f;
+    size_t                i, k, cap;
     ngx_uint_t            prefix;
     resources_posting_t   lists[RESOURCES_Q_WORDS_MAX];
-    resources_posting_t   work[RESOURCES_Q_WORDS_MAX];
-    size_t                at[RESOURCES_Q_WORDS_MAX];
 
     k = u->nwords;
     cap = SIZE_MAX;
@@ -769,19 +914,11 @@ ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
     for (i = 0; i < k; i++) {
         prefix = (i == k - 1 && (u->flags & RESOURCES_Q_PREFIX));
 
-        if (ngx_http_resources_word_list(rq, &qs->word[u->word + i].text,
-                                         prefix, &lists[i])
+        if (ngx_http_resources_word_list(rq, &qs->word[u->word + i], prefix,
+                                   !(u->flags & (RESOURCES_Q_NEGATED
+                                                 | RESOURCES_Q_PHRASE)),
+                                   &lists[i])
             != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        if (lists[i].n == 0
-            && !(u->flags & (RESOURCES_Q_NEGATED | RESOURCES_Q_PHRASE))
-            && ngx_http_resources_typos(rq, qs->word[u->word + i].text.data,
-                                        qs->word[u->word + i].text.len,
-                                        prefix, &lists[i])
-               != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -790,14 +927,36 @@ ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
             return NGX_OK;              /* a word nowhere: none */
         }
 
-        work[i] = lists[i];
         cap = ngx_min(cap, lists[i].n);
     }
+
+    return ngx_http_resources_and(rq, lists, k, cap, p);
+}
+
+
+/*
+ * Lists ANDed as one: the docnos in all k of them (cap: the shortest's
+ * length), each with the worst of their best fields
+ */
+
+static ngx_int_t
+ngx_http_resources_and(ngx_http_resources_req_t *rq,
+    const resources_posting_t *lists, size_t k, size_t cap,
+    resources_posting_t *p)
+{
+    size_t                i, j, c, m;
+    uint32_t             *docs, *out, e, f;
+    resources_posting_t   work[RESOURCES_Q_WORDS_MAX];
+    size_t                at[RESOURCES_Q_WORDS_MAX];
 
     if (k == 1) {
         *p = lists[0];
         p->scored = 1;
         return NGX_OK;
+    }
+
+    for (i = 0; i < k; i++) {
+        work[i] = lists[i];
     }
 
     docs = ngx_http_resources_alloc(rq, (2 * cap + 1) * sizeof(uint32_t));
@@ -832,6 +991,150 @@ ngx_http_resources_unit(ngx_http_resources_req_t *rq, resources_q_t *qs,
 
     p->data = (u_char *) out;
     p->n = m;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A trigger of the synonyms found in q (words[at ..], m): one list, the
+ * union of the forms it expands to (its own among them unless only
+ * one-way rules name it), each form's words ANDed.  Relevance from the
+ * lists.
+ */
+
+static ngx_int_t
+ngx_http_resources_synonym(ngx_http_resources_req_t *rq,
+    const resources_syn_match_t *m)
+{
+    size_t                 i, n, cap;
+    resources_str_t        w;
+    resources_posting_t   *p, *alts, words[RESOURCES_SYN_FORM_WORDS];
+    resources_syn_form_t   form;
+    resources_syn_iter_t   it;
+    const resources_syn_t *syn;
+
+    syn = &rq->s->syn;
+
+    alts = ngx_http_resources_alloc(rq, RESOURCES_SYN_EXPAND_MAX
+                                        * sizeof(resources_posting_t));
+    if (alts == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = 0;
+
+    resources_syn_expand(syn, m, &it);
+
+    while (resources_syn_next(&it, &form)) {
+        cap = SIZE_MAX;
+
+        for (i = 0; i < form.nwords; i++) {
+            resources_syn_word(syn, &form, (uint32_t) i, &w);
+
+            if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, w.data,
+                                           w.len, &words[i])
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            if (words[i].n == 0) {
+                break;
+            }
+
+            words[i].scored = 1;
+            cap = ngx_min(cap, words[i].n);
+        }
+
+        if (i < form.nwords) {
+            continue;                   /* a word nowhere: the form too */
+        }
+
+        if (ngx_http_resources_and(rq, words, form.nwords, cap, &alts[n])
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        n += (alts[n].n != 0);
+    }
+
+    p = &rq->lists[rq->nlists];
+
+    if (ngx_http_resources_union_of(rq, alts, n, p) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: a synonym of %uD words, %uz forms found",
+                   m->nwords, n);
+
+    rq->nlists++;
+    rq->nwords++;
+    rq->top = 0;
+
+    if (p->n == 0) {
+        rq->empty = 1;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Plain units from..to of q (neither phrases, exclusions nor
+ * alternatives), their words in order: where a trigger of the synonyms
+ * starts, the longest one is one list (ngx_http_resources_synonym); every
+ * other word a list, as before
+ */
+
+static ngx_int_t
+ngx_http_resources_q_words(ngx_http_resources_req_t *rq, resources_q_t *qs,
+    size_t from, size_t to)
+{
+    size_t                  n, at, i, k, nm;
+    unsigned                flags, prefix;
+    resources_str_t         words[RESOURCES_Q_WORDS_MAX];
+    resources_q_word_t     *qw[RESOURCES_Q_WORDS_MAX];
+    resources_q_unit_t     *u;
+    resources_syn_match_t   match[RESOURCES_SYN_FORM_WORDS];
+
+    n = 0;
+    prefix = 0;
+
+    for (i = from; i < to; i++) {
+        u = &qs->unit[i];
+
+        for (k = 0; k < u->nwords && n < RESOURCES_Q_WORDS_MAX; k++) {
+            qw[n] = &qs->word[u->word + k];
+            words[n++] = qs->word[u->word + k].text;
+        }
+
+        prefix = (u->flags & RESOURCES_Q_PREFIX) != 0;
+    }
+
+    for (at = 0; at < n; /* void */) {
+        nm = (rq->s->syn.value != NULL)
+             ? resources_syn_lookup(&rq->s->syn, words, n, at, match) : 0;
+
+        if (nm) {
+            if (ngx_http_resources_synonym(rq, &match[0]) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            at += match[0].nwords;
+            continue;
+        }
+
+        flags = (at + 1 == n && prefix) ? RESOURCES_WORD_LAST : 0;
+
+        if (ngx_http_resources_word(rq, qw[at], flags) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        at++;
+    }
 
     return NGX_OK;
 }
@@ -878,6 +1181,28 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
             continue;
         }
 
+        if (j - i == 1 && !(u->flags & RESOURCES_Q_PHRASE)
+            && rq->s->syn.value != NULL)
+        {
+            /* plain units, one after the other: synonyms may span them */
+
+            for (j = i + 1;
+                 j < qs->nunits
+                 && !(qs->unit[j].flags & (RESOURCES_Q_IGNORED
+                                           | RESOURCES_Q_NEGATED
+                                           | RESOURCES_Q_PHRASE))
+                 && (j + 1 == qs->nunits
+                     || qs->unit[j + 1].group != qs->unit[j].group);
+                 j++)
+            { /* void */ }
+
+            if (ngx_http_resources_q_words(rq, qs, i, j) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
         if (j - i == 1) {
 
             /* a plain unit: a list a word */
@@ -887,11 +1212,9 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
                          && (u->flags & RESOURCES_Q_PREFIX))
                         ? RESOURCES_WORD_LAST : 0;
 
-                (void) ngx_http_resources_word(rq,
-                                               qs->word[u->word + k].text.data,
-                                               qs->word[u->word + k].text.len,
-                                               flags);
-                if (rq->failed) {
+                if (ngx_http_resources_word(rq, &qs->word[u->word + k], flags)
+                    != NGX_OK)
+                {
                     return NGX_ERROR;
                 }
             }

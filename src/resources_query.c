@@ -679,11 +679,18 @@ resources_q_token(const u_char **pp, const u_char *end,
 
 
 static int
-resources_q_word(void *data, const u_char *word, size_t len, unsigned flags)
+resources_q_word(void *data, const resources_word_t *wd)
 {
     resources_q_walk_t  *w = data;
 
+    size_t               len;
+    unsigned             flags;
+    const u_char        *word;
     resources_q_word_t  *qw;
+
+    word = wd->word;
+    len = wd->len;
+    flags = wd->flags;
 
     w->pos++;
     w->last = 0;
@@ -695,7 +702,9 @@ resources_q_word(void *data, const u_char *word, size_t len, unsigned flags)
     w->k++;
     w->last = (flags & RESOURCES_WORD_LAST) != 0;
 
-    if (w->kept == w->room || (size_t) (w->words_end - w->at) < len) {
+    if (w->kept == w->room
+        || (size_t) (w->words_end - w->at) < len + wd->surface_len)
+    {
         return 0;
     }
 
@@ -709,14 +718,13 @@ resources_q_word(void *data, const u_char *word, size_t len, unsigned flags)
 
     w->at += len;
 
+    memcpy(w->at, wd->surface, wd->surface_len);
+    qw->surface.data = w->at;
+    qw->surface.len = wd->surface_len;
+
+    w->at += wd->surface_len;
+
     return 0;
-}
-
-
-static int
-resources_q_word_ex(void *data, const resources_word_t *wd)
-{
-    return resources_q_word(data, wd->word, wd->len, wd->flags);
 }
 
 
@@ -741,7 +749,7 @@ resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
 
     w.out = out;
     w.at = buf;
-    w.words_end = buf + RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX;
+    w.words_end = buf + 2 * RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX;
     scratch = w.words_end;
 
     p = q;
@@ -807,7 +815,7 @@ resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
         w.room = full ? 0 : RESOURCES_Q_WORDS_MAX - out->nwords;
 
         (void) resources_words_ex(scratch, (size_t) flen, how,
-                                  resources_q_word_ex, &w);
+                                  resources_q_word, &w);
 
         if (w.k == 0) {
             goto next;                  /* stop words, punctuation */

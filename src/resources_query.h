@@ -126,6 +126,7 @@ typedef struct {
 
 typedef struct {
     resources_str_t  text;      /* folded and stemmed */
+    resources_str_t  surface;   /* folded, as typed */
     uint16_t         pos;       /* its place in its unit, stop words too */
     uint16_t         unit;
 } resources_q_word_t;
@@ -144,7 +145,7 @@ typedef struct {
 /* the room resources_q_parse() needs in buf for a q of len bytes */
 #define RESOURCES_Q_ROOM(len)                                                \
     ((len) * RESOURCES_FOLD_RATIO + 16                                       \
-     + RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX)
+     + 2 * RESOURCES_Q_WORDS_MAX * RESOURCES_WORD_MAX)
 
 /*
  * Parses q[0 .. len) (valid UTF-8: resources_query_parse() checked it)

@@ -23,80 +23,141 @@ resources_typos_u32(const u_char *p)
 }
 
 
-static const u_char *
-resources_typos_word(const resources_typos_t *wl, uint32_t i, size_t *len)
+const u_char *
+resources_typos_word(const resources_typos_list_t *list, uint32_t i,
+    size_t *len)
 {
     uint32_t  a, b;
 
-    a = resources_typos_u32(wl->off + 4 * (size_t) i);
-    b = resources_typos_u32(wl->off + 4 * ((size_t) i + 1));
+    a = resources_typos_u32(list->off + 4 * (size_t) i);
+    b = resources_typos_u32(list->off + 4 * ((size_t) i + 1));
 
     *len = b - a;
 
-    return wl->text + a;
+    return list->text + a;
+}
+
+
+uint32_t
+resources_typos_stem(const resources_typos_t *wl, uint32_t i)
+{
+    return resources_typos_u32(wl->stem + 4 * (size_t) i);
+}
+
+
+/*
+ * A list at p (size bytes left): its counts, offsets, flags (and, for
+ * the forms, their words' indexes, nwords set), text; checked in order,
+ * each entry once.  Returns the bytes it takes, or 0 when it is malformed.
+ */
+
+static size_t
+resources_typos_list(const u_char *p, size_t size, resources_typos_list_t *l,
+    const u_char **stem, uint32_t nwords)
+{
+    int            cmp;
+    size_t         need, i, la, lb;
+    uint32_t       a, b;
+    const u_char  *wa, *wb;
+
+    if (size < 8) {
+        return 0;
+    }
+
+    l->n = resources_typos_u32(p);
+    l->bytes = resources_typos_u32(p + 4);
+
+    if (l->n > (1u << 28) || l->bytes > (1u << 30)) {
+        return 0;
+    }
+
+    need = 8 + 4 * ((size_t) l->n + 1) + (stem ? 4 * (size_t) l->n : 0)
+           + (size_t) l->n + l->bytes;
+    if (need > size) {
+        return 0;
+    }
+
+    l->off = p + 8;
+
+    if (stem) {
+        *stem = l->off + 4 * ((size_t) l->n + 1);
+        l->flags = *stem + 4 * (size_t) l->n;
+
+    } else {
+        l->flags = l->off + 4 * ((size_t) l->n + 1);
+    }
+
+    l->text = l->flags + l->n;
+
+    if (resources_typos_u32(l->off) != 0
+        || resources_typos_u32(l->off + 4 * (size_t) l->n) != l->bytes)
+    {
+        return 0;
+    }
+
+    for (i = 0; i < l->n; i++) {
+        a = resources_typos_u32(l->off + 4 * i);
+        b = resources_typos_u32(l->off + 4 * (i + 1));
+
+        if (b <= a || b - a > RESOURCES_TYPOS_LEN) {
+            return 0;
+        }
+
+        if (stem && resources_typos_u32(*stem + 4 * i) >= nwords) {
+            return 0;
+        }
+    }
+
+    /* in order, each entry once: a walk's skips rely on it */
+
+    for (i = 1; i < l->n; i++) {
+        wa = resources_typos_word(l, (uint32_t) i - 1, &la);
+        wb = resources_typos_word(l, (uint32_t) i, &lb);
+
+        cmp = memcmp(wa, wb, la < lb ? la : lb);
+        if (cmp > 0 || (cmp == 0 && la >= lb)) {
+            return 0;
+        }
+    }
+
+    return need;
 }
 
 
 int
 resources_typos_check(const void *data, size_t size, resources_typos_t *wl)
 {
-    int            cmp;
-    size_t         need, i, la, lb;
-    uint32_t       a, b;
-    const u_char  *p, *wa, *wb;
+    size_t         n;
+    const u_char  *p;
 
     p = data;
 
-    if (size < 12 || resources_typos_u32(p) != RESOURCES_TYPOS_MAGIC) {
+    if (size < 4 || resources_typos_u32(p) != RESOURCES_TYPOS_MAGIC) {
         return -1;
     }
 
-    wl->n = resources_typos_u32(p + 4);
-    wl->bytes = resources_typos_u32(p + 8);
-
-    need = 12 + 4 * ((size_t) wl->n + 1) + (size_t) wl->n + wl->bytes;
-    if (wl->n > (1u << 28) || need != size) {
+    n = resources_typos_list(p + 4, size - 4, &wl->words, NULL, 0);
+    if (n == 0) {
         return -1;
     }
 
-    wl->off = p + 12;
-    wl->flags = wl->off + 4 * ((size_t) wl->n + 1);
-    wl->text = wl->flags + wl->n;
+    n = (4 + n + 3) & ~(size_t) 3;
 
-    if (resources_typos_u32(wl->off) != 0
-        || resources_typos_u32(wl->off + 4 * (size_t) wl->n) != wl->bytes)
+    if (n > size
+        || resources_typos_list(p + n, size - n, &wl->forms, &wl->stem,
+                                wl->words.n)
+           != size - n)
     {
         return -1;
-    }
-
-    for (i = 0; i < wl->n; i++) {
-        a = resources_typos_u32(wl->off + 4 * i);
-        b = resources_typos_u32(wl->off + 4 * (i + 1));
-
-        if (b <= a || b - a > RESOURCES_TYPOS_LEN) {
-            return -1;
-        }
-    }
-
-    /* in order, each word once: a walk's skips rely on it */
-
-    for (i = 1; i < wl->n; i++) {
-        wa = resources_typos_word(wl, (uint32_t) i - 1, &la);
-        wb = resources_typos_word(wl, (uint32_t) i, &lb);
-
-        cmp = memcmp(wa, wb, la < lb ? la : lb);
-        if (cmp > 0 || (cmp == 0 && la >= lb)) {
-            return -1;
-        }
     }
 
     return 0;
 }
 
 
-int
-resources_typos_find(const resources_typos_t *wl, const u_char *w, size_t len,
-    int public)
+int64_t
+resources_typos_find(const resources_typos_list_t *list, const u_char *w,
+    size_t len, int public)
 {
     int            cmp;
     size_t         n;
@@ -104,11 +165,11 @@ resources_typos_find(const resources_typos_t *wl, const u_char *w, size_t len,
     const u_char  *t;
 
     lo = 0;
-    hi = wl->n;
+    hi = list->n;
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        t = resources_typos_word(wl, mid, &n);
+        t = resources_typos_word(list, mid, &n);
 
         cmp = memcmp(t, w, n < len ? n : len);
         if (cmp == 0) {
@@ -116,7 +177,8 @@ resources_typos_find(const resources_typos_t *wl, const u_char *w, size_t len,
         }
 
         if (cmp == 0) {
-            return !public || (wl->flags[mid] & RESOURCES_TYPOS_PUBLIC);
+            return (!public || (list->flags[mid] & RESOURCES_TYPOS_PUBLIC))
+                   ? (int64_t) mid : -1;
         }
 
         if (cmp < 0) {
@@ -127,7 +189,7 @@ resources_typos_find(const resources_typos_t *wl, const u_char *w, size_t len,
         }
     }
 
-    return 0;
+    return -1;
 }
 
 
@@ -142,8 +204,8 @@ resources_typos_allowed(size_t len)
 /* the first index in [lo, hi) of a word that does not start with p[0, n) */
 
 static uint32_t
-resources_typos_past(const resources_typos_t *wl, uint32_t lo, uint32_t hi,
-    const u_char *p, size_t n)
+resources_typos_past(const resources_typos_list_t *wl, uint32_t lo,
+    uint32_t hi, const u_char *p, size_t n)
 {
     size_t         len;
     uint32_t       mid;
@@ -165,6 +227,42 @@ resources_typos_past(const resources_typos_t *wl, uint32_t lo, uint32_t hi,
 }
 
 
+void
+resources_typos_range(const resources_typos_list_t *list, const u_char *p,
+    size_t n, uint32_t *lo, uint32_t *hi)
+{
+    int            cmp;
+    size_t         len;
+    uint32_t       a, b, mid;
+    const u_char  *w;
+
+    /* the first entry not below p */
+
+    a = 0;
+    b = list->n;
+
+    while (a < b) {
+        mid = a + (b - a) / 2;
+        w = resources_typos_word(list, mid, &len);
+
+        cmp = memcmp(w, p, len < n ? len : n);
+        if (cmp == 0) {
+            cmp = (len > n) - (len < n);
+        }
+
+        if (cmp < 0) {
+            a = mid + 1;
+
+        } else {
+            b = mid;
+        }
+    }
+
+    *lo = a;
+    *hi = resources_typos_past(list, a, list->n, p, n);
+}
+
+
 /*
  * The walk: the words that start with q[0] are a range; the rows of the
  * dynamic programme are kept by depth, so that a word computes only the
@@ -176,8 +274,8 @@ resources_typos_past(const resources_typos_t *wl, uint32_t lo, uint32_t hi,
  */
 
 size_t
-resources_typos_walk(const resources_typos_t *wl, const u_char *q, size_t m,
-    unsigned k, int prefix, int public, resources_typos_pt handler,
+resources_typos_walk(const resources_typos_list_t *wl, const u_char *q,
+    size_t m, unsigned k, int prefix, int public, resources_typos_pt handler,
     void *data)
 {
     u_char         row[RESOURCES_TYPOS_LEN + 2][RESOURCES_TYPOS_LEN + 2];

@@ -11,14 +11,26 @@
  * is allocated.  Distances count bytes of folded, stemmed words (the
  * loader's words are ASCII but for the rare letter that folding keeps).
  *
- * The layout, little-endian, 4-aligned (LMDB values are):
+ * The layout, in host byte order as the rest of the snapshot, 4-aligned
+ * (LMDB values are):
  *
- *     u32 magic "RWDS", u32 n (words), u32 bytes (of text)
+ *     u32 magic "RWDS", u32 n (words), u32 bytes (of their text)
  *     u32 off[n + 1]      word i is text[off[i] .. off[i + 1]);
  *                         off[0] = 0, off[n] = bytes, increasing
  *     u8  flags[n]        RESOURCES_TYPOS_PUBLIC: in a public record
- *     u8  text[bytes]     the words, in LMDB's key order (memcmp, then
+ *     u8  text[bytes]     the words (folded, stemmed: the keys of their
+ *                         postings), in LMDB's key order (memcmp, then
  *                         length), each at most RESOURCES_WORD_MAX bytes
+ *     zeros to a multiple of 4
+ *     u32 nf (forms), u32 fbytes
+ *     u32 foff[nf + 1], u32 stem[nf] (the index of its word), u8
+ *     fflags[nf], u8 ftext[fbytes]: the word forms as the texts have
+ *     them (folded, not stemmed; "tierslieux" for "tiers-lieux" too), in
+ *     the same order, each with its word
+ *
+ * Typos and prefixes are matched against the forms (a visitor types
+ * "monaie", one edit from the form "monnaie", where the stems "mona" and
+ * "monna" are too short to allow one); what a form gives is its word.
  */
 
 #ifndef _RESOURCES_TYPOS_H_INCLUDED_
@@ -44,6 +56,13 @@ typedef struct {
     const u_char   *flags;
     const u_char   *text;
     uint32_t        bytes;
+} resources_typos_list_t;
+
+
+typedef struct {
+    resources_typos_list_t   words;
+    resources_typos_list_t   forms;
+    const u_char            *stem;  /* u32 a form: its word */
 } resources_typos_t;
 
 
@@ -57,25 +76,41 @@ int resources_typos_check(const void *data, size_t size,
 /* the typos a word of len bytes is allowed: 0, 1 or 2 */
 unsigned resources_typos_allowed(size_t len);
 
-/* whether wl has the word w[0 .. len) (with public set: in a public record) */
-int resources_typos_find(const resources_typos_t *wl, const u_char *w,
-    size_t len, int public);
+/*
+ * Whether list (wl->words or wl->forms) has w[0 .. len) (with public set:
+ * from a public record): its index, or -1
+ */
+int64_t resources_typos_find(const resources_typos_list_t *list,
+    const u_char *w, size_t len, int public);
+
+/* form i's word (an index of wl->words), and that word's text */
+uint32_t resources_typos_stem(const resources_typos_t *wl, uint32_t i);
+const u_char *resources_typos_word(const resources_typos_list_t *list,
+    uint32_t i, size_t *len);
 
 /*
- * handler(data, index, word, len, distance) for each word of wl within k
- * edits of q[0 .. m) (optimal string alignment: a transposition is one
- * edit; the first byte never changes, as Meilisearch asks of a one-typo
- * match), or, with prefix set, that has a prefix within k of q (the last
- * word of a query, typed on).  Words without RESOURCES_TYPOS_PUBLIC are
- * skipped when public is set.  In the list's order; a handler returning
- * non-zero stops the walk.  Returns the number of words handed.
+ * The first index of list at or after the entries that start with
+ * p[0 .. n), and the first past them: a range (lo == hi: none)
+ */
+void resources_typos_range(const resources_typos_list_t *list,
+    const u_char *p, size_t n, uint32_t *lo, uint32_t *hi);
+
+/*
+ * handler(data, index, word, len, distance) for each entry of list
+ * within k edits of q[0 .. m) (optimal string alignment: a transposition
+ * is one edit; the first byte never changes, as Meilisearch asks of a
+ * one-typo match), or, with prefix set, that has a prefix within k of q
+ * (the last word of a query, typed on).  Entries without
+ * RESOURCES_TYPOS_PUBLIC are skipped when public is set.  In the list's
+ * order; a handler returning non-zero stops the walk.  Returns the number
+ * of entries handed.
  */
 typedef int (*resources_typos_pt)(void *data, uint32_t index,
     const u_char *word, size_t len, unsigned distance);
 
-size_t resources_typos_walk(const resources_typos_t *wl, const u_char *q,
-    size_t m, unsigned k, int prefix, int public, resources_typos_pt handler,
-    void *data);
+size_t resources_typos_walk(const resources_typos_list_t *list,
+    const u_char *q, size_t m, unsigned k, int prefix, int public,
+    resources_typos_pt handler, void *data);
 
 
 #endif /* _RESOURCES_TYPOS_H_INCLUDED_ */

@@ -143,7 +143,11 @@ async function moduleEngine() {
     rmSync(prefix, { recursive: true, force: true });
     for (const d of ['conf', 'logs', 'tmp']) mkdirSync(join(prefix, d), { recursive: true });
     const snapshot = join(outDir, 'catalogue.mdb');
-    execFileSync(loader, ['-q', '--force', '-o', snapshot, catalogue], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // the module searches with the set's synonyms (resources-load --synonyms);
+    // RESOURCES_SYNONYMS=0 leaves them out, for comparison
+    const syn = process.env.RESOURCES_SYNONYMS === '0' ? []
+        : ['--synonyms', resolve(root, 't/relevance/synonyms.txt')];
+    execFileSync(loader, ['-q', '--force', ...syn, '-o', snapshot, catalogue], { stdio: ['ignore', 'inherit', 'inherit'] });
     const port = await freePort();
     const conf = `load_module ${moduleSo};
 daemon off;

@@ -61,6 +61,15 @@ typedef struct {
 } resources_bword_t;
 
 
+typedef struct {
+    const u_char          *surface;       /* in the arena (the hash's) */
+    const u_char          *stem;          /* in the arena */
+    uint32_t               len;
+    uint32_t               stem_len;
+    uint32_t               pub;           /* in a public record */
+} resources_bform_t;
+
+
 /* the scratch of resources_build_order: one a thread */
 
 typedef struct {
@@ -94,6 +103,11 @@ struct resources_build_s {
     resources_bword_t     *words;
     uint32_t               nwords;
     uint32_t               words_cap;
+
+    resources_hash_t       formh;         /* word form -> form index */
+    resources_bform_t     *forms;
+    uint32_t               nforms;
+    uint32_t               forms_cap;
 
     /* per ordinal */
     uint32_t               ndocs;
@@ -185,6 +199,7 @@ resources_build_create(const char *path, size_t mapsize, char *err,
     resources_hash_init(&b->idh, &b->arena);
     resources_hash_init(&b->termh, &b->arena);
     resources_hash_init(&b->wordh, &b->arena);
+    resources_hash_init(&b->formh, &b->arena);
     b->hash = resources_version_start();
     b->hash_public = resources_version_start();
     b->built = (uint64_t) time(NULL);
@@ -290,6 +305,7 @@ resources_build_free(resources_build_t *b)
 
     free(b->terms);
     free(b->words);
+    free(b->forms);
     free(b->date);
     free(b->updated);
     free(b->priv);
@@ -318,6 +334,7 @@ resources_build_free(resources_build_t *b)
     resources_hash_free(&b->idh);
     resources_hash_free(&b->termh);
     resources_hash_free(&b->wordh);
+    resources_hash_free(&b->formh);
     resources_arena_free(&b->arena);
 
     free(b->syn);
@@ -876,6 +893,43 @@ resources_build_grow(resources_build_t *b)
 }
 
 
+/* word forms into the builder's: surface -> stem, public or not */
+
+static void
+resources_build_forms(resources_build_t *b, const u_char *p, uint32_t n)
+{
+    uint32_t            i;
+    resources_slot_t   *slot;
+    resources_bform_t  *f;
+
+    for (i = 0; i < n; i++, p += 3 + p[0] + p[1]) {
+        slot = resources_hash_find(&b->formh, p + 3, p[0]);
+
+        if (slot->key) {
+            b->forms[slot->value].pub |= p[2];
+            continue;
+        }
+
+        if (b->nforms == b->forms_cap) {
+            b->forms_cap = b->forms_cap ? b->forms_cap * 2 : 1024;
+            b->forms = resources_xrealloc(b->forms,
+                                     b->forms_cap * sizeof(resources_bform_t));
+        }
+
+        f = &b->forms[b->nforms];
+        f->stem = resources_arena_dup(&b->arena, p + 3 + p[0], p[1]);
+        f->stem_len = p[1];
+        f->pub = p[2];
+
+        f->surface = resources_hash_set(&b->formh, slot, p + 3, p[0],
+                                        b->nforms);
+        f->len = p[0];
+
+        b->nforms++;
+    }
+}
+
+
 /*
  * Adding a prepared record, in input order: its id against the others,
  * its record into the chunk, its terms and words into the index.
@@ -899,6 +953,22 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     if (r->status == RESOURCES_PREP_BAD) {
         snprintf(err, errlen, "%.*s", (int) r->msg_len, p);
         return -1;
+    }
+
+    if (r->status == RESOURCES_PREP_OK && r->nforms) {
+
+        /*
+         * the word forms, whatever becomes of the record: its thread
+         * gives them once (a refused record's are dropped with the stems
+         * that no resource has, resources_build_words)
+         */
+
+        resources_build_forms(b, (const u_char *) r
+                    + ((sizeof(resources_prepared_t) + r->id_len + 7)
+                       & ~(size_t) 7)
+                    + r->blob_len + r->type_len + r->type_raw_len
+                    + r->series_len + r->series_raw_len + r->keywords_len
+                    + r->title_len + r->words_len, r->nforms);
     }
 
     if (b->ndocs == RESOURCES_MAX_DOCS - 1) {
@@ -1700,6 +1770,114 @@ resources_build_union(void *data, const u_char *prefix, size_t len,
 
 
 static int
+resources_cmp_bform(const void *one, const void *two)
+{
+    int                        c;
+    const resources_bform_t  *a = one;
+    const resources_bform_t  *b = two;
+
+    c = memcmp(a->surface, b->surface, (a->len < b->len) ? a->len : b->len);
+
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+
+/*
+ * The word list, "meta" "words" (resources_typos.h): the words in key
+ * order (their offsets, flags and text made as they were written, in
+ * off, flags, text), then the word forms sorted, each with its word's
+ * index; a form whose word no resource has (a refused record's) is left
+ * out
+ */
+
+static int
+resources_build_word_list(resources_build_t *b, resources_wtask_t *tasks,
+    size_t n, resources_buf_t *off, resources_buf_t *flags,
+    resources_buf_t *text)
+{
+    int                 rc;
+    size_t              i, lo, hi, mid;
+    uint32_t            v, nf;
+    resources_buf_t     all, foff, fstem, fflags, ftext;
+    resources_wtask_t   key;
+    resources_bform_t  *f;
+
+    memset(&all, 0, sizeof(resources_buf_t));
+    memset(&foff, 0, sizeof(resources_buf_t));
+    memset(&fstem, 0, sizeof(resources_buf_t));
+    memset(&fflags, 0, sizeof(resources_buf_t));
+    memset(&ftext, 0, sizeof(resources_buf_t));
+
+    v = RESOURCES_TYPOS_MAGIC;
+    resources_buf_put(&all, &v, sizeof(uint32_t));
+    v = (uint32_t) n;
+    resources_buf_put(&all, &v, sizeof(uint32_t));
+    v = (uint32_t) text->len;
+    resources_buf_put(&all, &v, sizeof(uint32_t));
+    resources_buf_put(&all, off->data, off->len);
+    resources_buf_put(&all, &v, sizeof(uint32_t));         /* off[n] */
+    resources_buf_put(&all, flags->data, flags->len);
+    resources_buf_put(&all, text->data, text->len);
+
+    v = 0;
+    resources_buf_put(&all, &v, (4 - all.len % 4) % 4);
+
+    qsort(b->forms, b->nforms, sizeof(resources_bform_t),
+          resources_cmp_bform);
+
+    for (i = 0, nf = 0; i < b->nforms; i++) {
+        f = &b->forms[i];
+
+        key.word = f->stem;
+        key.len = f->stem_len;
+
+        for (lo = 0, hi = n; lo < hi; /* void */) {
+            mid = lo + (hi - lo) / 2;
+
+            if (resources_cmp_wtask(&tasks[mid], &key) < 0) {
+                lo = mid + 1;
+
+            } else {
+                hi = mid;
+            }
+        }
+
+        if (lo == n || resources_cmp_wtask(&tasks[lo], &key) != 0) {
+            continue;
+        }
+
+        v = (uint32_t) ftext.len;
+        resources_buf_put(&foff, &v, sizeof(uint32_t));
+        v = (uint32_t) lo;
+        resources_buf_put(&fstem, &v, sizeof(uint32_t));
+        resources_buf_put(&fflags, (u_char *) (f->pub ? "\001" : "\000"), 1);
+        resources_buf_put(&ftext, f->surface, f->len);
+        nf++;
+    }
+
+    v = nf;
+    resources_buf_put(&all, &v, sizeof(uint32_t));
+    v = (uint32_t) ftext.len;
+    resources_buf_put(&all, &v, sizeof(uint32_t));
+    resources_buf_put(&all, foff.data, foff.len);
+    resources_buf_put(&all, &v, sizeof(uint32_t));         /* foff[nf] */
+    resources_buf_put(&all, fstem.data, fstem.len);
+    resources_buf_put(&all, fflags.data, fflags.len);
+    resources_buf_put(&all, ftext.data, ftext.len);
+
+    rc = resources_put(b, b->meta, "words", 5, all.data, all.len);
+
+    resources_buf_free(&all);
+    resources_buf_free(&foff);
+    resources_buf_free(&fstem);
+    resources_buf_free(&fflags);
+    resources_buf_free(&ftext);
+
+    return rc;
+}
+
+
+static int
 resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     const u_char *priv_doc)
 {
@@ -1709,8 +1887,8 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
     unsigned               h, nhelpers;
     pthread_t             *helpers;
     const u_char         **words;
-    uint32_t               hdr[3], off;
-    resources_buf_t        wl_off, wl_flags, wl_text, all;
+    uint32_t               off;
+    resources_buf_t        wl_off, wl_flags, wl_text;
     resources_slot_t      *slot;
     resources_wtask_t     *t;
     resources_sorter_t     so;
@@ -1846,28 +2024,13 @@ resources_build_words(resources_build_t *b, const uint32_t *doc_of,
 
     pthread_mutex_destroy(&so.mutex);
     pthread_cond_destroy(&so.cond);
-    free(so.tasks);
 
     if (rc == 0) {
-        off = (uint32_t) wl_text.len;
-        resources_buf_put(&wl_off, (u_char *) &off, sizeof(uint32_t));
-
-        hdr[0] = RESOURCES_TYPOS_MAGIC;
-        hdr[1] = (uint32_t) n;
-        hdr[2] = (uint32_t) wl_text.len;
-
-        /* one value: the parts one after the other (resources_typos.h) */
-
-        memset(&all, 0, sizeof(resources_buf_t));
-        resources_buf_put(&all, (u_char *) hdr, sizeof(hdr));
-        resources_buf_put(&all, wl_off.data, wl_off.len);
-        resources_buf_put(&all, wl_flags.data, wl_flags.len);
-        resources_buf_put(&all, wl_text.data, wl_text.len);
-
-        rc = resources_put(b, b->meta, "words", 5, all.data, all.len);
-
-        resources_buf_free(&all);
+        rc = resources_build_word_list(b, so.tasks, n, &wl_off, &wl_flags,
+                                       &wl_text);
     }
+
+    free(so.tasks);
 
     resources_buf_free(&wl_off);
     resources_buf_free(&wl_flags);

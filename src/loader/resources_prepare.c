@@ -87,6 +87,17 @@ struct resources_prepare_s {
     const u_char          *prev;         /* the previous word, unstemmed */
     size_t                 prev_len;
 
+    /*
+     * word forms (the words as the text has them, unstemmed): those this
+     * thread has seen (value: RESOURCES_FORM_SEEN, _PUBLIC), and those
+     * of the record being prepared that are new to it or newly public
+     */
+    resources_arena_t      form_arena;
+    resources_hash_t       formh;
+    resources_buf_t        forms;
+    uint32_t               nforms;
+    unsigned               pub:1;
+
     char                   err[RESOURCES_PREPARE_ERRLEN];
 };
 
@@ -97,6 +108,9 @@ resources_prepare_create(const resources_pack_t *pack, int gzip)
     resources_prepare_t  *p;
 
     p = resources_xcalloc(sizeof(resources_prepare_t));
+
+    resources_arena_init(&p->form_arena);
+    resources_hash_init(&p->formh, &p->form_arena);
 
     if (gzip) {
         if (resources_gzip_init(&p->zs) != 0) {
@@ -147,6 +161,9 @@ resources_prepare_free(resources_prepare_t *p)
     free(p->block);
     resources_json_free(&p->json);
     resources_buf_free(&p->words);
+    resources_buf_free(&p->forms);
+    resources_hash_free(&p->formh);
+    resources_arena_free(&p->form_arena);
     free(p->fold);
     free(p->wslots);
     free(p);
@@ -340,13 +357,56 @@ resources_prepare_word(void *data, const u_char *word, size_t len,
  * who types them joined finds them (issue #22, split and joined words)
  */
 
+/*
+ * A word form and its stem, for the word list (resources_typos.h), when
+ * this thread has not given it yet, or not yet from a public record: each
+ * thread gives each form once or twice, the builder keeps them all
+ */
+
+#define RESOURCES_FORM_SEEN        1
+#define RESOURCES_FORM_PUBLIC      2
+
+static void
+resources_prepare_form(resources_prepare_t *p, const u_char *surface,
+    size_t slen, const u_char *stem, size_t len)
+{
+    u_char             *e;
+    uint32_t            want;
+    resources_slot_t   *slot;
+
+    want = RESOURCES_FORM_SEEN | (p->pub ? RESOURCES_FORM_PUBLIC : 0);
+
+    slot = resources_hash_find(&p->formh, surface, slen);
+
+    if (slot->key) {
+        if ((slot->value & want) == want) {
+            return;
+        }
+
+        slot->value |= want;
+
+    } else {
+        (void) resources_hash_set(&p->formh, slot, surface, slen, want);
+    }
+
+    e = resources_buf_reserve(&p->forms, 3 + slen + len);
+    e[0] = (u_char) slen;
+    e[1] = (u_char) len;
+    e[2] = (u_char) p->pub;
+    memcpy(e + 3, surface, slen);
+    memcpy(e + 3 + slen, stem, len);
+    p->forms.len += 3 + slen + len;
+    p->nforms++;
+}
+
+
 static int
 resources_prepare_word_ex(void *data, const resources_word_t *w)
 {
     resources_prepare_t  *p = data;
 
     size_t  n;
-    u_char  joined[RESOURCES_WORD_MAX];
+    u_char  joined[RESOURCES_WORD_MAX], surface[RESOURCES_WORD_MAX];
 
     if (p->prev != NULL && w->surface == p->prev + p->prev_len + 1
         && w->surface[-1] == '-'
@@ -358,10 +418,21 @@ resources_prepare_word_ex(void *data, const resources_word_t *w)
         n = resources_stem_light(joined, p->prev_len + w->surface_len);
 
         (void) resources_prepare_word(p, joined, n, 0);
+
+        memcpy(surface, p->prev, p->prev_len);
+        memcpy(surface + p->prev_len, w->surface, w->surface_len);
+
+        resources_prepare_form(p, surface, p->prev_len + w->surface_len,
+                               joined, n);
     }
 
     p->prev = w->surface;
     p->prev_len = w->surface_len;
+
+    if (!(w->flags & RESOURCES_WORD_STOP) && w->len > 0) {
+        resources_prepare_form(p, w->surface, w->surface_len, w->word,
+                               w->len);
+    }
 
     return resources_prepare_word(p, w->word, w->len, w->flags);
 }
@@ -1092,6 +1163,9 @@ resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
 
     p->words.len = 0;
     p->nwords = 0;
+    p->forms.len = 0;
+    p->nforms = 0;
+    p->pub = !r->priv;
 
     if (++p->wgen == 0) {
         memset(p->wslots, 0, p->wsize * sizeof(resources_wslot_t));
@@ -1118,6 +1192,10 @@ resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
     r->nwords = p->nwords;
     r->words_len = (uint32_t) p->words.len;
     resources_buf_put(out, p->words.data, p->words.len);
+
+    r->nforms = p->nforms;
+    r->forms_len = (uint32_t) p->forms.len;
+    resources_buf_put(out, p->forms.data, p->forms.len);
 }
 
 

@@ -63,7 +63,10 @@ typedef struct {
  *     series as written (both empty when none), the keywords (each: u32
  *     folded length, u32 length, folded, as written), the folded title,
  *     the words (each: u32 resources_hash_key(), u8 length, u8 best
- *     field, the word)
+ *     field, the word), the word forms (each: u8 length, u8 stem length,
+ *     u8 public, the form as the text has it, folded, and its stem: those
+ *     the preparing thread had not given before, or not from a public
+ *     record)
  */
 
 #define RESOURCES_PREP_OK          0
@@ -93,6 +96,9 @@ typedef struct {
     uint32_t   title_len;       /* folded */
     uint32_t   nwords;
     uint32_t   words_len;
+    uint32_t   nforms;          /* word forms new to the thread, after the */
+    uint32_t   forms_len;       /* words (each: u8 length, u8 stem length,
+                                   u8 public, the form, its stem) */
     uint32_t   bytes;           /* of input, for progress (the reader's) */
 } resources_prepared_t;
 

@@ -96,8 +96,10 @@ list_make(list_t *l, char **words, size_t n, uint64_t seed)
         bytes += strlen(words[i]);
     }
 
-    l->size = 12 + 4 * (n + 1) + n + bytes;
-    l->value = malloc(l->size);
+    /* the words, padding, then no forms (a count, bytes, foff[0]) */
+
+    l->size = ((12 + 4 * (n + 1) + n + bytes + 3) & ~(size_t) 3) + 12;
+    l->value = calloc(1, l->size);
     l->pub = malloc(n + 1);
     l->words = words;
     l->n = n;
@@ -284,6 +286,13 @@ mistype(uint64_t *s, const char *t)
 }
 
 
+static int
+typos_check(list_t *l, resources_typos_t *wl)
+{
+    return resources_typos_check(l->value, l->size, wl);
+}
+
+
 int
 main(void)
 {
@@ -349,7 +358,7 @@ main(void)
 
         list_make(&l, words, n, s);
 
-        if (resources_typos_check(l.value, l.size, &wl) != 0) {
+        if (typos_check(&l, &wl) != 0) {
             ok(0, "a list is accepted");
             continue;
         }
@@ -368,8 +377,9 @@ main(void)
                 memset(w.seen, 0, l.n + 1);
                 w.bad = 0;
 
-                found = resources_typos_walk(&wl, (u_char *) q, strlen(q), k,
-                                             prefix, pub, on_word, &w);
+                found = resources_typos_walk(&wl.words, (u_char *) q,
+                                             strlen(q), k, prefix, pub,
+                                             on_word, &w);
 
                 for (want = 0, n = 0; n < l.n; n++) {
                     int  m = ref_match(l.words[n], q, k, prefix)

@@ -218,7 +218,8 @@ sub stem_light {
 }
 
 # the words of a folded character string: [ word (UTF-8 bytes, stemmed),
-# stop word?, last (runs to the end of the text)? ]; stemmed by the light
+# stop word?, last (runs to the end of the text)?, the word unstemmed ];
+# stemmed by the light
 # stemmer (the loader's since 0.7).  With $join (the loader's indexing),
 # two words with one "-" between them are also given joined, before the
 # second ("tiers-lieux": tierslieux, lieux)
@@ -246,10 +247,10 @@ sub text_words {
         if ($join && $start == $pend + 1 && substr($f, $pend, 1) eq '-'
             && length($prev) + length($bytes) <= 64)
         {
-            push @w, [ stem_light($prev . $bytes), 0, 0 ];
+            push @w, [ stem_light($prev . $bytes), 0, 0, $prev . $bytes ];
         }
         ($pend, $prev) = ($end, $bytes);
-        push @w, [ stem_light($bytes), $stop, $end == length $f ? 1 : 0 ];
+        push @w, [ stem_light($bytes), $stop, $end == length $f ? 1 : 0, $bytes ];
     }
     return @w;
 }
@@ -527,7 +528,7 @@ sub new {
         $e{updkey} = defined $x->{updated} ? _datekey($x->{updated}) : $e{datekey};
         $e{kw} = { map { _fold($_) => 1 } @{ $x->{keywords} || [] } };
         # words: the best field of each (title 3, keyword 2, summary 1, body 0)
-        my %w;
+        my (%w, %forms);
         my @fields = ([ 0, $x->{body} ], [ 1, $x->{summary} ],
                       (map { [ 2, $_ ] } @{ $x->{keywords} || [] }), [ 3, $x->{title} ]);
         for my $f (@fields) {
@@ -535,9 +536,11 @@ sub new {
             for my $w (Resources::Differential::text_words(Resources::Differential::fold($f->[1]), 1)) {
                 next if $w->[1];                                  # a stop word
                 $w{ $w->[0] } = $f->[0] if !defined $w{ $w->[0] } || $w{ $w->[0] } < $f->[0];
+                $forms{ $w->[3] } = $w->[0];
             }
         }
         $e{words} = \%w;
+        $e{forms} = \%forms;
         push @r, \%e;
     }
 
@@ -583,6 +586,7 @@ sub new {
             $word{$w} //= $self->{zero};
             vec($word{$w}, $d, 8) = $CODE[ $e->{words}{$w} ];
         }
+        $self->{form}{$_} = $e->{forms}{$_} for keys %{ $e->{forms} };
         if (defined $e->{year}) {
             $year{ $e->{year} } //= $self->{zero};
             vec($year{ $e->{year} }, $d, 8) = 1;
@@ -604,6 +608,7 @@ sub new {
     }
     @$self{qw(kwset typeset wordset yearset seriesset)} = (\%kw, \%type, \%word, \%year, \%series);
     $self->{vocab} = [ sort keys %word ];
+    $self->{formlist} = [ sort keys %{ $self->{form} || {} } ];
     return $self;
 }
 
@@ -636,22 +641,40 @@ sub required {
     for my $w (Resources::Differential::text_words($f)) {
         next if $w->[1];
         last if @req == 10;
-        my $x = $w->[0];
+        my ($x, $sf) = ($w->[0], $w->[3]);
         if ($w->[2] && length $x >= 2) {
-            my @e = $self->expand($x);
-            # a stem that the word typed on goes past (up to 4 bytes)
-            for (my $i = length($x) - 1; $i >= 4 && $i + 4 >= length $x; $i--) {
-                if ($self->{wordset}{ substr $x, 0, $i }) { push @e, substr $x, 0, $i; last }
+            # looked up from the word as typed, or, when it is a form of
+            # the texts, from what it shares with its stem
+            my $key = $sf;
+            if (exists $self->{form}{$sf}) {
+                my $i = 0;
+                $i++ while $i < length($x) && $i < length($sf) && substr($x, $i, 1) eq substr($sf, $i, 1);
+                $key = substr $sf, 0, $i if $i >= 2;
             }
-            @e = $self->typos($x, 1) if !@e && !$self->{notypos};
+            my @e = $self->expand($key);
+            @e = $self->form_words($sf) unless @e;
+            @e = $self->typos($sf, 1) if !@e && !$self->{notypos};
             push @req, [ \@e, 1, $x ];
         } else {
             my @e = ($x);
-            @e = $self->typos($x, 0) if !$self->{wordset}{$x} && !$self->{notypos};
+            @e = $self->typos($sf, 0) if !$self->{wordset}{$x} && !$self->{notypos};
             push @req, [ \@e, 0, $x ];
         }
     }
     return \@req;
+}
+
+# the words of the forms that start with $p: the first 64 distinct
+sub form_words {
+    my ($self, $p) = @_;
+    my (@w, %seen);
+    for my $f (@{ $self->{formlist} }) {
+        next unless substr($f, 0, length $p) eq $p;
+        last if @w == 64;
+        my $s = $self->{form}{$f};
+        push @w, $s unless $seen{$s}++;
+    }
+    return @w;
 }
 
 # optimal string alignment distance of two byte strings
@@ -675,17 +698,16 @@ sub _osa {
     return \@d;
 }
 
-# a word's typo derivations (src/resources_typos.c): the first 64 words of
-# the view, in byte order, that start with its first byte and are within
-# 1 edit (5 to 8 bytes) or 2 (9 and more); as a prefix, that have a prefix
-# within them
+# a word's typo derivations (src/resources_typos.c): the words of the
+# first forms of the view, in byte order, that start with its first byte
+# and are within 1 edit (5 to 8 bytes) or 2 (9 and more); as a prefix, that
+# have a prefix within them; at most 64 distinct words
 sub typos {
     my ($self, $q, $prefix) = @_;
     my $k = length $q >= 9 ? 2 : length $q >= 5 ? 1 : 0;
     return () unless $k;
-    my @w;
-    for my $t (@{ $self->{vocab} }) {
-        last if @w == 64;
+    my (@w, %seen);
+    for my $t (@{ $self->{formlist} }) {
         next unless substr($t, 0, 1) eq substr($q, 0, 1);
         my $d = _osa($t, $q);
         my $ok = 0;
@@ -694,7 +716,10 @@ sub typos {
         } else {
             $ok = $d->[length $t][length $q] <= $k;
         }
-        push @w, $t if $ok;
+        next unless $ok;
+        last if @w == 64;
+        my $s = $self->{form}{$t};
+        push @w, $s unless $seen{$s}++;
     }
     return @w;
 }
