@@ -33,7 +33,6 @@
 #include "resources_query.h"
 
 
-#define RESOURCES_CROP_MAX          200     /* crop=N: 1 .. this many words */
 
 /* the room resources_highlight() needs at most for len bytes of text */
 #define RESOURCES_HIGHLIGHT_ROOM(len)  (13 * (size_t) (len) + 16)
