@@ -26,6 +26,9 @@
  *                                  nothing
  *   ngx_http_resources_gzip.c      resources_gzip: lists as gzip streams
  *                                  made of the loader's pieces
+ *   ngx_http_resources_highlight.c highlight=, crop=: the words to mark,
+ *                                  the title and summary of the page's
+ *                                  records highlighted (JSON, HTML)
  *
  * Request state lives in ngx_http_resources_req_t (the request's pool),
  * never in the configuration; the snapshot is read through
@@ -50,6 +53,7 @@
 #include "resources_snapshot.h"
 #include "resources_query.h"
 #include "resources_html.h"
+#include "resources_highlight.h"
 
 
 #include "resources_version.h"
@@ -222,6 +226,15 @@ typedef struct {
 
 
 /*
+ * A word that highlight= marks (folded and stemmed; a prefix when flagged):
+ * q's positive words now (ngx_http_resources_marks()); what else a word
+ * of q should mark (its typos, word forms, synonyms) goes in the same array
+ */
+
+typedef resources_mark_t  ngx_http_resources_mark_t;
+
+
+/*
  * The state of one request, from its pool (never in the configuration):
  * what the handler, the list's steps, the facets and the reply share
  */
@@ -267,6 +280,12 @@ struct ngx_http_resources_req_s {
     unsigned                         exclude:1;   /* excluded: a filter */
     unsigned                         failed:1;
     unsigned                         top:1;       /* relevance from bitmaps */
+
+    /* highlight=: the words to mark; a record's texts highlighted here */
+    ngx_http_resources_mark_t       *marks;
+    ngx_uint_t                       nmarks;
+    u_char                          *hl_buf;
+    size_t                           hl_room;
 
     /* format=html: a record's fragment is rendered here, then appended */
     u_char                          *html_buf;
@@ -466,6 +485,13 @@ ngx_int_t ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq,
 ngx_int_t ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
     const resources_record_t *rec);
 ngx_int_t ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq);
+
+/* ngx_http_resources_highlight.c */
+ngx_int_t ngx_http_resources_marks(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_highlight(ngx_http_resources_req_t *rq,
+    const u_char *list, size_t len, resources_html_marked_t *hl);
+ngx_int_t ngx_http_resources_highlight_json(ngx_http_resources_req_t *rq,
+    const u_char *list, size_t len);
 
 /* ngx_http_resources_feed.c */
 ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,

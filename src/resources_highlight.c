@@ -17,6 +17,9 @@
 #define RESOURCES_HL_WORD    1      /* folds to a letter or a digit */
 #define RESOURCES_HL_ATTACH  2      /* folds to nothing: a combining mark */
 
+#define RESOURCES_HL_MATCH   1      /* a run: marked */
+#define RESOURCES_HL_WORDS   2      /* a run: holds a word (no elision) */
+
 
 typedef struct {
     const resources_mark_t  *marks;
@@ -31,11 +34,10 @@ static size_t resources_hl_char(const u_char *p, const u_char *end);
 static unsigned resources_hl_class(const u_char *p, size_t n);
 static int resources_hl_next(const u_char *p, const u_char *end,
     const u_char **rs, const u_char **re);
-static int resources_hl_match(const u_char *rs, const u_char *re,
+static unsigned resources_hl_info(const u_char *rs, const u_char *re,
     const u_char *end, const resources_mark_t *marks, size_t nmarks);
 static u_char *resources_hl_run(u_char *o, const u_char *rs,
-    const u_char *re, const u_char *end, const resources_mark_t *marks,
-    size_t nmarks);
+    const u_char *re, unsigned info);
 
 
 /* the bytes of the UTF-8 character at p: 1 for a byte that starts none */
@@ -175,25 +177,23 @@ resources_hl_word(void *data, const u_char *word, size_t len,
 
 
 /*
- * Whether the run rs .. re matches: folded (with the apostrophe after
- * it, for the elisions), split and stemmed as the loader does it; for a
- * run of one word, a prefix also against its unstemmed form
+ * What the run rs .. re is (RESOURCES_HL_MATCH, RESOURCES_HL_WORDS):
+ * folded (with the apostrophe after it, for the elisions), split and
+ * stemmed as the loader does it; for a run of one word, a prefix is also
+ * tried against its unstemmed form
  */
 
-static int
-resources_hl_match(const u_char *rs, const u_char *re, const u_char *end,
+static unsigned
+resources_hl_info(const u_char *rs, const u_char *re, const u_char *end,
     const resources_mark_t *marks, size_t nmarks)
 {
-    u_char               buf[RESOURCES_FOLD_RATIO * (RESOURCES_HL_RUN + 4)
-                             + 16];
-    size_t               i, n, c;
-    ssize_t              f;
-    resources_hl_run_t   run;
+    u_char                   buf[RESOURCES_FOLD_RATIO
+                                 * (RESOURCES_HL_RUN + 4) + 16];
+    size_t                   i, n, c;
+    ssize_t                  f;
+    unsigned                 words;
+    resources_hl_run_t       run;
     const resources_mark_t  *m;
-
-    if (nmarks == 0) {
-        return 0;
-    }
 
     n = (size_t) (re - rs);
 
@@ -231,12 +231,14 @@ resources_hl_match(const u_char *rs, const u_char *re, const u_char *end,
 
     (void) resources_words(buf, (size_t) f, resources_hl_word, &run);
 
+    words = run.words ? RESOURCES_HL_WORDS : 0;
+
     if (run.match) {
-        return 1;
+        return words | RESOURCES_HL_MATCH;
     }
 
     if (run.words != 1 || run.stop) {
-        return 0;
+        return words;
     }
 
     /* one word: the run folded is it, unstemmed (and its apostrophe) */
@@ -251,11 +253,11 @@ resources_hl_match(const u_char *rs, const u_char *re, const u_char *end,
         if (m->prefix && m->len <= (size_t) f
             && memcmp(buf, m->data, m->len) == 0)
         {
-            return 1;
+            return words | RESOURCES_HL_MATCH;
         }
     }
 
-    return 0;
+    return words;
 }
 
 
@@ -263,9 +265,9 @@ resources_hl_match(const u_char *rs, const u_char *re, const u_char *end,
 
 static u_char *
 resources_hl_run(u_char *o, const u_char *rs, const u_char *re,
-    const u_char *end, const resources_mark_t *marks, size_t nmarks)
+    unsigned info)
 {
-    if (!resources_hl_match(rs, re, end, marks, nmarks)) {
+    if (!(info & RESOURCES_HL_MATCH)) {
         return o + resources_html_escape(rs, (size_t) (re - rs), o);
     }
 
@@ -320,12 +322,19 @@ resources_highlight_marks(const resources_q_t *qs, resources_mark_t *marks)
 }
 
 
-size_t
-resources_highlight(const u_char *text, size_t len,
-    const resources_mark_t *marks, size_t nmarks, size_t crop, u_char *out)
+/*
+ * crop words of text from the word "from" on (words: runs with a word;
+ * an elision goes with the word after it), "…" where it is cut
+ */
+
+static size_t
+resources_hl_crop(const u_char *text, size_t len,
+    const resources_mark_t *marks, size_t nmarks, size_t from, size_t crop,
+    size_t words, u_char *out)
 {
-    size_t         i, runs, first, from;
+    size_t         w;
     u_char        *o;
+    unsigned       info;
     const u_char  *p, *end, *rs, *re;
 
     static const u_char  ellipsis[] = "\xe2\x80\xa6";
@@ -333,77 +342,101 @@ resources_highlight(const u_char *text, size_t len,
     o = out;
     p = text;
     end = text + len;
+    w = 0;
 
-    if (crop) {
+    while (resources_hl_next(p, end, &rs, &re)) {
+        info = resources_hl_info(rs, re, end, marks, nmarks);
 
-        /* the runs, and the first that matches */
-
-        runs = 0;
-        first = (size_t) -1;
-
-        while (resources_hl_next(p, end, &rs, &re)) {
-            if (first == (size_t) -1
-                && resources_hl_match(rs, re, end, marks, nmarks))
-            {
-                first = runs;
-            }
-
-            runs++;
+        if (w < from) {
+            w += (info & RESOURCES_HL_WORDS) != 0;
             p = re;
+            continue;
         }
 
-        p = text;
+        if (from > 0 && o == out) {
+            o = memcpy(o, ellipsis, 3);
+            o += 3;
 
-        if (runs > crop) {
+        } else {
+            o += resources_html_escape(p, (size_t) (rs - p), o);
+        }
 
-            /* crop runs from "from", the first match in the middle */
+        o = resources_hl_run(o, rs, re, info);
+        p = re;
 
-            if (first == (size_t) -1 || first < crop / 2) {
-                from = 0;
+        w += (info & RESOURCES_HL_WORDS) != 0;
 
-            } else {
-                from = first - crop / 2;
-            }
-
-            if (from > runs - crop) {
-                from = runs - crop;
-            }
-
-            for (i = 0; resources_hl_next(p, end, &rs, &re); i++) {
-                if (i < from) {
-                    p = re;
-                    continue;
-                }
-
-                if (i == from && from > 0) {
-                    o = memcpy(o, ellipsis, 3);
-                    o += 3;
-
-                } else {
-                    o += resources_html_escape(p, (size_t) (rs - p), o);
-                }
-
-                o = resources_hl_run(o, rs, re, end, marks, nmarks);
-                p = re;
-
-                if (i == from + crop - 1) {
-                    break;
-                }
-            }
-
-            if (from + crop < runs) {
-                o = memcpy(o, ellipsis, 3);
-                return (size_t) (o + 3 - out);
-            }
-
-            return (size_t) (o - out)
-                   + resources_html_escape(p, (size_t) (end - p), o);
+        if (w == from + crop) {
+            break;
         }
     }
 
+    if (from + crop < words) {
+        o = memcpy(o, ellipsis, 3);
+        return (size_t) (o + 3 - out);
+    }
+
+    return (size_t) (o - out)
+           + resources_html_escape(p, (size_t) (end - p), o);
+}
+
+
+size_t
+resources_highlight(const u_char *text, size_t len,
+    const resources_mark_t *marks, size_t nmarks, size_t crop, u_char *out)
+{
+    size_t         words, first, from;
+    u_char        *o;
+    unsigned       info;
+    const u_char  *p, *end, *rs, *re;
+
+    p = text;
+    end = text + len;
+
+    if (crop) {
+
+        /* the words, and the first that matches */
+
+        words = 0;
+        first = (size_t) -1;
+
+        while (resources_hl_next(p, end, &rs, &re)) {
+            info = resources_hl_info(rs, re, end, marks, nmarks);
+
+            if (first == (size_t) -1 && (info & RESOURCES_HL_MATCH)) {
+                first = words;
+            }
+
+            words += (info & RESOURCES_HL_WORDS) != 0;
+            p = re;
+        }
+
+        if (words > crop) {
+
+            /* the first match in the middle, when it can be */
+
+            from = (first == (size_t) -1 || first < crop / 2)
+                   ? 0 : first - crop / 2;
+
+            if (from > words - crop) {
+                from = words - crop;
+            }
+
+            return resources_hl_crop(text, len, marks, nmarks, from, crop,
+                                     words, out);
+        }
+
+        p = text;
+    }
+
+    o = out;
+
     while (resources_hl_next(p, end, &rs, &re)) {
         o += resources_html_escape(p, (size_t) (rs - p), o);
-        o = resources_hl_run(o, rs, re, end, marks, nmarks);
+        o = resources_hl_run(o, rs, re,
+                             nmarks ? resources_hl_info(rs, re, end, marks,
+                                                        nmarks)
+                                    : 0);
         p = re;
     }
 

@@ -146,6 +146,14 @@ main(void)
     is_str(hl("a <b> c & x e", "x", 2), "\xe2\x80\xa6" "c &amp; <mark>x</mark>"
            "\xe2\x80\xa6", "crop escapes what it keeps");
 
+    is_str(hl("Synthèse d'une journée d'échanges entre collectivités", NULL,
+              4),
+           "Synthèse d&#39;une journée d&#39;échanges\xe2\x80\xa6",
+           "an elision is no word of crop's, and goes with its word");
+    is_str(hl("un deux trois l'économie cinq six sept", "économie", 3),
+           "\xe2\x80\xa6" "trois l&#39;<mark>économie</mark> cinq\xe2\x80\xa6",
+           "crop around an elided word");
+
     /* the room, on text that makes it grow most */
 
     big = malloc(20001);
