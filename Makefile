@@ -48,8 +48,9 @@ SHARED_SRCS := src/resources_text.c src/resources_query.c \
                src/resources_postings.c src/resources_snapshot.c \
                src/resources_atom.c src/resources_fields.c \
                src/resources_html.c src/resources_gzip.c \
-               src/resources_containers.c src/resources_stem.c \
-               src/resources_synonyms.c src/resources_typos.c
+               src/resources_containers.c src/resources_highlight.c \
+               src/resources_stem.c src/resources_synonyms.c \
+               src/resources_typos.c
 LOADER_SRCS := src/loader/resources_util.c src/loader/resources_build.c \
                src/loader/resources_prepare.c \
                src/loader/resources_listing.c src/loader/resources_json.c \

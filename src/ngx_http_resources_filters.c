@@ -586,6 +586,10 @@ ngx_http_resources_forms(ngx_http_resources_req_t *rq,
         if (lists[n].n) {
             lists[n].scored = 1;
             seen[n++] = w;
+
+            if (ngx_http_resources_derived(rq, word, len) != NGX_OK) {
+                return NGX_ERROR;
+            }
         }
     }
 
@@ -739,6 +743,11 @@ ngx_http_resources_typo(void *data, uint32_t index, const u_char *form,
     if (p->n) {
         p->scored = 1;
         ctx->seen[ctx->n++] = w;
+
+        if (ngx_http_resources_derived(ctx->rq, word, len) != NGX_OK) {
+            ctx->rc = NGX_ERROR;
+            return 1;
+        }
     }
 
     return 0;
@@ -793,6 +802,48 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
     rq->top = 0;
 
     return ngx_http_resources_union_of(rq, ctx.lists, ctx.n, p);
+}
+
+
+/*
+ * A word that q found through a typo, a word form or a synonym: marked
+ * too when highlight= is asked (its text is in the map, or in the
+ * request's pool: valid for the request)
+ */
+
+ngx_int_t
+ngx_http_resources_derived(ngx_http_resources_req_t *rq, const u_char *word,
+    size_t len)
+{
+    ngx_uint_t  i;
+
+    if (!rq->q.highlight) {
+        return NGX_OK;
+    }
+
+    if (rq->derived == NULL) {
+        rq->derived = ngx_palloc(rq->r->pool, NGX_HTTP_RESOURCES_DERIVED_MAX
+                                              * sizeof(resources_str_t));
+        if (rq->derived == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    for (i = 0; i < rq->nderived; i++) {
+        if (rq->derived[i].len == len
+            && ngx_memcmp(rq->derived[i].data, word, len) == 0)
+        {
+            return NGX_OK;
+        }
+    }
+
+    if (rq->nderived < NGX_HTTP_RESOURCES_DERIVED_MAX) {
+        rq->derived[rq->nderived].data = word;
+        rq->derived[rq->nderived].len = len;
+        rq->nderived++;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -1041,6 +1092,10 @@ ngx_http_resources_synonym(ngx_http_resources_req_t *rq,
 
             if (words[i].n == 0) {
                 break;
+            }
+
+            if (ngx_http_resources_derived(rq, w.data, w.len) != NGX_OK) {
+                return NGX_ERROR;
             }
 
             words[i].scored = 1;

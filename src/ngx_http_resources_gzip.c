@@ -38,7 +38,8 @@ static ngx_chain_t *ngx_http_resources_gzip_link(ngx_http_resources_req_t *rq,
  * Accept-Encoding, gzip_http_version, gzip_proxied (with the ETag and
  * Last-Modified the answer will have), gzip_disable, a subrequest.  A page
  * without records stays identity: it would be stored blocks only (and
- * nginx's gzip filter may compress it).
+ * nginx's gzip filter may compress it).  So does a list with highlight=:
+ * its items are not the stored list forms the pieces hold.
  */
 
 ngx_int_t
@@ -53,7 +54,8 @@ ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq, size_t npage)
 
     if (!rq->rlcf->gzip
         || !(rq->s->header.flags & RESOURCES_HEADER_GZIP)
-        || rq->out != NULL)
+        || rq->out != NULL
+        || rq->q.highlight)
     {
         return NGX_OK;
     }

@@ -254,8 +254,17 @@ static ngx_int_t
 ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
     const u_char *json, size_t len, ngx_uint_t full)
 {
-    size_t    need;
-    ssize_t   n;
+    size_t                   need;
+    ssize_t                  n;
+    resources_html_marked_t  hl;
+
+    /* highlight=: a list item's title and summary, marked, in rq->hl_buf */
+
+    if (!full && rq->q.highlight
+        && ngx_http_resources_highlight(rq, json, len, &hl) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     for ( ;; ) {
         if (rq->html_room < len + 1) {
@@ -268,11 +277,14 @@ ngx_http_resources_html_record(ngx_http_resources_req_t *rq,
                                               rq->html_room - len - 1,
                                               rq->html_buf + rq->html_room
                                               - len - 1, &need)
-                     : resources_html_item(json, len, &rq->rlcf->html,
-                                           rq->html_buf,
-                                           rq->html_room - len - 1,
-                                           rq->html_buf + rq->html_room
-                                           - len - 1, &need);
+                     : resources_html_item_marked(json, len,
+                                                  &rq->rlcf->html,
+                                                  rq->q.highlight ? &hl
+                                                                  : NULL,
+                                                  rq->html_buf,
+                                                  rq->html_room - len - 1,
+                                                  rq->html_buf + rq->html_room
+                                                  - len - 1, &need);
         }
 
         if (n != RESOURCES_HTML_AGAIN) {

@@ -684,6 +684,10 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
+    if (rq->q.highlight && ngx_http_resources_marks(rq) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (rq->q.format == RESOURCES_FORMAT_HTML) {
         return ngx_http_resources_html_list(rq, ls->page, ls->npage,
                                             ls->total, ls->offset,
@@ -721,6 +725,10 @@ ngx_http_resources_list_out(ngx_http_resources_req_t *rq,
         }
 
         if (ngx_http_resources_append(rq, rec.list, rec.list_len) != NGX_OK
+            || (rq->q.highlight
+                && ngx_http_resources_highlight_json(rq, rec.list,
+                                                     rec.list_len)
+                   != NGX_OK)
             || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
         {
             return NGX_ERROR;

@@ -26,6 +26,9 @@
  *                                  nothing
  *   ngx_http_resources_gzip.c      resources_gzip: lists as gzip streams
  *                                  made of the loader's pieces
+ *   ngx_http_resources_highlight.c highlight=, crop=: the words to mark,
+ *                                  the title and summary of the page's
+ *                                  records highlighted (JSON, HTML)
  *
  * Request state lives in ngx_http_resources_req_t (the request's pool),
  * never in the configuration; the snapshot is read through
@@ -50,6 +53,7 @@
 #include "resources_snapshot.h"
 #include "resources_query.h"
 #include "resources_html.h"
+#include "resources_highlight.h"
 
 
 #include "resources_version.h"
@@ -200,6 +204,7 @@ void ngx_http_resources_work_done(void);
 
 #define NGX_HTTP_RESOURCES_WORDS_MAX     RESOURCES_Q_WORDS_MAX /* of q */
 #define NGX_HTTP_RESOURCES_PREFIX_MAX    64   /* expansions of q's last word */
+#define NGX_HTTP_RESOURCES_DERIVED_MAX   128  /* words highlight= adds */
 #define NGX_HTTP_RESOURCES_LISTS_MAX     RESOURCES_INTERSECT_MAX
 #define NGX_HTTP_RESOURCES_YEARS         10000 /* 0000 .. 9999 */
 
@@ -219,6 +224,15 @@ typedef struct {
     resources_posting_t              post;
     ngx_uint_t                       slot;        /* its word of q */
 } ngx_http_resources_term_t;
+
+
+/*
+ * A word that highlight= marks (folded and stemmed; a prefix when flagged):
+ * q's positive words now (ngx_http_resources_marks()); what else a word
+ * of q should mark (its typos, word forms, synonyms) goes in the same array
+ */
+
+typedef resources_mark_t  ngx_http_resources_mark_t;
 
 
 /*
@@ -267,6 +281,16 @@ struct ngx_http_resources_req_s {
     unsigned                         exclude:1;   /* excluded: a filter */
     unsigned                         failed:1;
     unsigned                         top:1;       /* relevance from bitmaps */
+
+    /* highlight=: the words to mark; a record's texts highlighted here */
+    ngx_http_resources_mark_t       *marks;
+    ngx_uint_t                       nmarks;
+    resources_str_t                 *derived;   /* words q found through
+                                                   typos, forms, synonyms
+                                                   (highlight= only) */
+    ngx_uint_t                       nderived;
+    u_char                          *hl_buf;
+    size_t                           hl_room;
 
     /* format=html: a record's fragment is rendered here, then appended */
     u_char                          *html_buf;
@@ -466,6 +490,15 @@ ngx_int_t ngx_http_resources_gzip_start(ngx_http_resources_req_t *rq,
 ngx_int_t ngx_http_resources_gzip_record(ngx_http_resources_req_t *rq,
     const resources_record_t *rec);
 ngx_int_t ngx_http_resources_gzip_finish(ngx_http_resources_req_t *rq);
+
+/* ngx_http_resources_highlight.c */
+ngx_int_t ngx_http_resources_marks(ngx_http_resources_req_t *rq);
+ngx_int_t ngx_http_resources_derived(ngx_http_resources_req_t *rq,
+    const u_char *word, size_t len);
+ngx_int_t ngx_http_resources_highlight(ngx_http_resources_req_t *rq,
+    const u_char *list, size_t len, resources_html_marked_t *hl);
+ngx_int_t ngx_http_resources_highlight_json(ngx_http_resources_req_t *rq,
+    const u_char *list, size_t len);
 
 /* ngx_http_resources_feed.c */
 ngx_int_t ngx_http_resources_feed(ngx_http_resources_req_t *rq,

@@ -186,6 +186,10 @@ resources_html_text(u_char *o, const resources_field_t *s, u_char *work,
 }
 
 
+static u_char *resources_html_paras(u_char *o, const u_char *text,
+    size_t n, int escape);
+
+
 /*
  * Paragraphs: a text's blank lines separate them; each is a <p>, its
  * leading and trailing white space left out
@@ -195,8 +199,7 @@ static u_char *
 resources_html_paragraphs(u_char *o, const resources_field_t *s,
     u_char *work, int *bad)
 {
-    ssize_t        n;
-    const u_char  *p, *end, *q, *e, *next;
+    ssize_t  n;
 
     n = resources_fields_decode(s, work);
     if (n < 0) {
@@ -204,8 +207,19 @@ resources_html_paragraphs(u_char *o, const resources_field_t *s,
         return o;
     }
 
-    p = work;
-    end = work + n;
+    return resources_html_paras(o, work, (size_t) n, 1);
+}
+
+
+/* text in paragraphs, escaped (escape) or HTML already */
+
+static u_char *
+resources_html_paras(u_char *o, const u_char *text, size_t n, int escape)
+{
+    const u_char  *p, *end, *q, *e, *next;
+
+    p = text;
+    end = text + n;
 
     while (p < end) {
 
@@ -250,7 +264,14 @@ resources_html_paragraphs(u_char *o, const resources_field_t *s,
 
         if (e > p) {
             o = resources_html_literal(o, "<p>");
-            o += resources_html_escape(p, (size_t) (e - p), o);
+
+            if (escape) {
+                o += resources_html_escape(p, (size_t) (e - p), o);
+
+            } else {
+                o = (u_char *) memcpy(o, p, (size_t) (e - p)) + (e - p);
+            }
+
             o = resources_html_literal(o, "</p>");
         }
 
@@ -429,7 +450,7 @@ resources_html_keywords(u_char *o, const resources_fields_t *rec,
 static u_char *
 resources_html_title(u_char *o, const char *open, const char *close,
     const resources_fields_t *rec, const resources_html_conf_t *conf,
-    int link, u_char *work, int *bad)
+    int link, const resources_html_marked_t *hl, u_char *work, int *bad)
 {
     ssize_t   n;
     u_char   *url, *end;
@@ -453,7 +474,12 @@ resources_html_title(u_char *o, const char *open, const char *close,
         o = resources_html_literal(o, "\">");
     }
 
-    o = resources_html_text(o, &rec->title, work, bad);
+    if (hl != NULL && hl->title != NULL) {
+        o = (u_char *) memcpy(o, hl->title, hl->title_len) + hl->title_len;
+
+    } else {
+        o = resources_html_text(o, &rec->title, work, bad);
+    }
 
     if (link) {
         o = resources_html_literal(o, "</a>");
@@ -677,8 +703,8 @@ resources_html_block(u_char *o, const char *open, const resources_field_t *f,
 
 static ssize_t
 resources_html_render(const u_char *json, size_t len,
-    const resources_html_conf_t *conf, u_char *out, size_t room,
-    u_char *work, size_t *need, int article)
+    const resources_html_conf_t *conf, const resources_html_marked_t *hl,
+    u_char *out, size_t room, u_char *work, size_t *need, int article)
 {
     int                  bad;
     u_char              *o;
@@ -689,6 +715,12 @@ resources_html_render(const u_char *json, size_t len,
     }
 
     *need = resources_html_need(json, len, &rec, conf, room);
+
+    /* HTML given: as it is, a summary's paragraphs 7 bytes each at most */
+
+    if (hl != NULL) {
+        *need += hl->title_len + 4 * hl->summary_len + 64;
+    }
 
     if (*need > room) {
         return RESOURCES_HTML_AGAIN;
@@ -702,13 +734,13 @@ resources_html_render(const u_char *json, size_t len,
                                  " data-id=\"", &rec, work, &bad);
         o = resources_html_title(o, "<h2 class=\"resource-title\">",
                                  "</h2>\n", &rec, conf, conf->link != NULL,
-                                 work, &bad);
+                                 hl, work, &bad);
 
     } else {
         o = resources_html_id(o, "<li class=\"resource\" data-id=\"", &rec,
                               work, &bad);
         o = resources_html_title(o, "<h3 class=\"resource-title\">",
-                                 "</h3>\n", &rec, conf, 1, work, &bad);
+                                 "</h3>\n", &rec, conf, 1, hl, work, &bad);
     }
 
     o = resources_html_meta(o, &rec, work, &bad);
@@ -722,8 +754,17 @@ resources_html_render(const u_char *json, size_t len,
     }
 
     o = resources_html_keywords(o, &rec, work, &bad);
-    o = resources_html_block(o, "<div class=\"resource-summary\">",
-                             &rec.summary, work, &bad);
+    if (hl != NULL && hl->summary != NULL) {
+        if (rec.summary.set && rec.summary.end != rec.summary.start) {
+            o = resources_html_literal(o, "<div class=\"resource-summary\">");
+            o = resources_html_paras(o, hl->summary, hl->summary_len, 0);
+            o = resources_html_literal(o, "</div>\n");
+        }
+
+    } else {
+        o = resources_html_block(o, "<div class=\"resource-summary\">",
+                                 &rec.summary, work, &bad);
+    }
 
     if (article) {
         o = resources_html_block(o, "<div class=\"resource-body\">",
@@ -744,7 +785,18 @@ resources_html_item(const u_char *list, size_t len,
     const resources_html_conf_t *conf, u_char *out, size_t room,
     u_char *work, size_t *need)
 {
-    return resources_html_render(list, len, conf, out, room, work, need, 0);
+    return resources_html_render(list, len, conf, NULL, out, room, work,
+                                 need, 0);
+}
+
+
+ssize_t
+resources_html_item_marked(const u_char *list, size_t len,
+    const resources_html_conf_t *conf, const resources_html_marked_t *hl,
+    u_char *out, size_t room, u_char *work, size_t *need)
+{
+    return resources_html_render(list, len, conf, hl, out, room, work, need,
+                                 0);
 }
 
 
@@ -753,7 +805,8 @@ resources_html_article(const u_char *full, size_t len,
     const resources_html_conf_t *conf, u_char *out, size_t room,
     u_char *work, size_t *need)
 {
-    return resources_html_render(full, len, conf, out, room, work, need, 1);
+    return resources_html_render(full, len, conf, NULL, out, room, work,
+                                 need, 1);
 }
 
 

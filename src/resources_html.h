@@ -58,6 +58,24 @@ u_char *resources_html_link(u_char *out, const resources_html_conf_t *conf,
 ssize_t resources_html_item(const u_char *list, size_t len,
     const resources_html_conf_t *conf, u_char *out, size_t room,
     u_char *work, size_t *need);
+
+/*
+ * The same with the title, the summary or both given already as HTML
+ * (highlighted: src/resources_highlight.h), used as they are: NULL, the
+ * record's own, escaped.  The summary is still in paragraphs, and shown
+ * only when the record has one.
+ */
+
+typedef struct {
+    const u_char  *title;
+    size_t         title_len;
+    const u_char  *summary;
+    size_t         summary_len;
+} resources_html_marked_t;
+
+ssize_t resources_html_item_marked(const u_char *list, size_t len,
+    const resources_html_conf_t *conf, const resources_html_marked_t *hl,
+    u_char *out, size_t room, u_char *work, size_t *need);
 ssize_t resources_html_article(const u_char *full, size_t len,
     const resources_html_conf_t *conf, u_char *out, size_t room,
     u_char *work, size_t *need);

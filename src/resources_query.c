@@ -32,6 +32,8 @@ enum {
     RESOURCES_P_FACET_LIMIT,
     RESOURCES_P_SERIES,
     RESOURCES_P_TYPOS,
+    RESOURCES_P_HIGHLIGHT,
+    RESOURCES_P_CROP,
     RESOURCES_P_FORMAT      /* the last one */
 };
 
@@ -54,6 +56,8 @@ static const resources_param_t  resources_params[] = {
     { "facets", 6, RESOURCES_P_FACETS, RESOURCES_Q_LIST },
     { "facet_limit", 11, RESOURCES_P_FACET_LIMIT, RESOURCES_Q_LIST },
     { "typos", 5, RESOURCES_P_TYPOS, RESOURCES_Q_LIST },
+    { "highlight", 9, RESOURCES_P_HIGHLIGHT, RESOURCES_Q_LIST },
+    { "crop", 4, RESOURCES_P_CROP, RESOURCES_Q_LIST },
     { "format", 6, RESOURCES_P_FORMAT, RESOURCES_Q_LIST|RESOURCES_Q_LOOKUP },
     { NULL, 0, 0, 0 }
 };
@@ -198,6 +202,45 @@ resources_facets(const u_char *p, size_t len, unsigned *facets)
 
         } else if (n == 4 && memcmp(s, "year", 4) == 0) {
             *facets |= RESOURCES_FACET_YEAR;
+
+        } else {
+            return -1;
+        }
+
+        i += n + 1;
+    }
+
+    return 0;
+}
+
+
+/* highlight=: "1" (title and summary), or any of title,summary */
+
+static int
+resources_highlight_fields(const u_char *p, size_t len, unsigned *fields)
+{
+    size_t         i, n;
+    const u_char  *s;
+
+    *fields = 0;
+
+    if (len == 1 && p[0] == '1') {
+        *fields = RESOURCES_HIGHLIGHT_TITLE | RESOURCES_HIGHLIGHT_SUMMARY;
+        return 0;
+    }
+
+    i = 0;
+
+    while (i <= len) {
+        s = p + i;
+
+        for (n = 0; i + n < len && p[i + n] != ','; n++) { /* void */ }
+
+        if (n == 5 && memcmp(s, "title", 5) == 0) {
+            *fields |= RESOURCES_HIGHLIGHT_TITLE;
+
+        } else if (n == 7 && memcmp(s, "summary", 7) == 0) {
+            *fields |= RESOURCES_HIGHLIGHT_SUMMARY;
 
         } else {
             return -1;
@@ -529,6 +572,25 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
             }
 
             break;
+
+        case RESOURCES_P_HIGHLIGHT:
+            if (resources_highlight_fields(value, vlen, &q->highlight) != 0) {
+                resources_query_error("\"highlight\" must be 1 or a"
+                                      " comma-separated list of title,"
+                                      " summary");
+            }
+
+            break;
+
+        case RESOURCES_P_CROP:
+            q->crop = resources_number(value, vlen,
+                                       RESOURCES_QUERY_MAX_CROP);
+            if (q->crop < 1) {
+                resources_query_error("\"crop\" must be a whole number from"
+                                      " 1 to %d", RESOURCES_QUERY_MAX_CROP);
+            }
+
+            break;
         }
 
         p = amp + 1;
@@ -541,6 +603,11 @@ resources_query_parse(const u_char *args, size_t len, u_char *buf,
 
     if (q->from && q->to && q->to < q->from) {
         resources_query_error("\"to\" is before \"from\"");
+    }
+
+    if (q->crop > 0 && !(q->highlight & RESOURCES_HIGHLIGHT_SUMMARY)) {
+        resources_query_error("\"crop\" cuts the highlighted summary: it"
+                              " needs \"highlight\" with summary");
     }
 
     return 0;

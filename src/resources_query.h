@@ -47,6 +47,10 @@
 #define RESOURCES_QUERY_LOOKUP      0x04
 #define RESOURCES_QUERY_STRICT      0x100   /* unknown parameters: an error */
 
+#define RESOURCES_HIGHLIGHT_TITLE   0x01    /* highlight=: its fields */
+#define RESOURCES_HIGHLIGHT_SUMMARY 0x02
+#define RESOURCES_QUERY_MAX_CROP    200     /* crop=: words, at most */
+
 #define RESOURCES_FACET_KW          0x01
 #define RESOURCES_FACET_TYPE        0x02
 #define RESOURCES_FACET_YEAR        0x04
@@ -76,6 +80,8 @@ typedef struct {
     unsigned         facets;
     unsigned         format;            /* RESOURCES_FORMAT_* */
     unsigned         typos;             /* 0: typos=0, no typo matching */
+    unsigned         highlight;         /* RESOURCES_HIGHLIGHT_*, 0: none */
+    int64_t          crop;              /* words of the summary, 0: all */
 } resources_query_t;
 
 

@@ -31,7 +31,7 @@ our @Cases = (
     [ join('&', map { 'kw=QPV' } 1 .. 17), 400, qr/"kw" is given more than 16 times/ ],
     [ join('&', map { 'type=a' } 1 .. 3000), 400, qr/"type" is given more than 16 times/ ],
     [ join('&', map { "_x$_=1" } 1 .. 2000) . '&limit=x', 400, qr/"limit"/ ],
-    [ 'kwd=QPV',                  400, qr/unknown parameter "kwd": this route accepts kw, type, series, q, from, to, sort, limit, offset, facets, facet_limit, typos, format \(and any parameter whose name starts with "_" or "utm_"\)/ ],
+    [ 'kwd=QPV',                  400, qr/unknown parameter "kwd": this route accepts kw, type, series, q, from, to, sort, limit, offset, facets, facet_limit, typos, highlight, crop, format \(and any parameter whose name starts with "_" or "utm_"\)/ ],
     [ 'tag=Deniche',              400, qr/unknown parameter "tag"/ ],
     [ 'series=',                  400, qr/"series" must not be empty/ ],
     [ join('&', map { 'series=a' } 1 .. 17), 400, qr/"series" is given more than 16 times/ ],

@@ -136,7 +136,8 @@ my $log = do {
 };
 like $log, qr{"GET /resources\?kw=QPV&limit=2&facets=kw%2Ctype HTTP/1\.1" 200}, 'the widget\'s first request';
 like $log, qr{"GET /resources\?kw=QPV&limit=2&offset=2&facets=kw%2Ctype HTTP/1\.1" 200}, 'paging: offset';
-like $log, qr{"GET /resources\?kw=QPV&q=garage&limit=2&facets=kw%2Ctype HTTP/1\.1" 200}, 'search: q';
+like $log, qr{"GET /resources\?kw=QPV&q=garage&limit=2&facets=kw%2Ctype&highlight=1&crop=30 HTTP/1\.1" 200},
+    'search: q, with the marks asked';
 like $log, qr{"GET /resources\?kw=QPV&kw=mobilit%C3%A9&limit=2&facets=kw%2Ctype HTTP/1\.1" 200},
     'a keyword chip: one more kw';
 
@@ -151,7 +152,11 @@ like $enc, qr{^GET /resources\?kw=QPV&limit=2&facets=kw%2Ctype HTTP/1\.1 200 gzi
     'the browser got the first list gzip-compressed';
 # (but the test's own request above, without Accept-Encoding, and the
 # pages without records, limit=0 and a search for nothing: identity)
-my @lists = $enc =~ m{^GET /resources\?(?!kw=QPV&limit=2&facets=kw,type )(?!\S*limit=0&)(?!\S*q=zzzzzz)[^\n]* 200 (\S+)$}mg;
+my @lists = $enc =~ m{^GET /resources\?(?!kw=QPV&limit=2&facets=kw,type )(?!\S*limit=0&)(?!\S*highlight=1)[^\n]* 200 (\S+)$}mg;
+# (and searches, which ask for the marks: highlight=, never the pieces)
+my @marked = $enc =~ m{^GET /resources\?\S*&highlight=1\S* HTTP/1\.1 200 (\S+)$}mg;
+ok @marked >= 3 && !grep({ $_ ne '-' } @marked),
+    'highlighted lists went identity (' . scalar(@marked) . ')';
 my @empty = $enc =~ m{^GET /resources\?\S*limit=0&\S* HTTP/1\.1 200 (\S+)$}mg;
 ok @empty && !grep({ $_ ne '-' } @empty),
     'pages without records went identity (' . scalar(@empty) . ')';

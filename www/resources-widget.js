@@ -160,6 +160,7 @@
   };
 
   var SUMMARY_MAX = 220;        // characters of a summary shown
+  var CROP_WORDS = 30;          // words of a summary around a search's match
   var DEBOUNCE_MS = 350;        // typing pause before a search is sent
   var MAX_QUERY = 200;          // characters of the search box
   var MAX_VALUES = 16;          // kw and type values the API takes
@@ -247,6 +248,40 @@
     var sp = cut.lastIndexOf(' ');
     if (sp > max * 0.6) cut = cut.slice(0, sp);
     return cut.replace(/[\s,;:.\u2013-]+$/, '') + '\u2026';
+  }
+
+  // A text highlighted by the API (highlight=1): HTML-escaped by the
+  // server, its matches in <mark> and </mark>.  It is never given to
+  // innerHTML: it is cut at the marks, the five entities the server writes
+  // are decoded, and the pieces become text nodes and <mark> elements, so
+  // that nothing but a <mark> can come out of it, whatever it holds.
+  var ENTITIES = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'" };
+
+  function unescapeHtml(s) {
+    return s.replace(/&(?:lt|gt|amp|quot|#39);/g, function (e) { return ENTITIES[e]; });
+  }
+
+  // The pieces of a highlighted text: [[text, marked], ...]; collapse:
+  // white space collapsed, as the widget shows summaries.
+  function markedPieces(html, collapse) {
+    var s = collapse ? String(html).replace(/\s+/g, ' ').trim() : String(html);
+    var parts = s.split(/(<mark>|<\/mark>)/);
+    var out = [];
+    var inMark = false;
+    parts.forEach(function (x) {
+      if (x === '<mark>') inMark = true;
+      else if (x === '</mark>') inMark = false;
+      else if (x !== '') out.push([unescapeHtml(x), inMark]);
+    });
+    return out;
+  }
+
+  // An element holding a highlighted text: text nodes and <mark>s only.
+  function marked(el, html, collapse) {
+    markedPieces(html, collapse).forEach(function (p) {
+      el.appendChild(p[1] ? h('mark', { class: 'rw-mark', text: p[0] }) : document.createTextNode(p[0]));
+    });
+    return el;
   }
 
   var DATE_RE = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/;
@@ -687,6 +722,11 @@
     p.set('limit', String(this.limit));
     if (s.offset) p.set('offset', String(s.offset));
     if (this.withFacets) p.set('facets', 'kw,type');
+    // with a search, the words found are marked in the titles and summaries
+    if (s.q) {
+      p.set('highlight', '1');
+      p.set('crop', String(CROP_WORDS));
+    }
     return u.href;
   };
 
@@ -997,15 +1037,29 @@
       meta.appendChild(p);
     });
 
+    // highlight=1 (with a search): the title and summary with their marks
+    var hl = it.highlight && typeof it.highlight === 'object' ? it.highlight : {};
+    var link = h('a', { href: this.itemUrl(String(it.id)) });
+    if (typeof hl.title === 'string' && hl.title) marked(link, hl.title, false);
+    else link.textContent = title;
+
     var art = h('article', { class: 'rw-article' },
-      h(this.heading, { class: 'rw-title' },
-        h('a', { href: this.itemUrl(String(it.id)), text: title })),
+      h(this.heading, { class: 'rw-title' }, link),
       parts.length ? meta : null);
 
     if (typeof it.summary === 'string' && it.summary.trim()) {
       var full = it.summary.replace(/\s+/g, ' ').trim();
-      var short = truncate(full, SUMMARY_MAX);
-      art.appendChild(h('p', { class: 'rw-summary', title: short !== full ? full : null, text: short }));
+      var short;
+      if (typeof hl.summary === 'string' && hl.summary) {
+        // cut by the API around the first match (crop)
+        var sum = marked(h('p', { class: 'rw-summary' }), hl.summary, true);
+        short = sum.textContent;
+        if (short !== full) sum.setAttribute('title', full);
+        art.appendChild(sum);
+      } else {
+        short = truncate(full, SUMMARY_MAX);
+        art.appendChild(h('p', { class: 'rw-summary', title: short !== full ? full : null, text: short }));
+      }
     }
 
     if (Array.isArray(it.keywords) && it.keywords.length) {

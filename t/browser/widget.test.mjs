@@ -205,7 +205,26 @@ test('search: typing (debounced), Enter, nothing found, cleared', async () => {
   const sent = apiRequests.slice(before);
   assert.ok(sent.length < 6, `typing 6 letters sent ${sent.length} requests (debounced: usually 1)`);
   assert.ok(sent.at(-1).includes('q=garage'), sent.at(-1));
+  assert.ok(/[?&]highlight=1(&|$)/.test(sent.at(-1)) && /[?&]crop=30(&|$)/.test(sent.at(-1)),
+    `a search asks for the marks: ${sent.at(-1)}`);
+  await until('#w-qpv .rw-item .rw-title mark', 'Garage', 'the word found, marked in the title');
+  assert.deepEqual(await page.locator('#w-qpv .rw-item .rw-summary mark').allTextContents(), ['garage'],
+    'and in the summary');
+  assert.deepEqual(await titles('#w-qpv'), [GARAGE], 'the title reads the same');
   await shot('03-search.png');
+
+  // marks in a record with markup: only <mark> elements, the rest as text
+  await box.fill('balises script');
+  await box.press('Enter');
+  await until('#w-qpv .rw-item .rw-title mark', 'Balises', 'the hostile record, marked');
+  const hostile = page.locator('#w-qpv .rw-item').first();
+  assert.equal(await hostile.locator('.rw-title a').textContent(), HOSTILE, 'its title as text, not decoded twice');
+  assert.deepEqual(await hostile.locator('.rw-summary mark').allTextContents(), ['script', 'script']);
+  assert.ok((await hostile.locator('.rw-summary').textContent()).startsWith('<script>window.__xss=2</script> Ce résumé'));
+  assert.equal(await page.locator('#w-qpv .rw-list img, #w-qpv .rw-list script, #w-qpv .rw-list b').count(), 0);
+  assert.deepEqual(await hostile.evaluate((el) => [...el.querySelectorAll('.rw-title a *, .rw-summary *')]
+    .map((e) => e.tagName).filter((t) => t !== 'MARK')), [], 'no element but <mark>');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no markup ran');
 
   // Enter sends at once
   await box.fill('tiers');

@@ -241,7 +241,8 @@ test('every route, parameter and answer is described', () => {
   assert.deepEqual([P.FacetLimit.schema.minimum, P.FacetLimit.schema.maximum], [1, 100]);
   const list = spec.paths['/resources'].get.parameters.map((x) => deref(x).obj.name);
   assert.deepEqual(list.filter((n) => !/^If-/.test(n)),
-    ['kw', 'type', 'series', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit', 'format']);
+    ['kw', 'type', 'series', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit', 'highlight', 'crop', 'format']);
+  assert.deepEqual([P.Crop.schema.minimum, P.Crop.schema.maximum], [1, 200]);
 
   const S = spec.components.schemas;
   assert.deepEqual(S.ListItem.required,
@@ -322,6 +323,12 @@ test('the list: plain, with facets, with q, paged, empty', async () => {
   r = await check(API_URL, '?q=tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+tiers+zorglub+-%22a+b%22&facets=kw', { status: 200 });
   assert.deepEqual(Object.keys(r.data), ['total', 'offset', 'limit', 'items', 'facets', 'query']);
   assert.deepEqual(r.data.query, { ignored: ['zorglub', '-"a b"'] });
+  r = await check(API_URL, '?q=coop%C3%A9ration&highlight=1&crop=5', { status: 200 });
+  assert.ok(r.data.items.every((it) => typeof it.highlight.title === 'string'), 'highlight: every item');
+  r = await check(API_URL, '?highlight=summary&limit=100', { status: 200 });
+  assert.ok(r.data.items.every((it) => !('title' in it.highlight) && !/<mark>/.test(it.highlight.summary)),
+    'highlight without q: no mark');
+  r = await check(API_URL, '?highlight=1&crop=0', { status: 400 });
   r = await check(API_URL, '?sort=title&limit=2&offset=4', { status: 200 });
   assert.equal(r.data.items.length, 2);
   r = await check(API_URL, '?kw=QPV&kw=tiers-lieux&type=autres&type=Ressources%20RTES&from=2023&to=2024-06', { status: 200 });

@@ -219,5 +219,41 @@ main(void)
     is_str((char *) out, "<p class=\"resources-error\" role=\"alert\">a &lt;b"
            "&gt; &amp; c</p>\n", "an error");
 
+    /* an item with its title and summary given as HTML (highlight=) */
+
+    {
+        ssize_t                  m;
+        size_t                   need;
+        resources_html_marked_t  hl;
+        const char              *json = "{\"id\":\"a\",\"title\":\"T <x>\","
+                                        "\"type\":\"t\",\"summary\":"
+                                        "\"S\\n\\nP\"}";
+
+        hl.title = (const u_char *) "T <mark>&lt;x&gt;</mark>";
+        hl.title_len = strlen((const char *) hl.title);
+        hl.summary = (const u_char *) "<mark>S</mark>\n\nP\u2026";
+        hl.summary_len = strlen((const char *) hl.summary);
+
+        m = resources_html_item_marked((const u_char *) json, strlen(json),
+                                       &plain, &hl, out, sizeof(out) - 1,
+                                       work, &need);
+        ok(m > 0 && (size_t) m <= need, "marked: rendered in its room");
+        out[m > 0 ? m : 0] = '\0';
+        ok(has((char *) out, ">T <mark>&lt;x&gt;</mark></a></h3>"),
+           "marked: the title as given");
+        ok(has((char *) out, "<div class=\"resource-summary\"><p><mark>S"
+                             "</mark></p><p>P\u2026</p></div>"),
+           "marked: the summary as given, in paragraphs");
+
+        hl.summary = NULL;
+        hl.summary_len = 0;
+        m = resources_html_item_marked((const u_char *) json, strlen(json),
+                                       &plain, &hl, out, sizeof(out) - 1,
+                                       work, &need);
+        out[m > 0 ? m : 0] = '\0';
+        ok(has((char *) out, "<p>S</p><p>P</p>"),
+           "marked: the record's own summary when none is given");
+    }
+
     return tap_done();
 }

@@ -133,7 +133,8 @@ main(void)
        "strict: an unknown parameter is named");
     ok(strict("kw=a&tag=x", RESOURCES_QUERY_LIST,
               "this route accepts kw, type, series, q, from, to, sort,"
-              " limit, offset, facets, facet_limit, typos, format"),
+              " limit, offset, facets, facet_limit, typos, highlight, crop,"
+              " format"),
        "strict: the list route's parameters are listed");
     ok(strict("prefix=ti", RESOURCES_QUERY_LIST, "\"prefix\""),
        "strict: prefix is not the list's");
@@ -202,6 +203,39 @@ main(void)
     ok(fails("facets=kw,color", "\"facets\""), "unknown facet");
     ok(fails("facets=", "\"facets\""), "empty facets");
     ok(fails("facet_limit=0", "\"facet_limit\""), "facet_limit 0");
+
+    /* highlight, crop */
+
+    ok(parse("highlight=1") == 0
+       && q.highlight == (RESOURCES_HIGHLIGHT_TITLE
+                          | RESOURCES_HIGHLIGHT_SUMMARY)
+       && q.crop == 0, "highlight=1: both");
+    ok(parse("highlight=title") == 0
+       && q.highlight == RESOURCES_HIGHLIGHT_TITLE, "highlight=title");
+    ok(parse("highlight=summary&crop=200") == 0
+       && q.highlight == RESOURCES_HIGHLIGHT_SUMMARY && q.crop == 200,
+       "highlight=summary, crop=200");
+    ok(parse("highlight=summary,title") == 0
+       && q.highlight == (RESOURCES_HIGHLIGHT_TITLE
+                          | RESOURCES_HIGHLIGHT_SUMMARY),
+       "highlight=summary,title");
+    ok(parse("") == 0 && q.highlight == 0 && q.crop == 0,
+       "no highlight, no crop");
+    ok(fails("highlight=", "\"highlight\" must be 1 or"), "highlight empty");
+    ok(fails("highlight=2", "\"highlight\""), "highlight=2");
+    ok(fails("highlight=title,", "\"highlight\""), "highlight=title,");
+    ok(fails("highlight=body", "\"highlight\""), "highlight=body");
+    ok(fails("highlight=1&crop=0", "\"crop\" must be a whole number from 1"
+             " to 200"), "crop=0");
+    ok(fails("highlight=1&crop=201", "\"crop\""), "crop=201");
+    ok(fails("highlight=1&crop=-1", "\"crop\""), "crop=-1");
+    ok(fails("highlight=1&crop=abc", "\"crop\""), "crop=abc");
+    ok(fails("crop=10", "needs \"highlight\" with summary"),
+       "crop without highlight");
+    ok(fails("crop=10&highlight=title", "needs \"highlight\""),
+       "crop with the title only");
+    ok(strict("highlight=1", RESOURCES_QUERY_LOOKUP, "unknown parameter"
+              " \"highlight\""), "strict: highlight is not a lookup's");
 
     ok(parse("utm_source=x&_=123&kw=a") == 0 && q.nkw == 1,
        "unknown parameters are ignored");

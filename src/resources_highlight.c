@@ -1,0 +1,455 @@
+/*
+ * Copyright (C) ngx_http_resources authors
+ */
+
+
+#include <string.h>
+
+#include "resources_highlight.h"
+#include "resources_html.h"
+#include "resources_text.h"
+
+
+/* a run's first bytes folded at most (its words are cut at 64 anyway) */
+#define RESOURCES_HL_RUN     256
+
+#define RESOURCES_HL_SEP     0      /* not part of a word */
+#define RESOURCES_HL_WORD    1      /* folds to a letter or a digit */
+#define RESOURCES_HL_ATTACH  2      /* folds to nothing: a combining mark */
+
+#define RESOURCES_HL_MATCH   1      /* a run: marked */
+#define RESOURCES_HL_WORDS   2      /* a run: holds a word (no elision) */
+
+
+typedef struct {
+    const resources_mark_t  *marks;
+    size_t                   nmarks;
+    unsigned                 words;     /* words of the run */
+    unsigned                 stop:1;    /* one of them a stop word */
+    unsigned                 match:1;
+} resources_hl_run_t;
+
+
+static size_t resources_hl_char(const u_char *p, const u_char *end);
+static unsigned resources_hl_class(const u_char *p, size_t n);
+static int resources_hl_next(const u_char *p, const u_char *end,
+    const u_char **rs, const u_char **re);
+static unsigned resources_hl_info(unsigned how, const u_char *rs,
+    const u_char *re, const u_char *end, const resources_mark_t *marks,
+    size_t nmarks);
+static u_char *resources_hl_run(u_char *o, const u_char *rs,
+    const u_char *re, unsigned info);
+
+
+/* the bytes of the UTF-8 character at p: 1 for a byte that starts none */
+
+static size_t
+resources_hl_char(const u_char *p, const u_char *end)
+{
+    size_t  n;
+
+    n = (*p < 0xc0) ? 1 : (*p < 0xe0) ? 2 : (*p < 0xf0) ? 3 : 4;
+
+    if (n == 1 || n > (size_t) (end - p) || resources_utf8_valid(p, n) != n)
+    {
+        return 1;
+    }
+
+    return n;
+}
+
+
+static int
+resources_hl_count(void *data, const u_char *word, size_t len,
+    unsigned flags)
+{
+    (*(unsigned *) data)++;
+
+    return 0;
+}
+
+
+/* what the character p[0 .. n) folds to: RESOURCES_HL_* */
+
+static unsigned
+resources_hl_class(const u_char *p, size_t n)
+{
+    u_char    buf[RESOURCES_FOLD_RATIO * 4 + 16];
+    ssize_t   f;
+    unsigned  words;
+
+    if (n == 1) {
+        return ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                || (*p >= '0' && *p <= '9'))
+               ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
+    }
+
+    f = resources_fold(p, n, buf, sizeof(buf));
+    if (f < 0) {
+        return RESOURCES_HL_SEP;
+    }
+
+    if (f == 0) {
+        return RESOURCES_HL_ATTACH;
+    }
+
+    words = 0;
+    (void) resources_words(buf, (size_t) f, resources_hl_count, &words);
+
+    return words ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
+}
+
+
+/*
+ * The next run of word characters from p: *rs .. *re (a combining mark
+ * after a letter is part of it); 0 when there is none
+ */
+
+static int
+resources_hl_next(const u_char *p, const u_char *end, const u_char **rs,
+    const u_char **re)
+{
+    size_t  n;
+
+    for ( ;; ) {
+        if (p == end) {
+            return 0;
+        }
+
+        n = resources_hl_char(p, end);
+
+        if (resources_hl_class(p, n) == RESOURCES_HL_WORD) {
+            break;
+        }
+
+        p += n;
+    }
+
+    *rs = p;
+    p += n;
+
+    while (p < end) {
+        n = resources_hl_char(p, end);
+
+        if (resources_hl_class(p, n) == RESOURCES_HL_SEP) {
+            break;
+        }
+
+        p += n;
+    }
+
+    *re = p;
+
+    return 1;
+}
+
+
+/* a word of the run against the marks */
+
+static int
+resources_hl_word(void *data, const u_char *word, size_t len,
+    unsigned flags)
+{
+    resources_hl_run_t  *run = data;
+
+    size_t                   i;
+    const resources_mark_t  *m;
+
+    run->words++;
+
+    if (flags & RESOURCES_WORD_STOP) {
+        run->stop = 1;              /* not indexed: never found by q */
+        return 0;
+    }
+
+    for (i = 0; i < run->nmarks; i++) {
+        m = &run->marks[i];
+
+        if ((m->len == len || (m->prefix && m->len < len))
+            && memcmp(word, m->data, m->len) == 0)
+        {
+            run->match = 1;
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+resources_hl_word_ex(void *data, const resources_word_t *wd)
+{
+    return resources_hl_word(data, wd->word, wd->len, wd->flags);
+}
+
+
+/*
+ * What the run rs .. re is (RESOURCES_HL_MATCH, RESOURCES_HL_WORDS):
+ * folded (with the apostrophe after it, for the elisions), split and
+ * stemmed as the loader does it; for a run of one word, a prefix is also
+ * tried against its unstemmed form
+ */
+
+static unsigned
+resources_hl_info(unsigned how, const u_char *rs, const u_char *re,
+    const u_char *end, const resources_mark_t *marks, size_t nmarks)
+{
+    u_char                   buf[RESOURCES_FOLD_RATIO
+                                 * (RESOURCES_HL_RUN + 4) + 16];
+    size_t                   i, n, c;
+    ssize_t                  f;
+    unsigned                 words;
+    resources_hl_run_t       run;
+    const resources_mark_t  *m;
+
+    n = (size_t) (re - rs);
+
+    if (n > RESOURCES_HL_RUN) {
+        n = RESOURCES_HL_RUN;
+
+        while (n > 0 && (rs[n] & 0xc0) == 0x80) {
+            n--;
+        }
+
+    } else if (re < end) {
+
+        /* the separator after it, when it is an apostrophe */
+
+        c = resources_hl_char(re, end);
+
+        if ((c == 1 && (*re == '\'' || *re == '`'))
+            || (c > 1 && resources_fold(re, c, buf, sizeof(buf)) == 1
+                && buf[0] == '\''))
+        {
+            n += c;
+        }
+    }
+
+    f = resources_fold(rs, n, buf, sizeof(buf));
+    if (f <= 0) {
+        return 0;
+    }
+
+    run.marks = marks;
+    run.nmarks = nmarks;
+    run.words = 0;
+    run.stop = 0;
+    run.match = 0;
+
+    (void) resources_words_ex(buf, (size_t) f, how, resources_hl_word_ex,
+                              &run);
+
+    words = run.words ? RESOURCES_HL_WORDS : 0;
+
+    if (run.match) {
+        return words | RESOURCES_HL_MATCH;
+    }
+
+    if (run.words != 1 || run.stop) {
+        return words;
+    }
+
+    /* one word: the run folded is it, unstemmed (and its apostrophe) */
+
+    if (buf[f - 1] == '\'') {
+        f--;
+    }
+
+    for (i = 0; i < nmarks; i++) {
+        m = &marks[i];
+
+        if (m->prefix && m->len <= (size_t) f
+            && memcmp(buf, m->data, m->len) == 0)
+        {
+            return words | RESOURCES_HL_MATCH;
+        }
+    }
+
+    return words;
+}
+
+
+/* a run escaped, marked when it matches */
+
+static u_char *
+resources_hl_run(u_char *o, const u_char *rs, const u_char *re,
+    unsigned info)
+{
+    if (!(info & RESOURCES_HL_MATCH)) {
+        return o + resources_html_escape(rs, (size_t) (re - rs), o);
+    }
+
+    o = memcpy(o, "<mark>", 6);
+    o += 6;
+    o += resources_html_escape(rs, (size_t) (re - rs), o);
+
+    return (u_char *) memcpy(o, "</mark>", 7) + 7;
+}
+
+
+size_t
+resources_highlight_marks(const resources_q_t *qs, resources_mark_t *marks)
+{
+    size_t                     i, j, k, n;
+    unsigned                   prefix;
+    const resources_q_unit_t  *u;
+    const resources_str_t     *w;
+
+    n = 0;
+
+    for (i = 0; i < qs->nunits; i++) {
+        u = &qs->unit[i];
+
+        if (u->flags & (RESOURCES_Q_NEGATED | RESOURCES_Q_IGNORED)) {
+            continue;
+        }
+
+        for (k = 0; k < u->nwords; k++) {
+            w = &qs->word[u->word + k].text;
+            prefix = (k + 1 == u->nwords && (u->flags & RESOURCES_Q_PREFIX)
+                      && w->len >= 2);
+
+            for (j = 0; j < n; j++) {
+                if (marks[j].len == w->len && marks[j].prefix == prefix
+                    && memcmp(marks[j].data, w->data, w->len) == 0)
+                {
+                    break;
+                }
+            }
+
+            if (j == n) {
+                marks[n].data = w->data;
+                marks[n].len = w->len;
+                marks[n].prefix = prefix;
+                n++;
+            }
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * crop words of text from the word "from" on (words: runs with a word;
+ * an elision goes with the word after it), "…" where it is cut
+ */
+
+static size_t
+resources_hl_crop(unsigned how, const u_char *text, size_t len,
+    const resources_mark_t *marks, size_t nmarks, size_t from, size_t crop,
+    size_t words, u_char *out)
+{
+    size_t         w;
+    u_char        *o;
+    unsigned       info;
+    const u_char  *p, *end, *rs, *re;
+
+    static const u_char  ellipsis[] = "\xe2\x80\xa6";
+
+    o = out;
+    p = text;
+    end = text + len;
+    w = 0;
+
+    while (resources_hl_next(p, end, &rs, &re)) {
+        info = resources_hl_info(how, rs, re, end, marks, nmarks);
+
+        if (w < from) {
+            w += (info & RESOURCES_HL_WORDS) != 0;
+            p = re;
+            continue;
+        }
+
+        if (from > 0 && o == out) {
+            o = memcpy(o, ellipsis, 3);
+            o += 3;
+
+        } else {
+            o += resources_html_escape(p, (size_t) (rs - p), o);
+        }
+
+        o = resources_hl_run(o, rs, re, info);
+        p = re;
+
+        w += (info & RESOURCES_HL_WORDS) != 0;
+
+        if (w == from + crop) {
+            break;
+        }
+    }
+
+    if (from + crop < words) {
+        o = memcpy(o, ellipsis, 3);
+        return (size_t) (o + 3 - out);
+    }
+
+    return (size_t) (o - out)
+           + resources_html_escape(p, (size_t) (end - p), o);
+}
+
+
+size_t
+resources_highlight(const u_char *text, size_t len,
+    const resources_mark_t *marks, size_t nmarks, size_t crop, unsigned how,
+    u_char *out)
+{
+    size_t         words, first, from;
+    u_char        *o;
+    unsigned       info;
+    const u_char  *p, *end, *rs, *re;
+
+    p = text;
+    end = text + len;
+
+    if (crop) {
+
+        /* the words, and the first that matches */
+
+        words = 0;
+        first = (size_t) -1;
+
+        while (resources_hl_next(p, end, &rs, &re)) {
+            info = resources_hl_info(how, rs, re, end, marks, nmarks);
+
+            if (first == (size_t) -1 && (info & RESOURCES_HL_MATCH)) {
+                first = words;
+            }
+
+            words += (info & RESOURCES_HL_WORDS) != 0;
+            p = re;
+        }
+
+        if (words > crop) {
+
+            /* the first match in the middle, when it can be */
+
+            from = (first == (size_t) -1 || first < crop / 2)
+                   ? 0 : first - crop / 2;
+
+            if (from > words - crop) {
+                from = words - crop;
+            }
+
+            return resources_hl_crop(how, text, len, marks, nmarks, from,
+                                     crop, words, out);
+        }
+
+        p = text;
+    }
+
+    o = out;
+
+    while (resources_hl_next(p, end, &rs, &re)) {
+        o += resources_html_escape(p, (size_t) (rs - p), o);
+        o = resources_hl_run(o, rs, re,
+                             nmarks ? resources_hl_info(how, rs, re, end,
+                                                        marks, nmarks)
+                                    : 0);
+        p = re;
+    }
+
+    return (size_t) (o - out)
+           + resources_html_escape(p, (size_t) (end - p), o);
+}
