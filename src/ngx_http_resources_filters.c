@@ -1138,6 +1138,88 @@ ngx_http_resources_synonym(ngx_http_resources_req_t *rq,
 
 
 /*
+ * Two words of q one after the other that the texts also write joined
+ * ("eco conception", "eco-conception": "ecoconception"; the loader
+ * indexes "eco-conception" joined as well): one list, the resources with
+ * both words or with the joined one.  NGX_DECLINED when no resource of
+ * the view has the joined word (and for snapshots without the word list).
+ */
+
+static ngx_int_t
+ngx_http_resources_joined(ngx_http_resources_req_t *rq,
+    const resources_q_word_t *a, const resources_q_word_t *b)
+{
+    size_t                n;
+    u_char                joined[RESOURCES_WORD_MAX];
+    resources_posting_t   lists[2], alts[2], *p;
+
+    if (!rq->s->has_typos
+        || a->surface.len + b->surface.len > RESOURCES_WORD_MAX)
+    {
+        return NGX_DECLINED;
+    }
+
+    ngx_memcpy(joined, a->surface.data, a->surface.len);
+    ngx_memcpy(joined + a->surface.len, b->surface.data, b->surface.len);
+
+    n = resources_stem_light(joined, a->surface.len + b->surface.len);
+
+    if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, joined, n,
+                                   &alts[1])
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (alts[1].n == 0) {
+        return NGX_DECLINED;
+    }
+
+    alts[1].scored = 1;
+
+    if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, a->text.data,
+                                   a->text.len, &lists[0])
+        != NGX_OK
+        || ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, b->text.data,
+                                      b->text.len, &lists[1])
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    lists[0].scored = 1;
+    lists[1].scored = 1;
+
+    alts[0].n = 0;
+    alts[0].data = NULL;
+    alts[0].scored = 1;
+
+    if (lists[0].n && lists[1].n
+        && ngx_http_resources_and(rq, lists, 2,
+                                  ngx_min(lists[0].n, lists[1].n), &alts[0])
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p = &rq->lists[rq->nlists];
+
+    if (ngx_http_resources_union_of(rq, alts[0].n ? alts : &alts[1],
+                                    alts[0].n ? 2 : 1, p)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    rq->nlists++;
+    rq->nwords++;
+    rq->top = 0;
+
+    return NGX_OK;
+}
+
+
+/*
  * Plain units from..to of q (neither phrases, exclusions nor
  * alternatives), their words in order: where a trigger of the synonyms
  * starts, the longest one is one list (ngx_http_resources_synonym); every
@@ -1150,6 +1232,7 @@ ngx_http_resources_q_words(ngx_http_resources_req_t *rq, resources_q_t *qs,
 {
     size_t                  n, at, i, k, nm;
     unsigned                flags, prefix;
+    ngx_int_t               rc;
     resources_str_t         words[RESOURCES_Q_WORDS_MAX];
     resources_q_word_t     *qw[RESOURCES_Q_WORDS_MAX];
     resources_q_unit_t     *u;
@@ -1180,6 +1263,19 @@ ngx_http_resources_q_words(ngx_http_resources_req_t *rq, resources_q_t *qs,
 
             at += match[0].nwords;
             continue;
+        }
+
+        if (at + 1 < n && !(at + 2 == n && prefix)) {
+            rc = ngx_http_resources_joined(rq, qw[at], qw[at + 1]);
+
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            if (rc == NGX_OK) {
+                at += 2;
+                continue;
+            }
         }
 
         flags = (at + 1 == n && prefix) ? RESOURCES_WORD_LAST : 0;
@@ -1236,8 +1332,8 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
             continue;
         }
 
-        if (j - i == 1 && !(u->flags & RESOURCES_Q_PHRASE)
-            && rq->s->syn.value != NULL)
+        if (j - i == 1 && !(u->flags & (RESOURCES_Q_PHRASE
+                                        | RESOURCES_Q_NEGATED)))
         {
             /* plain units, one after the other: synonyms may span them */
 

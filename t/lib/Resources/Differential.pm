@@ -638,10 +638,25 @@ sub required {
     my $f = Resources::Differential::fold($q);
     $f .= ' ' if length $f && $q =~ /[ \t\r\n]\z/;      # a whole last word
     my @req;
-    for my $w (Resources::Differential::text_words($f)) {
-        next if $w->[1];
-        last if @req == 10;
+    my @ws = grep { !$_->[1] } Resources::Differential::text_words($f);
+    splice @ws, 10 if @ws > 10;
+    for (my $k = 0; $k < @ws; $k++) {
+        my $w = $ws[$k];
         my ($x, $sf) = ($w->[0], $w->[3]);
+        # two words that the texts also write joined: both, or the joined one
+        if ($k + 1 < @ws && !($k + 2 == @ws && $ws[-1][2] && length $ws[-1][0] >= 2)
+            && length($sf) + length($ws[$k + 1][3]) <= 64)
+        {
+            my $j = Resources::Differential::stem_light($sf . $ws[$k + 1][3]);
+            if ($self->{wordset}{$j}) {
+                my $zero = $self->{zero};
+                my $m = (($self->{wordset}{$x} // $zero) & ($self->{wordset}{ $ws[$k + 1][0] } // $zero))
+                        | $self->{wordset}{$j};
+                push @req, [ [], 0, $x, $m ];
+                $k++;
+                next;
+            }
+        }
         if ($w->[2] && length $x >= 2) {
             # looked up from the word as typed, or, when it is a form of
             # the texts, from what it shares with its stem
@@ -756,6 +771,7 @@ sub list {
     for my $r (@$req) {
         my $u = $zero;
         $u |= $self->{wordset}{$_} // $zero for @{ $r->[0] };
+        $u = $r->[3] if defined $r->[3];
         push @words, $u;
         $m &= $u;
     }
