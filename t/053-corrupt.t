@@ -206,6 +206,14 @@ my @mutations = (
         set_u32($_[0]{meta}, 'syn', 6 + 3 * $t + $e + 2 * $f + 1, 0xfffff) } ],
     [ 'the synonyms: cut short', sub { my $v = $_[0]{meta}->get('syn'); $_[0]{meta}->put('syn', substr($v, 0, -4)) } ],
     [ 'the synonyms: the header\'s flag without the value', sub { $_[0]{meta}->del('syn') } ],
+    [ 'the word list: cut short', sub { my $v = $_[0]{meta}->get('words'); $_[0]{meta}->put('words', substr($v, 0, -1)) } ],
+    [ 'the word list: a word offset past the text', sub { set_u32($_[0]{meta}, 'words', 4, 0xfffffff) } ],
+    [ 'the word list: a form\'s word out of range', sub {
+        my $v = $_[0]{meta}->get('words'); my ($n, $b) = unpack 'x4 V2', $v;
+        my $at = (12 + 4 * ($n + 1) + $n + $b + 3) & ~3;                  # the forms
+        my ($nf) = unpack "x$at V", $v;
+        set_u32($_[0]{meta}, 'words', ($at + 8 + 4 * ($nf + 1)) / 4, 0xfffffff) } ],
+    [ 'the word list: the header\'s flag without the value', sub { $_[0]{meta}->del('words') } ],
 );
 
 sub mutate {
@@ -277,7 +285,7 @@ for my $m (@mutations) {
     if ($n500) {
         like $log, qr/\[alert\].*catalogue\.mdb/, "$name: $n500 500s, with an [alert] naming the file";
     }
-    if ($name =~ /^the synonyms/) {
+    if ($name =~ /^the (synonyms|word list)/) {
         ok $refused, "$name: refused at open";
     }
     $outcome{$refused ? 'refused at open' : $n500 ? 'served, some 500s' : 'served'}++;
