@@ -241,7 +241,7 @@ test('every route, parameter and answer is described', () => {
   assert.deepEqual([P.FacetLimit.schema.minimum, P.FacetLimit.schema.maximum], [1, 100]);
   const list = spec.paths['/resources'].get.parameters.map((x) => deref(x).obj.name);
   assert.deepEqual(list.filter((n) => !/^If-/.test(n)),
-    ['kw', 'type', 'series', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit', 'highlight', 'crop', 'format']);
+    ['kw', 'type', 'series', 'q', 'from', 'to', 'sort', 'limit', 'offset', 'facets', 'facet_limit', 'typos', 'highlight', 'crop', 'format']);
   assert.deepEqual([P.Crop.schema.minimum, P.Crop.schema.maximum], [1, 200]);
 
   const S = spec.components.schemas;
