@@ -1141,13 +1141,15 @@ ngx_http_resources_synonym(ngx_http_resources_req_t *rq,
  * Two words of q one after the other that the texts also write joined
  * ("eco conception", "eco-conception": "ecoconception"; the loader
  * indexes "eco-conception" joined as well): one list, the resources with
- * both words or with the joined one.  NGX_DECLINED when no resource of
+ * both words (the second one a prefix when it is q's last, typed on) or
+ * with the joined one (a whole word).  NGX_DECLINED when no resource of
  * the view has the joined word (and for snapshots without the word list).
  */
 
 static ngx_int_t
 ngx_http_resources_joined(ngx_http_resources_req_t *rq,
-    const resources_q_word_t *a, const resources_q_word_t *b)
+    const resources_q_word_t *a, const resources_q_word_t *b,
+    ngx_uint_t last)
 {
     size_t                n;
     u_char                joined[RESOURCES_WORD_MAX];
@@ -1177,11 +1179,15 @@ ngx_http_resources_joined(ngx_http_resources_req_t *rq,
 
     alts[1].scored = 1;
 
+    /* the second word typed on: as a prefix (and its typos), as alone */
+
     if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, a->text.data,
                                    a->text.len, &lists[0])
         != NGX_OK
-        || ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, b->text.data,
-                                      b->text.len, &lists[1])
+        || (last ? ngx_http_resources_word_list(rq, b, 1, 1, &lists[1])
+                 : ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
+                                              b->text.data, b->text.len,
+                                              &lists[1]))
            != NGX_OK)
     {
         return NGX_ERROR;
@@ -1265,8 +1271,9 @@ ngx_http_resources_q_words(ngx_http_resources_req_t *rq, resources_q_t *qs,
             continue;
         }
 
-        if (at + 1 < n && !(at + 2 == n && prefix)) {
-            rc = ngx_http_resources_joined(rq, qw[at], qw[at + 1]);
+        if (at + 1 < n) {
+            rc = ngx_http_resources_joined(rq, qw[at], qw[at + 1],
+                                           at + 2 == n && prefix);
 
             if (rc == NGX_ERROR) {
                 return NGX_ERROR;

@@ -640,36 +640,29 @@ sub required {
     my @req;
     my @ws = grep { !$_->[1] } Resources::Differential::text_words($f);
     splice @ws, 10 if @ws > 10;
+    my $zero = $self->{zero};
     for (my $k = 0; $k < @ws; $k++) {
         my $w = $ws[$k];
         my ($x, $sf) = ($w->[0], $w->[3]);
-        # two words that the texts also write joined: both, or the joined one
-        if ($k + 1 < @ws && !($k + 2 == @ws && $ws[-1][2] && length $ws[-1][0] >= 2)
-            && length($sf) + length($ws[$k + 1][3]) <= 64)
-        {
+        # two words that the texts also write joined: both (the second a
+        # prefix when it is the last, typed on), or the joined one
+        if ($k + 1 < @ws && length($sf) + length($ws[$k + 1][3]) <= 64) {
             my $j = Resources::Differential::stem_light($sf . $ws[$k + 1][3]);
             if ($self->{wordset}{$j}) {
-                my $zero = $self->{zero};
-                my $m = (($self->{wordset}{$x} // $zero) & ($self->{wordset}{ $ws[$k + 1][0] } // $zero))
-                        | $self->{wordset}{$j};
+                my $b = $zero;
+                if ($k + 2 == @ws && $ws[-1][2] && length $ws[-1][0] >= 2) {
+                    $b |= $self->{wordset}{$_} // $zero for $self->_typed($ws[$k + 1]);
+                } else {
+                    $b = $self->{wordset}{ $ws[$k + 1][0] } // $zero;
+                }
+                my $m = (($self->{wordset}{$x} // $zero) & $b) | $self->{wordset}{$j};
                 push @req, [ [], 0, $x, $m ];
                 $k++;
                 next;
             }
         }
         if ($w->[2] && length $x >= 2) {
-            # looked up from the word as typed, or, when it is a form of
-            # the texts, from what it shares with its stem
-            my $key = $sf;
-            if (exists $self->{form}{$sf}) {
-                my $i = 0;
-                $i++ while $i < length($x) && $i < length($sf) && substr($x, $i, 1) eq substr($sf, $i, 1);
-                $key = substr $sf, 0, $i if $i >= 2;
-            }
-            my @e = $self->expand($key);
-            @e = $self->form_words($sf) unless @e;
-            @e = $self->typos($sf, 1) if !@e && !$self->{notypos};
-            push @req, [ \@e, 1, $x ];
+            push @req, [ [ $self->_typed($w) ], 1, $x ];
         } else {
             my @e = ($x);
             @e = $self->typos($sf, 0) if !$self->{wordset}{$x} && !$self->{notypos};
@@ -677,6 +670,24 @@ sub required {
         }
     }
     return \@req;
+}
+
+# the words the last word typed on stands for: looked up from the word as
+# typed, or, when it is a form of the texts, from what it shares with its
+# stem; else the words of the forms that start with it; else its typos
+sub _typed {
+    my ($self, $w) = @_;
+    my ($x, $sf) = ($w->[0], $w->[3]);
+    my $key = $sf;
+    if (exists $self->{form}{$sf}) {
+        my $i = 0;
+        $i++ while $i < length($x) && $i < length($sf) && substr($x, $i, 1) eq substr($sf, $i, 1);
+        $key = substr $sf, 0, $i if $i >= 2;
+    }
+    my @e = $self->expand($key);
+    @e = $self->form_words($sf) unless @e;
+    @e = $self->typos($sf, 1) if !@e && !$self->{notypos};
+    return @e;
 }
 
 # the words of the forms that start with $p: the first 64 distinct
