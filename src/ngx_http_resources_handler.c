@@ -27,6 +27,12 @@ static ngx_int_t ngx_http_resources_no_args(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
     u_char *id, size_t len);
 static ngx_int_t ngx_http_resources_meta(ngx_http_resources_req_t *rq);
+static ngx_int_t ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
+    ngx_http_resources_facet_t *f, size_t n);
+static ngx_int_t ngx_http_resources_terms_more(ngx_http_resources_req_t *rq,
+    u_char kind, const u_char *folded, size_t flen, size_t limit,
+    ngx_http_resources_facet_t **fp, size_t *np, size_t cap,
+    ngx_uint_t *ordered);
 static ngx_int_t ngx_http_resources_terms(ngx_http_resources_req_t *rq,
     u_char kind);
 static ngx_int_t ngx_http_resources_preflight(ngx_http_request_t *r,
@@ -528,13 +534,150 @@ ngx_http_resources_terms_top(ngx_http_resources_req_t *rq, u_char kind,
 }
 
 
-/* keyword or type suggestions: by folded prefix, most used first */
+/*
+ * Text for suggestions: every run of characters that are neither ASCII
+ * letters nor digits (nor above ASCII: the letters folding keeps) one
+ * space, none at either end ("tiers-lieux" and "tiers lieux" are alike).
+ * out has len bytes at least; returns its length.
+ */
+
+static size_t
+ngx_http_resources_squash(const u_char *in, size_t len, u_char *out)
+{
+    size_t  i, n;
+    u_char  c;
+
+    for (i = 0, n = 0; i < len; i++) {
+        c = in[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            out[n++] = c;
+
+        } else if (n && out[n - 1] != ' ') {
+            out[n++] = ' ';
+        }
+    }
+
+    if (n && out[n - 1] == ' ') {
+        n--;
+    }
+
+    return n;
+}
+
+
+/*
+ * Whether p[0 .. m) is within one edit (optimal string alignment) of a
+ * prefix of t[0 .. n): the last row of the dynamic programme, Ukkonen's
+ * band of 3 cells
+ */
+
+static ngx_uint_t
+ngx_http_resources_near_prefix(const u_char *p, size_t m, const u_char *t,
+    size_t n)
+{
+    size_t    i, j, lo, hi;
+    unsigned  v, row[3][RESOURCES_TERM_MAX + 2];
+
+    if (m > RESOURCES_TERM_MAX) {
+        return 0;
+    }
+
+    for (j = 0; j <= m; j++) {
+        row[0][j] = (unsigned) j;
+    }
+
+    if (row[0][m] <= 1) {
+        return 1;
+    }
+
+    for (i = 1; i <= n && i <= m + 1; i++) {
+        lo = (i > 1) ? i - 1 : 1;
+        hi = ngx_min(m, i + 1);
+
+        row[i % 3][0] = (unsigned) i;
+
+        for (j = 1; j <= m; j++) {
+            if (j < lo || j > hi) {
+                row[i % 3][j] = 2;
+                continue;
+            }
+
+            v = row[(i - 1) % 3][j - 1] + (t[i - 1] != p[j - 1]);
+            v = ngx_min(v, row[(i - 1) % 3][j] + 1);
+            v = ngx_min(v, row[i % 3][j - 1] + 1);
+
+            if (i > 1 && j > 1 && t[i - 1] == p[j - 2] && t[i - 2] == p[j - 1])
+            {
+                v = ngx_min(v, row[(i - 2) % 3][j - 2] + 1);
+            }
+
+            row[i % 3][j] = ngx_min(v, 2);
+        }
+
+        if (row[i % 3][m] <= 1) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * How a keyword or type (folded: key, len) answers suggestions for the
+ * squashed prefix p[0 .. m) (issue #22): 2 when one of its words starts the
+ * prefix, punctuation aside ("courts" for "circuits courts", "tiers lieux"
+ * for "tiers-lieux"); 3 when it does with one typo, for a prefix of 5
+ * letters or more; 0 otherwise.  (1 is for the keywords whose folded form
+ * starts with the folded prefix: the range ngx_http_resources_terms()
+ * scans first.)
+ */
+
+static ngx_uint_t
+ngx_http_resources_suggests(const u_char *key, size_t len, const u_char *p,
+    size_t m, u_char *buf)
+{
+    size_t      i, n;
+    ngx_uint_t  typo;
+
+    n = ngx_http_resources_squash(key, len, buf);
+
+    typo = 0;
+
+    for (i = 0; i < n; i++) {
+        if (i > 0 && buf[i - 1] != ' ') {
+            continue;                           /* not a word's start */
+        }
+
+        if (n - i >= m && ngx_memcmp(buf + i, p, m) == 0) {
+            return 2;
+        }
+
+        if (!typo && m >= 5 && buf[i] == p[0]
+            && ngx_http_resources_near_prefix(p, m, buf + i, n - i))
+        {
+            typo = 1;
+        }
+    }
+
+    return typo ? 3 : 0;
+}
+
+
+/*
+ * Keyword or type suggestions: those whose folded form starts with the
+ * folded prefix, most used first; then, when they are fewer than limit,
+ * those with a word that starts it (punctuation aside), then those with a
+ * typo in it, each most used first
+ */
 
 static ngx_int_t
 ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
 {
     int                          more;
     ngx_int_t                    rc;
+    ngx_uint_t                   ordered;
     u_char                      *folded, *key;
     size_t                       n, cap, limit, klen;
     ssize_t                      flen;
@@ -640,12 +783,197 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
         return ngx_http_resources_damaged(rq, "a term is malformed");
     }
 
+    ordered = 0;
+
+    if (n < limit && flen > 0) {
+        rc = ngx_http_resources_terms_more(rq, kind, folded, flen, limit,
+                                           &f, &n, cap, &ordered);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
     if (ngx_http_resources_append_literal(rq, "{\"items\":") != NGX_OK
-        || ngx_http_resources_facet_out(rq, 0, f, n, limit) != NGX_OK
+        || (ordered ? ngx_http_resources_items_out(rq, f, n)
+                    : ngx_http_resources_facet_out(rq, 0, f, n, limit))
+           != NGX_OK
         || ngx_http_resources_append_literal(rq, "}\n") != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    return NGX_OK;
+}
+
+
+/* "[{"value":...,"count":N},...]" for f as it is */
+
+static ngx_int_t
+ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
+    ngx_http_resources_facet_t *f, size_t n)
+{
+    size_t  i;
+
+    if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+        if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
+            || ngx_http_resources_append_literal(rq, "{\"value\":") != NGX_OK
+            || ngx_http_resources_append_string(rq, f[i].value, f[i].len)
+               != NGX_OK
+            || ngx_http_resources_append_literal(rq, ",\"count\":") != NGX_OK
+            || ngx_http_resources_append_int(rq, f[i].count) != NGX_OK
+            || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_resources_append_literal(rq, "]");
+}
+
+
+/*
+ * Suggestions past the folded prefix's range: every term of the kind that
+ * the location sees, tested (ngx_http_resources_suggests); those found
+ * appended to f (the range's there already), then all put in order: the
+ * range's, the words' matches, the typos', each group most used first,
+ * ties in folded order; the first limit in *fp, *ordered set when any was
+ * found (they are then written as they are, not by count)
+ */
+
+static ngx_int_t
+ngx_http_resources_terms_more(ngx_http_resources_req_t *rq, u_char kind,
+    const u_char *folded, size_t flen, size_t limit,
+    ngx_http_resources_facet_t **fp, size_t *np, size_t cap,
+    ngx_uint_t *ordered)
+{
+    int                          more;
+    u_char                      *p, *buf;
+    size_t                       m, n, n1, i, j, g;
+    uint64_t                    *keys;
+    ngx_uint_t                   grp, *group, *ng;
+    MDB_val                      k, d;
+    resources_scan_t             sc;
+    resources_term_info_t        t;
+    ngx_http_resources_facet_t  *f, *nf, *out;
+
+    f = *fp;
+    n = *np;
+    n1 = n;
+
+    p = ngx_pnalloc(rq->r->pool, flen + RESOURCES_TERM_MAX + 2);
+    group = ngx_palloc(rq->r->pool, cap * sizeof(ngx_uint_t));
+    if (p == NULL || group == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    buf = p + flen;
+    m = ngx_http_resources_squash(folded, flen, p);
+
+    if (m == 0) {
+        return NGX_OK;
+    }
+
+    for (i = 0; i < n; i++) {
+        group[i] = 1;
+    }
+
+    if (resources_snapshot_scan(rq->s, &sc, RESOURCES_SCAN_TERMS, &kind, 1)
+        != 0)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    while ((more = resources_scan_next(&sc, &k, &d)) == 1) {
+
+        if (d.mv_size < sizeof(resources_term_t) || k.mv_size < 1
+            || k.mv_size - 1 > RESOURCES_TERM_MAX)
+        {
+            more = -1;
+            break;
+        }
+
+        if (resources_snapshot_term_value(&d, &t) != 0
+            || t.count[rq->vi] == 0)
+        {
+            continue;
+        }
+
+        /* the first group's (the range already scanned) */
+
+        if (k.mv_size - 1 >= flen
+            && ngx_memcmp((u_char *) k.mv_data + 1, folded, flen) == 0)
+        {
+            continue;
+        }
+
+        grp = ngx_http_resources_suggests((u_char *) k.mv_data + 1,
+                                          k.mv_size - 1, p, m, buf);
+        if (grp == 0) {
+            continue;
+        }
+
+        if (n == cap) {
+            nf = ngx_palloc(rq->r->pool,
+                            cap * 2 * sizeof(ngx_http_resources_facet_t));
+            ng = ngx_palloc(rq->r->pool, cap * 2 * sizeof(ngx_uint_t));
+            if (nf == NULL || ng == NULL) {
+                resources_scan_close(&sc);
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ngx_memcpy(nf, f, cap * sizeof(ngx_http_resources_facet_t));
+            ngx_memcpy(ng, group, cap * sizeof(ngx_uint_t));
+            f = nf;
+            group = ng;
+            cap *= 2;
+        }
+
+        f[n].id = t.id;
+        f[n].count = t.count[rq->vi];
+        ngx_http_resources_spelling(rq, &t, &f[n].value, &f[n].len);
+        group[n] = grp;
+        n++;
+    }
+
+    resources_scan_close(&sc);
+
+    if (more == -1) {
+        return ngx_http_resources_damaged(rq, "a term is malformed");
+    }
+
+    if (n == n1) {
+        return NGX_OK;
+    }
+
+    /* in order: group, most used first, folded order; the first limit */
+
+    keys = ngx_http_resources_alloc(rq, (n + 1) * sizeof(uint64_t));
+    out = ngx_http_resources_alloc(rq, (n + 1)
+                                       * sizeof(ngx_http_resources_facet_t));
+    if (keys == NULL || out == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+        keys[i] = (uint64_t) group[i] << 56
+                  | (uint64_t) (UINT32_MAX - f[i].count) << 24 | i;
+    }
+
+    g = ngx_min(n, limit);
+
+    resources_select_u64(keys, n, g);
+
+    for (j = 0; j < g; j++) {
+        out[j] = f[keys[j] & 0xffffff];
+    }
+
+    *fp = out;
+    *np = g;
+    *ordered = 1;
 
     return NGX_OK;
 }

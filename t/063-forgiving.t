@@ -158,7 +158,32 @@ like $j->{items}[0]{highlight}{title}, qr/<mark>Circuits<\/mark> <mark>courts<\/
 $j = get('/r?q=maison%20de%20retraite%20&highlight=title');
 like $j->{items}[0]{highlight}{title}, qr/<mark>EHPAD<\/mark>/, 'highlight: a synonym is marked';
 
+# ---- suggestions: a word inside a keyword, punctuation aside, a typo
+
+sub suggested { return [ map { $_->{value} } @{ get($_[0])->{items} } ] }
+
+ok((grep { $_ eq 'circuits courts' } @{ suggested('/r/_keywords?prefix=courts') }),
+   '_keywords?prefix=courts: circuits courts (a word inside the keyword)');
+is suggested('/r/_keywords?prefix=tiers%20lieux&limit=100')->[0], 'Tiers lieux',
+   '_keywords?prefix=tiers lieux: the keywords that start so first';
+ok((grep { $_ eq 'tiers-lieux' } @{ suggested('/r/_keywords?prefix=tiers%20lieux&limit=100') }),
+   '_keywords?prefix=tiers lieux: tiers-lieux too (punctuation aside)');
+ok((grep { $_ eq 'circuits courts' } @{ suggested('/r/_keywords?prefix=circiuts') }),
+   '_keywords?prefix=circiuts: circuits courts (a typo from 5 letters)');
+is_deeply suggested('/r/_keywords?prefix=circ&limit=100'),
+          suggested('/r/_keywords?prefix=circ&limit=100'), '(the same answer twice)';
+is_deeply suggested('/r/_keywords?prefix=zzz'), [], '_keywords?prefix=zzz: none';
+is_deeply suggested('/r/_keywords?prefix=cirq'), [], 'no typo under 5 letters';
+{
+    my $v = suggested('/r/_keywords?prefix=ti&limit=3');
+    is scalar @$v, 3, 'a full first group: the limit';
+}
+
 # ---- private stays private
+
+is_deeply suggested('/r/_keywords?prefix=budgte'), [], '_keywords?prefix=budgte: nothing public';
+ok((grep { /^budget/ } @{ suggested('/p/_keywords?prefix=budgte') }),
+   '_keywords?prefix=budgte: budget in the private location');
 
 is total('/r?q=budgte%20'), 0, 'budgte: nothing in a public location (budget is only in private records)';
 ok total('/p?q=budgte%20') > 0, 'budgte: found in the private location';
