@@ -1533,7 +1533,7 @@ ngx_http_resources_any_of(ngx_http_resources_req_t *rq, u_char kind,
 ngx_int_t
 ngx_http_resources_filters(ngx_http_resources_req_t *rq)
 {
-    u_char                *folded, *buf;
+    u_char                *folded, *buf, *key;
     size_t                 i, room;
     ngx_int_t              rc;
     ssize_t                flen;
@@ -1557,6 +1557,21 @@ ngx_http_resources_filters(ngx_http_resources_req_t *rq)
         }
 
         p = &rq->lists[rq->nlists++];
+
+        if (flen > 0 && flen <= RESOURCES_TERM_MAX
+            && (s->header.flags & RESOURCES_HEADER_LIGHT))
+        {
+            /* keyed by its words stemmed: its variants too (0.7) */
+
+            key = ngx_pnalloc(rq->r->pool, flen);
+            if (key == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            flen = resources_keyword_key(folded, (size_t) flen, key,
+                                         (size_t) flen);
+            folded = key;
+        }
 
         if (flen <= 0 || flen > RESOURCES_TERM_MAX) {
             p->n = 0;

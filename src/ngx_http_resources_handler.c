@@ -707,6 +707,27 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
                                             "\"prefix\" cannot be read as"
                                             " text");
         }
+
+        if (flen > 0 && kind == RESOURCES_KIND_KEYWORD
+            && (rq->s->header.flags & RESOURCES_HEADER_LIGHT))
+        {
+            /* keywords are keyed by their words stemmed (0.7) */
+
+            key = ngx_pnalloc(r->pool, flen);
+            if (key == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            flen = resources_keyword_key(folded, (size_t) flen, key,
+                                         (size_t) flen);
+            if (flen < 0) {
+                return ngx_http_resources_fail(rq, NGX_HTTP_BAD_REQUEST,
+                                                "\"prefix\" cannot be read"
+                                                " as text");
+            }
+
+            folded = key;
+        }
     }
 
     /*

@@ -1646,3 +1646,60 @@ resources_words_ex(const u_char *folded, size_t len, unsigned how,
                                     NULL, handler, data);
     }
 }
+
+
+typedef struct {
+    u_char  *out;
+    size_t   n;
+    size_t   cap;
+} resources_key_t;
+
+
+static int
+resources_keyword_word(void *data, const resources_word_t *w)
+{
+    resources_key_t  *k = data;
+
+    if (k->n + (k->n > 0) + w->len > k->cap) {
+        return 1;
+    }
+
+    if (k->n) {
+        k->out[k->n++] = ' ';
+    }
+
+    memcpy(k->out + k->n, w->word, w->len);
+    k->n += w->len;
+
+    return 0;
+}
+
+
+ssize_t
+resources_keyword_key(const u_char *folded, size_t len, u_char *out,
+    size_t cap)
+{
+    int              rc;
+    resources_key_t  k;
+
+    k.out = out;
+    k.n = 0;
+    k.cap = cap;
+
+    rc = resources_words_ex(folded, len, RESOURCES_STEM_LIGHT,
+                            resources_keyword_word, &k);
+    if (rc != 0) {
+        return -1;
+    }
+
+    if (k.n == 0) {
+        if (len > cap) {
+            return -1;
+        }
+
+        memcpy(out, folded, len);
+        return (ssize_t) len;
+    }
+
+    return (ssize_t) k.n;
+}

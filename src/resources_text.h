@@ -164,6 +164,18 @@ typedef int (*resources_word_ex_pt)(void *data, const resources_word_t *w);
 int resources_words_ex(const u_char *folded, size_t len, unsigned how,
     resources_word_ex_pt handler, void *data);
 
+/*
+ * A keyword's key (loaders since 0.7, RESOURCES_HEADER_LIGHT): its folded
+ * form's words (resources_words_ex(), stop words kept, elisions dropped)
+ * stemmed by the light stemmer, one space between them, so that spelling
+ * variants are one keyword ("tiers-lieu", "Tiers lieux", "tiers-lieux":
+ * "tier lieu"); the folded form itself when it has no word.  Into out
+ * (cap bytes; len is always enough: a key is never longer than its
+ * folded form); returns its length, or -1 (invalid text, no room).
+ */
+ssize_t resources_keyword_key(const u_char *folded, size_t len, u_char *out,
+    size_t cap);
+
 int resources_stopword(const u_char *word, size_t len);
 
 

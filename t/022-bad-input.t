@@ -238,7 +238,7 @@ t/data/sample.jsonl
 --- error_code eval
 [ 200, 200, 200, 200, 200 ]
 --- response_body_like eval
-[ qr/^\{"total":3,/, qr/"version"/, qr/tiers-lieux/i, qr/^\{"items":\[/, qr/<feed / ]
+[ qr/^\{"total":3,/, qr/"version"/, qr/tiers-lieu/i, qr/^\{"items":\[/, qr/<feed / ]
 --- no_error_log
 [error]
 [warn]
@@ -282,7 +282,7 @@ t/data/sample.jsonl
 --- error_code eval
 [ 200, 200, 200, 200 ]
 --- response_body_like eval
-[ qr/^\{"total":3,/, qr/^\{"total":6,/, qr/"version"/, qr/tiers-lieux/i ]
+[ qr/^\{"total":3,/, qr/^\{"total":6,/, qr/"version"/, qr/tiers-lieu/i ]
 --- no_error_log
 [error]
 [alert]

@@ -265,11 +265,12 @@ t/data/sample.jsonl
   '{"total":0,"items":[]}',
   '{"total":0,"items":[]}',
   '{"total":6}',
-  '{"total":6,"facets":{"kw":[{"value":"QPV","count":3},{"value":"alimentation","count":1},
+  '{"total":6,"facets":{"kw":[{"value":"QPV","count":3},{"value":"tiers-lieu","count":2},
+    {"value":"alimentation","count":1},
     {"value":"commande publique","count":1},{"value":"coopération","count":1},
     {"value":"Économie circulaire","count":1},{"value":"finances","count":1},
     {"value":"insertion","count":1},{"value":"mobilité","count":1},
-    {"value":"monnaie locale","count":1},{"value":"SCIC","count":1}]}}',
+    {"value":"monnaie locale","count":1}]}}',
   '{"total":7}',
   '{"total":3}' ]
 

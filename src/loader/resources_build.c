@@ -941,7 +941,7 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
 {
     int                  rc;
     u_char              *dst;
-    uint32_t             ord, i, flen, rlen, hash, len, kwid;
+    uint32_t             ord, i, flen, rlen, klen, hash, len, kwid;
     const u_char        *p, *id, *blob, *title, *type, *raw, *w,
                         *series, *series_raw;
     resources_slot_t    *slot;
@@ -1064,12 +1064,15 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
     for (i = 0; i < r->nkeywords; i++) {
         flen = resources_get_u32(p);
         rlen = resources_get_u32(p + sizeof(uint32_t));
-        p += 2 * sizeof(uint32_t);
+        klen = resources_get_u32(p + 2 * sizeof(uint32_t));
+        p += 3 * sizeof(uint32_t);
 
-        t = resources_build_term(b, RESOURCES_KIND_KEYWORD, p, flen);
-        resources_build_spelling(b, t, (const char *) p + flen, rlen, ord,
-                                 r->priv);
-        p += flen + rlen;
+        /* keyed by its words stemmed (resources_keyword_key) */
+
+        t = resources_build_term(b, RESOURCES_KIND_KEYWORD, p + flen, klen);
+        resources_build_spelling(b, t, (const char *) p + flen + klen, rlen,
+                                 ord, r->priv);
+        p += flen + klen + rlen;
 
         if (t->last == ord + 1) {
             continue;               /* twice in one record */

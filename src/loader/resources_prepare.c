@@ -1031,8 +1031,8 @@ resources_prepare_keyword(resources_prepare_t *p, resources_jnode_t *nd,
     resources_buf_t *out)
 {
     size_t    at;
-    ssize_t   n;
-    uint32_t  len[2];
+    ssize_t   n, k;
+    uint32_t  len[3];
 
     at = out->len;
     resources_buf_reserve(out, sizeof(len));
@@ -1048,8 +1048,23 @@ resources_prepare_keyword(resources_prepare_t *p, resources_jnode_t *nd,
                                      RESOURCES_TERM_MAX);
     }
 
+    /* its key: its words stemmed (variants meet: tiers-lieu, Tiers lieux) */
+
+    resources_buf_reserve(out, (size_t) n);
+
+    k = resources_keyword_key(out->data + out->len - n, (size_t) n,
+                              out->data + out->len, (size_t) n);
+    if (k <= 0) {
+        return resources_prepare_bad(p, RESOURCES_PREP_BAD_LATE,
+                                     "keyword \"%.*s\" cannot be read as"
+                                     " text", (int) nd->len, nd->str);
+    }
+
+    out->len += k;
+
     len[0] = (uint32_t) n;
     len[1] = (uint32_t) nd->len;
+    len[2] = (uint32_t) k;
     memcpy(out->data + at, len, sizeof(len));
     resources_buf_put(out, nd->str, nd->len);
 
@@ -1159,7 +1174,7 @@ resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
     const uint32_t *f, resources_prepared_t *r, resources_buf_t *out)
 {
     u_char    *title, *kw;
-    uint32_t   i, flen, rlen;
+    uint32_t   i, flen, rlen, klen;
 
     p->words.len = 0;
     p->nwords = 0;
@@ -1182,9 +1197,10 @@ resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
     for (i = 0; i < r->nkeywords; i++) {
         flen = resources_get_u32(kw);
         rlen = resources_get_u32(kw + sizeof(uint32_t));
-        resources_prepare_words(p, kw + 2 * sizeof(uint32_t), flen,
+        klen = resources_get_u32(kw + 2 * sizeof(uint32_t));
+        resources_prepare_words(p, kw + 3 * sizeof(uint32_t), flen,
                                 RESOURCES_FIELD_KEYWORD);
-        kw += 2 * sizeof(uint32_t) + flen + rlen;
+        kw += 3 * sizeof(uint32_t) + flen + klen + rlen;
     }
 
     resources_prepare_words(p, title, r->title_len, RESOURCES_FIELD_TITLE);

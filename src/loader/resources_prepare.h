@@ -61,7 +61,8 @@ typedef struct {
  *     heap (resources_doc_t, full form, its tail packed or not, the id),
  *     the folded type, the type as written, the folded series and the
  *     series as written (both empty when none), the keywords (each: u32
- *     folded length, u32 length, folded, as written), the folded title,
+ *     folded length, u32 length, u32 key length, folded, key
+ *     (resources_keyword_key), as written), the folded title,
  *     the words (each: u32 resources_hash_key(), u8 length, u8 best
  *     field, the word), the word forms (each: u8 length, u8 stem length,
  *     u8 public, the form as the text has it, folded, and its stem: those

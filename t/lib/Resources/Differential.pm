@@ -510,6 +510,14 @@ sub _datekey {
 sub _bytes { my $s = shift; utf8::encode($s); return $s }
 sub _fold { return _bytes(Resources::Differential::fold(shift)) }
 
+# a keyword's key (resources_keyword_key): its words stemmed, stop words
+# kept, one space between; its folded form when it has no word
+sub _kwkey {
+    my ($s) = @_;
+    my @w = map { $_->[0] } Resources::Differential::text_words(Resources::Differential::fold($s));
+    return @w ? join(' ', @w) : _fold($s);
+}
+
 sub new {
     my ($class, $recs, %o) = @_;
     my $self = bless { private => $o{private} ? 1 : 0 }, $class;
@@ -526,7 +534,7 @@ sub new {
         # order's key: the "updated" day, else the date
         $e{series} = defined $x->{series} && length _fold($x->{series}) ? _fold($x->{series}) : undef;
         $e{updkey} = defined $x->{updated} ? _datekey($x->{updated}) : $e{datekey};
-        $e{kw} = { map { _fold($_) => 1 } @{ $x->{keywords} || [] } };
+        $e{kw} = { map { _kwkey($_) => 1 } @{ $x->{keywords} || [] } };
         # words: the best field of each (title 3, keyword 2, summary 1, body 0)
         my (%w, %forms);
         my @fields = ([ 0, $x->{body} ], [ 1, $x->{summary} ],
@@ -592,7 +600,7 @@ sub new {
             vec($year{ $e->{year} }, $d, 8) = 1;
         }
         for my $s (@{ $e->{rec}{keywords} || [] }) {
-            my $f = _fold($s);
+            my $f = _kwkey($s);
             $count{k}{$f}{$s}++;
             $first{k}{$f}{$s} //= $seq++;
         }
@@ -766,7 +774,7 @@ sub list {
 
     my $m = $self->{viewmask};
     for my $k (@{ $q->{kw} || [] }) {
-        $m &= $self->{kwset}{ _fold($k) } // $zero;
+        $m &= $self->{kwset}{ _kwkey($k) } // $zero;
     }
     if (@{ $q->{type} || [] }) {
         my $u = $zero;
