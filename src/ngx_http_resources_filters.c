@@ -1164,6 +1164,16 @@ ngx_http_resources_joined(ngx_http_resources_req_t *rq,
     ngx_memcpy(joined, a->surface.data, a->surface.len);
     ngx_memcpy(joined + a->surface.len, b->surface.data, b->surface.len);
 
+    /* a form of the texts (the word list, in memory) before any lookup */
+
+    if (resources_typos_find(&rq->s->typos.forms, joined,
+                             a->surface.len + b->surface.len,
+                             rq->view != RESOURCES_VIEW_ALL)
+        < 0)
+    {
+        return NGX_DECLINED;
+    }
+
     n = resources_stem_light(joined, a->surface.len + b->surface.len);
 
     if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD, joined, n,

@@ -655,8 +655,9 @@ sub required {
         # two words that the texts also write joined: both (the second a
         # prefix when it is the last, typed on), or the joined one
         if ($k + 1 < @ws && length($sf) + length($ws[$k + 1][3]) <= 64) {
+            # (a form of the texts of the view, then its word)
             my $j = Resources::Differential::stem_light($sf . $ws[$k + 1][3]);
-            if ($self->{wordset}{$j}) {
+            if (exists $self->{form}{ $sf . $ws[$k + 1][3] } && $self->{wordset}{$j}) {
                 my $b = $zero;
                 if ($k + 2 == @ws && $ws[-1][2] && length $ws[-1][0] >= 2) {
                     $b |= $self->{wordset}{$_} // $zero for $self->_typed($ws[$k + 1]);
