@@ -228,13 +228,17 @@ ngx_http_resources_bitmaps(ngx_http_resources_req_t *rq, uint32_t lo,
  * NGX_DECLINED: the lists are intersected and ranked as usual.
  */
 
+static uint32_t ngx_http_resources_slots_score(
+    const resources_bits_slot_t *slots, size_t ns, uint32_t d);
+
+
 ngx_int_t
 ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
     uint32_t hi, size_t offset, size_t limit, size_t *total,
     uint32_t **page, size_t *m)
 {
-    size_t                      i, j, n, k, nw, ns, nb;
-    uint32_t                   *out;
+    size_t                      i, j, n, k, nw, ns, nb, w, want;
+    uint32_t                   *out, score[NGX_HTTP_RESOURCES_RERANK];
     uint64_t                   *rare;
     ngx_uint_t                  slot, nrare;
     const u_char              **bits, *pair[2];
@@ -373,6 +377,14 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
 
     k = ngx_min(n, offset + limit);
 
+    /* a page in the window of proximity: the window, ordered again */
+
+    w = (offset < NGX_HTTP_RESOURCES_RERANK)
+        ? ngx_http_resources_rerank_wanted(rq) : 0;
+
+    want = k;
+    k = ngx_max(k, ngx_min(n, w));
+
     out = ngx_http_resources_alloc(rq, k * sizeof(uint32_t));
     if (out == NULL) {
         return NGX_ERROR;
@@ -386,8 +398,57 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
         return NGX_ERROR;
     }
 
+    if (w) {
+        w = ngx_min(k, w);
+
+        for (i = 0; i < w; i++) {
+            score[i] = ngx_http_resources_slots_score(slots, ns, out[i]);
+        }
+
+        ngx_http_resources_rerank(rq, out, score, w);
+    }
+
     *page = out + offset;
-    *m = k - offset;
+    *m = ngx_min(k, want) - offset;
 
     return NGX_OK;
+}
+
+
+/* a docno's score from the slots' bitmaps: each word's best field */
+
+static uint32_t
+ngx_http_resources_slots_score(const resources_bits_slot_t *slots, size_t ns,
+    uint32_t d)
+{
+    size_t     i, j;
+    uint32_t   score, f, best;
+    uint64_t   bit;
+
+    score = 0;
+    bit = (uint64_t) 1 << (d % 64);
+
+    for (i = 0; i < ns; i++) {
+        if (slots[i].hi == NULL) {
+            continue;                   /* a filter */
+        }
+
+        best = 0;
+
+        for (j = 0; j < slots[i].n; j++) {
+            if (!(((const uint64_t *) slots[i].bits[j])[d / 64] & bit)) {
+                continue;
+            }
+
+            f = ((((const uint64_t *) slots[i].hi[j])[d / 64] & bit) ? 2 : 0)
+                | ((((const uint64_t *) slots[i].lo[j])[d / 64] & bit)
+                   ? 1 : 0);
+
+            best = ngx_max(best, resources_field_weight[f]);
+        }
+
+        score += best;
+    }
+
+    return score;
 }

@@ -586,8 +586,9 @@ static ngx_int_t
 ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
     ngx_http_resources_list_t *ls)
 {
-    size_t                 i, k, n;
+    size_t                 i, k, n, w;
     uint32_t              *res, *sorted, *score;
+    uint32_t               win[NGX_HTTP_RESOURCES_RERANK];
     uint64_t              *keys;
     const u_char          *rank;
     resources_snapshot_t  *s;
@@ -596,6 +597,7 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
     res = ls->res;
     n = ls->total;
     sorted = res;
+    w = 0;
 
     if (n > 1 && ls->sort != RESOURCES_SORT_NEWEST) {
         sorted = ngx_http_resources_alloc(rq, n * sizeof(uint32_t));
@@ -647,12 +649,28 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
                     keys[i] = (uint64_t) (UINT32_MAX - score[i]) << 32
                               | res[i];
                 }
+
+                /* a page in the window: the window, ordered again */
+
+                w = (ls->offset < NGX_HTTP_RESOURCES_RERANK)
+                    ? ngx_http_resources_rerank_wanted(rq) : 0;
+
+                k = ngx_max(k, ngx_min(n, w));
             }
 
             resources_select_u64(keys, n, k);
 
             for (i = 0; i < k; i++) {
                 sorted[i] = (uint32_t) keys[i];
+            }
+
+            if (w) {
+                for (i = 0; i < ngx_min(k, w); i++) {
+                    keys[i] = UINT32_MAX - (uint32_t) (keys[i] >> 32);
+                    win[i] = (uint32_t) keys[i];
+                }
+
+                ngx_http_resources_rerank(rq, sorted, win, ngx_min(k, w));
             }
         }
     }

@@ -176,3 +176,141 @@ ngx_http_resources_result_bits(ngx_http_resources_req_t *rq,
 
     return bits;
 }
+
+
+/*
+ * Proximity and exactness (issue #22's ranking rules after the words and
+ * their fields), read from the titles' signatures (column "tsig",
+ * resources_title_sig()): the first NGX_HTTP_RESOURCES_RERANK docnos of
+ * the relevance order (by score, then docno) are ordered again by score,
+ * then by how many of q's pairs of words one after the other the title
+ * holds so, then by how many of q's words it holds as typed, then by
+ * docno.  A window, so that every page agrees with the others: past it,
+ * the order is the score's.  0: nothing to do (no signatures, or no
+ * pair and no whole word in q).
+ */
+
+ngx_uint_t
+ngx_http_resources_rerank_wanted(ngx_http_resources_req_t *rq)
+{
+    size_t               i, n, whole;
+    resources_q_t       *qs;
+    resources_q_unit_t  *u;
+
+    qs = rq->qs;
+
+    if (rq->s->tsig == NULL || qs == NULL) {
+        return 0;
+    }
+
+    for (i = 0, n = 0, whole = 0; i < qs->nunits; i++) {
+        u = &qs->unit[i];
+
+        if (u->flags & (RESOURCES_Q_NEGATED | RESOURCES_Q_IGNORED)) {
+            continue;
+        }
+
+        n += u->nwords;
+        whole += u->nwords - ((u->flags & RESOURCES_Q_PREFIX) != 0);
+    }
+
+    return (n >= 2 || whole > 0) ? NGX_HTTP_RESOURCES_RERANK : 0;
+}
+
+
+void
+ngx_http_resources_rerank(ngx_http_resources_req_t *rq, uint32_t *docs,
+    const uint32_t *score, size_t n)
+{
+    int                  pub;
+    size_t               i, j, k, np, nw;
+    uint32_t             d, key[NGX_HTTP_RESOURCES_RERANK];
+    uint32_t             doc[NGX_HTTP_RESOURCES_RERANK], e, ed, sc;
+    uint64_t             sig[2], pair[RESOURCES_Q_WORDS_MAX];
+    uint64_t             word[RESOURCES_Q_WORDS_MAX];
+    resources_q_t       *qs;
+    resources_q_unit_t  *u;
+    resources_q_word_t  *w, *prev;
+
+    qs = rq->qs;
+    n = ngx_min(n, NGX_HTTP_RESOURCES_RERANK);
+
+    /* q's positive words in order: their pairs, the whole ones */
+
+    /*
+     * Only words of the view count (a word found through a typo or its
+     * forms has no pair or form of its own to look for)
+     */
+
+    np = 0;
+    nw = 0;
+    prev = NULL;
+    pub = (rq->view != RESOURCES_VIEW_ALL);
+
+    for (i = 0; i < qs->nunits; i++) {
+        u = &qs->unit[i];
+
+        if (u->flags & (RESOURCES_Q_NEGATED | RESOURCES_Q_IGNORED)) {
+            continue;
+        }
+
+        for (k = 0; k < u->nwords; k++) {
+            w = &qs->word[u->word + k];
+
+            if (resources_typos_find(&rq->s->typos.words, w->text.data,
+                                     w->text.len, pub)
+                < 0)
+            {
+                prev = NULL;
+                continue;
+            }
+
+            if (prev) {
+                pair[np++] = resources_sig_pair(prev->text.data,
+                                                prev->text.len,
+                                                w->text.data, w->text.len);
+            }
+
+            if (!(k + 1 == u->nwords && (u->flags & RESOURCES_Q_PREFIX))) {
+                word[nw++] = resources_sig_word(w->surface.data,
+                                                w->surface.len);
+            }
+
+            prev = w;
+        }
+    }
+
+    for (i = 0; i < n; i++) {
+        d = docs[i];
+
+        ngx_memcpy(sig, rq->s->tsig + (size_t) d * 16, 16);
+
+        for (k = 0, e = 0; k < np; k++) {
+            e += ((sig[0] & pair[k]) == pair[k]);
+        }
+
+        for (k = 0, ed = 0; k < nw; k++) {
+            ed += ((sig[1] & word[k]) == word[k]);
+        }
+
+        /* the rank in the window: score, then pairs, then words, high */
+
+        key[i] = (score[i] << 10) | (e << 5) | ed;
+        doc[i] = d;
+
+        /* insertion: the window is small, and mostly in order already */
+
+        for (j = i; j > 0; j--) {
+            if (key[j - 1] > key[j]
+                || (key[j - 1] == key[j] && doc[j - 1] < doc[j]))
+            {
+                break;
+            }
+
+            sc = key[j - 1]; key[j - 1] = key[j]; key[j] = sc;
+            sc = doc[j - 1]; doc[j - 1] = doc[j]; doc[j] = sc;
+        }
+    }
+
+    ngx_memcpy(docs, doc, n * sizeof(uint32_t));
+}

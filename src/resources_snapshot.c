@@ -950,6 +950,15 @@ resources_snapshot_open_columns(resources_snapshot_t *s, char *err,
         s->bytitle = NULL;
     }
 
+    s->tsig = NULL;
+
+    if ((s->header.flags & RESOURCES_HEADER_TSIG)
+        && resources_snapshot_column(s, "tsig", 16, n, &s->tsig, NULL) != 0)
+    {
+        resources_snapshot_error("the titles' signatures are missing or have"
+                                 " a wrong size");
+    }
+
     if (resources_snapshot_column(s, "updated", 4, n, &s->updated, NULL)
         != 0
         || resources_snapshot_column(s, "byupdated", 4, n, &s->byupdated,

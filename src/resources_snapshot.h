@@ -100,6 +100,9 @@ typedef struct {
     const u_char        *title;
     const u_char        *bytitle;          /* docnos in title order, or
                                               NULL (an older loader) */
+    const u_char        *tsig;             /* 2 u64 a docno: its title's
+                                              signature, or NULL (a loader
+                                              before 0.7) */
     const u_char        *updated;          /* ranks in update order, and */
     const u_char        *byupdated;        /* docnos in it; or both NULL
                                               (a loader before 0.5) */

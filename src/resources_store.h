@@ -262,8 +262,19 @@ typedef struct {
     uint64_t   public_hash;
     uint64_t   public_built;
     uint32_t   flags;                  /* RESOURCES_HEADER_* */
-    uint32_t   reserved[1];
+
+    /*
+     * The version of what the loader derives from the records besides
+     * their content (the stemmer and its overrides, keyword keys, the
+     * word list, the titles' signatures): RESOURCES_DERIVED when written.
+     * A load whose records are unchanged publishes again over a snapshot
+     * with another (0: loaders before 0.7), so that a loader that derives
+     * otherwise never leaves an older derivation in place.
+     */
+    uint32_t   derived;
 } resources_header_t;
+
+#define RESOURCES_DERIVED          1
 
 #define RESOURCES_HEADER_PUBLIC    0x01    /* public_hash, public_built */
 #define RESOURCES_HEADER_SERIES    0x02    /* series postings, the update
@@ -280,7 +291,11 @@ typedef struct {
                                               (loaders since 0.7) */
 #define RESOURCES_HEADER_SYNONYMS  0x20    /* "meta" "syn" (--synonyms),
                                               hashed into both versions */
-#define RESOURCES_HEADER_ALL       0x3f    /* what this loader can write */
+#define RESOURCES_HEADER_TSIG      0x40    /* column "tsig": each title's
+                                              signature, for ranking
+                                              (resources_title_sig(),
+                                              loaders since 0.7) */
+#define RESOURCES_HEADER_ALL       0x7f    /* what this loader can write */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t

@@ -1703,3 +1703,94 @@ resources_keyword_key(const u_char *folded, size_t len, u_char *out,
 
     return (ssize_t) k.n;
 }
+
+
+/* FNV-1a 32 of a word, of two with a 0 byte between: its bit, 0 to 63 */
+
+static uint32_t
+resources_sig_fnv(uint32_t h, const u_char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ p[i]) * 16777619u;
+    }
+
+    return h;
+}
+
+
+/* two bits of 64 from a hash: a bloom filter of two hashes */
+
+static uint64_t
+resources_sig_bits(uint32_t h)
+{
+    return ((uint64_t) 1 << (h % 64)) | ((uint64_t) 1 << ((h >> 6) % 64));
+}
+
+
+uint64_t
+resources_sig_pair(const u_char *a, size_t alen, const u_char *b,
+    size_t blen)
+{
+    uint32_t  h;
+
+    h = resources_sig_fnv(2166136261u, a, alen);
+    h = (h ^ 0) * 16777619u;
+    h = resources_sig_fnv(h, b, blen);
+
+    return resources_sig_bits(h);
+}
+
+
+uint64_t
+resources_sig_word(const u_char *w, size_t len)
+{
+    return resources_sig_bits(resources_sig_fnv(2166136261u, w, len));
+}
+
+
+typedef struct {
+    uint64_t  *sig;
+    u_char     prev[RESOURCES_WORD_MAX];
+    size_t     prev_len;
+} resources_sig_t;
+
+
+static int
+resources_sig_word_ex(void *data, const resources_word_t *w)
+{
+    resources_sig_t  *t = data;
+
+    if ((w->flags & RESOURCES_WORD_STOP) || w->len == 0) {
+        return 0;
+    }
+
+    if (t->prev_len) {
+        t->sig[0] |= resources_sig_pair(t->prev, t->prev_len, w->word,
+                                        w->len);
+    }
+
+    t->sig[1] |= resources_sig_word(w->surface, w->surface_len);
+
+    memcpy(t->prev, w->word, w->len);
+    t->prev_len = w->len;
+
+    return 0;
+}
+
+
+void
+resources_title_sig(const u_char *folded, size_t len, uint64_t sig[2])
+{
+    resources_sig_t  t;
+
+    sig[0] = 0;
+    sig[1] = 0;
+
+    t.sig = sig;
+    t.prev_len = 0;
+
+    (void) resources_words_ex(folded, len, RESOURCES_STEM_LIGHT,
+                              resources_sig_word_ex, &t);
+}

@@ -176,6 +176,22 @@ int resources_words_ex(const u_char *folded, size_t len, unsigned how,
 ssize_t resources_keyword_key(const u_char *folded, size_t len, u_char *out,
     size_t cap);
 
+/*
+ * A title's signature (loaders since 0.7, column "tsig"), for ranking by
+ * proximity and exactness without reading the title: sig[0] has the bits
+ * of resources_sig_pair(a, b) set for each two words one after the other
+ * (stemmed by the light stemmer, stop words skipped between them), sig[1]
+ * those of resources_sig_word(w) for each word as written (folded, not
+ * stemmed), stop words left out.  Two bits of 64 each (FNV-1a 32, bits
+ * h % 64 and (h >> 6) % 64): a bloom filter, where another pair or word
+ * may set the same two bits (about 3% for a title of 6 words); ranking
+ * reads it as a hint, never as a filter.
+ */
+void resources_title_sig(const u_char *folded, size_t len, uint64_t sig[2]);
+uint64_t resources_sig_pair(const u_char *a, size_t alen, const u_char *b,
+    size_t blen);
+uint64_t resources_sig_word(const u_char *w, size_t len);
+
 int resources_stopword(const u_char *word, size_t len);
 
 

@@ -9,6 +9,7 @@ use warnings;
 
 use lib 't/lib';
 use Resources::TestNginx;
+use Resources::Differential ();
 use JSON::PP;
 
 plan 'no_plan';
@@ -60,8 +61,9 @@ for my $i (0 .. $N - 1) {
 
 # the default order: date descending, then input order
 my @order = sort { $b->{date} cmp $a->{date} || $a->{i} <=> $b->{i} } @recs;
-my %rank;
+my (%rank, %title);
 $rank{ $order[$_]{id} } = $_ for 0 .. $#order;
+$title{ $_->{id} } = $_->{title} for @recs;
 
 # the ranking: every word in the resource (the last one also as a prefix:
 # the best field of the words it starts), score the sum of the weights of
@@ -91,6 +93,31 @@ sub expect {
     }
     my @ids = sort { $score{$b} <=> $score{$a} || $rank{$a} <=> $rank{$b} }
               keys %score;
+
+    # the first 100 again (the titles' signatures): score, q's pairs of
+    # words one after the other in the title, q's whole words in it, docno
+    # (q's last word is typed on, as the module sees it, unless q ends
+    # with a space: last_whole; only words of the catalogue count)
+    my (@pair, @whole, $prev);
+    for my $i (0 .. $#words) {
+        my $x = $words[$i];
+        if (!exists $freq{$x}) { undef $prev; next }
+        push @pair, Resources::Differential::sig_pair($prev, $x) if defined $prev;
+        push @whole, Resources::Differential::sig_word($x) unless !$q{last_whole} && $i == $#words;
+        $prev = $x;
+    }
+    if (@words >= 2 || $#words - ($q{last_whole} ? 0 : 1) >= 0) {
+        my $w = @ids < 100 ? scalar @ids : 100;
+        my %bonus;
+        for my $id (@ids[0 .. $w - 1]) {
+            my ($s0, $s1) = Resources::Differential::title_sig($title{$id});
+            my $e = grep { ($s0 & $_) == $_ } @pair;
+            my $x = grep { ($s1 & $_) == $_ } @whole;
+            $bonus{$id} = $e * 32 + $x;
+        }
+        @ids[0 .. $w - 1] = sort { $score{$b} <=> $score{$a} || $bonus{$b} <=> $bonus{$a}
+                                   || $rank{$a} <=> $rank{$b} } @ids[0 .. $w - 1];
+    }
     return \@ids;
 }
 
@@ -135,8 +162,8 @@ my @cases = (
     [ 'q=alpha%20bravo%20delta%20hotel',
       { words => ['alpha', 'bravo', 'delta', 'hotel'] },                         0 ],
     [ 'q=alpha%20kilo',              { words => ['alpha', 'kilo'] },             0 ],
-    [ 'q=bravo%20tango%20',          { words => ['bravo', 'tango'] },            1 ],
-    [ 'q=alpha%20tangol%20',         { words => ['alpha', 'tangol'] },           0 ],
+    [ 'q=bravo%20tango%20',          { words => ['bravo', 'tango'], last_whole => 1 }, 1 ],
+    [ 'q=alpha%20tangol%20',         { words => ['alpha', 'tangol'], last_whole => 1 }, 0 ],
     [ 'q=alpha%20bravo&type=T1&type=T2', { words => ['alpha', 'bravo'] },        0 ],
 );
 

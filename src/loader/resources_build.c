@@ -113,6 +113,7 @@ struct resources_build_s {
     uint32_t               ndocs;
     uint32_t               docs_cap;
     uint64_t              *loc;           /* chunk << 32 | offset */
+    uint64_t              *tsig;          /* 2 a record: the title's */
     uint64_t              *rhash;         /* XXH64 of the full form */
 
     /* the chunk of records being filled */
@@ -306,6 +307,7 @@ resources_build_free(resources_build_t *b)
     free(b->terms);
     free(b->words);
     free(b->forms);
+    free(b->tsig);
     free(b->date);
     free(b->updated);
     free(b->priv);
@@ -887,6 +889,7 @@ resources_build_grow(resources_build_t *b)
     b->title = resources_xrealloc(b->title, cap * sizeof(u_char *));
     b->title_len = resources_xrealloc(b->title_len, cap * sizeof(uint32_t));
     b->loc = resources_xrealloc(b->loc, cap * sizeof(uint64_t));
+    b->tsig = resources_xrealloc(b->tsig, cap * 2 * sizeof(uint64_t));
     b->rhash = resources_xrealloc(b->rhash, cap * sizeof(uint64_t));
 
     b->docs_cap = cap;
@@ -1040,6 +1043,8 @@ resources_build_apply(resources_build_t *b, const resources_prepared_t *r,
 
     b->date[ord] = r->date;
     b->updated[ord] = r->updated;
+    b->tsig[2 * ord] = r->tsig[0];
+    b->tsig[2 * ord + 1] = r->tsig[1];
     b->priv[ord] = (u_char) r->priv;
     b->nprivate += r->priv;
 
@@ -2428,6 +2433,7 @@ resources_finish_header(resources_build_t *b, resources_finish_t *fi,
     hdr.flags = RESOURCES_HEADER_ALL
                 & ~(b->no_gzip ? RESOURCES_HEADER_GZIP : 0)
                 & ~(b->syn ? 0 : RESOURCES_HEADER_SYNONYMS);
+    hdr.derived = RESOURCES_DERIVED;
     hdr.public_hash = hp;
     hdr.public_built = (b->published && b->public_hash == hp)
                        ? b->public_built : b->built;
@@ -2563,6 +2569,22 @@ resources_finish_columns(resources_build_t *b, resources_finish_t *fi)
 
     if (rc == 0) {
         rc = resources_finish_updated(b, fi);
+    }
+
+    if (rc == 0) {
+
+        /* the titles' signatures, by docno (resources_title_sig) */
+
+        rec = resources_xmalloc((fi->n + 1) * 2 * sizeof(uint64_t));
+
+        for (i = 0; i < fi->n; i++) {
+            rec[2 * i] = b->tsig[2 * fi->order[i]];
+            rec[2 * i + 1] = b->tsig[2 * fi->order[i] + 1];
+        }
+
+        rc = resources_build_col(b, "tsig", rec,
+                                 fi->n * 2 * sizeof(uint64_t));
+        free(rec);
     }
 
     if (rc != 0) {

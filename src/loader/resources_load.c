@@ -2101,6 +2101,7 @@ resources_load_compare(resources_load_t *ld)
      * parts this load writes (the public view's version, the series and
      * the update order, the gzip pieces unless --no-gzip, the synonyms
      * with --synonyms and only then: the content version covers them),
+     * derived from the records as this loader derives (RESOURCES_DERIVED),
      * that the workers can read (a load publishes it 0644): else it is
      * published again
      */
@@ -2108,6 +2109,7 @@ resources_load_compare(resources_load_t *ld)
     ld->unchanged = (memcmp(ld->ph.version, ld->version,
                             RESOURCES_VERSION_LEN) == 0
                      && ld->ph.schema == RESOURCES_SCHEMA
+                     && ld->ph.derived == RESOURCES_DERIVED
                      && (ld->ph.flags & RESOURCES_HEADER_ALL)
                         == (RESOURCES_HEADER_ALL
                             & ~(ld->no_gzip ? RESOURCES_HEADER_GZIP : 0)

@@ -1205,6 +1205,8 @@ resources_prepare_record_words(resources_prepare_t *p, resources_json_t *j,
 
     resources_prepare_words(p, title, r->title_len, RESOURCES_FIELD_TITLE);
 
+    resources_title_sig(title, r->title_len, r->tsig);
+
     r->nwords = p->nwords;
     r->words_len = (uint32_t) p->words.len;
     resources_buf_put(out, p->words.data, p->words.len);

@@ -101,6 +101,8 @@ typedef struct {
     uint32_t   forms_len;       /* words (each: u8 length, u8 stem length,
                                    u8 public, the form, its stem) */
     uint32_t   bytes;           /* of input, for progress (the reader's) */
+    uint32_t   pad;
+    uint64_t   tsig[2];         /* the title's (resources_title_sig) */
 } resources_prepared_t;
 
 

@@ -255,6 +255,37 @@ sub text_words {
     return @w;
 }
 
+# the titles' signatures (resources_title_sig): FNV-1a 32, a bit of 64
+sub _fnv {
+    my ($h, $s) = @_;
+    $h = (($h ^ $_) * 16777619) & 0xffffffff for unpack 'C*', $s;
+    return $h;
+}
+
+sub _sig_bits { my $h = shift; return (1 << ($h % 64)) | (1 << (($h >> 6) % 64)) }
+
+sub sig_pair {
+    my ($a, $b) = @_;
+    my $h = _fnv(2166136261, $a);
+    $h = ($h * 16777619) & 0xffffffff;
+    return _sig_bits(_fnv($h, $b));
+}
+
+sub sig_word { return _sig_bits(_fnv(2166136261, $_[0])) }
+
+# (pairs of words one after the other, stemmed; words as written)
+sub title_sig {
+    my ($title) = @_;
+    my ($s0, $s1, $prev) = (0, 0, undef);
+    for my $w (text_words(fold($title))) {
+        next if $w->[1];
+        $s0 |= sig_pair($prev, $w->[0]) if defined $prev;
+        $s1 |= sig_word($w->[3]);
+        $prev = $w->[0];
+    }
+    return ($s0, $s1);
+}
+
 # ---------------------------------------------------------------------------
 # Random helpers
 # ---------------------------------------------------------------------------
@@ -549,6 +580,7 @@ sub new {
         }
         $e{words} = \%w;
         $e{forms} = \%forms;
+        $e{tsig} = [ Resources::Differential::title_sig($x->{title}) ];
         push @r, \%e;
     }
 
@@ -821,13 +853,41 @@ sub list {
         @m = grep { vec($m, $_, 8) } @{ $self->{byupdated} };
     } elsif ($sort eq 'relevance') {
         # the sum of each word's weight, ties in the default order
-        my @level;
+        my (@level, %score);
         for my $d (@m) {
             my $s = 0;
             $s += $WEIGHT{ vec($_, $d, 8) } for @words;
             push @{ $level[$s] }, $d;
+            $score{$d} = $s;
         }
         @m = map { @{ $_ || [] } } reverse @level;
+        # the first 100 again: score, q's pairs the title holds, q's whole
+        # words it holds as typed, docno (the titles' signatures)
+        my @qw = grep { !$_->[1] } Resources::Differential::text_words(Resources::Differential::fold($q->{q}));
+        splice @qw, 10 if @qw > 10;
+        my $prefix = @qw && $qw[-1][2] && length $qw[-1][0] >= 2
+                     && $q->{q} !~ /[ \t\r\n]\z/;
+        # (words of the view only: not a typo's or a prefix's)
+        my (@pair, @whole, $prev);
+        for my $i (0 .. $#qw) {
+            my $x = $qw[$i];
+            if (!$self->{wordset}{ $x->[0] }) { undef $prev; next }
+            push @pair, Resources::Differential::sig_pair($prev->[0], $x->[0]) if $prev;
+            push @whole, Resources::Differential::sig_word($x->[3]) unless $prefix && $i == $#qw;
+            $prev = $x;
+        }
+        if (($q->{offset} // 0) < 100 && (@qw >= 2 || @whole)) {
+            my $w = @m < 100 ? scalar @m : 100;
+            my %bonus;
+            for my $d (@m[0 .. $w - 1]) {
+                my ($s0, $s1) = @{ $self->{doc}[$d]{tsig} };
+                my $e = grep { ($s0 & $_) == $_ } @pair;
+                my $x = grep { ($s1 & $_) == $_ } @whole;
+                $bonus{$d} = $e * 32 + $x;
+            }
+            @m[0 .. $w - 1] = sort { $score{$b} <=> $score{$a} || $bonus{$b} <=> $bonus{$a} || $a <=> $b }
+                              @m[0 .. $w - 1];
+        }
     }
 
     my $limit = $q->{limit} // 20;
