@@ -17,8 +17,10 @@
  * keeps (inside the map, of the right size) and what becomes an index:
  * the columns (kwoff, kwids, type, date order, title, bytitle, order,
  * rec), the term orders, the listed bitmaps, the pair table, the facets
- * of the whole view, the synonyms (whole: resources_syn_init).  What it does not walk (postings, bitmaps and facet
- * tables looked up by term, records, terms) is checked where it is read:
+ * of the whole view, the synonyms (whole: resources_syn_init), the word
+ * list (resources_typos_check), the titles' signatures (their size).
+ * What it does not walk (postings, bitmaps and facet tables looked up by
+ * term, records, terms) is checked where it is read:
  * the functions below return an error (documented with each) rather than
  * hand out a value outside the map or of the wrong size, and the postings
  * functions bound the docnos they meet (resources_postings.h).  A caller

@@ -1650,7 +1650,9 @@ resources_options(resources_load_t *ld, int argc, char **argv)
     ld->percent = 1;
     ld->keep = RESOURCES_KEEP_DEFAULT;
 
-    while ((c = getopt_long(argc, argv, "knquvf:o:s:Vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "knquvf:o:s:Vh", longopts, NULL))
+           != -1)
+    {
         switch (c) {
 
         case 'k':
