@@ -155,9 +155,11 @@ resources_typos_check(const void *data, size_t size, resources_typos_t *wl)
 }
 
 
-int64_t
-resources_typos_find(const resources_typos_list_t *list, const u_char *w,
-    size_t len, int public)
+/* the first index of list whose entry is not below w[0 .. len) */
+
+static uint32_t
+resources_typos_lower(const resources_typos_list_t *list, const u_char *w,
+    size_t len)
 {
     int            cmp;
     size_t         n;
@@ -176,11 +178,6 @@ resources_typos_find(const resources_typos_list_t *list, const u_char *w,
             cmp = (n > len) - (n < len);
         }
 
-        if (cmp == 0) {
-            return (!public || (list->flags[mid] & RESOURCES_TYPOS_PUBLIC))
-                   ? (int64_t) mid : -1;
-        }
-
         if (cmp < 0) {
             lo = mid + 1;
 
@@ -189,7 +186,33 @@ resources_typos_find(const resources_typos_list_t *list, const u_char *w,
         }
     }
 
-    return -1;
+    return lo;
+}
+
+
+int64_t
+resources_typos_find(const resources_typos_list_t *list, const u_char *w,
+    size_t len, int public)
+{
+    size_t         n;
+    uint32_t       i;
+    const u_char  *t;
+
+    i = resources_typos_lower(list, w, len);
+
+    if (i == list->n) {
+        return -1;
+    }
+
+    t = resources_typos_word(list, i, &n);
+
+    if (n != len || memcmp(t, w, len) != 0
+        || (public && !(list->flags[i] & RESOURCES_TYPOS_PUBLIC)))
+    {
+        return -1;
+    }
+
+    return i;
 }
 
 
@@ -231,35 +254,8 @@ void
 resources_typos_range(const resources_typos_list_t *list, const u_char *p,
     size_t n, uint32_t *lo, uint32_t *hi)
 {
-    int            cmp;
-    size_t         len;
-    uint32_t       a, b, mid;
-    const u_char  *w;
-
-    /* the first entry not below p */
-
-    a = 0;
-    b = list->n;
-
-    while (a < b) {
-        mid = a + (b - a) / 2;
-        w = resources_typos_word(list, mid, &len);
-
-        cmp = memcmp(w, p, len < n ? len : n);
-        if (cmp == 0) {
-            cmp = (len > n) - (len < n);
-        }
-
-        if (cmp < 0) {
-            a = mid + 1;
-
-        } else {
-            b = mid;
-        }
-    }
-
-    *lo = a;
-    *hi = resources_typos_past(list, a, list->n, p, n);
+    *lo = resources_typos_lower(list, p, n);
+    *hi = resources_typos_past(list, *lo, list->n, p, n);
 }
 
 
@@ -280,7 +276,7 @@ resources_typos_walk(const resources_typos_list_t *wl, const u_char *q,
 {
     u_char         row[RESOURCES_TYPOS_LEN + 2][RESOURCES_TYPOS_LEN + 2];
     size_t         n, j, jlo, jhi, shared, plen, len;
-    uint32_t       lo, hi, i, next, x, mid;
+    uint32_t       lo, hi, i, next, x;
     unsigned       v, best, stop;
     size_t         found;
     const u_char  *t, *prev, *w;
@@ -291,22 +287,7 @@ resources_typos_walk(const resources_typos_list_t *wl, const u_char *q,
 
     /* the range of words that start with q[0] */
 
-    lo = 0;
-    hi = wl->n;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-        w = resources_typos_word(wl, mid, &len);
-
-        if (w[0] < q[0]) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
-        }
-    }
-
-    hi = resources_typos_past(wl, lo, wl->n, q, 1);
+    resources_typos_range(wl, q, 1, &lo, &hi);
 
     for (j = 0; j <= m; j++) {
         row[0][j] = (u_char) j;
