@@ -1830,8 +1830,10 @@ resources_build_word_list(resources_build_t *b, resources_wtask_t *tasks,
     v = 0;
     resources_buf_put(&all, &v, (4 - all.len % 4) % 4);
 
-    qsort(b->forms, b->nforms, sizeof(resources_bform_t),
-          resources_cmp_bform);
+    if (b->nforms) {
+        qsort(b->forms, b->nforms, sizeof(resources_bform_t),
+              resources_cmp_bform);
+    }
 
     for (i = 0, nf = 0; i < b->nforms; i++) {
         f = &b->forms[i];

@@ -187,6 +187,13 @@ fuzz_word(void *data, const u_char *w, size_t len, unsigned flags)
 }
 
 
+static int
+fuzz_word_ex(void *data, const resources_word_t *w)
+{
+    return fuzz_word(data, w->word, w->len, w->flags);
+}
+
+
 /* reads back one accepted record through the module's functions */
 
 static void
@@ -195,8 +202,8 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
     int                  priv;
     char                *buf;
     size_t               i, fcap;
-    ssize_t              n;
-    u_char              *f, *fbuf;
+    ssize_t              n, k;
+    u_char              *f, *fbuf, *key;
     json_t              *id, *v, *list, *full;
     const u_char        *fform;
     uint32_t             docno;
@@ -255,7 +262,16 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
     json_array_foreach(json_object_get(rec, "keywords"), i, v) {
         n = fuzz_fold(json_string_value(v), json_string_length(v), &f);
         check(n > 0);
-        fuzz_posting(s, RESOURCES_KIND_KEYWORD, f, (size_t) n, docno, priv);
+
+        /* keyed by its words stemmed, as the module keys a kw (0.7) */
+
+        key = malloc((size_t) n);
+        check(key != NULL);
+        k = resources_keyword_key(f, (size_t) n, key, (size_t) n);
+        check(k > 0);
+        fuzz_posting(s, RESOURCES_KIND_KEYWORD, key, (size_t) k, docno,
+                     priv);
+        free(key);
         free(f);
     }
 
@@ -268,7 +284,8 @@ fuzz_read_back(resources_snapshot_t *s, json_t *rec)
         fw.s = s;
         fw.docno = docno;
         fw.priv = priv;
-        check(resources_words(f, (size_t) n, fuzz_word, &fw) == 0);
+        check(resources_words_ex(f, (size_t) n, RESOURCES_STEM_LIGHT,
+                                 fuzz_word_ex, &fw) == 0);
     }
 
     free(f);
