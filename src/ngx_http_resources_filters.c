@@ -20,7 +20,7 @@ static ngx_int_t ngx_http_resources_and(ngx_http_resources_req_t *rq,
     const resources_posting_t *lists, size_t k, size_t cap,
     resources_posting_t *p);
 static ngx_int_t ngx_http_resources_typos(ngx_http_resources_req_t *rq,
-    const resources_str_t *surface, ngx_uint_t prefix,
+    const resources_str_t *surface, ngx_uint_t prefix, ngx_uint_t lazy,
     resources_posting_t *p);
 
 
@@ -135,12 +135,13 @@ ngx_http_resources_terms_alloc(ngx_http_resources_req_t *rq)
 
 static ngx_int_t
 ngx_http_resources_term(ngx_http_resources_req_t *rq, const u_char *word,
-    size_t len, const resources_posting_t *post, resources_scan_t *walk)
+    size_t len, const resources_posting_t *post, resources_scan_t *walk,
+    ngx_uint_t any)
 {
     ngx_uint_t                  i, prefix;
     ngx_http_resources_term_t  *t;
 
-    prefix = (walk != NULL);
+    prefix = (walk != NULL || any);     /* one of several: rare is fine */
 
     if (ngx_http_resources_terms_alloc(rq) != NGX_OK) {
         return NGX_ERROR;
@@ -412,7 +413,7 @@ ngx_http_resources_prefix(ngx_http_resources_req_t *rq, const u_char *word,
 
     for (i = 0; i < n && rq->top; i++) {
         if (ngx_http_resources_term(rq, (u_char *) keys[i].mv_data + 2,
-                                    keys[i].mv_size - 2, &lists[i], walk)
+                                    keys[i].mv_size - 2, &lists[i], walk, 0)
             != NGX_OK)
         {
             rc = NGX_ERROR;
@@ -633,7 +634,7 @@ ngx_http_resources_last(ngx_http_resources_req_t *rq,
         return NGX_OK;
     }
 
-    return ngx_http_resources_typos(rq, &qw->surface, 1, p);
+    return ngx_http_resources_typos(rq, &qw->surface, 1, 1, p);
 }
 
 
@@ -666,13 +667,15 @@ ngx_http_resources_word(ngx_http_resources_req_t *rq,
         p->scored = 1;
 
         if (p->n == 0) {
-            if (ngx_http_resources_typos(rq, &qw->surface, 0, p) != NGX_OK) {
+            if (ngx_http_resources_typos(rq, &qw->surface, 0, 0, p)
+                != NGX_OK)
+            {
                 return NGX_ERROR;
             }
 
         } else if (rq->top
                    && ngx_http_resources_term(rq, qw->text.data,
-                                              qw->text.len, p, NULL)
+                                              qw->text.len, p, NULL, 0)
                       != NGX_OK)
         {
             return NGX_ERROR;
@@ -756,10 +759,12 @@ ngx_http_resources_typo(void *data, uint32_t index, const u_char *form,
 
 static ngx_int_t
 ngx_http_resources_typos(ngx_http_resources_req_t *rq,
-    const resources_str_t *surface, ngx_uint_t prefix,
+    const resources_str_t *surface, ngx_uint_t prefix, ngx_uint_t lazy,
     resources_posting_t *p)
 {
+    size_t                           i, len;
     unsigned                         k;
+    const u_char                    *word;
     ngx_http_resources_typos_ctx_t   ctx;
 
     p->data = NULL;
@@ -799,7 +804,48 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
         return NGX_OK;
     }
 
-    rq->top = 0;
+    /*
+     * A word of its own (p is one of q's lists) while relevance may come
+     * from bitmaps: its words are terms of one slot, as a prefix's are
+     * (the frequent ones' bitmaps, the rare ones made into one)
+     */
+
+    if (rq->top && p == &rq->lists[rq->nlists - 1]
+        && ngx_http_resources_terms_alloc(rq) == NGX_OK
+        && rq->nterms + ctx.n <= NGX_HTTP_RESOURCES_WORDS_MAX
+                                 + NGX_HTTP_RESOURCES_PREFIX_MAX)
+    {
+        for (i = 0; i < ctx.n && rq->top; i++) {
+            word = resources_typos_word(&rq->s->typos.words, ctx.seen[i],
+                                        &len);
+
+            if (ngx_http_resources_term(rq, word, len, &ctx.lists[i], NULL, 1)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+
+        /*
+         * q's last word (lazy): the union made only if the bitmaps do not
+         * answer, as a prefix's (ngx_http_resources_merge)
+         */
+
+        if (lazy && rq->top && rq->prefix_at == 0) {
+            rq->prefix = ctx.lists;
+            rq->nprefix = ctx.n;
+            rq->prefix_at = (p - rq->lists) + 1;
+
+            p->data = NULL;
+            p->n = ctx.n;
+            p->scored = 1;
+
+            return NGX_OK;
+        }
+
+    } else {
+        rq->top = 0;
+    }
 
     return ngx_http_resources_union_of(rq, ctx.lists, ctx.n, p);
 }
@@ -905,7 +951,7 @@ ngx_http_resources_word_list(ngx_http_resources_req_t *rq,
             return NGX_OK;
         }
 
-        return ngx_http_resources_typos(rq, &qw->surface, 0, p);
+        return ngx_http_resources_typos(rq, &qw->surface, 0, 0, p);
     }
 
     if (typos) {
