@@ -786,13 +786,21 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
         return NGX_ERROR;
     }
 
-    (void) resources_typos_walk(&rq->s->typos.forms, surface->data,
-                                surface->len, k, prefix,
-                                rq->view != RESOURCES_VIEW_ALL,
-                                ngx_http_resources_typo, &ctx);
+    /*
+     * One typo first: a word with matches at one typo is not looked up at
+     * two (fewer typos rank first anyway, and the walk at two costs
+     * several times the walk at one)
+     */
 
-    if (ctx.rc != NGX_OK) {
-        return NGX_ERROR;
+    for (i = (k == 2) ? 1 : k; i <= k && ctx.n == 0; i++) {
+        (void) resources_typos_walk(&rq->s->typos.forms, surface->data,
+                                    surface->len, (unsigned) i, prefix,
+                                    rq->view != RESOURCES_VIEW_ALL,
+                                    ngx_http_resources_typo, &ctx);
+
+        if (ctx.rc != NGX_OK) {
+            return NGX_ERROR;
+        }
     }
 
     ngx_log_debug4(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,

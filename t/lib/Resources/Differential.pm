@@ -773,6 +773,16 @@ sub typos {
     my ($self, $q, $prefix) = @_;
     my $k = length $q >= 9 ? 2 : length $q >= 5 ? 1 : 0;
     return () unless $k;
+    # one typo first: two only when one finds nothing
+    if ($k == 2) {
+        my @one = $self->typos_k($q, $prefix, 1);
+        return @one if @one;
+    }
+    return $self->typos_k($q, $prefix, $k);
+}
+
+sub typos_k {
+    my ($self, $q, $prefix, $k) = @_;
     my (@w, %seen);
     for my $t (@{ $self->{formlist} }) {
         next unless substr($t, 0, 1) eq substr($q, 0, 1);
