@@ -461,7 +461,7 @@ void ngx_http_resources_order_walk_map(resources_snapshot_t *s,
     size_t k, uint32_t *out);
 uint32_t *ngx_http_resources_bits_list(ngx_http_resources_req_t *rq,
     const uint64_t *bits, size_t n);
-#define NGX_HTTP_RESOURCES_RERANK  100    /* the window proximity orders */
+#define NGX_HTTP_RESOURCES_RERANK  20     /* the window proximity orders */
 
 ngx_uint_t ngx_http_resources_rerank_wanted(ngx_http_resources_req_t *rq);
 void ngx_http_resources_rerank(ngx_http_resources_req_t *rq, uint32_t *docs,

@@ -94,7 +94,7 @@ sub expect {
     my @ids = sort { $score{$b} <=> $score{$a} || $rank{$a} <=> $rank{$b} }
               keys %score;
 
-    # the first 100 again (the titles' signatures): score, q's pairs of
+    # the first 20 again (the titles' signatures): score, q's pairs of
     # words one after the other in the title, q's whole words in it, docno
     # (q's last word is typed on, as the module sees it, unless q ends
     # with a space: last_whole; only words of the catalogue count)
@@ -107,7 +107,7 @@ sub expect {
         $prev = $x;
     }
     if (@words >= 2 || $#words - ($q{last_whole} ? 0 : 1) >= 0) {
-        my $w = @ids < 100 ? scalar @ids : 100;
+        my $w = @ids < 20 ? scalar @ids : 20;
         my %bonus;
         for my $id (@ids[0 .. $w - 1]) {
             my ($s0, $s1) = Resources::Differential::title_sig($title{$id});

@@ -871,7 +871,7 @@ sub list {
             $score{$d} = $s;
         }
         @m = map { @{ $_ || [] } } reverse @level;
-        # the first 100 again: score, q's pairs the title holds, q's whole
+        # the first 20 again: score, q's pairs the title holds, q's whole
         # words it holds as typed, docno (the titles' signatures)
         my @qw = grep { !$_->[1] } Resources::Differential::text_words(Resources::Differential::fold($q->{q}));
         splice @qw, 10 if @qw > 10;
@@ -886,8 +886,8 @@ sub list {
             push @whole, Resources::Differential::sig_word($x->[3]) unless $prefix && $i == $#qw;
             $prev = $x;
         }
-        if (($q->{offset} // 0) < 100 && (@qw >= 2 || @whole)) {
-            my $w = @m < 100 ? scalar @m : 100;
+        if (($q->{offset} // 0) < 20 && (@qw >= 2 || @whole)) {
+            my $w = @m < 20 ? scalar @m : 20;
             my %bonus;
             for my $d (@m[0 .. $w - 1]) {
                 my ($s0, $s1) = @{ $self->{doc}[$d]{tsig} };
