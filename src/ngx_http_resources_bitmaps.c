@@ -415,7 +415,10 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
 }
 
 
-/* a docno's score from the slots' bitmaps: each word's best field */
+/*
+ * A docno's score from the slots' bitmaps: each word's best field (the
+ * bitmaps are LMDB values, 2-aligned: ngx_http_resources_bit())
+ */
 
 static uint32_t
 ngx_http_resources_slots_score(const resources_bits_slot_t *slots, size_t ns,
@@ -423,10 +426,8 @@ ngx_http_resources_slots_score(const resources_bits_slot_t *slots, size_t ns,
 {
     size_t     i, j;
     uint32_t   score, f, best;
-    uint64_t   bit;
 
     score = 0;
-    bit = (uint64_t) 1 << (d % 64);
 
     for (i = 0; i < ns; i++) {
         if (slots[i].hi == NULL) {
@@ -436,13 +437,12 @@ ngx_http_resources_slots_score(const resources_bits_slot_t *slots, size_t ns,
         best = 0;
 
         for (j = 0; j < slots[i].n; j++) {
-            if (!(((const uint64_t *) slots[i].bits[j])[d / 64] & bit)) {
+            if (!ngx_http_resources_bit(slots[i].bits[j], d)) {
                 continue;
             }
 
-            f = ((((const uint64_t *) slots[i].hi[j])[d / 64] & bit) ? 2 : 0)
-                | ((((const uint64_t *) slots[i].lo[j])[d / 64] & bit)
-                   ? 1 : 0);
+            f = ngx_http_resources_bit(slots[i].hi[j], d) << 1
+                | ngx_http_resources_bit(slots[i].lo[j], d);
 
             best = ngx_max(best, resources_field_weight[f]);
         }
