@@ -296,38 +296,46 @@ resources_stem_light_rules(u_char *s, size_t len)
 
 typedef struct {
     const char  *word;
+    size_t       len;
     const char  *stem;
+    size_t       stem_len;
 } resources_stem_override_t;
 
+#define resources_stem_entry(w, s)  { w, sizeof(w) - 1, s, sizeof(s) - 1 }
+
 static const resources_stem_override_t  resources_stem_overrides[] = {
-    { "autorisation",   "autorisation" },
-    { "classique",      "classique" },
-    { "copie",          "copie" },
-    { "directeur",      "directeur" },
-    { "directrice",     "directeur" },
-    { "entree",         "entree" },
-    { "fondation",      "fondation" },
-    { "formation",      "formation" },
-    { "laic",           "laic" },
-    { "laique",         "laic" },
-    { "mobilisation",   "mobilisation" },
-    { "porteur",        "porteur" },
-    { "porteuse",       "porteur" },
-    { "public",         "public" },
-    { "publication",    "publication" },
-    { "publique",       "public" },
-    { "repas",          "repas" },
-    { "ressourcerie",   "ressourcerie" },
-    { "utilisation",    "utilisation" },
+    resources_stem_entry("autorisation", "autorisation"),
+    resources_stem_entry("classique", "classique"),
+    resources_stem_entry("copie", "copie"),
+    resources_stem_entry("directeur", "directeur"),
+    resources_stem_entry("directrice", "directeur"),
+    resources_stem_entry("entree", "entree"),
+    resources_stem_entry("fondation", "fondation"),
+    resources_stem_entry("formation", "formation"),
+    resources_stem_entry("laic", "laic"),
+    resources_stem_entry("laique", "laic"),
+    resources_stem_entry("mobilisation", "mobilisation"),
+    resources_stem_entry("porteur", "porteur"),
+    resources_stem_entry("porteuse", "porteur"),
+    resources_stem_entry("public", "public"),
+    resources_stem_entry("publication", "publication"),
+    resources_stem_entry("publique", "public"),
+    resources_stem_entry("repas", "repas"),
+    resources_stem_entry("ressourcerie", "ressourcerie"),
+    resources_stem_entry("utilisation", "utilisation"),
 };
 
+/* the first letters of the table's words ("a" is bit 0): most words of a
+ * text start with another one, and are not looked up */
+#define RESOURCES_STEM_FIRST  0x12983du
 
-static const char *
+
+static const resources_stem_override_t *
 resources_stem_override(const u_char *w, size_t len)
 {
-    int         cmp;
-    size_t      lo, hi, mid, n;
-    const char  *o;
+    int                               cmp;
+    size_t                            lo, hi, mid;
+    const resources_stem_override_t  *o;
 
     lo = 0;
     hi = sizeof(resources_stem_overrides)
@@ -335,16 +343,15 @@ resources_stem_override(const u_char *w, size_t len)
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        o = resources_stem_overrides[mid].word;
-        n = strlen(o);
+        o = &resources_stem_overrides[mid];
 
-        cmp = memcmp(w, o, len < n ? len : n);
+        cmp = memcmp(w, o->word, len < o->len ? len : o->len);
         if (cmp == 0) {
-            cmp = (len > n) - (len < n);
+            cmp = (len > o->len) - (len < o->len);
         }
 
         if (cmp == 0) {
-            return resources_stem_overrides[mid].stem;
+            return o;
         }
 
         if (cmp < 0) {
@@ -362,23 +369,27 @@ resources_stem_override(const u_char *w, size_t len)
 size_t
 resources_stem_light(u_char *w, size_t len)
 {
-    size_t       n;
-    const char  *o;
+    const resources_stem_override_t  *o;
 
     if (len < 4) {
         return len;
     }
 
-    o = resources_stem_override(w, len);
+    o = NULL;
 
-    if (o == NULL && (w[len - 1] == 's' || w[len - 1] == 'x')) {
-        o = resources_stem_override(w, len - 1);
+    if (w[0] >= 'a' && w[0] <= 'z'
+        && (RESOURCES_STEM_FIRST >> (w[0] - 'a')) & 1)
+    {
+        o = resources_stem_override(w, len);
+
+        if (o == NULL && (w[len - 1] == 's' || w[len - 1] == 'x')) {
+            o = resources_stem_override(w, len - 1);
+        }
     }
 
     if (o != NULL) {
-        n = strlen(o);
-        memcpy(w, o, n);
-        return n;
+        memcpy(w, o->stem, o->stem_len);
+        return o->stem_len;
     }
 
     return resources_stem_light_rules(w, len);
