@@ -25,7 +25,7 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
     size_t                  i, m;
     uint64_t               *keys;
     resources_term_info_t   t;
-    ngx_http_resources_facet_t  *e;
+    ngx_http_resources_facet_t  *e, *out;
 
     m = ngx_min(n, limit);
 
@@ -40,7 +40,9 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
 
     resources_select_u64(keys, n, m);
 
-    if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
+    out = ngx_http_resources_alloc(rq, (m + 1)
+                                       * sizeof(ngx_http_resources_facet_t));
+    if (out == NULL) {
         return NGX_ERROR;
     }
 
@@ -57,12 +59,32 @@ ngx_http_resources_facet_out(ngx_http_resources_req_t *rq, u_char kind,
             ngx_http_resources_spelling(rq, &t, &e->value, &e->len);
         }
 
+        out[i] = *e;
+    }
+
+    return ngx_http_resources_items_out(rq, out, m);
+}
+
+
+/* "[{"value":...,"count":N},...]" for f, in its order */
+
+ngx_int_t
+ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
+    const ngx_http_resources_facet_t *f, size_t n)
+{
+    size_t  i;
+
+    if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
         if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
             || ngx_http_resources_append_literal(rq, "{\"value\":") != NGX_OK
-            || ngx_http_resources_append_string(rq, e->value, e->len)
+            || ngx_http_resources_append_string(rq, f[i].value, f[i].len)
                != NGX_OK
             || ngx_http_resources_append_literal(rq, ",\"count\":") != NGX_OK
-            || ngx_http_resources_append_int(rq, e->count) != NGX_OK
+            || ngx_http_resources_append_int(rq, f[i].count) != NGX_OK
             || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
         {
             return NGX_ERROR;

@@ -27,8 +27,6 @@ static ngx_int_t ngx_http_resources_no_args(ngx_http_resources_req_t *rq);
 static ngx_int_t ngx_http_resources_lookup(ngx_http_resources_req_t *rq,
     u_char *id, size_t len);
 static ngx_int_t ngx_http_resources_meta(ngx_http_resources_req_t *rq);
-static ngx_int_t ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
-    ngx_http_resources_facet_t *f, size_t n);
 static ngx_int_t ngx_http_resources_terms_more(ngx_http_resources_req_t *rq,
     u_char kind, const u_char *folded, size_t flen, size_t limit,
     ngx_http_resources_facet_t **fp, size_t *np, size_t cap,
@@ -824,35 +822,6 @@ ngx_http_resources_terms(ngx_http_resources_req_t *rq, u_char kind)
     }
 
     return NGX_OK;
-}
-
-
-/* "[{"value":...,"count":N},...]" for f as it is */
-
-static ngx_int_t
-ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
-    ngx_http_resources_facet_t *f, size_t n)
-{
-    size_t  i;
-
-    if (ngx_http_resources_append_literal(rq, "[") != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < n; i++) {
-        if ((i && ngx_http_resources_append_literal(rq, ",") != NGX_OK)
-            || ngx_http_resources_append_literal(rq, "{\"value\":") != NGX_OK
-            || ngx_http_resources_append_string(rq, f[i].value, f[i].len)
-               != NGX_OK
-            || ngx_http_resources_append_literal(rq, ",\"count\":") != NGX_OK
-            || ngx_http_resources_append_int(rq, f[i].count) != NGX_OK
-            || ngx_http_resources_append_literal(rq, "}") != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    return ngx_http_resources_append_literal(rq, "]");
 }
 
 

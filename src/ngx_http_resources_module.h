@@ -472,6 +472,8 @@ uint64_t *ngx_http_resources_result_bits(ngx_http_resources_req_t *rq,
 /* ngx_http_resources_facets.c */
 ngx_int_t ngx_http_resources_facet_out(ngx_http_resources_req_t *rq,
     u_char kind, ngx_http_resources_facet_t *f, size_t n, size_t limit);
+ngx_int_t ngx_http_resources_items_out(ngx_http_resources_req_t *rq,
+    const ngx_http_resources_facet_t *f, size_t n);
 ngx_int_t ngx_http_resources_table(ngx_http_resources_req_t *rq, u_char kind,
     const u_char *folded, size_t len);
 ngx_int_t ngx_http_resources_facets(ngx_http_resources_req_t *rq,
