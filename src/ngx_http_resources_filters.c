@@ -793,10 +793,23 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
      */
 
     for (i = (k == 2) ? 1 : k; i <= k && ctx.n == 0; i++) {
-        (void) resources_typos_walk(&rq->s->typos.forms, surface->data,
-                                    surface->len, (unsigned) i, prefix,
-                                    rq->view != RESOURCES_VIEW_ALL,
-                                    ngx_http_resources_typo, &ctx);
+
+        /* one typo through the index, a few hash probes, when it has one */
+
+        if (i == 1 && rq->s->has_typoix) {
+            (void) resources_typos_lookup(&rq->s->typoix,
+                                          &rq->s->typos.forms,
+                                          surface->data, surface->len,
+                                          prefix,
+                                          rq->view != RESOURCES_VIEW_ALL,
+                                          ngx_http_resources_typo, &ctx);
+
+        } else {
+            (void) resources_typos_walk(&rq->s->typos.forms, surface->data,
+                                        surface->len, (unsigned) i, prefix,
+                                        rq->view != RESOURCES_VIEW_ALL,
+                                        ngx_http_resources_typo, &ctx);
+        }
 
         if (ctx.rc != NGX_OK) {
             return NGX_ERROR;

@@ -797,6 +797,26 @@ resources_snapshot_open_header(resources_snapshot_t *s, char *err,
         s->has_typos = 1;
     }
 
+    /* its typo index, checked against the forms (resources_typos.h) */
+
+    if (s->header.flags & RESOURCES_HEADER_TYPOIX) {
+        k.mv_size = 6;
+        k.mv_data = "typoix";
+
+        if (!s->has_typos
+            || mdb_get(s->txn, meta, &k, &d) != 0
+            || resources_snapshot_value(s, &d, 1) != 0
+            || resources_typos_index_check(d.mv_data, d.mv_size,
+                                           &s->typos.forms, &s->typoix)
+               != 0)
+        {
+            resources_snapshot_error("the typo index is missing or"
+                                     " malformed");
+        }
+
+        s->has_typoix = 1;
+    }
+
     /* the synonyms, checked whole */
 
     if (s->header.flags & RESOURCES_HEADER_SYNONYMS) {

@@ -156,6 +156,10 @@ typedef struct {
     /* the word list, checked (RESOURCES_HEADER_WORDS: has_typos set) */
     resources_typos_t    typos;
     unsigned             has_typos:1;
+
+    /* the typo index (RESOURCES_HEADER_TYPOIX: has_typoix set) */
+    resources_typos_index_t  typoix;
+    unsigned             has_typoix:1;
     u_char              *scratch;
 
     /*

@@ -295,7 +295,10 @@ typedef struct {
                                               signature, for ranking
                                               (resources_title_sig(),
                                               loaders since 0.7) */
-#define RESOURCES_HEADER_ALL       0x7f    /* what this loader can write */
+#define RESOURCES_HEADER_TYPOIX    0x80    /* "meta" "typoix": the typo
+                                              index of resources_typos.h
+                                              (loaders since 0.8) */
+#define RESOURCES_HEADER_ALL       0xff    /* what this loader can write */
 
 /* the header's layout is fixed: 88 bytes, as schema 2 always had */
 typedef char resources_header_size_check_t

@@ -3,6 +3,7 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "resources_text.h"
@@ -396,6 +397,434 @@ resources_typos_walk(const resources_typos_list_t *wl, const u_char *q,
 
         prev = t;
         plen = (j > n) ? n : j;
+    }
+
+    return found;
+}
+
+
+/*
+ * The typo index (resources_typos.h): keys are hashed as they are made,
+ * a byte left out, without copying them
+ */
+
+uint64_t
+resources_typos_hash(const u_char *p, size_t n)
+{
+    size_t    i;
+    uint64_t  h;
+
+    h = 0xcbf29ce484222325ULL ^ n;              /* FNV-1a */
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+
+    h ^= h >> 33;                               /* MurmurHash3's finish */
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb93fe53ec1b9ULL;
+    h ^= h >> 33;
+
+    return h;
+}
+
+
+/* the hash of p[0 .. n) without its byte at skip (skip == n: none) */
+
+static uint64_t
+resources_typos_key(const u_char *p, size_t n, size_t skip)
+{
+    u_char  buf[RESOURCES_TYPOS_LEN];
+
+    if (skip >= n) {
+        return resources_typos_hash(p, n);
+    }
+
+    memcpy(buf, p, skip);
+    memcpy(buf + skip, p + skip + 1, n - skip - 1);
+
+    return resources_typos_hash(buf, n - 1);
+}
+
+
+/*
+ * The keys of p[0 .. n): itself, then itself less byte j for j from 1
+ * (the first byte stays); of a run of equal bytes only the first is
+ * left out (the others give the same key).  Returns whether key j is one.
+ */
+
+static int
+resources_typos_keyed(const u_char *p, size_t n, size_t j)
+{
+    return j == n || (j >= 1 && j < n && !(j >= 2 && p[j] == p[j - 1]));
+}
+
+
+typedef struct {
+    uint64_t  hash;
+    uint32_t  ref;
+} resources_typos_entry_t;
+
+
+void *
+resources_typos_index_make(const resources_typos_list_t *list, size_t *size)
+{
+    u_char                   *out;
+    size_t                    i, j, l, len, plen, shared, n, cap, nb, need;
+    uint32_t                  bits, v, *start, *check, *ref, *at;
+    const u_char             *t, *prev;
+    resources_typos_entry_t  *e, *ne;
+
+    e = NULL;
+    n = 0;
+    cap = 0;
+    prev = NULL;
+    plen = 0;
+
+    if (list->n >= (1u << 24)) {
+        return NULL;
+    }
+
+    /* the nodes: the prefixes a form does not share with the one before */
+
+    for (i = 0; i < list->n; i++) {
+        t = resources_typos_word(list, (uint32_t) i, &len);
+
+        for (shared = 0;
+             prev != NULL && shared < len && shared < plen
+             && prev[shared] == t[shared];
+             shared++)
+        { /* void */ }
+
+        for (l = (shared + 1 > RESOURCES_TYPOS_IX_NODE)
+                 ? shared + 1 : RESOURCES_TYPOS_IX_NODE;
+             l <= len;
+             l++)
+        {
+            for (j = 1; j <= l; j++) {
+                if (!resources_typos_keyed(t, l, j)) {
+                    continue;
+                }
+
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 4096;
+                    ne = realloc(e, cap * sizeof(resources_typos_entry_t));
+                    if (ne == NULL) {
+                        free(e);
+                        return NULL;
+                    }
+                    e = ne;
+                }
+
+                e[n].hash = resources_typos_key(t, l, j);
+                e[n].ref = (uint32_t) (i << 8 | l);
+                n++;
+            }
+        }
+
+        prev = t;
+        plen = len;
+    }
+
+    /* buckets: about 4 entries each */
+
+    for (bits = 4; bits < 24 && ((size_t) 4 << bits) < n; bits++) {
+        /* void */
+    }
+
+    nb = (size_t) 1 << bits;
+    need = 16 + 4 * (nb + 1) + 8 * n;
+
+    out = calloc(1, need);
+    if (out == NULL) {
+        free(e);
+        return NULL;
+    }
+
+    v = RESOURCES_TYPOS_IX_MAGIC;
+    memcpy(out, &v, 4);
+    memcpy(out + 4, &bits, 4);
+    v = (uint32_t) n;
+    memcpy(out + 8, &v, 4);
+
+    /* a counting sort by bucket (the value is 4-aligned: u32 writes) */
+
+    start = (uint32_t *) (out + 16);
+    check = start + nb + 1;
+    ref = check + n;
+
+    for (i = 0; i < n; i++) {
+        start[(e[i].hash >> (64 - bits)) + 1]++;
+    }
+
+    for (i = 0; i < nb; i++) {
+        start[i + 1] += start[i];
+    }
+
+    at = malloc(nb * sizeof(uint32_t));
+    if (at == NULL) {
+        free(out);
+        free(e);
+        return NULL;
+    }
+
+    memcpy(at, start, nb * sizeof(uint32_t));
+
+    for (i = 0; i < n; i++) {
+        j = at[e[i].hash >> (64 - bits)]++;
+        check[j] = (uint32_t) e[i].hash;
+        ref[j] = e[i].ref;
+    }
+
+    free(at);
+    free(e);
+
+    *size = need;
+
+    return out;
+}
+
+
+int
+resources_typos_index_check(const void *data, size_t size,
+    const resources_typos_list_t *list, resources_typos_index_t *ix)
+{
+    size_t         nb, i, len, plen;
+    uint32_t       a, b, r, f, l;
+    const u_char  *p, *t, *prev;
+
+    p = data;
+
+    if (size < 16 || resources_typos_u32(p) != RESOURCES_TYPOS_IX_MAGIC) {
+        return -1;
+    }
+
+    ix->bits = resources_typos_u32(p + 4);
+    ix->n = resources_typos_u32(p + 8);
+
+    if (ix->bits > 24 || ix->n > (1u << 28)
+        || resources_typos_u32(p + 12) != 0)
+    {
+        return -1;
+    }
+
+    nb = (size_t) 1 << ix->bits;
+
+    if (size != 16 + 4 * (nb + 1) + 8 * (size_t) ix->n) {
+        return -1;
+    }
+
+    ix->start = p + 16;
+    ix->check = ix->start + 4 * (nb + 1);
+    ix->ref = ix->check + 4 * (size_t) ix->n;
+
+    if (resources_typos_u32(ix->start) != 0
+        || resources_typos_u32(ix->start + 4 * nb) != ix->n)
+    {
+        return -1;
+    }
+
+    for (i = 0, a = 0; i < nb; i++, a = b) {
+        b = resources_typos_u32(ix->start + 4 * (i + 1));
+
+        if (b < a) {
+            return -1;
+        }
+    }
+
+    /* each node within its form, and that form the first to start so */
+
+    for (i = 0; i < ix->n; i++) {
+        r = resources_typos_u32(ix->ref + 4 * i);
+        f = r >> 8;
+        l = r & 0xff;
+
+        if (f >= list->n) {
+            return -1;
+        }
+
+        t = resources_typos_word(list, f, &len);
+
+        if (l < RESOURCES_TYPOS_IX_NODE || l > len) {
+            return -1;
+        }
+
+        if (f > 0) {
+            prev = resources_typos_word(list, f - 1, &plen);
+
+            if (plen >= l && memcmp(prev, t, l) == 0) {
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* the optimal string alignment distance of a and b, if 0 or 1; else 2 */
+
+static unsigned
+resources_typos_osa1(const u_char *a, size_t la, const u_char *b, size_t lb)
+{
+    size_t         i;
+    const u_char  *c;
+
+    if (la < lb) {
+        c = a; a = b; b = c;
+        i = la; la = lb; lb = i;
+    }
+
+    if (la - lb > 1) {
+        return 2;
+    }
+
+    for (i = 0; i < lb && a[i] == b[i]; i++) { /* void */ }
+
+    if (la != lb) {
+        return memcmp(a + i + 1, b + i, lb - i) == 0 ? 1 : 2;
+    }
+
+    if (i == la) {
+        return 0;
+    }
+
+    if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0) {
+        return 1;                               /* a substitution */
+    }
+
+    if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i]
+        && memcmp(a + i + 2, b + i + 2, la - i - 2) == 0)
+    {
+        return 1;                               /* a transposition */
+    }
+
+    return 2;
+}
+
+
+#define RESOURCES_TYPOS_IX_FOUND  256
+
+typedef struct {
+    uint32_t  lo;
+    uint32_t  hi;
+    uint32_t  len;
+    uint32_t  distance;
+} resources_typos_found_t;
+
+
+size_t
+resources_typos_lookup(const resources_typos_index_t *ix,
+    const resources_typos_list_t *list, const u_char *q, size_t m,
+    int prefix, int public, resources_typos_pt handler, void *data)
+{
+    size_t                    j, e, end, i, n, len, found;
+    uint32_t                  r, f, l, c, x, top;
+    uint64_t                  h;
+    unsigned                  d;
+    const u_char             *t, *w;
+    resources_typos_found_t   got[RESOURCES_TYPOS_IX_FOUND], tmp;
+
+    if (m <= RESOURCES_TYPOS_IX_NODE || m > RESOURCES_TYPOS_LEN
+        || ix->n == 0 || list->n == 0)
+    {
+        /* a node shorter than the index keeps could match: walk */
+        return resources_typos_walk(list, q, m, 1, prefix, public, handler,
+                                    data);
+    }
+
+    n = 0;
+
+    for (j = 1; j <= m; j++) {
+        if (!resources_typos_keyed(q, m, j)) {
+            continue;
+        }
+
+        h = resources_typos_key(q, m, j);
+        c = (uint32_t) h;
+        top = (uint32_t) (h >> (64 - ix->bits));
+
+        e = resources_typos_u32(ix->start + 4 * (size_t) top);
+        end = resources_typos_u32(ix->start + 4 * ((size_t) top + 1));
+
+        for ( /* void */ ; e < end; e++) {
+            if (resources_typos_u32(ix->check + 4 * e) != c) {
+                continue;
+            }
+
+            r = resources_typos_u32(ix->ref + 4 * e);
+            f = r >> 8;
+            l = r & 0xff;
+            t = resources_typos_word(list, f, &len);
+
+            if ((!prefix && l != len) || t[0] != q[0]) {
+                continue;
+            }
+
+            d = resources_typos_osa1(q, m, t, l);
+            if (d > 1) {
+                continue;
+            }
+
+            if (n == RESOURCES_TYPOS_IX_FOUND) {
+                return resources_typos_walk(list, q, m, 1, prefix, public,
+                                            handler, data);
+            }
+
+            got[n].lo = f;
+            got[n].hi = prefix ? resources_typos_past(list, f + 1, list->n,
+                                                      t, l)
+                               : f + 1;
+            got[n].len = l;
+            got[n].distance = d;
+            n++;
+        }
+    }
+
+    /*
+     * In the list's order, the outer of nested ranges first (prefixes'
+     * ranges nest or are apart), and of two nodes with the same range the
+     * shorter, as the walk meets them: a few, an insertion sort
+     */
+
+    for (i = 1; i < n; i++) {
+        tmp = got[i];
+
+        for (j = i;
+             j > 0 && (got[j - 1].lo > tmp.lo
+                       || (got[j - 1].lo == tmp.lo
+                           && (got[j - 1].hi < tmp.hi
+                               || (got[j - 1].hi == tmp.hi
+                                   && got[j - 1].len > tmp.len))));
+             j--)
+        {
+            got[j] = got[j - 1];
+        }
+
+        got[j] = tmp;
+    }
+
+    found = 0;
+    x = 0;
+
+    for (i = 0; i < n; i++) {
+        if (got[i].hi <= x) {
+            continue;                           /* within one handed */
+        }
+
+        for (x = got[i].lo; x < got[i].hi; x++) {
+            if (public && !(list->flags[x] & RESOURCES_TYPOS_PUBLIC)) {
+                continue;
+            }
+
+            w = resources_typos_word(list, x, &len);
+            found++;
+
+            if (handler(data, x, w, len, got[i].distance)) {
+                return found;
+            }
+        }
     }
 
     return found;

@@ -31,6 +31,28 @@
  * Typos and prefixes are matched against the forms (a visitor types
  * "monaie", one edit from the form "monnaie", where the stems "mona" and
  * "monna" are too short to allow one); what a form gives is its word.
+ *
+ * The typo index ("meta" "typoix", RESOURCES_HEADER_TYPOIX): a table of
+ * one-deletion keys (SymSpell's symmetric deletions, Wolf Garbe), so that
+ * a word's one-typo derivations are a few hash probes instead of a walk.
+ * Its nodes are the distinct prefixes of 4 bytes or more of the forms
+ * (whole forms among them); a node's keys are itself and itself less one
+ * byte, never the first (the first byte is fixed, as the walk has it).
+ * Two strings within one edit (optimal string alignment) share a key: the
+ * query's keys are probed, and what they find is verified.  The layout,
+ * host byte order, 4-aligned:
+ *
+ *     u32 magic "RTIX", u32 bits (B, <= 24), u32 n (entries), u32 0
+ *     u32 start[2^B + 1]  the entries of bucket b are [start[b],
+ *                         start[b + 1]); start[0] = 0, start[2^B] = n
+ *     u32 check[n]        a key's hash, its low 32 bits (its bucket: the
+ *                         top B bits of the 64, resources_typos_hash())
+ *     u32 ref[n]          the node: (its first form << 8) | its length;
+ *                         the first form of the list that starts with
+ *                         the node, which is at most that form's length
+ *
+ * A damaged table can lose derivations, never read out of bounds:
+ * resources_typos_index_check() checks every bound and node.
  */
 
 #ifndef _RESOURCES_TYPOS_H_INCLUDED_
@@ -43,6 +65,8 @@
 
 
 #define RESOURCES_TYPOS_MAGIC      0x53445752      /* "RWDS" */
+#define RESOURCES_TYPOS_IX_MAGIC   0x58495452      /* "RTIX" */
+#define RESOURCES_TYPOS_IX_NODE    4    /* the shortest node, in bytes */
 #define RESOURCES_TYPOS_PUBLIC     0x01
 
 /* Meilisearch's defaults: 1 typo from 5 bytes, 2 from 9 */
@@ -57,6 +81,15 @@ typedef struct {
     const u_char   *text;
     uint32_t        bytes;
 } resources_typos_list_t;
+
+
+typedef struct {
+    uint32_t        bits;
+    uint32_t        n;
+    const u_char   *start;          /* u32 each, unaligned reads */
+    const u_char   *check;
+    const u_char   *ref;
+} resources_typos_index_t;
 
 
 typedef struct {
@@ -111,6 +144,34 @@ typedef int (*resources_typos_pt)(void *data, uint32_t index,
 size_t resources_typos_walk(const resources_typos_list_t *list,
     const u_char *q, size_t m, unsigned k, int prefix, int public,
     resources_typos_pt handler, void *data);
+
+
+/*
+ * The typo index of list (the forms), made for the loader: a value of
+ * *size bytes, allocated with malloc (the caller frees it); NULL when
+ * memory runs out
+ */
+void *resources_typos_index_make(const resources_typos_list_t *list,
+    size_t *size);
+
+/*
+ * Checks an index value against its list and sets ix; 0, or -1 when it
+ * is malformed (bounds, a node past its form or not its first form)
+ */
+int resources_typos_index_check(const void *data, size_t size,
+    const resources_typos_list_t *list, resources_typos_index_t *ix);
+
+/*
+ * What resources_typos_walk(list, q, m, 1, prefix, public, ...) hands,
+ * the same entries in the same order, found through the index: for one
+ * typo.  (A query whose keys find more nodes than it keeps walks.)
+ */
+size_t resources_typos_lookup(const resources_typos_index_t *ix,
+    const resources_typos_list_t *list, const u_char *q, size_t m,
+    int prefix, int public, resources_typos_pt handler, void *data);
+
+/* the 64-bit hash of a key (stable: it is in the snapshot) */
+uint64_t resources_typos_hash(const u_char *p, size_t n);
 
 
 #endif /* _RESOURCES_TYPOS_H_INCLUDED_ */

@@ -214,6 +214,14 @@ my @mutations = (
         my ($nf) = unpack "x$at V", $v;
         set_u32($_[0]{meta}, 'words', ($at + 8 + 4 * ($nf + 1)) / 4, 0xfffffff) } ],
     [ 'the word list: the header\'s flag without the value', sub { $_[0]{meta}->del('words') } ],
+    [ 'the typo index: cut short', sub { my $v = $_[0]{meta}->get('typoix'); $_[0]{meta}->put('typoix', substr($v, 0, -4)) } ],
+    [ 'the typo index: a bucket past the entries', sub {
+        my ($bits, $n) = unpack 'x4 V2', $_[0]{meta}->get('typoix');
+        set_u32($_[0]{meta}, 'typoix', 4 + (1 << $bits) / 2, $n + 7) } ],
+    [ 'the typo index: a node past its form\'s end', sub {
+        my ($bits, $n) = unpack 'x4 V2', $_[0]{meta}->get('typoix');
+        set_u32($_[0]{meta}, 'typoix', 4 + (1 << $bits) + 1 + $n, 0xff) } ],
+    [ 'the typo index: the header\'s flag without the value', sub { $_[0]{meta}->del('typoix') } ],
 );
 
 sub mutate {
@@ -285,7 +293,7 @@ for my $m (@mutations) {
     if ($n500) {
         like $log, qr/\[alert\].*catalogue\.mdb/, "$name: $n500 500s, with an [alert] naming the file";
     }
-    if ($name =~ /^the (synonyms|word list)/) {
+    if ($name =~ /^the (synonyms|word list|typo index)/) {
         ok $refused, "$name: refused at open";
     }
     $outcome{$refused ? 'refused at open' : $n500 ? 'served, some 500s' : 'served'}++;

@@ -1799,6 +1799,34 @@ resources_cmp_bform(const void *one, const void *two)
  */
 
 static int
+resources_build_typo_index(resources_build_t *b, const u_char *words,
+    size_t len)
+{
+    int                 rc;
+    void               *ix;
+    size_t              size;
+    resources_typos_t   wl;
+
+    if (resources_typos_check(words, len, &wl) != 0) {
+        fprintf(stderr, "resources-load: the word list made is malformed"
+                " (a bug)\n");
+        return MDB_INCOMPATIBLE;
+    }
+
+    ix = resources_typos_index_make(&wl.forms, &size);
+    if (ix == NULL) {
+        resources_oom();
+    }
+
+    rc = resources_put(b, b->meta, "typoix", 6, ix, size);
+
+    free(ix);
+
+    return rc;
+}
+
+
+static int
 resources_build_word_list(resources_build_t *b, resources_wtask_t *tasks,
     size_t n, resources_buf_t *off, resources_buf_t *flags,
     resources_buf_t *text)
@@ -1876,6 +1904,12 @@ resources_build_word_list(resources_build_t *b, resources_wtask_t *tasks,
     resources_buf_put(&all, ftext.data, ftext.len);
 
     rc = resources_put(b, b->meta, "words", 5, all.data, all.len);
+
+    /* the typo index of the forms, read back from the value as written */
+
+    if (rc == 0) {
+        rc = resources_build_typo_index(b, all.data, all.len);
+    }
 
     resources_buf_free(&all);
     resources_buf_free(&foff);

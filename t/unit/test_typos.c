@@ -216,6 +216,51 @@ on_word(void *data, uint32_t index, const u_char *word, size_t len,
 }
 
 
+/* what a walk or a lookup hands, in order */
+
+typedef struct {
+    uint32_t  index[4096];
+    unsigned  distance[4096];
+    size_t    n;
+} handed_t;
+
+
+static int
+on_handed(void *data, uint32_t index, const u_char *word, size_t len,
+    unsigned distance)
+{
+    handed_t  *h = data;
+
+    if (h->n < 4096) {
+        h->index[h->n] = index;
+        h->distance[h->n] = distance;
+    }
+
+    h->n++;
+
+    return 0;
+}
+
+
+static int
+same_handed(const handed_t *a, const handed_t *b)
+{
+    size_t  i;
+
+    if (a->n != b->n || a->n > 4096) {
+        return 0;
+    }
+
+    for (i = 0; i < a->n; i++) {
+        if (a->index[i] != b->index[i] || a->distance[i] != b->distance[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 static char *
 random_word(uint64_t *s, size_t min, size_t max, const char *alpha)
 {
@@ -296,7 +341,11 @@ typos_check(list_t *l, resources_typos_t *wl)
 int
 main(void)
 {
-    size_t              i, j, n, found, want, runs, bad;
+    size_t              i, j, n, found, want, runs, bad, ixsize, lookups,
+                        ixbad;
+    void               *ixv;
+    resources_typos_index_t  ix;
+    static handed_t     hw, hl;
     uint64_t            s;
     unsigned            k;
     int                 prefix, pub;
@@ -347,6 +396,8 @@ main(void)
     s = 22;
     bad = 0;
     runs = 0;
+    lookups = 0;
+    ixbad = 0;
 
     for (j = 0; j < 40; j++) {
         n = 50 + j * 20;
@@ -365,6 +416,16 @@ main(void)
 
         w.seen = calloc(l.n + 1, 1);
         w.n = l.n;
+
+        ixv = resources_typos_index_make(&wl.words, &ixsize);
+
+        if (ixv == NULL
+            || resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0)
+        {
+            ixbad++;
+            free(ixv);
+            ixv = NULL;
+        }
 
         for (i = 0; i < 60; i++) {
             s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -401,12 +462,37 @@ main(void)
                 }
 
                 runs++;
+
+                /* the index hands what the walk hands, at one typo */
+
+                if (k == 1 && ixv != NULL) {
+                    hw.n = 0;
+                    hl.n = 0;
+                    (void) resources_typos_walk(&wl.words, (u_char *) q,
+                                                strlen(q), 1, prefix, pub,
+                                                on_handed, &hw);
+                    (void) resources_typos_lookup(&ix, &wl.words,
+                                                  (u_char *) q, strlen(q),
+                                                  prefix, pub, on_handed,
+                                                  &hl);
+
+                    if (!same_handed(&hw, &hl)) {
+                        if (ixbad++ < 5) {
+                            diag("\"%s\" prefix=%d public=%d: the walk"
+                                 " hands %zu, the index %zu", q, prefix,
+                                 pub, hw.n, hl.n);
+                        }
+                    }
+
+                    lookups++;
+                }
             }
 
             free(q);
         }
 
         free(w.seen);
+        free(ixv);
 
         for (i = 0; i < l.n; i++) {
             free(l.words[i]);
@@ -418,6 +504,8 @@ main(void)
     }
 
     ok(bad == 0, "the walk finds what the distance says, %zu walks", runs);
+    ok(ixbad == 0 && lookups > 1000,
+       "the typo index hands what the walk hands, %zu lookups", lookups);
 
     /* damaged values are refused */
 
@@ -428,6 +516,29 @@ main(void)
     list_make(&l, words, 3, 1);
 
     ok(resources_typos_check(l.value, l.size, &wl) == 0, "a list of 3");
+
+    ixv = resources_typos_index_make(&wl.words, &ixsize);
+    ok(ixv != NULL
+       && resources_typos_index_check(ixv, ixsize, &wl.words, &ix) == 0,
+       "its typo index");
+    ok(resources_typos_index_check(ixv, ixsize - 4, &wl.words, &ix) != 0,
+       "an index cut short");
+    ((u_char *) ixv)[0] ^= 1;
+    ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0,
+       "an index's bad magic");
+    ((u_char *) ixv)[0] ^= 1;
+    memcpy(&ix.bits, (u_char *) ixv + 4, 4);
+    n = ixsize - 4;                             /* the last entry's ref */
+    memcpy((u_char *) ixv + n, "\x05\0\0\0", 4);   /* form 0, 5 bytes */
+    ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) == 0,
+       "a node of alpha's 5 bytes");
+    memcpy((u_char *) ixv + n, "\x06\0\0\0", 4);
+    ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0,
+       "a node past its form");
+    memcpy((u_char *) ixv + n, "\x04\x03\0\0", 4);
+    ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0,
+       "a node of a form past the list");
+    free(ixv);
     ok(resources_typos_check(l.value, l.size - 1, &wl) != 0, "cut short");
     l.value[0] ^= 1;
     ok(resources_typos_check(l.value, l.size, &wl) != 0, "bad magic");
