@@ -1857,6 +1857,71 @@ fuzz_list(resources_snapshot_t *s, const fuzz_query_t *q)
 }
 
 
+/* a typo derivation handed: inside the forms and the map */
+
+static int
+fuzz_typo(void *data, uint32_t index, const u_char *word, size_t len,
+    unsigned distance)
+{
+    resources_snapshot_t  *s = data;
+
+    check(index < s->typos.forms.n);
+    check(distance <= 2);
+    fuzz_in_map(word, len);
+
+    return 0;
+}
+
+
+static void
+fuzz_typos(resources_snapshot_t *s)
+{
+    size_t         i, j, len;
+    u_char         q[RESOURCES_WORD_MAX + 1];
+    const u_char  *w;
+
+    static const char  *fixed[] = { "solidiare", "economi", "cooperatve",
+                                    "territoir", "fonceir" };
+
+    for (i = 0; i < 5 + 8; i++) {
+        if (i < 5) {
+            len = strlen(fixed[i]);
+            memcpy(q, fixed[i], len);
+
+        } else {
+            if (s->typos.forms.n == 0) {
+                break;
+            }
+
+            /* a form of the list with its second byte changed */
+
+            w = resources_typos_word(&s->typos.forms,
+                                     (uint32_t) ((i * 7919)
+                                                 % s->typos.forms.n),
+                                     &len);
+            fuzz_in_map(w, len);
+            memcpy(q, w, len);
+
+            if (len > 1) {
+                q[1] ^= 1;
+            }
+        }
+
+        for (j = 0; j < 4; j++) {
+            (void) resources_typos_walk(&s->typos.forms, q, len,
+                                        1 + (j & 1), j >> 1, 1, fuzz_typo,
+                                        s);
+
+            if (s->has_typoix) {
+                (void) resources_typos_lookup(&s->typoix, &s->typos.forms,
+                                              q, len, j >> 1, j & 1,
+                                              fuzz_typo, s);
+            }
+        }
+    }
+}
+
+
 static void
 fuzz_queries(resources_snapshot_t *s)
 {
@@ -1878,6 +1943,12 @@ fuzz_queries(resources_snapshot_t *s)
 
     for (i = 0; i < s->nchunks; i++) {
         fuzz_in_map(s->chunk[i], s->chunk_len[i]);
+    }
+
+    /* typo derivations, walked and through the index */
+
+    if (s->has_typos) {
+        fuzz_typos(s);
     }
 
     /* terms by id, as _meta, _keywords, _types and the facets read them */
