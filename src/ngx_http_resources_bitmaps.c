@@ -239,7 +239,9 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
 {
     size_t                      i, j, n, k, nw, ns, nb, w, want;
     uint32_t                   *out, score[NGX_HTTP_RESOURCES_RERANK];
-    uint64_t                   *rare;
+    uint32_t                    d;
+    size_t                      wi;
+    uint64_t                   *rare, *notx, x, y;
     ngx_uint_t                  slot, nrare;
     const u_char              **bits, *pair[2];
     resources_bits_slot_t       slots[NGX_HTTP_RESOURCES_LISTS_MAX], *sl;
@@ -247,12 +249,13 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
 
     if (rq->nterms == 0 || lo >= hi
         || rq->nwords > RESOURCES_TOP_SLOTS
-        || rq->nlists > NGX_HTTP_RESOURCES_LISTS_MAX)
+        || rq->nlists + rq->exclude > NGX_HTTP_RESOURCES_LISTS_MAX)
     {
         return NGX_DECLINED;
     }
 
-    bits = ngx_http_resources_alloc(rq, (rq->nlists + rq->nterms + rq->nwords)
+    bits = ngx_http_resources_alloc(rq, (rq->nlists + rq->nterms + rq->nwords
+                                         + 1)
                                         * 3 * sizeof(u_char *));
     if (bits == NULL) {
         return NGX_ERROR;
@@ -280,9 +283,66 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
         bits[nb++] = rq->bits[i];
     }
 
-    /* the words: their terms' bitmaps, the rare ones made into one */
-
     nw = RESOURCES_BITMAP_WORDS(rq->s->header.ndocs);
+
+    /* q's exclusions: a filter, the bitmap of every docno but theirs */
+
+    if (rq->exclude) {
+        notx = ngx_http_resources_alloc(rq, nw * sizeof(uint64_t));
+        if (notx == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (rq->nexcluded_bits) {
+
+            /* words with bitmaps: NOT their OR, a word at a time */
+
+            for (wi = 0; wi < nw; wi++) {
+                x = 0;
+
+                for (i = 0; i < rq->nexcluded_bits; i++) {
+                    ngx_memcpy(&y, rq->excluded_bits[i]
+                                   + wi * sizeof(uint64_t),
+                               sizeof(uint64_t));
+                    x |= y;
+                }
+
+                notx[wi] = ~x;
+            }
+
+        } else {
+            ngx_memset(notx, 0xff, nw * sizeof(uint64_t));
+
+            /* in docno order: the last one bounds them all */
+
+            n = rq->excluded.n;
+            d = RESOURCES_DOCNO(resources_get_u32(rq->excluded.data
+                                                  + (n - 1)
+                                                    * sizeof(uint32_t)));
+
+            if (d >= rq->s->header.ndocs) {
+                (void) ngx_http_resources_damaged(rq, "an excluded docno is"
+                                                  " past the end");
+                return NGX_ERROR;
+            }
+
+            for (i = 0; i < n; i++) {
+                d = RESOURCES_DOCNO(resources_get_u32(rq->excluded.data
+                                                      + i
+                                                        * sizeof(uint32_t)));
+                notx[d / 64] &= ~((uint64_t) 1 << (d % 64));
+            }
+        }
+
+        sl = &slots[ns++];
+        sl->bits = &bits[nb];
+        sl->hi = NULL;
+        sl->lo = NULL;
+        sl->n = 1;
+        bits[nb++] = (u_char *) notx;
+    }
+
+    /* the words: their terms' bitmaps, the rare ones made into one */
 
     for (slot = 0, i = 0; slot < rq->nwords; slot++) {
 

@@ -436,6 +436,7 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
 {
     size_t                n, i, total;
     u_char               *dense;
+    uint32_t             *out;
     resources_posting_t  *p, *lists;
 
     p = &rq->lists[rq->prefix_at - 1];
@@ -466,6 +467,25 @@ ngx_http_resources_merge(ngx_http_resources_req_t *rq)
             (void) ngx_http_resources_damaged(rq, "a word's posting is past"
                                               " the end");
             return NGX_ERROR;
+        }
+
+        /*
+         * The prefix the only list: its union in docno order, read from
+         * the bytes (rather than the view's "*" driving a test of each)
+         */
+
+        if (rq->nlists == 1) {
+            out = ngx_http_resources_alloc(rq, (total + 1)
+                                               * sizeof(uint32_t));
+            if (out == NULL) {
+                return NGX_ERROR;
+            }
+
+            p->n = resources_dense_list(dense, rq->s->header.ndocs, out);
+            p->data = (u_char *) out;
+            p->scored = 1;
+
+            return NGX_OK;
         }
 
         rq->dense = dense;
@@ -1389,10 +1409,14 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
     size_t                i, j, k, n, nx;
     unsigned              flags;
     resources_posting_t   alts[RESOURCES_Q_WORDS_MAX], *p;
-    resources_posting_t   excl[RESOURCES_Q_WORDS_MAX];
+    resources_posting_t   excl[RESOURCES_Q_WORDS_MAX], one;
     resources_q_unit_t   *u;
+    resources_q_word_t   *w;
+    const u_char         *bm;
+    ngx_uint_t            nbm;
 
     nx = 0;
+    nbm = 0;
 
     for (i = 0; i < qs->nunits; i = j) {
         u = &qs->unit[i];
@@ -1412,7 +1436,42 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
                 return NGX_ERROR;
             }
 
-            nx += (excl[nx].n != 0);
+            if (excl[nx].n == 0) {
+                continue;
+            }
+
+            /*
+             * One word, its posting as the snapshot has it: its public
+             * bitmap is the same set, if it has one
+             */
+
+            bm = NULL;
+
+            if (rq->view != RESOURCES_VIEW_ALL && u->nwords == 1
+                && !(u->flags & RESOURCES_Q_PHRASE))
+            {
+                w = &qs->word[u->word];
+
+                if (ngx_http_resources_posting(rq, RESOURCES_KIND_WORD,
+                                               w->text.data, w->text.len,
+                                               &one)
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+
+                if (one.data == excl[nx].data && one.n == excl[nx].n) {
+                    bm = resources_snapshot_bitmap(rq->s, RESOURCES_KIND_WORD,
+                                                   w->text.data,
+                                                   w->text.len);
+                }
+            }
+
+            if (bm) {
+                rq->excluded_bits[nbm++] = bm;
+            }
+
+            nx++;
             continue;
         }
 
@@ -1491,6 +1550,7 @@ ngx_http_resources_q(ngx_http_resources_req_t *rq, resources_q_t *qs)
         }
 
         rq->exclude = (rq->excluded.n != 0);
+        rq->nexcluded_bits = (nbm == nx) ? nbm : 0;
     }
 
     return NGX_OK;
@@ -1724,9 +1784,12 @@ ngx_http_resources_filters(ngx_http_resources_req_t *rq)
                                             "\"q\" cannot be read as text");
         }
 
-        /* exclusions and OR groups: relevance from the lists only */
+        /*
+         * OR groups: relevance from the lists only (an exclusion is a
+         * filter of the bitmaps' too: ngx_http_resources_top())
+         */
 
-        if (rq->qs->syntax) {
+        if (rq->qs->any) {
             rq->top = 0;
         }
 

@@ -266,6 +266,14 @@ struct ngx_http_resources_req_s {
     /* q's exclusions: the docnos they hold, as entries in docno order */
     resources_posting_t              excluded;
 
+    /*
+     * the public bitmaps of the exclusions that are one word each, when
+     * all are (a public location): the filter of relevance from bitmaps
+     * is then made a word at a time (ngx_http_resources_top)
+     */
+    const u_char                    *excluded_bits[RESOURCES_Q_WORDS_MAX];
+    ngx_uint_t                       nexcluded_bits;
+
     /* q's terms, for relevance from bitmaps (when rq->top) */
     ngx_http_resources_term_t       *terms;
     ngx_uint_t                       nterms;

@@ -21,6 +21,16 @@
 #define RESOURCES_HL_WORDS   2      /* a run: holds a word (no elision) */
 
 
+/* the runs a crop's first pass keeps for its second, at most */
+#define RESOURCES_HL_SPANS   256
+
+typedef struct {
+    const u_char            *rs;
+    const u_char            *re;
+    unsigned                 info;
+} resources_hl_span_t;
+
+
 typedef struct {
     const resources_mark_t  *marks;
     size_t                   nmarks;
@@ -69,6 +79,14 @@ resources_hl_count(void *data, const u_char *word, size_t len,
 }
 
 
+static int
+resources_hl_alnum(u_char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9');
+}
+
+
 /* what the character p[0 .. n) folds to: RESOURCES_HL_* */
 
 static unsigned
@@ -79,9 +97,7 @@ resources_hl_class(const u_char *p, size_t n)
     unsigned  words;
 
     if (n == 1) {
-        return ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-                || (*p >= '0' && *p <= '9'))
-               ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
+        return resources_hl_alnum(*p) ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
     }
 
     f = resources_fold(p, n, buf, sizeof(buf));
@@ -116,10 +132,19 @@ resources_hl_next(const u_char *p, const u_char *end, const u_char **rs,
             return 0;
         }
 
-        n = resources_hl_char(p, end);
+        if (*p < 0x80) {                /* ASCII: resources_hl_class()'s */
+            n = 1;
 
-        if (resources_hl_class(p, n) == RESOURCES_HL_WORD) {
-            break;
+            if (resources_hl_alnum(*p)) {
+                break;
+            }
+
+        } else {
+            n = resources_hl_char(p, end);
+
+            if (resources_hl_class(p, n) == RESOURCES_HL_WORD) {
+                break;
+            }
         }
 
         p += n;
@@ -129,6 +154,15 @@ resources_hl_next(const u_char *p, const u_char *end, const u_char **rs,
     p += n;
 
     while (p < end) {
+        if (*p < 0x80) {
+            if (!resources_hl_alnum(*p)) {
+                break;
+            }
+
+            p++;
+            continue;
+        }
+
         n = resources_hl_char(p, end);
 
         if (resources_hl_class(p, n) == RESOURCES_HL_SEP) {
@@ -184,6 +218,49 @@ resources_hl_word_ex(void *data, const resources_word_t *wd)
 }
 
 
+static int
+resources_hl_count_ex(void *data, const resources_word_t *wd)
+{
+    (*(unsigned *) data)++;
+
+    return 0;
+}
+
+
+/*
+ * Whether a word of the folded run buf[0 .. n) may match a mark: one
+ * starts with a mark's first byte (a byte that folding keeps above ASCII
+ * anywhere: may)
+ */
+
+static int
+resources_hl_may_match(const u_char *buf, size_t n,
+    const resources_mark_t *marks, size_t nmarks)
+{
+    size_t  i, k;
+
+    for (i = 0; i < n; i++) {
+        if (buf[i] >= 0x80) {
+            return 1;
+        }
+
+        if (!resources_hl_alnum(buf[i])
+            || (i > 0 && resources_hl_alnum(buf[i - 1])))
+        {
+            continue;
+        }
+
+        for (k = 0; k < nmarks; k++) {
+            if (marks[k].len > 0 && marks[k].data[0] == buf[i]) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * What the run rs .. re is (RESOURCES_HL_MATCH, RESOURCES_HL_WORDS):
  * folded (with the apostrophe after it, for the elisions), split and
@@ -236,6 +313,19 @@ resources_hl_info(unsigned how, const u_char *rs, const u_char *re,
     run.words = 0;
     run.stop = 0;
     run.match = 0;
+
+    /*
+     * A word and its stem start with the same byte (stemming cuts and
+     * changes endings): when no word of the run starts as a mark does,
+     * none matches, and its words are only counted, not stemmed
+     */
+
+    if (!resources_hl_may_match(buf, (size_t) f, marks, nmarks)) {
+        (void) resources_words_ex(buf, (size_t) f, RESOURCES_STEM_NONE,
+                                  resources_hl_count_ex, &run.words);
+
+        return run.words ? RESOURCES_HL_WORDS : 0;
+    }
 
     (void) resources_words_ex(buf, (size_t) f, how, resources_hl_word_ex,
                               &run);
@@ -339,9 +429,10 @@ resources_highlight_marks(const resources_q_t *qs, resources_mark_t *marks)
 static size_t
 resources_hl_crop(unsigned how, const u_char *text, size_t len,
     const resources_mark_t *marks, size_t nmarks, size_t from, size_t crop,
-    size_t words, u_char *out)
+    size_t words, const resources_hl_span_t *spans, size_t nspans,
+    u_char *out)
 {
-    size_t         w;
+    size_t         w, k;
     u_char        *o;
     unsigned       info;
     const u_char  *p, *end, *rs, *re;
@@ -353,8 +444,24 @@ resources_hl_crop(unsigned how, const u_char *text, size_t len,
     end = text + len;
     w = 0;
 
-    while (resources_hl_next(p, end, &rs, &re)) {
-        info = resources_hl_info(how, rs, re, end, marks, nmarks);
+    for (k = 0; /* void */ ; k++) {
+
+        /* the runs as the first pass found them, while it kept them */
+
+        if (spans && k < nspans) {
+            rs = spans[k].rs;
+            re = spans[k].re;
+            info = spans[k].info;
+
+        } else if (spans && k == nspans && nspans < RESOURCES_HL_SPANS) {
+            break;
+
+        } else if (resources_hl_next(p, end, &rs, &re)) {
+            info = resources_hl_info(how, rs, re, end, marks, nmarks);
+
+        } else {
+            break;
+        }
 
         if (w < from) {
             w += (info & RESOURCES_HL_WORDS) != 0;
@@ -395,23 +502,32 @@ resources_highlight(const u_char *text, size_t len,
     const resources_mark_t *marks, size_t nmarks, size_t crop, unsigned how,
     u_char *out)
 {
-    size_t         words, first, from;
-    u_char        *o;
-    unsigned       info;
-    const u_char  *p, *end, *rs, *re;
+    size_t               words, first, from, nspans;
+    u_char              *o;
+    unsigned             info;
+    const u_char        *p, *end, *rs, *re;
+    resources_hl_span_t  spans[RESOURCES_HL_SPANS];
 
     p = text;
     end = text + len;
 
     if (crop) {
 
-        /* the words, and the first that matches */
+        /* the words, and the first that matches; the first runs kept */
 
         words = 0;
         first = (size_t) -1;
+        nspans = 0;
 
         while (resources_hl_next(p, end, &rs, &re)) {
             info = resources_hl_info(how, rs, re, end, marks, nmarks);
+
+            if (nspans < RESOURCES_HL_SPANS) {
+                spans[nspans].rs = rs;
+                spans[nspans].re = re;
+                spans[nspans].info = info;
+                nspans++;
+            }
 
             if (first == (size_t) -1 && (info & RESOURCES_HL_MATCH)) {
                 first = words;
@@ -433,7 +549,7 @@ resources_highlight(const u_char *text, size_t len,
             }
 
             return resources_hl_crop(how, text, len, marks, nmarks, from,
-                                     crop, words, out);
+                                     crop, words, spans, nspans, out);
         }
 
         p = text;

@@ -143,6 +143,15 @@ int resources_union_dense_bounded(const resources_posting_t *lists,
     size_t nlists, u_char *best, uint32_t ndocs);
 
 /*
+ * The union best[0 .. ndocs) (as resources_union_dense_bounded() makes
+ * it) as a list: entries docno << 2 | field in docno order, into out
+ * (room for every docno set); returns how many.  A counting sort: for a
+ * union of many lists that is the only list of a query.
+ */
+size_t resources_dense_list(const u_char *best, uint32_t ndocs,
+    uint32_t *out);
+
+/*
  * The same without a bound: for lists known to be good only (made in
  * memory).  Every docno indexes best: a corrupt posting from the
  * snapshot writes outside it (issue #20).  Kept until the module calls

@@ -973,6 +973,10 @@ resources_q_parse(const u_char *q, size_t len, u_char *buf, size_t cap,
         if ((u->flags & RESOURCES_Q_NEGATED) || j - i > 1) {
             out->syntax = 1;
         }
+
+        if (j - i > 1) {
+            out->any = 1;
+        }
     }
 
     return 0;

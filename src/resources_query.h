@@ -145,6 +145,7 @@ typedef struct {
     size_t              nwords;
     size_t              nignored;   /* units IGNORED or CUT */
     unsigned            syntax:1;   /* an exclusion or an OR group used */
+    unsigned            any:1;      /* an OR group used */
 } resources_q_t;
 
 

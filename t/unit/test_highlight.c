@@ -155,6 +155,28 @@ main(void)
            "\xe2\x80\xa6" "trois l&#39;<mark>économie</mark> cinq\xe2\x80\xa6",
            "crop around an elided word");
 
+    /* crop past the runs its first pass keeps (256): the same words */
+
+    {
+        static char  text[600 * 8], want[64];
+        size_t       i, at;
+
+        for (i = 0, at = 0; i < 600; i++) {
+            at += (size_t) sprintf(text + at, i == 400 ? "cible. "
+                                              : "w%zu, ", i);
+        }
+
+        text[at - 1] = '\0';
+
+        is_str(hl(text, "cible", 3),
+               "\xe2\x80\xa6" "w399, <mark>cible</mark>. w401\xe2\x80\xa6",
+               "crop around a match at word 401 of 600");
+
+        snprintf(want, sizeof(want),
+                 "\xe2\x80\xa6" "w598, <mark>w599</mark>,");
+        is_str(hl(text, "w599", 2), want, "crop at the end of 600 words");
+    }
+
     /* the room, on text that makes it grow most */
 
     big = malloc(20001);

@@ -5,6 +5,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "tap.h"
 #include "resources_postings.h"
@@ -514,6 +515,40 @@ main(void)
 
     resources_bits_avx2(0);
     test_slots("word by word");
+
+    /* a union's bytes as a list: against a plain loop */
+
+    {
+        static u_char    best[1000];
+        static uint32_t  got[1000], want[1000];
+        size_t           len, i, n, m, bad;
+        uint64_t         x;
+
+        bad = 0;
+        x = 7;
+
+        for (len = 0; len < 1000; len += 37) {
+            for (i = 0; i < len; i++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                best[i] = ((x >> 40) % 3 == 0) ? (u_char) (1 + (x >> 50) % 4)
+                                                : 0;
+            }
+
+            for (i = 0, m = 0; i < len; i++) {
+                if (best[i]) {
+                    want[m++] = (uint32_t) i << 2 | (best[i] - 1u);
+                }
+            }
+
+            n = resources_dense_list(best, (uint32_t) len, got);
+
+            if (n != m || (n && memcmp(got, want, n * sizeof(uint32_t)))) {
+                bad++;
+            }
+        }
+
+        ok(bad == 0, "resources_dense_list: the set bytes in docno order");
+    }
 
     return tap_done();
 }
