@@ -100,6 +100,18 @@ resources_hl_class(const u_char *p, size_t n)
         return resources_hl_alnum(*p) ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
     }
 
+    /*
+     * Latin-1 Supplement and Latin Extended-A letters (U+00C0 to U+017F,
+     * French accents and ligatures), but for U+00D7 and U+00F7 (the
+     * multiplication and division signs): letters, without folding
+     */
+
+    if (n == 2 && p[0] >= 0xc3 && p[0] <= 0xc5
+        && !(p[0] == 0xc3 && (p[1] == 0x97 || p[1] == 0xb7)))
+    {
+        return RESOURCES_HL_WORD;
+    }
+
     f = resources_fold(p, n, buf, sizeof(buf));
     if (f < 0) {
         return RESOURCES_HL_SEP;
@@ -262,6 +274,37 @@ resources_hl_may_match(const u_char *buf, size_t n,
 
 
 /*
+ * A run all ASCII letters and digits whose first letter, folded, starts
+ * no mark: 0; anything else (a byte above ASCII, a mark that may match):
+ * 1, the run is looked at whole
+ */
+
+static int
+resources_hl_may_match_ascii(const u_char *rs, size_t n,
+    const resources_mark_t *marks, size_t nmarks)
+{
+    size_t  i;
+    u_char  c;
+
+    for (i = 0; i < n; i++) {
+        if (rs[i] >= 0x80 || !resources_hl_alnum(rs[i])) {
+            return 1;
+        }
+    }
+
+    c = (rs[0] >= 'A' && rs[0] <= 'Z') ? (u_char) (rs[0] | 0x20) : rs[0];
+
+    for (i = 0; i < nmarks; i++) {
+        if (marks[i].len > 0 && marks[i].data[0] == c) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
  * What the run rs .. re is (RESOURCES_HL_MATCH, RESOURCES_HL_WORDS):
  * folded (with the apostrophe after it, for the elisions), split and
  * stemmed as the loader does it; for a run of one word, a prefix is also
@@ -281,6 +324,19 @@ resources_hl_info(unsigned how, const u_char *rs, const u_char *re,
     const resources_mark_t  *m;
 
     n = (size_t) (re - rs);
+
+    /*
+     * A run of ASCII letters and digits, no apostrophe after it: one word
+     * (a stop word is one too), as it is folded but for the case; when no
+     * mark starts with its first letter it is only counted
+     */
+
+    if (n <= RESOURCES_HL_RUN
+        && !resources_hl_may_match_ascii(rs, n, marks, nmarks)
+        && (re == end || (*re < 0x80 && *re != '\'' && *re != '`')))
+    {
+        return RESOURCES_HL_WORDS;
+    }
 
     if (n > RESOURCES_HL_RUN) {
         n = RESOURCES_HL_RUN;
