@@ -19,6 +19,8 @@ static ngx_int_t ngx_http_resources_union_of(ngx_http_resources_req_t *rq,
 static ngx_int_t ngx_http_resources_and(ngx_http_resources_req_t *rq,
     const resources_posting_t *lists, size_t k, size_t cap,
     resources_posting_t *p);
+static ngx_int_t ngx_http_resources_union_term(ngx_http_resources_req_t *rq,
+    const u_char *prefix, size_t len, const resources_posting_t *post);
 static ngx_int_t ngx_http_resources_typos(ngx_http_resources_req_t *rq,
     const resources_str_t *surface, ngx_uint_t prefix, ngx_uint_t lazy,
     resources_posting_t *p);
@@ -204,13 +206,8 @@ static ngx_int_t
 ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
     const MDB_val *last, const resources_posting_t *post)
 {
-    size_t                      i, n;
-    const u_char               *a, *b;
-    ngx_http_resources_term_t  *t;
-
-    static const u_char  parts[3] = { RESOURCES_PART_BITMAP,
-                                      RESOURCES_PART_FIELD_HI,
-                                      RESOURCES_PART_FIELD_LO };
+    size_t         i, n;
+    const u_char  *a, *b;
 
     /* the words' keys: part, kind, word */
 
@@ -220,11 +217,29 @@ ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
 
     for (i = 0; i < n && a[i] == b[i]; i++) { /* void */ }
 
+    return ngx_http_resources_union_term(rq, a, i, post);
+}
+
+
+/* the union of the words that prefix[0 .. len) starts, as one term */
+
+static ngx_int_t
+ngx_http_resources_union_term(ngx_http_resources_req_t *rq,
+    const u_char *prefix, size_t len, const resources_posting_t *post)
+{
+    size_t                      n;
+    ngx_http_resources_term_t  *t;
+
+    static const u_char  parts[3] = { RESOURCES_PART_BITMAP,
+                                      RESOURCES_PART_FIELD_HI,
+                                      RESOURCES_PART_FIELD_LO };
+
     t = &rq->terms[rq->nterms];
 
     for (n = 0; n < 3; n++) {
         t->bits[n] = resources_snapshot_bits(rq->s, parts[n],
-                                             RESOURCES_KIND_PREFIX, a, i);
+                                             RESOURCES_KIND_PREFIX, prefix,
+                                             len);
         if (t->bits[n] == NULL) {
             return NGX_DECLINED;
         }
@@ -237,7 +252,7 @@ ngx_http_resources_union(ngx_http_resources_req_t *rq, const MDB_val *first,
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
                    "resources: the union of the words \"%*s\" starts",
-                   i, a);
+                   len, prefix);
 
     return NGX_OK;
 }
@@ -777,13 +792,73 @@ ngx_http_resources_typo(void *data, uint32_t index, const u_char *form,
 }
 
 
+/*
+ * The words ctx->seen[from .. to) (a node's, found through a typo typed
+ * on) as one term: the union the loader made of the words that start
+ * with their longest common prefix, when those are exactly these (every
+ * public word the prefix starts among them); NGX_DECLINED otherwise
+ */
+
+static ngx_int_t
+ngx_http_resources_typos_union(ngx_http_resources_req_t *rq,
+    ngx_http_resources_typos_ctx_t *ctx, size_t from, size_t to,
+    resources_posting_t *p)
+{
+    size_t                    i, n, alen, blen, c;
+    uint32_t                  lo, hi, first, last, w;
+    const u_char             *a, *b;
+    const resources_typos_t  *wl;
+
+    if (to - from < 2 || rq->view != RESOURCES_VIEW_PUBLIC) {
+        return NGX_DECLINED;
+    }
+
+    wl = &rq->s->typos;
+    first = ctx->seen[from];
+    last = first;
+
+    for (i = from + 1; i < to; i++) {
+        first = ngx_min(first, ctx->seen[i]);
+        last = ngx_max(last, ctx->seen[i]);
+    }
+
+    /* the words are in key order: what the first and last share, all do */
+
+    a = resources_typos_word(&wl->words, first, &alen);
+    b = resources_typos_word(&wl->words, last, &blen);
+
+    for (n = 0; n < alen && n < blen && a[n] == b[n]; n++) { /* void */ }
+
+    if (n == 0) {
+        return NGX_DECLINED;
+    }
+
+    resources_typos_range(&wl->words, a, n, &lo, &hi);
+
+    for (w = lo, c = 0; w < hi; w++) {
+        c += (wl->words.flags[w] & RESOURCES_TYPOS_PUBLIC) != 0;
+    }
+
+    if (c != to - from) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_resources_union_term(rq, a, n, p);
+}
+
+
 static ngx_int_t
 ngx_http_resources_typos(ngx_http_resources_req_t *rq,
     const resources_str_t *surface, ngx_uint_t prefix, ngx_uint_t lazy,
     resources_posting_t *p)
 {
-    size_t                           i, len;
+    size_t                           i, j, len, ngroups,
+                                     group[NGX_HTTP_RESOURCES_PREFIX_MAX];
+    ssize_t                          nn;
+    uint32_t                         x, nlo[NGX_HTTP_RESOURCES_PREFIX_MAX],
+                                     nhi[NGX_HTTP_RESOURCES_PREFIX_MAX];
     unsigned                         k;
+    ngx_int_t                        rc;
     const u_char                    *word;
     ngx_http_resources_typos_ctx_t   ctx;
 
@@ -812,11 +887,51 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
      * several times the walk at one)
      */
 
+    ngroups = 0;
+
     for (i = (k == 2) ? 1 : k; i <= k && ctx.n == 0; i++) {
 
-        /* one typo through the index, a few hash probes, when it has one */
+        /*
+         * One typo typed on, through the index: the forms node by node,
+         * the words each gives a group (ngx_http_resources_typos_union())
+         */
 
-        if (i == 1 && rq->s->has_typoix) {
+        if (i == 1 && prefix && rq->s->has_typoix && rq->top
+            && (nn = resources_typos_nodes(&rq->s->typoix,
+                                           &rq->s->typos.forms,
+                                           surface->data, surface->len,
+                                           nlo, nhi,
+                                           NGX_HTTP_RESOURCES_PREFIX_MAX))
+               >= 0)
+        {
+            for (j = 0; j < (size_t) nn && ctx.rc == NGX_OK; j++) {
+                for (x = nlo[j]; x < nhi[j]; x++) {
+                    if (rq->view != RESOURCES_VIEW_ALL
+                        && !(rq->s->typos.forms.flags[x]
+                             & RESOURCES_TYPOS_PUBLIC))
+                    {
+                        continue;
+                    }
+
+                    word = resources_typos_word(&rq->s->typos.forms, x,
+                                                &len);
+
+                    if (ngx_http_resources_typo(&ctx, x, word, len, 1)) {
+                        break;
+                    }
+                }
+
+                group[ngroups++] = ctx.n;
+
+                if (x < nhi[j]) {
+                    break;                      /* the words' cap */
+                }
+            }
+
+        } else if (i == 1 && rq->s->has_typoix) {
+
+            /* one typo through the index, a few hash probes */
+
             (void) resources_typos_lookup(&rq->s->typoix,
                                           &rq->s->typos.forms,
                                           surface->data, surface->len,
@@ -856,7 +971,33 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
         && rq->nterms + ctx.n <= NGX_HTTP_RESOURCES_WORDS_MAX
                                  + NGX_HTTP_RESOURCES_PREFIX_MAX)
     {
-        for (i = 0; i < ctx.n && rq->top; i++) {
+        /* a node's words as their union when the loader made it */
+
+        for (i = 0, j = 0; j < ngroups; j++) {
+            rc = ngx_http_resources_typos_union(rq, &ctx, i, group[j], p);
+
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            if (rc == NGX_OK) {
+                i = group[j];
+            }
+
+            for ( /* void */ ; i < group[j]; i++) {
+                word = resources_typos_word(&rq->s->typos.words,
+                                            ctx.seen[i], &len);
+
+                if (ngx_http_resources_term(rq, word, len, &ctx.lists[i],
+                                            NULL, 1)
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+            }
+        }
+
+        for ( /* void */ ; i < ctx.n && rq->top; i++) {
             word = resources_typos_word(&rq->s->typos.words, ctx.seen[i],
                                         &len);
 

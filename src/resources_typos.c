@@ -714,24 +714,30 @@ typedef struct {
 } resources_typos_found_t;
 
 
-size_t
-resources_typos_lookup(const resources_typos_index_t *ix,
+/*
+ * The nodes within one typo of q[0 .. m) (whole forms only, unless
+ * prefix), as ranges of the list: in its order, the outer of nested
+ * ranges first, and of two nodes with the same range the shorter, as the
+ * walk meets them; nested ones dropped.  Returns how many, or -1 when it
+ * cannot say: m out of the index's reach, or more nodes than it keeps.
+ */
+
+static ssize_t
+resources_typos_found(const resources_typos_index_t *ix,
     const resources_typos_list_t *list, const u_char *q, size_t m,
-    int prefix, int public, resources_typos_pt handler, void *data)
+    int prefix, resources_typos_found_t *got)
 {
-    size_t                    j, e, end, i, n, len, found;
-    uint32_t                  r, f, l, c, x, top;
+    size_t                    j, e, end, i, n, len, k;
+    uint32_t                  r, f, l, c, top, x;
     uint64_t                  h;
     unsigned                  d;
-    const u_char             *t, *w;
-    resources_typos_found_t   got[RESOURCES_TYPOS_IX_FOUND], tmp;
+    const u_char             *t;
+    resources_typos_found_t   tmp;
 
     if (m <= RESOURCES_TYPOS_IX_NODE || m > RESOURCES_TYPOS_LEN
         || ix->n == 0 || list->n == 0)
     {
-        /* a node shorter than the index keeps could match: walk */
-        return resources_typos_walk(list, q, m, 1, prefix, public, handler,
-                                    data);
+        return -1;                      /* a shorter node could match */
     }
 
     n = 0;
@@ -768,8 +774,7 @@ resources_typos_lookup(const resources_typos_index_t *ix,
             }
 
             if (n == RESOURCES_TYPOS_IX_FOUND) {
-                return resources_typos_walk(list, q, m, 1, prefix, public,
-                                            handler, data);
+                return -1;
             }
 
             got[n].lo = f;
@@ -782,11 +787,7 @@ resources_typos_lookup(const resources_typos_index_t *ix,
         }
     }
 
-    /*
-     * In the list's order, the outer of nested ranges first (prefixes'
-     * ranges nest or are apart), and of two nodes with the same range the
-     * shorter, as the walk meets them: a few, an insertion sort
-     */
+    /* a few: an insertion sort */
 
     for (i = 1; i < n; i++) {
         tmp = got[i];
@@ -805,14 +806,42 @@ resources_typos_lookup(const resources_typos_index_t *ix,
         got[j] = tmp;
     }
 
-    found = 0;
-    x = 0;
+    /* the outer ranges only (prefixes' ranges nest or are apart) */
 
-    for (i = 0; i < n; i++) {
+    for (i = 0, k = 0, x = 0; i < n; i++) {
         if (got[i].hi <= x) {
-            continue;                           /* within one handed */
+            continue;
         }
 
+        x = got[i].hi;
+        got[k++] = got[i];
+    }
+
+    return (ssize_t) k;
+}
+
+
+size_t
+resources_typos_lookup(const resources_typos_index_t *ix,
+    const resources_typos_list_t *list, const u_char *q, size_t m,
+    int prefix, int public, resources_typos_pt handler, void *data)
+{
+    size_t                    i, len, found;
+    ssize_t                   n;
+    uint32_t                  x;
+    const u_char             *w;
+    resources_typos_found_t   got[RESOURCES_TYPOS_IX_FOUND];
+
+    n = resources_typos_found(ix, list, q, m, prefix, got);
+
+    if (n < 0) {
+        return resources_typos_walk(list, q, m, 1, prefix, public, handler,
+                                    data);
+    }
+
+    found = 0;
+
+    for (i = 0; i < (size_t) n; i++) {
         for (x = got[i].lo; x < got[i].hi; x++) {
             if (public && !(list->flags[x] & RESOURCES_TYPOS_PUBLIC)) {
                 continue;
@@ -828,4 +857,28 @@ resources_typos_lookup(const resources_typos_index_t *ix,
     }
 
     return found;
+}
+
+
+ssize_t
+resources_typos_nodes(const resources_typos_index_t *ix,
+    const resources_typos_list_t *list, const u_char *q, size_t m,
+    uint32_t *lo, uint32_t *hi, size_t max)
+{
+    size_t                    i;
+    ssize_t                   n;
+    resources_typos_found_t   got[RESOURCES_TYPOS_IX_FOUND];
+
+    n = resources_typos_found(ix, list, q, m, 1, got);
+
+    if (n < 0 || (size_t) n > max) {
+        return -1;
+    }
+
+    for (i = 0; i < (size_t) n; i++) {
+        lo[i] = got[i].lo;
+        hi[i] = got[i].hi;
+    }
+
+    return n;
 }

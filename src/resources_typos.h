@@ -170,6 +170,16 @@ size_t resources_typos_lookup(const resources_typos_index_t *ix,
     const resources_typos_list_t *list, const u_char *q, size_t m,
     int prefix, int public, resources_typos_pt handler, void *data);
 
+/*
+ * The same as a prefix, as ranges of list: lo[i] .. hi[i] (at most max),
+ * each the forms under one node within one typo of q, in the list's
+ * order, the forms the lookup would hand (those of private records too:
+ * the caller skips them); -1 when the index cannot say (the caller walks)
+ */
+ssize_t resources_typos_nodes(const resources_typos_index_t *ix,
+    const resources_typos_list_t *list, const u_char *q, size_t m,
+    uint32_t *lo, uint32_t *hi, size_t max);
+
 /* the 64-bit hash of a key (stable: it is in the snapshot) */
 uint64_t resources_typos_hash(const u_char *p, size_t n);
 

@@ -345,7 +345,8 @@ main(void)
                         ixbad;
     void               *ixv;
     resources_typos_index_t  ix;
-    static handed_t     hw, hl;
+    static handed_t     hw, hl, hn;
+    size_t              nodes;
     uint64_t            s;
     unsigned            k;
     int                 prefix, pub;
@@ -398,6 +399,7 @@ main(void)
     runs = 0;
     lookups = 0;
     ixbad = 0;
+    nodes = 0;
 
     for (j = 0; j < 40; j++) {
         n = 50 + j * 20;
@@ -476,6 +478,44 @@ main(void)
                                                   prefix, pub, on_handed,
                                                   &hl);
 
+                    /* the nodes' ranges hold the forms it handed */
+
+                    if (prefix) {
+                        uint32_t  nlo[64], nhi[64], x;
+                        ssize_t   nn;
+                        size_t    a;
+
+                        nn = resources_typos_nodes(&ix, &wl.words,
+                                                   (u_char *) q, strlen(q),
+                                                   nlo, nhi, 64);
+
+                        if (nn >= 0) {
+                            hn.n = 0;
+
+                            for (a = 0; a < (size_t) nn; a++) {
+                                for (x = nlo[a]; x < nhi[a]; x++) {
+                                    if (!pub || l.pub[x]) {
+                                        hn.index[hn.n] = x;
+                                        hn.distance[hn.n] = 0;
+                                        hn.n++;
+                                    }
+                                }
+                            }
+
+                            for (a = 0; a < hl.n && a < hn.n; a++) {
+                                if (hn.index[a] != hl.index[a]) {
+                                    break;
+                                }
+                            }
+
+                            if (a != hl.n || hn.n != hl.n) {
+                                ixbad++;
+                            }
+
+                            nodes++;
+                        }
+                    }
+
                     if (!same_handed(&hw, &hl)) {
                         if (ixbad++ < 5) {
                             diag("\"%s\" prefix=%d public=%d: the walk"
@@ -504,8 +544,9 @@ main(void)
     }
 
     ok(bad == 0, "the walk finds what the distance says, %zu walks", runs);
-    ok(ixbad == 0 && lookups > 1000,
-       "the typo index hands what the walk hands, %zu lookups", lookups);
+    ok(ixbad == 0 && lookups > 1000 && nodes > 200,
+       "the typo index hands what the walk hands, %zu lookups (%zu as"
+       " nodes)", lookups, nodes);
 
     /* damaged values are refused */
 
