@@ -843,6 +843,9 @@ ngx_http_resources_typos_union(ngx_http_resources_req_t *rq,
         return NGX_DECLINED;
     }
 
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, rq->r->connection->log, 0,
+                   "resources: a typo's %uz words as one union", c);
+
     return ngx_http_resources_union_term(rq, a, n, p);
 }
 
@@ -971,9 +974,28 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
         && rq->nterms + ctx.n <= NGX_HTTP_RESOURCES_WORDS_MAX
                                  + NGX_HTTP_RESOURCES_PREFIX_MAX)
     {
-        /* a node's words as their union when the loader made it */
+        /*
+         * The words as one union when the loader made it (all of them,
+         * else a node's at a time)
+         */
 
-        for (i = 0, j = 0; j < ngroups; j++) {
+        rc = (ngroups > 1)
+             ? ngx_http_resources_typos_union(rq, &ctx, 0, ctx.n, p)
+             : NGX_DECLINED;
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_OK) {
+            ngroups = 0;
+            i = ctx.n;
+
+        } else {
+            i = 0;
+        }
+
+        for (j = 0; j < ngroups; j++) {
             rc = ngx_http_resources_typos_union(rq, &ctx, i, group[j], p);
 
             if (rc == NGX_ERROR) {
