@@ -313,23 +313,22 @@ ngx_http_resources_top(ngx_http_resources_req_t *rq, uint32_t lo,
         } else {
             ngx_memset(notx, 0xff, nw * sizeof(uint64_t));
 
-            /* in docno order: the last one bounds them all */
+            /*
+             * every entry checked: a posting's are only at its ends
+             * (resources_snapshot_posting())
+             */
 
-            n = rq->excluded.n;
-            d = RESOURCES_DOCNO(resources_get_u32(rq->excluded.data
-                                                  + (n - 1)
-                                                    * sizeof(uint32_t)));
-
-            if (d >= rq->s->header.ndocs) {
-                (void) ngx_http_resources_damaged(rq, "an excluded docno is"
-                                                  " past the end");
-                return NGX_ERROR;
-            }
-
-            for (i = 0; i < n; i++) {
+            for (i = 0; i < rq->excluded.n; i++) {
                 d = RESOURCES_DOCNO(resources_get_u32(rq->excluded.data
                                                       + i
                                                         * sizeof(uint32_t)));
+
+                if (d >= rq->s->header.ndocs) {
+                    (void) ngx_http_resources_damaged(rq, "an excluded docno"
+                                                      " is past the end");
+                    return NGX_ERROR;
+                }
+
                 notx[d / 64] &= ~((uint64_t) 1 << (d % 64));
             }
         }

@@ -835,7 +835,7 @@ ngx_http_resources_typos_union(ngx_http_resources_req_t *rq,
 
     resources_typos_range(&wl->words, a, n, &lo, &hi);
 
-    for (w = lo, c = 0; w < hi; w++) {
+    for (w = lo, c = 0; w < hi && c <= to - from; w++) {
         c += (wl->words.flags[w] & RESOURCES_TYPOS_PUBLIC) != 0;
     }
 

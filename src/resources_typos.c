@@ -468,7 +468,8 @@ typedef struct {
 
 
 void *
-resources_typos_index_make(const resources_typos_list_t *list, size_t *size)
+resources_typos_index_make(const resources_typos_list_t *list, size_t *size,
+    const char **err)
 {
     u_char                   *out;
     size_t                    i, j, l, len, plen, shared, n, cap, nb, need;
@@ -482,7 +483,10 @@ resources_typos_index_make(const resources_typos_list_t *list, size_t *size)
     prev = NULL;
     plen = 0;
 
+    *err = "out of memory";
+
     if (list->n >= (1u << 24)) {
+        *err = "more word forms than a typo index holds";
         return NULL;
     }
 
@@ -527,9 +531,18 @@ resources_typos_index_make(const resources_typos_list_t *list, size_t *size)
         plen = len;
     }
 
+    if (n > RESOURCES_TYPOS_IX_MAX) {
+        free(e);
+        *err = "more keys than a typo index holds";
+        return NULL;
+    }
+
     /* buckets: about 4 entries each */
 
-    for (bits = 4; bits < 24 && ((size_t) 4 << bits) < n; bits++) {
+    for (bits = RESOURCES_TYPOS_IX_BITS_MIN;
+         bits < RESOURCES_TYPOS_IX_BITS_MAX && ((size_t) 4 << bits) < n;
+         bits++)
+    {
         /* void */
     }
 
@@ -603,7 +616,9 @@ resources_typos_index_check(const void *data, size_t size,
     ix->bits = resources_typos_u32(p + 4);
     ix->n = resources_typos_u32(p + 8);
 
-    if (ix->bits > 24 || ix->n > (1u << 28)
+    if (ix->bits < RESOURCES_TYPOS_IX_BITS_MIN
+        || ix->bits > RESOURCES_TYPOS_IX_BITS_MAX
+        || ix->n > RESOURCES_TYPOS_IX_MAX
         || resources_typos_u32(p + 12) != 0)
     {
         return -1;

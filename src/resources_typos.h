@@ -42,7 +42,7 @@
  * query's keys are probed, and what they find is verified.  The layout,
  * host byte order, 4-aligned:
  *
- *     u32 magic "RTIX", u32 bits (B, <= 24), u32 n (entries), u32 0
+ *     u32 magic "RTIX", u32 bits (B, 4 to 24), u32 n (entries), u32 0
  *     u32 start[2^B + 1]  the entries of bucket b are [start[b],
  *                         start[b + 1]); start[0] = 0, start[2^B] = n
  *     u32 check[n]        a key's hash, its low 32 bits (its bucket: the
@@ -67,6 +67,9 @@
 #define RESOURCES_TYPOS_MAGIC      0x53445752      /* "RWDS" */
 #define RESOURCES_TYPOS_IX_MAGIC   0x58495452      /* "RTIX" */
 #define RESOURCES_TYPOS_IX_NODE    4    /* the shortest node, in bytes */
+#define RESOURCES_TYPOS_IX_BITS_MIN  4  /* buckets: 2^4 to 2^24 */
+#define RESOURCES_TYPOS_IX_BITS_MAX  24
+#define RESOURCES_TYPOS_IX_MAX     (1u << 28)   /* entries, at most */
 #define RESOURCES_TYPOS_PUBLIC     0x01
 
 /* Meilisearch's defaults: 1 typo from 5 bytes, 2 from 9 */
@@ -148,11 +151,12 @@ size_t resources_typos_walk(const resources_typos_list_t *list,
 
 /*
  * The typo index of list (the forms), made for the loader: a value of
- * *size bytes, allocated with malloc (the caller frees it); NULL when
- * memory runs out
+ * *size bytes, allocated with malloc (the caller frees it); NULL, *err
+ * saying why, when memory runs out or the list is past what an index
+ * holds (2^24 forms, RESOURCES_TYPOS_IX_MAX keys)
  */
 void *resources_typos_index_make(const resources_typos_list_t *list,
-    size_t *size);
+    size_t *size, const char **err);
 
 /*
  * Checks an index value against its list and sets ix; 0, or -1 when it

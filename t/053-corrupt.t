@@ -138,6 +138,8 @@ my @mutations = (
     [ 'a rare word posting: an entry past the end', sub {
         my ($d) = @_; my $k = longest($d->{post}, 'pw', 1);
         set_u32($d->{post}, $k, -1, $past) } ],
+    [ 'an excluded rare word: a middle entry past the end', sub {
+        set_u32($_[0]{post}, 'pwrare', 4, $past) } ],
     [ 'a private word posting: an entry past the end', sub {
         my ($d) = @_; my $k = longest($d->{post}, 'xw');
         set_u32($d->{post}, $k, 0, $past) } ],
@@ -240,6 +242,7 @@ my @requests = map { ("/r$_", "/p$_") } (
     '?limit=5', '?kw=QPV', '?kw=QPV&kw=tiers-lieux', '?kw=QPV&type=Autres&facets=year',
     '?q=economie', '?q=economie&kw=QPV', '?q=tiers&kw=QPV', '?q=solidaire%20foncier',
     '?q=coop', '?q=econ&facets=kw,type', '?q=mot77', '?kw=rare', '?kw=rare&q=economie',
+    '?q=habitat%20-rare', '?q=habitat%20-foncier%20-rare',
     '?facets=kw,type,year', '?kw=QPV&facets=kw,type,year&facet_limit=20',
     '?kw=SCIC&facets=kw,type,year', '?type=Autres&type=Ressources%20RTES&kw=SCIC',
     '?sort=title&limit=20', '?kw=QPV&sort=title&offset=100', '?kw=SCIC&sort=title',

@@ -1805,6 +1805,7 @@ resources_build_typo_index(resources_build_t *b, const u_char *words,
     int                 rc;
     void               *ix;
     size_t              size;
+    const char         *err;
     resources_typos_t   wl;
 
     if (resources_typos_check(words, len, &wl) != 0) {
@@ -1813,9 +1814,10 @@ resources_build_typo_index(resources_build_t *b, const u_char *words,
         return MDB_INCOMPATIBLE;
     }
 
-    ix = resources_typos_index_make(&wl.forms, &size);
+    ix = resources_typos_index_make(&wl.forms, &size, &err);
     if (ix == NULL) {
-        resources_oom();
+        fprintf(stderr, "resources-load: the typo index: %s\n", err);
+        return MDB_INCOMPATIBLE;
     }
 
     rc = resources_put(b, b->meta, "typoix", 6, ix, size);

@@ -344,6 +344,8 @@ main(void)
     size_t              i, j, n, found, want, runs, bad, ixsize, lookups,
                         ixbad;
     void               *ixv;
+    const char         *ixerr;
+    uint32_t            bits;
     resources_typos_index_t  ix;
     static handed_t     hw, hl, hn;
     size_t              nodes;
@@ -419,7 +421,7 @@ main(void)
         w.seen = calloc(l.n + 1, 1);
         w.n = l.n;
 
-        ixv = resources_typos_index_make(&wl.words, &ixsize);
+        ixv = resources_typos_index_make(&wl.words, &ixsize, &ixerr);
 
         if (ixv == NULL
             || resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0)
@@ -558,7 +560,7 @@ main(void)
 
     ok(resources_typos_check(l.value, l.size, &wl) == 0, "a list of 3");
 
-    ixv = resources_typos_index_make(&wl.words, &ixsize);
+    ixv = resources_typos_index_make(&wl.words, &ixsize, &ixerr);
     ok(ixv != NULL
        && resources_typos_index_check(ixv, ixsize, &wl.words, &ix) == 0,
        "its typo index");
@@ -568,7 +570,12 @@ main(void)
     ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0,
        "an index's bad magic");
     ((u_char *) ixv)[0] ^= 1;
-    memcpy(&ix.bits, (u_char *) ixv + 4, 4);
+    memcpy(&bits, (u_char *) ixv + 4, 4);
+    memcpy((u_char *) ixv + 4, "\0\0\0\0", 4);     /* a shift by 64 */
+    ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) != 0,
+       "an index of 2^0 buckets");
+    memcpy((u_char *) ixv + 4, &bits, 4);
+    ix.bits = bits;
     n = ixsize - 4;                             /* the last entry's ref */
     memcpy((u_char *) ixv + n, "\x05\0\0\0", 4);   /* form 0, 5 bytes */
     ok(resources_typos_index_check(ixv, ixsize, &wl.words, &ix) == 0,
