@@ -855,7 +855,7 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
     const resources_str_t *surface, ngx_uint_t prefix, ngx_uint_t lazy,
     resources_posting_t *p)
 {
-    size_t                           i, j, len, ngroups,
+    size_t                           i, j, end, len, ngroups,
                                      group[NGX_HTTP_RESOURCES_PREFIX_MAX];
     ssize_t                          nn;
     uint32_t                         x, nlo[NGX_HTTP_RESOURCES_PREFIX_MAX],
@@ -983,51 +983,32 @@ ngx_http_resources_typos(ngx_http_resources_req_t *rq,
              ? ngx_http_resources_typos_union(rq, &ctx, 0, ctx.n, p)
              : NGX_DECLINED;
 
-        if (rc == NGX_ERROR) {
-            return NGX_ERROR;
-        }
+        i = (rc == NGX_OK) ? ctx.n : 0;
 
-        if (rc == NGX_OK) {
-            ngroups = 0;
-            i = ctx.n;
+        /* past the nodes' groups (words of two typos): one group more */
 
-        } else {
-            i = 0;
-        }
+        for (j = 0; rc != NGX_ERROR && i < ctx.n; j++) {
+            end = (j < ngroups) ? group[j] : ctx.n;
 
-        for (j = 0; j < ngroups; j++) {
-            rc = ngx_http_resources_typos_union(rq, &ctx, i, group[j], p);
-
-            if (rc == NGX_ERROR) {
-                return NGX_ERROR;
-            }
+            rc = (j < ngroups)
+                 ? ngx_http_resources_typos_union(rq, &ctx, i, end, p)
+                 : NGX_DECLINED;
 
             if (rc == NGX_OK) {
-                i = group[j];
+                i = end;
             }
 
-            for ( /* void */ ; i < group[j]; i++) {
+            for ( /* void */ ; i < end && rc != NGX_ERROR; i++) {
                 word = resources_typos_word(&rq->s->typos.words,
                                             ctx.seen[i], &len);
 
-                if (ngx_http_resources_term(rq, word, len, &ctx.lists[i],
-                                            NULL, 1)
-                    != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
+                rc = ngx_http_resources_term(rq, word, len, &ctx.lists[i],
+                                             NULL, 1);
             }
         }
 
-        for ( /* void */ ; i < ctx.n && rq->top; i++) {
-            word = resources_typos_word(&rq->s->typos.words, ctx.seen[i],
-                                        &len);
-
-            if (ngx_http_resources_term(rq, word, len, &ctx.lists[i], NULL, 1)
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
         }
 
         /*

@@ -666,8 +666,7 @@ ngx_http_resources_list_order(ngx_http_resources_req_t *rq,
 
             if (w) {
                 for (i = 0; i < ngx_min(k, w); i++) {
-                    keys[i] = UINT32_MAX - (uint32_t) (keys[i] >> 32);
-                    win[i] = (uint32_t) keys[i];
+                    win[i] = UINT32_MAX - (uint32_t) (keys[i] >> 32);
                 }
 
                 ngx_http_resources_rerank(rq, sorted, win, ngx_min(k, w));

@@ -235,11 +235,10 @@ ngx_http_resources_rerank(ngx_http_resources_req_t *rq, uint32_t *docs,
     qs = rq->qs;
     n = ngx_min(n, NGX_HTTP_RESOURCES_RERANK);
 
-    /* q's positive words in order: their pairs, the whole ones */
-
     /*
-     * Only words of the view count (a word found through a typo or its
-     * forms has no pair or form of its own to look for)
+     * q's positive words in order: their pairs, the whole ones; only
+     * words of the view count (a word found through a typo or its forms
+     * has no pair or form of its own to look for)
      */
 
     np = 0;

@@ -70,8 +70,7 @@ resources_hl_char(const u_char *p, const u_char *end)
 
 
 static int
-resources_hl_count(void *data, const u_char *word, size_t len,
-    unsigned flags)
+resources_hl_count(void *data, const resources_word_t *wd)
 {
     (*(unsigned *) data)++;
 
@@ -122,7 +121,8 @@ resources_hl_class(const u_char *p, size_t n)
     }
 
     words = 0;
-    (void) resources_words(buf, (size_t) f, resources_hl_count, &words);
+    (void) resources_words_ex(buf, (size_t) f, RESOURCES_STEM_NONE,
+                              resources_hl_count, &words);
 
     return words ? RESOURCES_HL_WORD : RESOURCES_HL_SEP;
 }
@@ -230,10 +230,19 @@ resources_hl_word_ex(void *data, const resources_word_t *wd)
 }
 
 
+/* whether a mark starts with byte c */
+
 static int
-resources_hl_count_ex(void *data, const resources_word_t *wd)
+resources_hl_starts_mark(u_char c, const resources_mark_t *marks,
+    size_t nmarks)
 {
-    (*(unsigned *) data)++;
+    size_t  k;
+
+    for (k = 0; k < nmarks; k++) {
+        if (marks[k].len > 0 && marks[k].data[0] == c) {
+            return 1;
+        }
+    }
 
     return 0;
 }
@@ -249,23 +258,18 @@ static int
 resources_hl_may_match(const u_char *buf, size_t n,
     const resources_mark_t *marks, size_t nmarks)
 {
-    size_t  i, k;
+    size_t  i;
 
     for (i = 0; i < n; i++) {
         if (buf[i] >= 0x80) {
             return 1;
         }
 
-        if (!resources_hl_alnum(buf[i])
-            || (i > 0 && resources_hl_alnum(buf[i - 1])))
+        if (resources_hl_alnum(buf[i])
+            && (i == 0 || !resources_hl_alnum(buf[i - 1]))
+            && resources_hl_starts_mark(buf[i], marks, nmarks))
         {
-            continue;
-        }
-
-        for (k = 0; k < nmarks; k++) {
-            if (marks[k].len > 0 && marks[k].data[0] == buf[i]) {
-                return 1;
-            }
+            return 1;
         }
     }
 
@@ -294,13 +298,7 @@ resources_hl_may_match_ascii(const u_char *rs, size_t n,
 
     c = (rs[0] >= 'A' && rs[0] <= 'Z') ? (u_char) (rs[0] | 0x20) : rs[0];
 
-    for (i = 0; i < nmarks; i++) {
-        if (marks[i].len > 0 && marks[i].data[0] == c) {
-            return 1;
-        }
-    }
-
-    return 0;
+    return resources_hl_starts_mark(c, marks, nmarks);
 }
 
 
@@ -378,7 +376,7 @@ resources_hl_info(unsigned how, const u_char *rs, const u_char *re,
 
     if (!resources_hl_may_match(buf, (size_t) f, marks, nmarks)) {
         (void) resources_words_ex(buf, (size_t) f, RESOURCES_STEM_NONE,
-                                  resources_hl_count_ex, &run.words);
+                                  resources_hl_count, &run.words);
 
         return run.words ? RESOURCES_HL_WORDS : 0;
     }
@@ -502,14 +500,17 @@ resources_hl_crop(unsigned how, const u_char *text, size_t len,
 
     for (k = 0; /* void */ ; k++) {
 
-        /* the runs as the first pass found them, while it kept them */
+        /*
+         * the runs as the first pass found them; past the ones it kept
+         * (all of them but in a very long text), found again
+         */
 
-        if (spans && k < nspans) {
+        if (k < nspans) {
             rs = spans[k].rs;
             re = spans[k].re;
             info = spans[k].info;
 
-        } else if (spans && k == nspans && nspans < RESOURCES_HL_SPANS) {
+        } else if (nspans < RESOURCES_HL_SPANS) {
             break;
 
         } else if (resources_hl_next(p, end, &rs, &re)) {

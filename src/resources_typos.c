@@ -403,10 +403,7 @@ resources_typos_walk(const resources_typos_list_t *wl, const u_char *q,
 }
 
 
-/*
- * The typo index (resources_typos.h): keys are hashed as they are made,
- * a byte left out, without copying them
- */
+/* The typo index (resources_typos.h): its keys' hash */
 
 uint64_t
 resources_typos_hash(const u_char *p, size_t n)

@@ -12,14 +12,8 @@ use warnings;
 use lib 't/lib';
 use Resources::TestNginx;
 use JSON::PP;
-use File::Copy qw(copy);
-use File::Temp qw(tempdir);
-use Time::HiRes qw(sleep);
 
 plan 'no_plan';
-
-my $loader = $ENV{TEST_RESOURCES_LOADER} || 'build/resources-load';
-my $tmp = tempdir(CLEANUP => 1);
 
 # 6,000 records: "habitat" in two thirds, "potager" in half, "foncier" in
 # a fifth (all frequent: bitmaps), "jardin" in 20 (rare: none); "foncier
@@ -36,8 +30,7 @@ for my $i (0 .. $N - 1) {
     push @text, 'ipsum', 'potager' if $w{potager} && !$w{foncier};
     push @text, 'jardin' if $w{jardin};
     my $private = $i % 13 == 0;
-    push @recs, { id => "r$i", private => $private, words => \%w,
-                  phrase => ($w{foncier} && $w{potager}) };
+    push @recs, { id => "r$i", private => $private, words => \%w };
     $jsonl .= encode_json({
         id => "r$i", title => "Fiche $i", type => 'Autres',
         private => $private ? JSON::PP::true : JSON::PP::false,
@@ -45,26 +38,19 @@ for my $i (0 .. $N - 1) {
         keywords => [], summary => join(' ', @text),
         body => "Corps $i." }) . "\n";
 }
-open my $f, '>', "$tmp/c.jsonl" or die;
-print $f $jsonl;
-close $f;
-
-system($loader, '-q', '-o', "$tmp/c.mdb", "$tmp/c.jsonl") == 0
-    or die 'loader failed';
 
 start_nginx(
     workers => 1,
     log_level => 'debug',
+    catalogue_jsonl => $jsonl,
     config => <<"_EOC_",
     location /r {
         resources_db html/catalogue.mdb;
-        resources_check_interval 100ms;
         resources;
         resources_max_limit 1000;
     }
     location /p {
         resources_db html/catalogue.mdb;
-        resources_check_interval 100ms;
         resources;
         resources_private on;
         resources_max_limit 1000;
@@ -72,13 +58,6 @@ start_nginx(
 _EOC_
 );
 
-# the snapshot put in place as a load publishes it; the workers see it at
-# their next check
-copy("$tmp/c.mdb", html_dir() . '/catalogue.mdb.new') or die "copy: $!";
-chmod 0644, html_dir() . '/catalogue.mdb.new';
-rename html_dir() . '/catalogue.mdb.new', html_dir() . '/catalogue.mdb'
-    or die "rename: $!";
-sleep 0.5;
 my ($st0) = http_request('/r?limit=0');
 is $st0, 200, 'the catalogue is served';
 error_log_new();

@@ -192,30 +192,6 @@ ref_match(const char *t, const char *q, unsigned k, int prefix)
 }
 
 
-typedef struct {
-    u_char  *seen;
-    size_t   n;
-    int      bad;
-} walk_t;
-
-
-static int
-on_word(void *data, uint32_t index, const u_char *word, size_t len,
-    unsigned distance)
-{
-    walk_t  *w = data;
-
-    if (index >= w->n || w->seen[index]) {
-        w->bad = 1;
-        return 1;
-    }
-
-    w->seen[index] = 1;
-
-    return 0;
-}
-
-
 /* what a walk or a lookup hands, in order */
 
 typedef struct {
@@ -355,7 +331,8 @@ main(void)
     char              **words, *q;
     char                stem[RESOURCES_WORD_MAX + 1];
     list_t              l;
-    walk_t              w;
+    u_char             *seen;
+    int                 wbad;
     resources_typos_t   wl;
 
     static const char  *social[] = { "social", "sociale", "sociaux",
@@ -418,8 +395,7 @@ main(void)
             continue;
         }
 
-        w.seen = calloc(l.n + 1, 1);
-        w.n = l.n;
+        seen = calloc(l.n + 1, 1);
 
         ixv = resources_typos_index_make(&wl.words, &ixsize, &ixerr);
 
@@ -439,12 +415,25 @@ main(void)
             pub = (i % 5 == 2);
 
             for (k = 0; k <= 2; k++) {
-                memset(w.seen, 0, l.n + 1);
-                w.bad = 0;
+                hw.n = 0;
 
                 found = resources_typos_walk(&wl.words, (u_char *) q,
                                              strlen(q), k, prefix, pub,
-                                             on_word, &w);
+                                             on_handed, &hw);
+
+                /* each entry once, in the list */
+
+                memset(seen, 0, l.n + 1);
+                wbad = (hw.n > 4096);
+
+                for (n = 0; n < hw.n && !wbad; n++) {
+                    if (hw.index[n] >= l.n || seen[hw.index[n]]) {
+                        wbad = 1;
+
+                    } else {
+                        seen[hw.index[n]] = 1;
+                    }
+                }
 
                 for (want = 0, n = 0; n < l.n; n++) {
                     int  m = ref_match(l.words[n], q, k, prefix)
@@ -452,7 +441,7 @@ main(void)
 
                     want += m;
 
-                    if (m != w.seen[n]) {
+                    if (m != seen[n]) {
                         if (bad++ < 5) {
                             diag("\"%s\" k=%u prefix=%d public=%d: \"%s\""
                                  " %s", q, k, prefix, pub, l.words[n],
@@ -461,7 +450,7 @@ main(void)
                     }
                 }
 
-                if (w.bad || found != want) {
+                if (wbad || found != want) {
                     bad++;
                 }
 
@@ -470,11 +459,7 @@ main(void)
                 /* the index hands what the walk hands, at one typo */
 
                 if (k == 1 && ixv != NULL) {
-                    hw.n = 0;
                     hl.n = 0;
-                    (void) resources_typos_walk(&wl.words, (u_char *) q,
-                                                strlen(q), 1, prefix, pub,
-                                                on_handed, &hw);
                     (void) resources_typos_lookup(&ix, &wl.words,
                                                   (u_char *) q, strlen(q),
                                                   prefix, pub, on_handed,
@@ -533,7 +518,7 @@ main(void)
             free(q);
         }
 
-        free(w.seen);
+        free(seen);
         free(ixv);
 
         for (i = 0; i < l.n; i++) {
